@@ -1,0 +1,31 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppConfig, ConfigModule } from '@netral/config';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { HealthModule } from './health/health.module';
+import { EventStoreModule } from './infrastructure/event-store.module';
+import { LoggingModule } from './infrastructure/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+
+/** The whole service. `forRoot(config)` is used by main.ts and by every e2e test, so tests run the real
+ * stack with their own data directory. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        EventStoreModule,
+        HealthModule,
+        MetricsModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      ],
+    };
+  }
+}

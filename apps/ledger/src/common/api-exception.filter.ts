@@ -1,0 +1,125 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import { DomainError } from '@netral/domain';
+import { StreamNotFoundError, WrongExpectedVersionError } from '@netral/event-store';
+import type { Request, Response } from 'express';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code?: string;
+  details?: { field: string; reason: string; code?: string }[];
+  correlationId?: string;
+}
+
+const STATUS_OF_KIND = { INVALID: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Maps any thrown value to the contract's error body. Domain codes keep their code; unknown errors are
+ * logged with the correlation id and answered without internals. */
+export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBody => {
+  if (exception instanceof DomainError) {
+    const statusCode = STATUS_OF_KIND[exception.kind];
+    return {
+      statusCode,
+      error: REASON[statusCode],
+      code: exception.code,
+      message: exception.message,
+      ...(exception.details ? { details: exception.details } : {}),
+    };
+  }
+  if (exception instanceof WrongExpectedVersionError) {
+    return {
+      statusCode: 409,
+      error: REASON[409],
+      code: 'CONCURRENT_MODIFICATION',
+      message: 'Data ini baru saja diubah oleh pengguna lain. Muat ulang lalu coba lagi.',
+    };
+  }
+  if (exception instanceof StreamNotFoundError) {
+    return {
+      statusCode: 404,
+      error: REASON[404],
+      code: 'NOT_FOUND',
+      message: 'Data tidak ditemukan.',
+    };
+  }
+  if (exception instanceof HttpException) {
+    const statusCode = exception.getStatus();
+    const response = exception.getResponse();
+    const body = (
+      typeof response === 'string' ? { message: response } : response
+    ) as Partial<ErrorBody> & {
+      message?: string | string[];
+    };
+    const message = Array.isArray(body.message)
+      ? body.message.join('; ')
+      : (body.message ?? exception.message);
+    return {
+      statusCode,
+      error: REASON[statusCode] ?? body.error ?? 'Error',
+      message,
+      ...(body.code ? { code: body.code } : {}),
+      ...(body.details ? { details: body.details } : {}),
+    };
+  }
+  return {
+    statusCode: 500,
+    error: REASON[500],
+    message: 'Terjadi kesalahan pada server. Sebutkan kode korelasi ini kepada admin.',
+    ...(correlationId ? { correlationId } : {}),
+  };
+};
+
+const isHealthReport = (exception: unknown): exception is HttpException =>
+  exception instanceof HttpException &&
+  exception.getStatus() === 503 &&
+  typeof exception.getResponse() === 'object' &&
+  (exception.getResponse() as { status?: unknown }).status === 'error';
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    const correlationId = typeof req.id === 'string' ? req.id : undefined;
+    const body = toErrorBody(exception, correlationId);
+    if (body.statusCode >= 500) {
+      this.logger.error(
+        { err: exception, correlationId, path: req.originalUrl },
+        exception instanceof Error ? exception.message : 'unknown error',
+      );
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (isHealthReport(exception)) {
+      // Terminus's report is the health contract: keep it whole.
+      res.status(503).json(exception.getResponse());
+      return;
+    }
+    res.status(body.statusCode).json(body);
+  }
+}

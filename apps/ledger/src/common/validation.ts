@@ -1,0 +1,42 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+  /** The failed constraint (class-validator key such as `isISO8601`, or a domain reason code). */
+  code: string;
+}
+
+/** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
+export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
+  errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([code, reason]) => ({
+      field,
+      code: code === 'whitelistValidation' ? 'unknownField' : code,
+      reason: code === 'whitelistValidation' ? 'unknown field: remove it' : reason,
+    }));
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+
+export class InputValidationException extends BadRequestException {
+  constructor(readonly problems: FieldProblem[]) {
+    super({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `Invalid input: ${problems.map((p) => `${p.field} (${p.reason})`).join('; ')}`,
+      details: problems,
+    });
+  }
+}
+
+/** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed. */
+export const createValidationPipe = () =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new InputValidationException(flattenValidationErrors(errors)),
+  });

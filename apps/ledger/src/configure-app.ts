@@ -1,0 +1,49 @@
+import { VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { join } from 'node:path';
+import { ledgerSrc } from './common/paths';
+
+/** Everything about the HTTP stack that is not a provider. main.ts and the e2e tests both call it, so the
+ * tests exercise exactly what production runs. */
+export const configureApp = (app: NestExpressApplication): NestExpressApplication => {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // Every asset is served by the service itself: offices may have no internet.
+        directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+      },
+    }),
+  );
+  app.use(cookieParser());
+  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '2mb' });
+  // JSON API under /api/v1; HTML pages (version-neutral controllers) stay at the root.
+  app.enableVersioning({ type: VersioningType.URI, prefix: 'api/v' });
+  app.setBaseViewsDir(join(ledgerSrc, 'web', 'views'));
+  app.setViewEngine('hbs');
+  app.useStaticAssets(join(ledgerSrc, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Netral API')
+    .setDescription(
+      'Ledger kepatuhan netralitas ASN: pakta integritas, pelanggaran, sanksi, audit dan sertifikat. ' +
+        'Errors: {statusCode, error, message, code?, details?[{field, reason, code}]}. ' +
+        'Writes accept an Idempotency-Key header; positions are strings.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
+  return app;
+};

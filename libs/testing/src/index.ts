@@ -1,0 +1,4 @@
+/**
+ * @netral/testing — builders and harnesses for tests only (never imported by apps or other libs at runtime).
+ */
+export { createTestApp, tempDir, type TestApp } from './test-app';

@@ -1,0 +1,44 @@
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type AppConfig, configFor } from '@netral/config';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'supertest/types';
+import { AppModule } from '../../../apps/ledger/src/app.module';
+import { configureApp } from '../../../apps/ledger/src/configure-app';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** The HTTP server, for supertest: `request(t.server).get('/health')`. */
+  server: App;
+  config: AppConfig;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export const tempDir = (prefix = 'netral-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** Boots the real application (same module, same configureApp as main.ts) on a fresh temp data directory. */
+export const createTestApp = async (env: Record<string, string> = {}): Promise<TestApp> => {
+  const dataDir = env.NETRAL_DATA_DIR ?? tempDir();
+  const config = configFor({ NETRAL_DATA_DIR: dataDir, NETRAL_SQLITE_SYNC: 'NORMAL', ...env });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    server: app.getHttpServer() as App,
+    config,
+    dataDir,
+    close: async () => {
+      await app.close();
+      if (!env.NETRAL_DATA_DIR) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+};

@@ -1,0 +1,49 @@
+import { createTestApp, type TestApp } from '@netral/testing';
+import request from 'supertest';
+
+describe('service basics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /health reports the event store as up', async () => {
+    const res = await request(t.server).get('/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.info.eventStore).toMatchObject({ status: 'up', adapter: 'sqlite' });
+  });
+
+  it('GET /health answers 503 once the store is closed', async () => {
+    const other = await createTestApp();
+    const { EventStore } = await import('@netral/event-store');
+    await other.app.get(EventStore).close();
+    const res = await request(other.server).get('/health').expect(503);
+    expect(res.body.error.eventStore.status).toBe('down');
+    await other.close();
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    await request(t.server).get('/docs').expect(200).expect('Content-Type', /html/);
+    const res = await request(t.server).get('/docs/openapi.json').expect(200);
+    expect(res.body.info.title).toBe('Netral API');
+    expect(res.body.paths['/health']).toBeDefined();
+  });
+
+  it('echoes a sane correlation id and invents one otherwise', async () => {
+    const given = await request(t.server).get('/health').set('X-Correlation-Id', 'abc-12345678');
+    expect(given.headers['x-correlation-id']).toBe('abc-12345678');
+    const invented = await request(t.server).get('/health').set('X-Correlation-Id', 'bad id!');
+    expect(invented.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const res = await request(t.server).get('/metrics').expect(200);
+    expect(res.text).toContain('netral_http_request_duration_seconds');
+  });
+
+  it('answers unknown routes with the contract error body', async () => {
+    const res = await request(t.server).get('/api/v1/nope').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+});
