@@ -5,3 +5,4 @@
  */
 export * from './shared/domain-error';
 export * from './shared/decider';
+export * from './events';

@@ -1,0 +1,217 @@
+import type { DomainEvent } from './shared/decider';
+
+/**
+ * Every event type of the ledger (DESIGN §4), v1. Once shipped an event type is never edited: a change of
+ * meaning is a new type or an upcaster. Each event repeats its aggregate id so projections need no stream
+ * name parsing. Instants are ISO 8601 strings (`2024-11-27T08:00:00.000Z`); calendar days are `YYYY-MM-DD`.
+ */
+
+export type Role = 'ADMIN' | 'OPD_HEAD' | 'BAWASLU' | 'HR';
+export type ElectionKind = 'PEMILU' | 'PILKADA';
+export type OpdKind =
+  | 'SEKRETARIAT_DAERAH'
+  | 'SEKRETARIAT_DPRD'
+  | 'INSPEKTORAT'
+  | 'DINAS'
+  | 'BADAN'
+  | 'KECAMATAN'
+  | 'KELURAHAN'
+  | 'RSUD'
+  | 'SATPOL_PP'
+  | 'LAINNYA';
+export type EmploymentType = 'PNS' | 'PPPK';
+export type PledgeRole = 'OPD_HEAD' | 'ASN';
+export type CaseSource = 'BAWASLU_FINDING' | 'PUBLIC_REPORT' | 'INTERNAL';
+export type RecommendingAuthority = 'KASN' | 'BKN' | 'OTHER';
+export type EthicsSanctionKind = 'MORAL_TERTUTUP' | 'MORAL_TERBUKA';
+export type DisciplineLevel = 'RINGAN' | 'SEDANG' | 'BERAT' | 'PTDH';
+export type SanctionTrack = 'ETHICS' | 'DISCIPLINE' | 'DISMISSAL';
+export type CertificateSubjectType = 'OPD' | 'ASN';
+
+// election-{electionId}
+export type ElectionScheduled = DomainEvent<
+  'ElectionScheduled',
+  {
+    electionId: string;
+    name: string;
+    kind: ElectionKind;
+    regionCode: string;
+    votingDay: string; // YYYY-MM-DD
+    monitoringFrom: string; // YYYY-MM-DD, first day of monitoring
+    monitoringUntil: string; // YYYY-MM-DD, last day of monitoring
+  }
+>;
+export type ElectionEvent = ElectionScheduled;
+
+// opd-{opdId}
+export type OpdRegistered = DomainEvent<
+  'OpdRegistered',
+  {
+    opdId: string;
+    code: string;
+    name: string;
+    kind: OpdKind;
+    regionCode: string;
+    parentOpdId?: string;
+  }
+>;
+export type OpdRenamed = DomainEvent<
+  'OpdRenamed',
+  { opdId: string; name: string; previousName: string }
+>;
+export type OpdHeadAppointed = DomainEvent<
+  'OpdHeadAppointed',
+  { opdId: string; nip: string; previousNip?: string; appointedAt: string }
+>;
+export type OpdDissolved = DomainEvent<
+  'OpdDissolved',
+  { opdId: string; reason: string; dissolvedAt: string }
+>;
+export type OpdEvent = OpdRegistered | OpdRenamed | OpdHeadAppointed | OpdDissolved;
+
+// asn-{nip}
+export type AsnEnrolled = DomainEvent<
+  'AsnEnrolled',
+  { nip: string; name: string; position: string; employmentType: EmploymentType; opdId: string }
+>;
+export type AsnTransferred = DomainEvent<
+  'AsnTransferred',
+  { nip: string; fromOpdId: string; toOpdId: string; transferredAt: string }
+>;
+export type AsnLeft = DomainEvent<
+  'AsnLeft',
+  { nip: string; opdId: string; reason: string; leftAt: string }
+>;
+export type AsnEvent = AsnEnrolled | AsnTransferred | AsnLeft;
+
+// pledge-{electionId}-{nip}
+export type PledgeSigned = DomainEvent<
+  'PledgeSigned',
+  {
+    electionId: string;
+    nip: string;
+    opdId: string;
+    role: PledgeRole;
+    textVersion: string;
+    textSha256: string;
+    signedAt: string; // instant the pledge was signed on paper / in the form
+    place: string;
+    witnesses: string[];
+    documentSha256?: string; // scanned signed document, when uploaded
+    submittedBy: string; // userId of the submitter
+    late: boolean; // signed on or after the election's monitoringFrom day
+  }
+>;
+export type PledgeVoided = DomainEvent<
+  'PledgeVoided',
+  { electionId: string; nip: string; opdId: string; reason: string; voidedAt: string }
+>;
+export type PledgeEvent = PledgeSigned | PledgeVoided;
+
+// case-{caseId}
+export interface Evidence {
+  sha256: string;
+  description: string;
+}
+export type ViolationReported = DomainEvent<
+  'ViolationReported',
+  {
+    caseId: string;
+    electionId: string;
+    nip: string;
+    opdId: string; // the ASN's OPD when reported
+    source: CaseSource;
+    actCode: string; // catalogue code, e.g. N06
+    actCatalogueVersion: string;
+    occurredAt: string;
+    summary: string;
+    evidence: Evidence[];
+    reportedAt: string;
+    verificationDueBy: string; // reportedAt + SLA verification days
+  }
+>;
+export type CaseVerified = DomainEvent<
+  'CaseVerified',
+  { caseId: string; note?: string; verifiedAt: string; reviewDueBy: string }
+>;
+export type ViolationConfirmed = DomainEvent<
+  'ViolationConfirmed',
+  {
+    caseId: string;
+    findings: string;
+    authority: RecommendingAuthority;
+    recommendation: { ethics?: EthicsSanctionKind; discipline?: DisciplineLevel };
+    confirmedAt: string;
+    followUpDueBy: string; // confirmedAt + SLA follow-up days: PPK decision expected by then
+  }
+>;
+export type ViolationDismissed = DomainEvent<
+  'ViolationDismissed',
+  { caseId: string; reason: string; dismissedAt: string }
+>;
+export type SanctionImposed = DomainEvent<
+  'SanctionImposed',
+  {
+    caseId: string;
+    track: SanctionTrack;
+    kind: string; // sanction catalogue code, e.g. TEGURAN_TERTULIS
+    decreeNumber: string;
+    decidedBy: string; // the PPK (name / office) who signed the decree
+    decidedAt: string; // YYYY-MM-DD of the decree
+    effectiveFrom: string;
+    effectiveUntil?: string;
+    legalBasis?: string; // required for PTDH outside N05
+    recordedAt: string;
+  }
+>;
+export type CaseEvent =
+  ViolationReported | CaseVerified | ViolationConfirmed | ViolationDismissed | SanctionImposed;
+
+// certificate-{certificateId}
+export type CertificateIssued = DomainEvent<
+  'CertificateIssued',
+  {
+    certificateId: string;
+    subjectType: CertificateSubjectType;
+    subjectId: string; // opdId or NIP
+    opdId: string; // the OPD concerned (the subject itself, or the ASN's OPD)
+    electionId: string;
+    checkpoint: { treeSize: number; rootHash: string }; // rootHash base64
+    pdfSha256: string; // hex
+    signerFingerprint: string; // SHA-256 of the signer certificate (hex)
+    issuedAt: string;
+  }
+>;
+export type CertificateRevoked = DomainEvent<
+  'CertificateRevoked',
+  { certificateId: string; reason: string; caseId?: string; revokedAt: string }
+>;
+export type CertificateEvent = CertificateIssued | CertificateRevoked;
+
+// user-{userId}
+export type UserRegistered = DomainEvent<
+  'UserRegistered',
+  { userId: string; username: string; displayName: string; role: Role; opdId?: string }
+>;
+export type UserRoleChanged = DomainEvent<
+  'UserRoleChanged',
+  { userId: string; role: Role; opdId?: string; previousRole: Role; previousOpdId?: string }
+>;
+export type UserDeactivated = DomainEvent<'UserDeactivated', { userId: string; reason: string }>;
+export type UserEvent = UserRegistered | UserRoleChanged | UserDeactivated;
+
+export type LedgerEvent =
+  ElectionEvent | OpdEvent | AsnEvent | PledgeEvent | CaseEvent | CertificateEvent | UserEvent;
+
+export type LedgerEventType = LedgerEvent['type'];
+
+/** Stream names (DESIGN §4). */
+export const streams = {
+  election: (electionId: string) => `election-${electionId}`,
+  opd: (opdId: string) => `opd-${opdId}`,
+  asn: (nip: string) => `asn-${nip}`,
+  pledge: (electionId: string, nip: string) => `pledge-${electionId}-${nip}`,
+  case: (caseId: string) => `case-${caseId}`,
+  certificate: (certificateId: string) => `certificate-${certificateId}`,
+  user: (userId: string) => `user-${userId}`,
+} as const;
