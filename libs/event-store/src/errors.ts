@@ -26,3 +26,15 @@ export class EventStoreClosedError extends Error {
     super('The event store is closed');
   }
 }
+
+/** A caller passed something neither adapter would accept (both adapters check the same rules, so code
+ * that works on the embedded store also works on EventStoreDB). Programming errors, not user input. */
+export class EventStoreArgumentError extends Error {
+  override readonly name = 'EventStoreArgumentError';
+  constructor(
+    readonly argument: string,
+    readonly reason: string,
+  ) {
+    super(`${argument}: ${reason}`);
+  }
+}

@@ -10,7 +10,8 @@ export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
 export type JsonObject = { [key: string]: unknown };
 
-/** What a caller appends. `id` defaults to a random UUID (EventStoreDB requires UUIDs). */
+/** What a caller appends. `id` defaults to a random UUID (EventStoreDB requires UUIDs). Types and stream
+ * names starting with `$` are reserved (EventStoreDB's system events) and refused by both adapters. */
 export interface EventData<
   TData extends JsonObject = JsonObject,
   TMeta extends JsonObject = JsonObject,
@@ -76,10 +77,16 @@ export interface SubscribeToAllOptions {
   filter?: EventFilter;
 }
 
-/** A subscription delivers past events, then one `caughtUp` message, then live events as they commit. */
+/**
+ * A subscription delivers past events, then exactly one `caughtUp` message, then live events as they
+ * commit. `caughtUp.position` is a position up to which everything matching the filter has been delivered
+ * (resuming from it, exclusively, misses nothing); null when the store held nothing yet.
+ */
 export type SubscriptionMessage =
   { kind: 'event'; event: RecordedEvent } | { kind: 'caughtUp'; position: bigint | null };
 
+/** Iterate it once. Delivery is pull-driven: a slow consumer holds the producer back (memory stays
+ * bounded). A dropped connection (EventStoreDB) is re-established from the last delivered position. */
 export interface Subscription extends AsyncIterable<SubscriptionMessage> {
   /** Ends the iteration; pending `next()` calls resolve as done. */
   unsubscribe(): Promise<void>;
@@ -103,7 +110,7 @@ export abstract class EventStore {
   abstract readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   abstract readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   abstract subscribeToAll(options?: SubscribeToAllOptions): Subscription;
-  /** The position of the last committed event (null when the store is empty). */
+  /** The position of the last committed (non-system) event; null when the store is empty. */
   abstract headPosition(): Promise<bigint | null>;
   abstract health(): Promise<StoreHealth>;
   abstract close(): Promise<void>;

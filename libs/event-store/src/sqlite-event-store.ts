@@ -1,8 +1,20 @@
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EventStoreClosedError, StreamNotFoundError, WrongExpectedVersionError } from './errors';
+import {
+  type CheckedAppend,
+  checkAppend,
+  checkReadAll,
+  checkReadStream,
+  checkStreamId,
+  checkSubscribe,
+} from './arguments';
+import {
+  EventStoreArgumentError,
+  EventStoreClosedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from './errors';
 import {
   type AppendOptions,
   type AppendResult,
@@ -19,42 +31,31 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from './event-store.port';
+import { compileRegex } from './filter';
 
 export interface SqliteEventStoreOptions {
   /** Path of the database file (created with its directory when missing). */
   file: string;
   /** FULL (default) fsyncs every commit; NORMAL may lose the last commits on power loss, never on a crash. */
   synchronous?: 'FULL' | 'NORMAL';
-  /** How often subscriptions look for events appended by another process (ms). In-process appends wake
-   * subscriptions immediately. */
+  /** How often waiting subscriptions look for commits made by another process, e.g. the CLI (ms).
+   * Commits made through this instance wake them at once. */
   pollIntervalMs?: number;
-  /** Rows fetched per query when iterating reads and subscriptions. */
+  /** Most rows fetched per query when iterating reads and subscriptions. */
   pageSize?: number;
+  /** How long a commit waits for another process holding the write lock (ms). */
+  busyTimeoutMs?: number;
 }
 
-interface PendingAppend {
-  streamId: string;
-  events: readonly EventData[];
-  expected: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
+/** Counters for tests, benchmarks and metrics: `appends / commits` is the mean group-commit size. */
+export interface SqliteEventStoreStats {
+  commits: number;
+  appends: number;
+  events: number;
 }
 
-interface SubscriptionState {
-  active: boolean;
-  wakeup?: () => void;
-}
-
-interface EventRow {
-  position: bigint;
-  id: string;
-  stream_id: string;
-  revision: bigint;
-  type: string;
-  data: string;
-  metadata: string;
-  created: bigint;
-}
+/** Bumped when the table layout changes; a file from a newer build is refused rather than misread. */
+export const SQLITE_SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -74,76 +75,170 @@ CREATE TRIGGER IF NOT EXISTS events_are_permanent BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 `;
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.id,
-  streamId: row.stream_id,
-  revision: row.revision,
-  position: row.position,
-  type: row.type,
-  data: JSON.parse(row.data) as JsonObject,
-  metadata: JSON.parse(row.metadata) as JsonObject,
-  created: new Date(Number(row.created)),
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata, created';
+/** Rows are read in raw (array) mode: no per-row object with column names to build and throw away. */
+type Row = [bigint, string, string, bigint, string, string, string, bigint];
+const POSITION = 0;
+const REVISION = 3;
+const DATA = 5;
+const METADATA = 6;
+
+const toRecorded = (row: Row): RecordedEvent => ({
+  id: row[1],
+  streamId: row[2],
+  revision: row[REVISION],
+  position: row[POSITION],
+  type: row[4],
+  data: JSON.parse(row[DATA]) as JsonObject,
+  metadata: JSON.parse(row[METADATA]) as JsonObject,
+  created: new Date(Number(row[7])),
 });
+
+const revisionMatches = (expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean =>
+  expected === 'any' ||
+  (expected === 'no_stream' && actual === 'no_stream') ||
+  (expected === 'stream_exists' && actual !== 'no_stream') ||
+  (typeof expected === 'bigint' && actual === expected);
+
+/** Far beyond any real position or revision; used as the open end of a backwards read. */
+const MAX_INT64 = 9223372036854775807n;
+/** Pages aim at this many characters of payload so that a run of large events cannot exhaust memory. */
+const PAGE_TARGET_CHARS = 8 * 1024 * 1024;
+
+/** Picks the next page's row count from the payload size seen so far: full pages of small events, a few
+ * rows at a time once events are large. */
+class PageSizer {
+  private limit: number;
+  constructor(private readonly max: number) {
+    this.limit = Math.min(64, max);
+  }
+  get next(): number {
+    return this.limit;
+  }
+  observe(rows: readonly Row[]): void {
+    if (rows.length === 0) {
+      return;
+    }
+    let chars = 0;
+    for (const row of rows) {
+      chars += row[DATA].length + row[METADATA].length;
+    }
+    const perRow = Math.max(1, chars / rows.length);
+    this.limit = Math.max(
+      1,
+      Math.min(this.max, this.limit * 2, Math.floor(PAGE_TARGET_CHARS / perRow)),
+    );
+  }
+}
+
+interface PendingAppend {
+  input: CheckedAppend;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * Embedded event store on SQLite (better-sqlite3): WAL, one writer with group commit. Appends queued in the
- * same event-loop turn share one transaction (one fsync); each runs inside its own savepoint with its own
- * revision check, so one failing append never affects its neighbours. Positions are SQLite rowids:
- * gap-free, strictly increasing in commit order (deletes are refused by trigger, so rowids are never reused).
+ * same event-loop turn share one `BEGIN IMMEDIATE` transaction (one fsync). Each append keeps its own
+ * expected-revision check, made before it writes anything, so a failed check fails that append alone.
+ * Positions are rowids: SQLite serialises writers, so they are assigned in commit order, gap-free and
+ * strictly increasing even when other processes append to the same file (rowids are never reused: deletes
+ * are refused by trigger and AUTOINCREMENT guards the sequence).
  */
 export class SqliteEventStore extends EventStore {
   readonly adapter = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly pageSize: number;
   private readonly pollIntervalMs: number;
+  private readonly synchronous: 'FULL' | 'NORMAL';
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
-  private readonly wakeups = new Set<() => void>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0, events: 0 };
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly waiters = new Set<() => void>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastDataVersion: bigint | undefined;
 
   private readonly stmt: {
-    lastRevision: Database.Statement<[string], { revision: bigint }>;
+    lastRevision: Database.Statement<[string], bigint>;
     insert: Database.Statement<[string, string, bigint, string, string, string, number]>;
-    head: Database.Statement<[], { head: bigint | null }>;
+    head: Database.Statement<[], bigint | null>;
+    dataVersion: Database.Statement<[], bigint>;
   };
-  private readonly appendOne: (item: PendingAppend) => AppendResult;
-  private readonly appendBatch: (items: PendingAppend[]) => (AppendResult | { error: unknown })[];
+  private readonly writeBatch: Database.Transaction<
+    (batch: PendingAppend[], created: number) => (AppendResult | Error)[]
+  >;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     super();
+    this.synchronous = options.synchronous ?? 'FULL';
+    if (this.synchronous !== 'FULL' && this.synchronous !== 'NORMAL') {
+      throw new EventStoreArgumentError('synchronous', "must be 'FULL' or 'NORMAL'");
+    }
+    this.pageSize = options.pageSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
     mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
-    this.db.defaultSafeIntegers(true);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 10000');
-    this.db.function('regexp', { deterministic: true, safeIntegers: false }, (pattern, value) =>
-      new RegExp(String(pattern)).test(String(value)) ? 1 : 0,
-    );
-    this.db.exec(SCHEMA);
-    this.pageSize = options.pageSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    try {
+      this.db.defaultSafeIntegers(true);
+      this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${this.synchronous}`);
+      this.registerRegexp();
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     this.stmt = {
-      lastRevision: this.db.prepare(
-        'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
-      ),
+      lastRevision: this.db
+        .prepare<[string], bigint>(
+          'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+        )
+        .pluck(),
       insert: this.db.prepare(
         'INSERT INTO events (id, stream_id, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      head: this.db.prepare('SELECT max(position) AS head FROM events'),
+      head: this.db.prepare<[], bigint | null>('SELECT max(position) FROM events').pluck(),
+      dataVersion: this.db.prepare<[], bigint>('PRAGMA data_version').pluck(),
     };
-    // Nested better-sqlite3 transactions become savepoints: a failing append rolls back alone.
-    this.appendOne = this.db.transaction((item: PendingAppend) => this.write(item));
-    this.appendBatch = this.db.transaction((items: PendingAppend[]) =>
-      items.map((item) => {
-        try {
-          return this.appendOne(item);
-        } catch (error) {
-          return { error };
-        }
-      }),
+    this.writeBatch = this.db.transaction((batch: PendingAppend[], created: number) =>
+      batch.map(({ input }) => this.write(input, created)),
     );
+  }
+
+  /** Commit and batch counters since this instance opened. */
+  get stats(): Readonly<SqliteEventStoreStats> {
+    return { ...this.counters };
+  }
+
+  private registerRegexp(): void {
+    const cache = new Map<string, RegExp>();
+    this.db.function('regexp', { deterministic: true, safeIntegers: false }, (pattern, value) => {
+      const source = String(pattern);
+      let regex = cache.get(source);
+      if (!regex) {
+        regex = compileRegex(source);
+        cache.set(source, regex);
+      }
+      return regex.test(String(value)) ? 1 : 0;
+    });
+  }
+
+  private migrate(): void {
+    const version = Number(this.db.pragma('user_version', { simple: true }));
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw new Error(
+        `${this.options.file} has event-store schema version ${version}; this build knows up to ${SQLITE_SCHEMA_VERSION}`,
+      );
+    }
+    this.db
+      .transaction(() => {
+        this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      })
+      .immediate();
   }
 
   appendToStream(
@@ -154,49 +249,41 @@ export class SqliteEventStore extends EventStore {
     if (this.closed) {
       return Promise.reject(new EventStoreClosedError());
     }
-    const list = Array.isArray(events) ? (events as readonly EventData[]) : [events as EventData];
-    if (list.length === 0) {
-      return Promise.reject(new Error('appendToStream needs at least one event'));
+    let input: CheckedAppend;
+    try {
+      // Validated and serialised before queueing: inside the shared transaction nothing but the
+      // revision check can fail an append on its own.
+      input = checkAppend(streamId, events, options.expectedRevision);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({
-        streamId,
-        events: list,
-        expected: options.expectedRevision ?? 'any',
-        resolve,
-        reject,
-      });
+      this.queue.push({ input, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(this.flush);
       }
     });
   }
 
-  private write(item: PendingAppend): AppendResult {
-    const last = this.stmt.lastRevision.get(item.streamId)?.revision;
-    const actual: bigint | 'no_stream' = last ?? 'no_stream';
-    const { expected } = item;
-    const ok =
-      expected === 'any' ||
-      (expected === 'no_stream' && actual === 'no_stream') ||
-      (expected === 'stream_exists' && actual !== 'no_stream') ||
-      (typeof expected === 'bigint' && actual === expected);
-    if (!ok) {
-      throw new WrongExpectedVersionError(item.streamId, expected, actual);
+  /** Runs inside the batch transaction. A failed check returns its error without having written. */
+  private write(input: CheckedAppend, created: number): AppendResult | Error {
+    const last = this.stmt.lastRevision.get(input.streamId);
+    const actual = last ?? 'no_stream';
+    if (!revisionMatches(input.expected, actual)) {
+      return new WrongExpectedVersionError(input.streamId, input.expected, actual);
     }
     let revision = last ?? -1n;
     let position = 0n;
-    const created = Date.now();
-    for (const event of item.events) {
+    for (const event of input.events) {
       revision += 1n;
       const info = this.stmt.insert.run(
-        event.id ?? randomUUID(),
-        item.streamId,
+        event.id,
+        input.streamId,
         revision,
         event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata ?? {}),
+        event.dataJson,
+        event.metadataJson,
         created,
       );
       position = BigInt(info.lastInsertRowid);
@@ -204,208 +291,200 @@ export class SqliteEventStore extends EventStore {
     return { nextExpectedRevision: revision, position };
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false;
     const batch = this.queue;
-    this.queue = [];
     if (batch.length === 0) {
       return;
     }
-    let results: (AppendResult | { error: unknown })[];
+    this.queue = [];
+    let outcomes: (AppendResult | Error)[];
     try {
-      results = this.appendBatch(batch);
+      // IMMEDIATE takes the write lock up front: a deferred transaction that reads first could not
+      // upgrade to a writer if another process committed in between (SQLITE_BUSY_SNAPSHOT).
+      outcomes = this.writeBatch.immediate(batch, Date.now());
     } catch (error) {
-      // The commit itself failed (disk full, I/O error, lock timeout): nothing of the batch was written.
+      // The transaction itself failed (I/O error, disk full, lock timeout): nothing of it was written.
       for (const item of batch) {
         item.reject(error);
       }
       return;
     }
+    this.counters.commits += 1;
+    let written = false;
     batch.forEach((item, i) => {
-      const result = results[i];
-      if ('error' in result) {
-        item.reject(result.error);
+      const outcome = outcomes[i];
+      if (outcome instanceof Error) {
+        item.reject(outcome);
       } else {
-        item.resolve(result);
+        written = true;
+        this.counters.appends += 1;
+        this.counters.events += item.input.events.length;
+        item.resolve(outcome);
       }
     });
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const wakeup of [...this.wakeups]) {
-      wakeup();
+    if (written) {
+      this.wake();
     }
-  }
+  };
 
   async *readStream(
     streamId: string,
     options: ReadStreamOptions = {},
   ): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
-    const backwards = options.direction === 'backwards';
-    const from = options.fromRevision ?? (backwards ? 'end' : 'start');
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const sql = backwards
-      ? 'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'
-      : 'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?';
-    const page = this.db.prepare<[string, bigint, number], EventRow>(sql);
-    if (this.stmt.lastRevision.get(streamId) === undefined) {
-      throw new StreamNotFoundError(streamId);
+    const id = checkStreamId(streamId);
+    const { direction, from, maxCount } = checkReadStream(options);
+    if (this.stmt.lastRevision.get(id) === undefined) {
+      throw new StreamNotFoundError(id);
     }
-    let cursor: bigint =
-      from === 'start'
-        ? 0n
-        : from === 'end'
-          ? backwards
-            ? BigInt(Number.MAX_SAFE_INTEGER)
-            : 0n
-          : from;
+    const backwards = direction === 'backwards';
     if (from === 'end' && !backwards) {
       return;
     }
-    while (remaining > 0) {
-      const rows = page.all(streamId, cursor, Math.min(this.pageSize, remaining));
-      for (const row of rows) {
-        yield toRecorded(row);
-      }
-      remaining -= rows.length;
-      if (rows.length < this.pageSize) {
-        return;
-      }
-      cursor = rows[rows.length - 1].revision + (backwards ? -1n : 1n);
-      if (cursor < 0n) {
-        return;
-      }
-    }
+    const page = this.db
+      .prepare<[string, bigint, number], Row>(
+        backwards
+          ? `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`
+          : `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+      )
+      .raw(true);
+    let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
+    yield* this.paged(
+      maxCount,
+      (limit) => page.all(id, cursor, limit),
+      (last) => {
+        cursor = last[REVISION] + (backwards ? -1n : 1n);
+        return cursor >= 0n;
+      },
+    );
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     this.assertOpen();
-    const backwards = options.direction === 'backwards';
-    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    const { direction, from, maxCount, filter } = checkReadAll(options);
+    const backwards = direction === 'backwards';
     if (from === 'end' && !backwards) {
       return;
     }
-    const { where, params } = this.filterSql(options.filter);
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const page = this.db.prepare<unknown[], EventRow>(
-      backwards
-        ? `SELECT * FROM events WHERE position <= ? ${where} ORDER BY position DESC LIMIT ?`
-        : `SELECT * FROM events WHERE position >= ? ${where} ORDER BY position ASC LIMIT ?`,
+    const { where, params } = filterSql(filter);
+    const page = this.db
+      .prepare<unknown[], Row>(
+        backwards
+          ? `SELECT ${COLUMNS} FROM events WHERE position <= ? ${where} ORDER BY position DESC LIMIT ?`
+          : `SELECT ${COLUMNS} FROM events WHERE position >= ? ${where} ORDER BY position ASC LIMIT ?`,
+      )
+      .raw(true);
+    let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
+    yield* this.paged(
+      maxCount,
+      (limit) => page.all(cursor, ...params, limit),
+      (last) => {
+        cursor = last[POSITION] + (backwards ? -1n : 1n);
+        return cursor >= 0n;
+      },
     );
-    let cursor: bigint =
-      from === 'start' ? 0n : from === 'end' ? BigInt(Number.MAX_SAFE_INTEGER) : from;
+  }
+
+  /** Reads page after page (each its own short read transaction, so writers are never blocked by a slow
+   * consumer) until `maxCount` rows or the end. `advance` moves the cursor past a page's last row. */
+  private async *paged(
+    maxCount: number,
+    fetch: (limit: number) => Row[],
+    advance: (last: Row) => boolean,
+  ): AsyncGenerator<RecordedEvent> {
+    const sizer = new PageSizer(this.pageSize);
+    let remaining = maxCount;
     while (remaining > 0) {
-      const rows = page.all(cursor, ...params, Math.min(this.pageSize, remaining));
+      this.assertOpen();
+      const limit = Math.min(sizer.next, remaining);
+      const rows = fetch(limit);
+      sizer.observe(rows);
       for (const row of rows) {
         yield toRecorded(row);
       }
       remaining -= rows.length;
-      if (rows.length < this.pageSize) {
+      if (rows.length < limit || !advance(rows[rows.length - 1])) {
         return;
       }
-      cursor = rows[rows.length - 1].position + (backwards ? -1n : 1n);
     }
-  }
-
-  private filterSql(filter: EventFilter | undefined): { where: string; params: unknown[] } {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    // substr comparison, not LIKE: LIKE is case-insensitive and needs escaping.
-    const anyPrefix = (column: string, prefixes: readonly string[] | undefined): void => {
-      if (prefixes?.length) {
-        clauses.push(`(${prefixes.map(() => `substr(${column}, 1, ?) = ?`).join(' OR ')})`);
-        for (const prefix of prefixes) {
-          params.push(prefix.length, prefix);
-        }
-      }
-    };
-    anyPrefix('type', filter?.eventTypePrefixes);
-    anyPrefix('stream_id', filter?.streamPrefixes);
-    if (filter?.eventTypeRegex) {
-      new RegExp(filter.eventTypeRegex); // fail early on an invalid pattern
-      clauses.push('type REGEXP ?');
-      params.push(filter.eventTypeRegex);
-    }
-    return { where: clauses.map((c) => `AND ${c}`).join(' '), params };
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     this.assertOpen();
-    const state: SubscriptionState = { active: true };
-    const subscription: Subscription = {
-      unsubscribe: () => {
-        state.active = false;
-        state.wakeup?.();
-        this.subscriptions.delete(subscription);
-        return Promise.resolve();
-      },
-      [Symbol.asyncIterator]: () => this.deliver(state, options),
-    };
+    const { from, filter } = checkSubscribe(options);
+    // `end` is fixed now, not at the first next(): events appended between subscribing and iterating
+    // belong to the subscription, as on EventStoreDB.
+    const start = from === 'start' ? 0n : from === 'end' ? (this.stmt.head.get() ?? 0n) : from;
+    const { where, params } = filterSql(filter);
+    const page = this.db
+      .prepare<unknown[], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? ${where} ORDER BY position ASC LIMIT ?`,
+      )
+      .raw(true);
+    const subscription = new SqliteSubscription(start, {
+      head: () => this.stmt.head.get() ?? null,
+      fetch: (after, upTo, limit) => page.all(after, upTo, ...params, limit),
+      pageSize: this.pageSize,
+      isClosed: () => this.closed,
+      waitForCommit: (cancel) => this.waitForCommit(cancel),
+      release: (s) => this.subscriptions.delete(s),
+    });
     this.subscriptions.add(subscription);
     return subscription;
   }
 
-  private async *deliver(
-    state: SubscriptionState,
-    options: SubscribeToAllOptions,
-  ): AsyncGenerator<SubscriptionMessage> {
-    const { where, params } = this.filterSql(options.filter);
-    const page = this.db.prepare<unknown[], EventRow>(
-      `SELECT * FROM events WHERE position > ? AND position <= ? ${where} ORDER BY position ASC LIMIT ?`,
-    );
-    const head = (): bigint => this.stmt.head.get()?.head ?? 0n;
-    const from = options.fromPosition ?? 'start';
-    let cursor = from === 'start' ? 0n : from === 'end' ? head() : from;
-    let caughtUp = false;
-    try {
-      while (state.active && !this.closed) {
-        // Read up to the head as it is now; a filter may skip rows, so the cursor then moves to the head.
-        const target = head();
-        while (state.active && cursor < target) {
-          const rows = page.all(cursor, target, ...params, this.pageSize);
-          for (const row of rows) {
-            if (!state.active) {
-              return;
-            }
-            yield { kind: 'event', event: toRecorded(row) };
-          }
-          cursor = rows.length < this.pageSize ? target : rows[rows.length - 1].position;
-        }
-        if (!state.active) {
-          return;
-        }
-        if (!caughtUp) {
-          caughtUp = true;
-          yield { kind: 'caughtUp', position: target === 0n ? null : target };
-        }
-        await this.nextWakeup(state);
-      }
-    } finally {
-      state.active = false;
-    }
-  }
-
-  /** Resolves on the next in-process commit, or after the poll interval (appends from other processes). */
-  private nextWakeup(state: SubscriptionState): Promise<void> {
+  /** Resolves on the next commit: at once for commits made here, within the poll interval for commits
+   * from other processes (PRAGMA data_version changes only when another connection commits). */
+  private waitForCommit(onRegistered: (cancel: () => void) => void): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
-        this.wakeups.delete(done);
-        state.wakeup = undefined;
+        this.waiters.delete(done);
+        if (this.waiters.size === 0) {
+          this.stopPolling();
+        }
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
-      timer.unref();
-      state.wakeup = done;
-      this.wakeups.add(done);
+      this.waiters.add(done);
+      this.startPolling();
+      onRegistered(done);
     });
   }
 
-  headPosition(): Promise<bigint | null> {
+  private startPolling(): void {
+    if (this.pollTimer || this.closed) {
+      return;
+    }
+    this.lastDataVersion = this.stmt.dataVersion.get();
+    this.pollTimer = setInterval(() => {
+      if (this.closed) {
+        return;
+      }
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.lastDataVersion) {
+        this.lastDataVersion = version;
+        this.wake();
+      }
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private stopPolling(): void {
+    if (this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) {
+      waiter();
+    }
+  }
+
+  async headPosition(): Promise<bigint | null> {
     this.assertOpen();
-    return Promise.resolve(this.stmt.head.get()?.head ?? null);
+    return this.stmt.head.get() ?? null;
   }
 
   health(): Promise<StoreHealth> {
@@ -413,11 +492,16 @@ export class SqliteEventStore extends EventStore {
       return Promise.resolve({ status: 'down', adapter: 'sqlite', details: { reason: 'closed' } });
     }
     try {
-      const head = this.stmt.head.get()?.head ?? null;
+      const head = this.stmt.head.get() ?? null;
       return Promise.resolve({
         status: 'up',
         adapter: 'sqlite',
-        details: { file: this.options.file, headPosition: head === null ? null : head.toString() },
+        details: {
+          file: this.options.file,
+          synchronous: this.synchronous,
+          headPosition: head === null ? null : head.toString(),
+          ...this.counters,
+        },
       });
     } catch (error) {
       return Promise.resolve({
@@ -436,6 +520,7 @@ export class SqliteEventStore extends EventStore {
     this.flush();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
+    this.stopPolling();
     this.wake();
     this.db.close();
   }
@@ -443,6 +528,107 @@ export class SqliteEventStore extends EventStore {
   private assertOpen(): void {
     if (this.closed) {
       throw new EventStoreClosedError();
+    }
+  }
+}
+
+/** Filters run in SQL. Prefixes compare with substr rather than LIKE: LIKE is case-insensitive for ASCII
+ * and treats `%`/`_` in a prefix as wildcards. */
+const filterSql = (filter: EventFilter | undefined): { where: string; params: unknown[] } => {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const anyPrefix = (column: string, prefixes: readonly string[] | undefined): void => {
+    if (prefixes?.length) {
+      clauses.push(`(${prefixes.map(() => `substr(${column}, 1, ?) = ?`).join(' OR ')})`);
+      for (const prefix of prefixes) {
+        params.push(prefix.length, prefix);
+      }
+    }
+  };
+  anyPrefix('type', filter?.eventTypePrefixes);
+  anyPrefix('stream_id', filter?.streamPrefixes);
+  if (filter?.eventTypeRegex) {
+    clauses.push('type REGEXP ?');
+    params.push(filter.eventTypeRegex);
+  }
+  return { where: clauses.map((c) => `AND ${c}`).join(' '), params };
+};
+
+interface SubscriptionSource {
+  head(): bigint | null;
+  fetch(after: bigint, upTo: bigint, limit: number): Row[];
+  pageSize: number;
+  isClosed(): boolean;
+  waitForCommit(onRegistered: (cancel: () => void) => void): Promise<void>;
+  release(subscription: SqliteSubscription): void;
+}
+
+/** Catch-up subscription: reads pages up to the head, signals `caughtUp` once, then waits for commits.
+ * Pull-driven (an async generator), so a slow consumer only delays reads, never buffers events. */
+class SqliteSubscription implements Subscription {
+  private active = true;
+  private cancelWait: (() => void) | undefined;
+  private iterator: AsyncGenerator<SubscriptionMessage> | undefined;
+
+  constructor(
+    private cursor: bigint,
+    private readonly source: SubscriptionSource,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    this.iterator ??= this.run();
+    return this.iterator;
+  }
+
+  unsubscribe(): Promise<void> {
+    this.active = false;
+    this.cancelWait?.();
+    this.source.release(this);
+    return Promise.resolve();
+  }
+
+  private live(): boolean {
+    return this.active && !this.source.isClosed();
+  }
+
+  private async *run(): AsyncGenerator<SubscriptionMessage> {
+    const sizer = new PageSizer(this.source.pageSize);
+    let caughtUp = false;
+    try {
+      while (this.live()) {
+        // Everything up to the head as read now is committed: SQLite assigns positions in commit order.
+        const head = this.source.head();
+        if (head !== null && this.cursor < head) {
+          const limit = sizer.next;
+          const rows = this.source.fetch(this.cursor, head, limit);
+          sizer.observe(rows);
+          for (const row of rows) {
+            if (!this.live()) {
+              return;
+            }
+            this.cursor = row[POSITION];
+            yield { kind: 'event', event: toRecorded(row) };
+          }
+          // A filter may have skipped rows: past a short page everything up to the head has been seen.
+          if (rows.length < limit) {
+            this.cursor = head;
+          }
+          continue;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          yield { kind: 'caughtUp', position: head };
+          continue;
+        }
+        // Registered in the same synchronous step as the head check above, so no commit can slip between.
+        await this.source.waitForCommit((cancel) => {
+          this.cancelWait = cancel;
+        });
+        this.cancelWait = undefined;
+      }
+    } finally {
+      this.active = false;
+      this.source.release(this);
     }
   }
 }
