@@ -2,7 +2,9 @@ import { type BenchSuite, printTable, writeResults } from './bench-kit';
 
 /** `npm run bench -- <suite> [args]`: runs one suite (or all with no name), prints a table, writes JSON
  * under bench-results/. Ratios are always against a baseline measured in the same process. */
-const suites: Record<string, () => Promise<BenchSuite>> = {};
+const suites: Record<string, () => Promise<BenchSuite>> = {
+  'event-store': async () => (await import('./event-store.bench')).eventStoreBench,
+};
 
 const main = async (): Promise<void> => {
   const [name, ...args] = process.argv.slice(2);
