@@ -12,3 +12,9 @@ export {
   type SqliteEventStoreOptions,
   type SqliteEventStoreStats,
 } from './sqlite-event-store';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbClientLike,
+  type EventStoreDbEventStoreOptions,
+  type EventStoreLogger,
+} from './eventstoredb-event-store';

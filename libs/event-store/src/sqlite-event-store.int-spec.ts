@@ -131,6 +131,16 @@ describe('SQLite adapter specifics', () => {
     await iterator.return?.();
   });
 
+  it("fixes 'end' when subscribing: an append made before the first read is delivered", async () => {
+    const store = open('end-fixed');
+    await store.appendToStream('s', event(0));
+    const iterator = store.subscribeToAll({ fromPosition: 'end' })[Symbol.asyncIterator]();
+    const fresh = await store.appendToStream('s', event(1));
+    const first = (await iterator.next()) as IteratorYieldResult<SubscriptionMessage>;
+    expect(first.value.kind === 'event' && first.value.event.position).toBe(fresh.position);
+    await iterator.return?.();
+  });
+
   it('refuses to open a file written by a newer schema version', async () => {
     const file = join(dir, 'future.sqlite');
     await new SqliteEventStore({ file }).close();

@@ -1,0 +1,303 @@
+import {
+  AccessDeniedError,
+  StreamDeletedError as EsdbStreamDeletedError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { describeEventStoreContract } from './contract/event-store.contract';
+import {
+  EventStoreArgumentError,
+  EventStoreClosedError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from './errors';
+import type { RecordedEvent, Subscription, SubscriptionMessage } from './event-store.port';
+import {
+  EventStoreDbEventStore,
+  type EventStoreDbClientLike,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb-event-store';
+import { FakeEventStoreDbServer, type FakeServerOptions } from './testing/fake-eventstoredb';
+
+/** Re-subscription delays run on the next turn of the event loop; the requested delays are recorded. */
+const fastRetries = (delays: number[] = []): EventStoreDbEventStoreOptions => ({
+  schedule: (callback, delayMs) => {
+    delays.push(delayMs);
+    const handle = setImmediate(callback);
+    return () => clearImmediate(handle);
+  },
+  resubscribe: { initialDelayMs: 100, maxDelayMs: 800 },
+});
+
+const onFakeServer = (options: FakeServerOptions) => async () => {
+  const server = new FakeEventStoreDbServer(options);
+  return {
+    open: () => Promise.resolve(new EventStoreDbEventStore(server.client(), fastRetries())),
+  };
+};
+
+// The whole contract, through the adapter, against the fake: every mapping runs on every test run.
+describeEventStoreContract(
+  'EventStoreDB adapter on a current server (fake client)',
+  onFakeServer({}),
+);
+describeEventStoreContract(
+  'EventStoreDB adapter on an older server (fake client: no caught-up message, no append position, numeric positions, inclusive boundaries)',
+  onFakeServer({
+    sendsCaughtUp: false,
+    omitAppendPosition: true,
+    numericPositions: true,
+    backwardsInclusive: true,
+    replaysStartPosition: true,
+  }),
+);
+
+const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const item of iterable) {
+    out.push(item);
+  }
+  return out;
+};
+
+class Reader {
+  private readonly iterator: AsyncIterator<SubscriptionMessage>;
+  readonly seen: SubscriptionMessage[] = [];
+  constructor(readonly subscription: Subscription) {
+    this.iterator = subscription[Symbol.asyncIterator]();
+  }
+  async next(): Promise<SubscriptionMessage> {
+    const result = await this.iterator.next();
+    if (result.done) {
+      throw new Error('the subscription ended unexpectedly');
+    }
+    this.seen.push(result.value);
+    return result.value;
+  }
+  async events(count: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    while (events.length < count) {
+      const message = await this.next();
+      if (message.kind === 'event') {
+        events.push(message.event);
+      }
+    }
+    return events;
+  }
+}
+
+describe('EventStoreDbEventStore', () => {
+  const stores: EventStoreDbEventStore[] = [];
+  const open = (
+    server: FakeEventStoreDbServer,
+    options: EventStoreDbEventStoreOptions = fastRetries(),
+  ) => {
+    const store = new EventStoreDbEventStore(server.client(), options);
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of stores.splice(0)) {
+      await store.close();
+    }
+  });
+  const event = (n: number) => ({ type: 'Counted', data: { n } });
+
+  it('never lets system events out of readAll, subscriptions or the head position', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    for (let n = 0; n < 12; n++) {
+      await store.appendToStream(`opd-${n % 2}`, event(n));
+    }
+    const last = await store.appendToStream('opd-0', event(12));
+    server.write('$stats-127.0.0.1:2113', '$statsCollected', {});
+    server.write('$$opd-0', '$metadata', { $maxAge: 1 });
+    expect(server.log.some((e) => e.type.startsWith('$'))).toBe(true);
+
+    const all = await collect(store.readAll());
+    expect(all.map((e) => e.data.n)).toEqual([...Array(13).keys()]);
+    expect(await collect(store.readAll({ direction: 'backwards', maxCount: 1 }))).toEqual([
+      all[12],
+    ]);
+    expect(await store.headPosition()).toBe(last.position);
+
+    const reader = new Reader(store.subscribeToAll());
+    const delivered: RecordedEvent[] = [];
+    for (;;) {
+      const message = await reader.next();
+      if (message.kind === 'caughtUp') {
+        // Caught up to the log head, system events included: resuming from there misses nothing.
+        expect(message.position).toBe(server.headPosition());
+        break;
+      }
+      delivered.push(message.event);
+    }
+    expect(delivered).toEqual(all);
+  });
+
+  it('maps the client errors to the port errors', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    await store.appendToStream('case-1', event(0));
+    await expect(
+      store.appendToStream('case-1', event(1), { expectedRevision: 'no_stream' }),
+    ).rejects.toEqual(new WrongExpectedVersionError('case-1', 'no_stream', 0n));
+    await expect(collect(store.readStream('case-2'))).rejects.toEqual(
+      new StreamNotFoundError('case-2'),
+    );
+
+    // Errors the fake does not produce, raised by a stub of the same surface.
+    const real = server.client();
+    const stub: EventStoreDbClientLike = {
+      readAll: (options) => real.readAll(options),
+      subscribeToAll: (options) => real.subscribeToAll(options),
+      appendToStream: () =>
+        Promise.reject(
+          new EsdbWrongExpectedVersionError(undefined, {
+            streamName: 'x',
+            expected: 3n,
+            current: -1n,
+          }),
+        ),
+      readStream: () => {
+        throw EsdbStreamDeletedError.fromStreamName('gone');
+      },
+      dispose: () => Promise.resolve(),
+    };
+    const stubbed = new EventStoreDbEventStore(stub);
+    stores.push(stubbed);
+    await expect(stubbed.appendToStream('x', event(0), { expectedRevision: 3n })).rejects.toEqual(
+      new WrongExpectedVersionError('x', 3n, 'no_stream'),
+    );
+    await expect(collect(stubbed.readStream('gone'))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('re-subscribes after drops from the last received position, backing off, without duplicates or gaps', async () => {
+    const server = new FakeEventStoreDbServer();
+    const delays: number[] = [];
+    const warnings: string[] = [];
+    const store = open(server, {
+      ...fastRetries(delays),
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    for (let n = 0; n < 5; n++) {
+      await store.appendToStream(`asn-${n % 2}`, event(n));
+    }
+    const reader = new Reader(store.subscribeToAll({ filter: { streamPrefixes: ['asn-'] } }));
+    const received = await reader.events(2);
+
+    server.refuseSubscriptions = 3;
+    server.dropSubscriptions();
+    for (let n = 5; n < 8; n++) {
+      await store.appendToStream(`asn-${n % 2}`, event(n));
+    }
+    received.push(...(await reader.events(6)));
+    // Three refused attempts back off exponentially; success resets the backoff.
+    expect(delays).toEqual([100, 200, 400, 800]);
+
+    server.endSubscriptions();
+    await store.appendToStream('asn-0', event(8));
+    received.push(...(await reader.events(1)));
+    server.dropSubscriptions();
+    await store.appendToStream('asn-1', event(9));
+    received.push(...(await reader.events(1)));
+    expect(delays).toEqual([100, 200, 400, 800, 100, 100]);
+
+    expect(received.map((e) => e.data.n)).toEqual([...Array(10).keys()]);
+    expect(reader.seen.filter((m) => m.kind === 'caughtUp')).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /subscription dropped \(connection reset\); resubscribing after position \d+ in 100 ms/,
+    );
+    const health = await store.health();
+    expect(health.details).toMatchObject({ subscriptions: 1, subscriptionsReconnecting: 0 });
+  });
+
+  it('re-reads what was still buffered when the connection dropped, and holds back a slow consumer', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server, { ...fastRetries(), highWaterMark: 4 });
+    for (let n = 0; n < 30; n++) {
+      await store.appendToStream('pledge-1', event(n));
+    }
+    const reader = new Reader(store.subscribeToAll());
+    const received = await reader.events(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The consumer lags: the adapter holds 4 messages and has paused the server stream, the rest waits in
+    // the client's buffer (and, on a real server, in gRPC flow control).
+    expect(server.subscriptions.size).toBe(1);
+    const [live] = server.subscriptions;
+    expect(live.isPaused()).toBe(true);
+    expect(live.readableLength).toBe(25);
+    server.dropSubscriptions();
+    received.push(...(await reader.events(29)));
+    expect(received.map((e) => e.data.n)).toEqual([...Array(30).keys()]);
+    const caughtUp = reader.seen.findIndex((m) => m.kind === 'caughtUp');
+    expect(caughtUp).toBe(-1);
+    expect((await reader.next()).kind).toBe('caughtUp');
+  });
+
+  it('signals caught-up on servers without the caught-up message, even when the filter matches nothing', async () => {
+    const server = new FakeEventStoreDbServer({ sendsCaughtUp: false });
+    const store = open(server);
+    await store.appendToStream('opd-1', event(0));
+    const reader = new Reader(store.subscribeToAll({ filter: { streamPrefixes: ['nothing-'] } }));
+    expect(await reader.next()).toEqual({ kind: 'caughtUp', position: server.headPosition() });
+  });
+
+  it('fails the subscription instead of retrying an error that retrying cannot fix', async () => {
+    const server = new FakeEventStoreDbServer();
+    server.denySubscriptions = true;
+    const store = open(server);
+    const iterator = store.subscribeToAll()[Symbol.asyncIterator]();
+    await expect(iterator.next()).rejects.toBeInstanceOf(AccessDeniedError);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('disposes the client on close and refuses work afterwards', async () => {
+    const server = new FakeEventStoreDbServer();
+    const client = server.client();
+    const store = new EventStoreDbEventStore(client, fastRetries());
+    const pending = store.subscribeToAll()[Symbol.asyncIterator]();
+    await store.close();
+    expect(client.disposed).toBe(true);
+    expect(server.subscriptions.size).toBe(0);
+    expect(await pending.next()).toEqual({ done: true, value: undefined });
+    await expect(store.appendToStream('x', event(0))).rejects.toBeInstanceOf(EventStoreClosedError);
+    expect(() => store.subscribeToAll()).toThrow(EventStoreClosedError);
+    await store.close();
+  });
+
+  it('reports health with the connection (password masked), and down when the server is unreachable', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server, {
+      ...fastRetries(),
+      connectionString: 'esdb://admin:changeit@eventstore:2113?tls=false',
+    });
+    expect(await store.health()).toEqual({
+      status: 'up',
+      adapter: 'eventstoredb',
+      details: {
+        connection: 'esdb://admin:***@eventstore:2113?tls=false',
+        subscriptions: 0,
+        subscriptionsReconnecting: 0,
+        logPosition: server.headPosition().toString(),
+      },
+    });
+    const reader = new Reader(store.subscribeToAll());
+    expect((await reader.next()).kind).toBe('caughtUp');
+    server.down = true;
+    server.dropSubscriptions();
+    const health = await store.health();
+    expect(health).toMatchObject({
+      status: 'down',
+      adapter: 'eventstoredb',
+      details: { reason: 'server unavailable', subscriptions: 1 },
+    });
+    expect(health.details?.subscriptionsReconnecting).toBe(1);
+    server.down = false;
+    await store.appendToStream('opd-9', event(1));
+    expect((await reader.events(1)).map((e) => e.streamId)).toEqual(['opd-9']);
+  });
+
+  it('refuses an unparsable connection string with an argument error', () => {
+    expect(() => EventStoreDbEventStore.connect('http://nope')).toThrow(EventStoreArgumentError);
+  });
+});
