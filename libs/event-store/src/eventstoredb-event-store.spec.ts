@@ -297,7 +297,16 @@ describe('EventStoreDbEventStore', () => {
     expect((await reader.events(1)).map((e) => e.streamId)).toEqual(['opd-9']);
   });
 
-  it('refuses an unparsable connection string with an argument error', () => {
+  it('parses esdb:// and kurrentdb:// connection strings, refuses others with an argument error', async () => {
+    for (const connectionString of [
+      'esdb://localhost:2113?tls=false',
+      'kurrentdb://admin:changeit@localhost:2113?tls=false',
+      'kurrent+discover://node1:2113,node2:2113?nodePreference=leader',
+    ]) {
+      const store = EventStoreDbEventStore.connect(connectionString);
+      expect(store.adapter).toBe('eventstoredb');
+      await store.close();
+    }
     expect(() => EventStoreDbEventStore.connect('http://nope')).toThrow(EventStoreArgumentError);
   });
 });

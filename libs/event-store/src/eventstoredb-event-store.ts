@@ -239,7 +239,10 @@ export class EventStoreDbEventStore extends EventStore {
   ): EventStoreDbEventStore {
     let client: EventStoreDBClient;
     try {
-      client = EventStoreDBClient.connectionString(connectionString);
+      // KurrentDB's schemes have the same syntax; client 6.x only knows the esdb spelling.
+      client = EventStoreDBClient.connectionString(
+        connectionString.replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//, 'esdb$2://'),
+      );
     } catch (error) {
       throw new EventStoreArgumentError('connectionString', messageOf(error));
     }

@@ -1,16 +1,30 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
-import { EventStore, SqliteEventStore } from '@netral/event-store';
+import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@netral/event-store';
 import { join } from 'node:path';
 import { AggregateStore } from './aggregate-store';
 
 /** Opens the event store the configuration asks for: EventStoreDB when EVENTSTORE_CONNECTION_STRING is
  * set, else the embedded SQLite file in the data directory. Closed on shutdown (queued appends commit first). */
-export const openEventStore = (config: AppConfig): EventStore =>
-  new SqliteEventStore({
+export const openEventStore = (config: AppConfig): EventStore => {
+  if (config.eventStoreConnectionString) {
+    const logger = new Logger('EventStoreDB');
+    try {
+      // The client connects lazily: a server that is down shows in /health (503), not as a boot failure.
+      return EventStoreDbEventStore.connect(config.eventStoreConnectionString, {
+        logger: { warn: (message) => logger.warn(message) },
+      });
+    } catch (error) {
+      throw new Error(
+        `EVENTSTORE_CONNECTION_STRING is not a valid EventStoreDB connection string (e.g. esdb://localhost:2113?tls=false): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return new SqliteEventStore({
     file: join(config.dataDir, 'events.sqlite'),
     synchronous: config.sqliteSync,
   });
+};
 
 @Global()
 @Module({
