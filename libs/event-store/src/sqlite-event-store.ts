@@ -328,86 +328,72 @@ export class SqliteEventStore extends EventStore {
     }
   };
 
-  async *readStream(
+  readStream(
     streamId: string,
     options: ReadStreamOptions = {},
-  ): AsyncGenerator<RecordedEvent> {
-    this.assertOpen();
-    const id = checkStreamId(streamId);
-    const { direction, from, maxCount } = checkReadStream(options);
-    if (this.stmt.lastRevision.get(id) === undefined) {
-      throw new StreamNotFoundError(id);
-    }
-    const backwards = direction === 'backwards';
-    if (from === 'end' && !backwards) {
-      return;
-    }
-    const page = this.db
-      .prepare<[string, bigint, number], Row>(
-        backwards
-          ? `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`
-          : `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-      )
-      .raw(true);
-    let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
-    yield* this.paged(
-      maxCount,
-      (limit) => page.all(id, cursor, limit),
-      (last) => {
-        cursor = last[REVISION] + (backwards ? -1n : 1n);
-        return cursor >= 0n;
-      },
-    );
-  }
-
-  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    this.assertOpen();
-    const { direction, from, maxCount, filter } = checkReadAll(options);
-    const backwards = direction === 'backwards';
-    if (from === 'end' && !backwards) {
-      return;
-    }
-    const { where, params } = filterSql(filter);
-    const page = this.db
-      .prepare<unknown[], Row>(
-        backwards
-          ? `SELECT ${COLUMNS} FROM events WHERE position <= ? ${where} ORDER BY position DESC LIMIT ?`
-          : `SELECT ${COLUMNS} FROM events WHERE position >= ? ${where} ORDER BY position ASC LIMIT ?`,
-      )
-      .raw(true);
-    let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
-    yield* this.paged(
-      maxCount,
-      (limit) => page.all(cursor, ...params, limit),
-      (last) => {
-        cursor = last[POSITION] + (backwards ? -1n : 1n);
-        return cursor >= 0n;
-      },
-    );
-  }
-
-  /** Reads page after page (each its own short read transaction, so writers are never blocked by a slow
-   * consumer) until `maxCount` rows or the end. `advance` moves the cursor past a page's last row. */
-  private async *paged(
-    maxCount: number,
-    fetch: (limit: number) => Row[],
-    advance: (last: Row) => boolean,
-  ): AsyncGenerator<RecordedEvent> {
-    const sizer = new PageSizer(this.pageSize);
-    let remaining = maxCount;
-    while (remaining > 0) {
+  ): AsyncIterableIterator<RecordedEvent> {
+    return new PagedRead(this.pageSize, () => {
       this.assertOpen();
-      const limit = Math.min(sizer.next, remaining);
-      const rows = fetch(limit);
-      sizer.observe(rows);
-      for (const row of rows) {
-        yield toRecorded(row);
+      const id = checkStreamId(streamId);
+      const { direction, from, maxCount } = checkReadStream(options);
+      if (this.stmt.lastRevision.get(id) === undefined) {
+        throw new StreamNotFoundError(id);
       }
-      remaining -= rows.length;
-      if (rows.length < limit || !advance(rows[rows.length - 1])) {
-        return;
+      const backwards = direction === 'backwards';
+      if (from === 'end' && !backwards) {
+        return undefined;
       }
-    }
+      const page = this.db
+        .prepare<[string, bigint, number], Row>(
+          backwards
+            ? `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`
+            : `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        )
+        .raw(true);
+      let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
+      return {
+        maxCount,
+        fetch: (limit) => {
+          this.assertOpen();
+          return page.all(id, cursor, limit);
+        },
+        advance: (last) => {
+          cursor = last[REVISION] + (backwards ? -1n : 1n);
+          return cursor >= 0n;
+        },
+      };
+    });
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterableIterator<RecordedEvent> {
+    return new PagedRead(this.pageSize, () => {
+      this.assertOpen();
+      const { direction, from, maxCount, filter } = checkReadAll(options);
+      const backwards = direction === 'backwards';
+      if (from === 'end' && !backwards) {
+        return undefined;
+      }
+      const { where, params } = filterSql(filter);
+      const page = this.db
+        .prepare<unknown[], Row>(
+          backwards
+            ? `SELECT ${COLUMNS} FROM events WHERE position <= ? ${where} ORDER BY position DESC LIMIT ?`
+            : `SELECT ${COLUMNS} FROM events WHERE position >= ? ${where} ORDER BY position ASC LIMIT ?`,
+        )
+        .raw(true);
+      let cursor = from === 'start' ? 0n : from === 'end' ? MAX_INT64 : from;
+      return {
+        maxCount,
+        fetch: (limit) => {
+          this.assertOpen();
+          return page.all(cursor, ...params, limit);
+        },
+        advance: (last) => {
+          cursor = last[POSITION] + (backwards ? -1n : 1n);
+          return cursor >= 0n;
+        },
+      };
+    });
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
@@ -528,6 +514,83 @@ export class SqliteEventStore extends EventStore {
   private assertOpen(): void {
     if (this.closed) {
       throw new EventStoreClosedError();
+    }
+  }
+}
+
+interface ReadPlan {
+  maxCount: number;
+  fetch(limit: number): Row[];
+  /** Moves the cursor past a page's last row; false when nothing can follow. */
+  advance(last: Row): boolean;
+}
+
+/**
+ * A read as a hand-written async iterator rather than an async generator: rows come a page at a time
+ * (each page its own short read transaction, so a slow consumer never blocks writers or checkpoints) and
+ * each next() is one resolved promise, which is what makes readAll fast. Nothing runs before the first
+ * next(); argument and not-found errors surface there, as with EventStoreDB's reads.
+ */
+class PagedRead implements AsyncIterableIterator<RecordedEvent> {
+  private plan: ReadPlan | undefined;
+  private started = false;
+  private finished = false;
+  private rows: Row[] = [];
+  private index = 0;
+  private remaining = 0;
+  private readonly sizer: PageSizer;
+
+  constructor(
+    pageSize: number,
+    private readonly open: () => ReadPlan | undefined,
+  ) {
+    this.sizer = new PageSizer(pageSize);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<RecordedEvent> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<RecordedEvent>> {
+    try {
+      return Promise.resolve(this.step());
+    } catch (error) {
+      this.finished = true;
+      this.rows = [];
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  return(): Promise<IteratorResult<RecordedEvent>> {
+    this.finished = true;
+    this.rows = [];
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private step(): IteratorResult<RecordedEvent> {
+    if (!this.started) {
+      this.started = true;
+      this.plan = this.open();
+      this.remaining = this.plan?.maxCount ?? 0;
+      this.finished = this.plan === undefined;
+    }
+    for (;;) {
+      if (this.index < this.rows.length) {
+        return { done: false, value: toRecorded(this.rows[this.index++]) };
+      }
+      if (this.finished || !this.plan || this.remaining <= 0) {
+        this.finished = true;
+        return { done: true, value: undefined };
+      }
+      const limit = Math.min(this.sizer.next, this.remaining);
+      const rows = this.plan.fetch(limit);
+      this.sizer.observe(rows);
+      this.rows = rows;
+      this.index = 0;
+      this.remaining -= rows.length;
+      if (rows.length < limit || !this.plan.advance(rows[rows.length - 1])) {
+        this.finished = true;
+      }
     }
   }
 }
