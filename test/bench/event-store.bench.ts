@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fork } from 'node:child_process';
 import { type BenchRow, type BenchSuite, formatNumber, median } from './bench-kit';
 import {
   type Contender,
@@ -9,9 +10,10 @@ import {
   openRaw,
   type Sync,
 } from './event-store/contenders';
+import { type ConcurrentResult, concurrent, readAllOnce, sequential } from './event-store/measure';
 
 /**
- * `npm run bench -- event-store [--seconds=2] [--rounds=3] [--events=100000] [--sync=FULL|NORMAL]
+ * `npm run bench -- event-store [--seconds=2] [--rounds=5] [--events=100000] [--sync=FULL|NORMAL]
  * [--dir=PATH]`: sequential appends, 64 concurrent appenders and readAll for our SQLite adapter, raw
  * better-sqlite3 (the ceiling) and emmett-sqlite, all in this process, on the real disk. Contenders run
  * interleaved, round after round, and the median round counts, so drift on a shared machine hits all alike.
@@ -34,7 +36,7 @@ const parseArgs = (args: string[]): Args => {
   }
   return {
     seconds: Number(value('seconds') ?? 2),
-    rounds: Number(value('rounds') ?? 3),
+    rounds: Number(value('rounds') ?? 5),
     events: Number(value('events') ?? 100_000),
     sync,
     dir: value('dir'),
@@ -66,107 +68,35 @@ const workDir = (requested: string | undefined): string => {
   return mkdtempSync(join(parent, 'netral-event-store-bench-'));
 };
 
-const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-/** Runs `step` back to back for `ms` after a warm-up; returns completed steps per second. */
-const rate = async (ms: number, step: () => Promise<number>): Promise<number> => {
-  const warmUntil = now() + Math.min(500, ms / 4);
-  while (now() < warmUntil) {
-    await step();
-  }
-  let done = 0;
-  const start = now();
-  const end = start + ms;
-  while (now() < end) {
-    done += await step();
-  }
-  return (done * 1000) / (now() - start);
-};
-
-const sequential = (contender: Contender, ms: number, tag: string): Promise<number> => {
-  const stream = `seq-${tag}`;
-  let expected: bigint | undefined;
-  const { appendSync } = contender;
-  if (appendSync) {
-    // The ceiling: a plain synchronous loop, nothing between transactions.
-    return rate(ms, () => {
-      for (let i = 0; i < 50; i++) {
-        expected = appendSync(stream, expected);
-      }
-      return Promise.resolve(50);
-    });
-  }
-  return rate(ms, async () => {
-    expected = await contender.append(stream, expected);
-    return 1;
-  });
-};
-
-/** 64 appenders, each on its own stream, each awaiting its previous append: events per second. */
-const concurrent = async (
-  contender: Contender,
+/** emmett under 64 concurrent appenders runs in its own process (see emmett-concurrent.ts). */
+const concurrentEmmett = (
+  dir: string,
   ms: number,
   tag: string,
-): Promise<{ rate: number; errors: number; stalled: number }> => {
-  const workers = 64;
-  let errors = 0;
-  let stop = false;
-  let done = 0;
-  let inFlight = 0;
-  const work = async (w: number): Promise<void> => {
-    const stream = `conc-${tag}-${w}`;
-    let expected: bigint | undefined;
-    while (!stop) {
-      inFlight++;
-      try {
-        expected = await contender.append(stream, expected);
-        done++;
-      } catch {
-        errors++;
-      } finally {
-        inFlight--;
+): Promise<ConcurrentResult & { busyLogs: number }> =>
+  new Promise((resolvePromise, reject) => {
+    const child = fork(
+      join(__dirname, 'event-store', 'emmett-concurrent.js'),
+      [dir, String(ms), tag],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    let result: (ConcurrentResult & { busyLogs: number }) | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms + 30_000);
+    child.on('message', (message) => {
+      result = message as ConcurrentResult & { busyLogs: number };
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result) {
+        resolvePromise(result);
+      } else {
+        reject(new Error(`emmett child exited (${signal ?? code}) without a result`));
       }
-    }
-  };
-  // emmett-sqlite opens a connection per append and runs `PRAGMA journal_mode = WAL` without a callback:
-  // under contention sqlite3 emits SQLITE_BUSY on an unlistened statement, which would kill this process.
-  // Count those as failed appends instead; an append caught in it never settles, hence the bounded drain.
-  const onUncaught = (error: unknown): void => {
-    errors++;
-    if ((error as { code?: string }).code !== 'SQLITE_BUSY') {
-      console.error(`  ${contender.name}: ${String(error)}`);
-    }
-  };
-  process.on('uncaughtException', onUncaught);
-  try {
-    const warm = Math.min(500, ms / 4);
-    const running = Array.from({ length: workers }, (_, w) => work(w));
-    await sleep(warm);
-    const startDone = done;
-    const start = now();
-    contender.batchSize?.();
-    await sleep(ms);
-    const measured = done - startDone;
-    const elapsed = now() - start;
-    stop = true;
-    await Promise.race([Promise.all(running), sleep(5_000)]);
-    return { rate: (measured * 1000) / elapsed, errors, stalled: inFlight };
-  } finally {
-    process.off('uncaughtException', onUncaught);
-  }
-};
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** One full readAll pass: events per second. */
-const readAllOnce = async (contender: Contender, events: number): Promise<number> => {
-  const start = now();
-  const n = await contender.readAll();
-  if (n !== events) {
-    throw new Error(`${contender.name} read ${n} events, expected ${events}`);
-  }
-  return (n * 1000) / (now() - start);
-};
+    });
+  });
 
 const row = (
   metric: string,
@@ -201,32 +131,28 @@ export const eventStoreBench: BenchSuite = {
           ? openRaw(sub, args.sync)
           : openEmmett(sub);
     };
-    // emmett console.logs every failed transaction (and its stalled appends fail long after their
-    // phase): count those instead of flooding the report.
-    const log = console.log;
-    let emmettBusyLogs = 0;
-    console.log = (...items: unknown[]) => {
-      if (items.length === 1 && (items[0] as { code?: string } | null)?.code === 'SQLITE_BUSY') {
-        emmettBusyLogs++;
-        return;
-      }
-      log(...items);
-    };
     try {
+      // Sequential: contenders alternate order every round; the netral/raw ratio is taken per round
+      // (measured minutes apart from nothing else) and its median reported.
       const seq: Record<Name, number[]> = { netral: [], raw: [], emmett: [] };
-      const conc: Record<Name, number[]> = { netral: [], raw: [], emmett: [] };
-      const concErrors: Record<Name, number> = { netral: 0, raw: 0, emmett: 0 };
-      const concStalled: Record<Name, number> = { netral: 0, raw: 0, emmett: 0 };
-      const batches: number[] = [];
+      const seqVsRaw: number[] = [];
+      const seqVsEmmett: number[] = [];
       for (let round = 0; round < args.rounds; round++) {
-        for (const name of names) {
+        const order = round % 2 === 0 ? names : [...names].reverse();
+        const measured = {} as Record<Name, number>;
+        for (const name of order) {
           const c = await open(name, round, 'seq');
-          seq[name].push(await sequential(c, ms, `${round}`));
+          measured[name] = await sequential(c, ms, `${round}`);
           await c.close();
-          console.log(
-            `  round ${round + 1} sequential ${name}: ${formatNumber(seq[name][round])} appends/s`,
-          );
         }
+        for (const name of names) {
+          seq[name].push(measured[name]);
+        }
+        seqVsRaw.push(measured.netral / measured.raw);
+        seqVsEmmett.push(measured.netral / measured.emmett);
+        console.log(
+          `  round ${round + 1} sequential appends/s: ${names.map((n) => `${n} ${formatNumber(measured[n])}`).join(', ')}`,
+        );
       }
 
       // readAll: load each once, warm up, then alternate full passes so noise hits all alike.
@@ -246,22 +172,39 @@ export const eventStoreBench: BenchSuite = {
       for (const name of names) {
         reads[name] = median(readSamples[name]);
         await readers[name].close();
-        console.log(`  readAll ${name}: ${formatNumber(reads[name])} events/s (median)`);
       }
+      console.log(
+        `  readAll events/s (median of ${readSamples.netral.length}): ${names.map((n) => `${n} ${formatNumber(reads[n])}`).join(', ')}`,
+      );
 
-      // Last, because emmett stalls under this load and its stuck appends linger in the process.
+      const conc: Record<Name, number[]> = { netral: [], raw: [], emmett: [] };
+      const problems: Record<Name, { errors: number; stalled: number }> = {
+        netral: { errors: 0, stalled: 0 },
+        raw: { errors: 0, stalled: 0 },
+        emmett: { errors: 0, stalled: 0 },
+      };
+      const batches: number[] = [];
       for (let round = 0; round < args.rounds; round++) {
         for (const name of names) {
-          const c = await open(name, round, 'conc');
-          const result = await concurrent(c, ms, `${round}`);
-          conc[name].push(result.rate);
-          concErrors[name] += result.errors;
-          concStalled[name] = Math.max(concStalled[name], result.stalled);
-          const mean = c.batchSize?.();
-          if (mean !== undefined) {
-            batches.push(mean);
+          let result: ConcurrentResult;
+          if (name === 'emmett') {
+            result = await concurrentEmmett(
+              mkdtempSync(join(dir, `conc-${name}-${round}-`)),
+              ms,
+              `${round}`,
+            );
+          } else {
+            const c = await open(name, round, 'conc');
+            result = await concurrent(c, ms, `${round}`);
+            const mean = c.batchSize?.();
+            if (mean !== undefined) {
+              batches.push(mean);
+            }
+            await c.close();
           }
-          await c.close();
+          conc[name].push(result.rate);
+          problems[name].errors += result.errors;
+          problems[name].stalled = Math.max(problems[name].stalled, result.stalled);
           console.log(
             `  round ${round + 1} 64 concurrent ${name}: ${formatNumber(result.rate)} events/s${result.errors ? `, ${result.errors} failed appends` : ''}${result.stalled ? `, ${result.stalled} appends never settled` : ''}`,
           );
@@ -270,36 +213,40 @@ export const eventStoreBench: BenchSuite = {
 
       const s = { netral: median(seq.netral), raw: median(seq.raw), emmett: median(seq.emmett) };
       const k = { netral: median(conc.netral), raw: median(conc.raw), emmett: median(conc.emmett) };
-      const seqVsRaw = s.netral / s.raw;
-      const seqVsEmmett = s.netral / s.emmett;
-      const sync = `synchronous=${args.sync}`;
-      const failed = (name: Name): Partial<BenchRow> => {
-        const problems = [
-          concErrors[name] ? `${concErrors[name]} appends failed` : '',
-          concStalled[name]
-            ? `${concStalled[name]} never settled (SQLITE_BUSY, connection per append)`
-            : '',
+      const vsRaw = median(seqVsRaw);
+      const vsEmmett = median(seqVsEmmett);
+      const noteOf = (name: Name): Partial<BenchRow> => {
+        const { errors, stalled } = problems[name];
+        const parts = [
+          errors ? `${errors} appends failed` : '',
+          stalled ? `${stalled} of 64 never settled (SQLITE_BUSY; a connection per append)` : '',
         ].filter(Boolean);
-        return problems.length ? { note: problems.join('; ') } : {};
+        return parts.length ? { note: parts.join('; ') } : {};
       };
       const ratio = (metric: string, a: number, b: number): BenchRow[] =>
         b > 0 ? [row(metric, a / b, '×')] : [];
       return [
-        row('sequential appends: netral', s.netral, 'appends/s', { note: sync }),
+        row('sequential appends: netral', s.netral, 'appends/s', {
+          note: `synchronous=${args.sync}`,
+        }),
         row('sequential appends: raw better-sqlite3', s.raw, 'appends/s', { note: 'ceiling' }),
         row('sequential appends: emmett-sqlite', s.emmett, 'appends/s'),
-        row('sequential netral / raw', seqVsRaw, '×', { target: '≥ 0.8', met: seqVsRaw >= 0.8 }),
-        row('sequential netral / emmett', seqVsEmmett, '×', {
+        row('sequential netral / raw (median of per-round ratios)', vsRaw, '×', {
+          target: '≥ 0.8',
+          met: vsRaw >= 0.8,
+        }),
+        row('sequential netral / emmett (median of per-round ratios)', vsEmmett, '×', {
           target: '≥ 8',
-          met: seqVsEmmett >= 8,
+          met: vsEmmett >= 8,
         }),
         row('64 concurrent appenders: netral', k.netral, 'events/s', {
           target: '≥ 20,000',
           met: k.netral >= 20_000,
           note: `mean group commit ${formatNumber(median(batches))} events`,
+          ...(problems.netral.errors ? noteOf('netral') : {}),
         }),
-        row('64 concurrent appenders: raw better-sqlite3', k.raw, 'events/s', failed('raw')),
-        row('64 concurrent appenders: emmett-sqlite', k.emmett, 'events/s', failed('emmett')),
+        row('64 concurrent appenders: raw better-sqlite3', k.raw, 'events/s', noteOf('raw')),
+        row('64 concurrent appenders: emmett-sqlite', k.emmett, 'events/s', noteOf('emmett')),
         ...ratio('64 concurrent netral / raw', k.netral, k.raw),
         ...ratio('64 concurrent netral / emmett', k.netral, k.emmett),
         row('readAll: netral', reads.netral, 'events/s', {
@@ -312,10 +259,6 @@ export const eventStoreBench: BenchSuite = {
         ...ratio('readAll netral / emmett', reads.netral, reads.emmett),
       ];
     } finally {
-      console.log = log;
-      if (emmettBusyLogs) {
-        console.log(`  (emmett-sqlite logged ${emmettBusyLogs} SQLITE_BUSY errors)`);
-      }
       rmSync(dir, { recursive: true, force: true });
     }
   },
