@@ -1,0 +1,126 @@
+import {
+  type CallHandler,
+  ConflictException,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import canonicalize from 'canonicalize';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { from, type Observable, of, switchMap, tap } from 'rxjs';
+import { InputValidationException } from '../validation';
+import { IdempotencyStore } from './idempotency.store';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
+
+type UploadRequest = Request & {
+  file?: { buffer?: Buffer; originalname?: string };
+  user?: { userId?: string };
+};
+
+const requestHash = (req: UploadRequest): string => {
+  const hash = createHash('sha256');
+  hash.update(`${req.method} ${req.baseUrl}${req.path}\n`);
+  hash.update(canonicalize(req.body ?? null) ?? 'null');
+  if (req.file?.buffer) {
+    hash.update('\nfile:');
+    hash.update(req.file.buffer);
+  }
+  return hash.digest('hex');
+};
+
+/**
+ * Idempotency-Key on writes: the same key with the same request returns the first response and writes
+ * nothing; the same key with another request is a 409. Keys are scoped to the signed-in user. Applied
+ * globally to POSTs; multipart routes apply it again after their file interceptor (the file is part of the
+ * request hash), and the global pass leaves multipart requests to them.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  /** Requests running in this process, so a concurrent duplicate waits for the first and replays it. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(private readonly store: IdempotencyStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') {
+      return next.handle();
+    }
+    const req = context.switchToHttp().getRequest<UploadRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = req.headers[IDEMPOTENCY_HEADER];
+    const userId = req.user?.userId;
+    if (req.method !== 'POST' || key === undefined || userId === undefined) {
+      return next.handle();
+    }
+    if (req.is('multipart/form-data') && !req.file) {
+      return next.handle(); // the route-level pass sees the uploaded file
+    }
+    if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
+      throw new InputValidationException([
+        {
+          field: 'Idempotency-Key',
+          code: 'idempotencyKeyFormat',
+          reason: 'must be 1–200 visible ASCII characters (a UUID is a good choice)',
+        },
+      ]);
+    }
+    return from(this.run(userId, key, requestHash(req), res, next)).pipe(switchMap((o) => o));
+  }
+
+  private async run(
+    scope: string,
+    key: string,
+    hash: string,
+    res: Response,
+    next: CallHandler,
+  ): Promise<Observable<unknown>> {
+    const mapKey = `${scope}\u0000${key}`;
+    for (;;) {
+      const existing = this.store.claim(scope, key, hash, Date.now());
+      if (existing === null) {
+        break;
+      }
+      if (existing.requestHash !== hash) {
+        throw new ConflictException({
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          message:
+            'Idempotency-Key ini sudah dipakai untuk permintaan lain. Gunakan kunci baru untuk data yang berbeda.',
+        });
+      }
+      if (existing.state === 'completed') {
+        res.setHeader('Idempotent-Replayed', 'true');
+        return of(JSON.parse(existing.response) as unknown);
+      }
+      const running = this.inFlight.get(mapKey);
+      if (!running) {
+        throw new ConflictException({
+          code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+          message:
+            'Permintaan dengan Idempotency-Key ini belum selesai atau terputus. Periksa apakah data sudah tersimpan sebelum mengirim ulang dengan kunci baru.',
+        });
+      }
+      await running;
+    }
+    let settle!: () => void;
+    this.inFlight.set(mapKey, new Promise<void>((resolve) => (settle = resolve)));
+    const done = (): void => {
+      this.inFlight.delete(mapKey);
+      settle();
+    };
+    return next.handle().pipe(
+      tap({
+        next: (body) => {
+          this.store.complete(scope, key, JSON.stringify(body ?? null));
+          done();
+        },
+        error: () => {
+          this.store.release(scope, key);
+          done();
+        },
+      }),
+    );
+  }
+}

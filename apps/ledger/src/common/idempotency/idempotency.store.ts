@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type IdempotencyRecord =
+  | { state: 'completed'; requestHash: string; response: string }
+  | { state: 'in_progress'; requestHash: string; startedAt: number };
+
+/**
+ * Remembers, per caller and Idempotency-Key, the request's hash and its first response. Local mutable state
+ * (like credentials), in its own SQLite file; the events themselves also carry the key in their metadata.
+ */
+@Injectable()
+export class IdempotencyStore implements OnApplicationShutdown {
+  private readonly db: Database.Database;
+  private readonly stmt: {
+    get: Database.Statement<[string, string], { request_hash: string; response: string | null; created: number }>;
+    claim: Database.Statement<[string, string, string, number]>;
+    complete: Database.Statement<[string, string, string]>;
+    release: Database.Statement<[string, string]>;
+  };
+
+  constructor(@Inject(AppConfig) config: AppConfig) {
+    mkdirSync(config.dataDir, { recursive: true });
+    this.db = new Database(join(config.dataDir, 'idempotency.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS idempotent_requests (
+      scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+      response TEXT, created INTEGER NOT NULL,
+      PRIMARY KEY (scope, key))`);
+    this.stmt = {
+      get: this.db.prepare('SELECT request_hash, response, created FROM idempotent_requests WHERE scope = ? AND key = ?'),
+      claim: this.db.prepare(
+        'INSERT OR IGNORE INTO idempotent_requests (scope, key, request_hash, created) VALUES (?, ?, ?, ?)',
+      ),
+      complete: this.db.prepare(
+        'UPDATE idempotent_requests SET response = ? WHERE scope = ? AND key = ?',
+      ),
+      release: this.db.prepare('DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND response IS NULL'),
+    };
+  }
+
+  /** Atomically claims the key; returns the existing record when it was already claimed. */
+  claim(scope: string, key: string, requestHash: string, now: number): IdempotencyRecord | null {
+    if (this.stmt.claim.run(scope, key, requestHash, now).changes === 1) {
+      return null;
+    }
+    const row = this.stmt.get.get(scope, key);
+    if (!row) {
+      return null;
+    }
+    return row.response === null
+      ? { state: 'in_progress', requestHash: row.request_hash, startedAt: row.created }
+      : { state: 'completed', requestHash: row.request_hash, response: row.response };
+  }
+
+  complete(scope: string, key: string, response: string): void {
+    this.stmt.complete.run(response, scope, key);
+  }
+
+  /** Forgets a claim whose request failed: nothing was written, so the key may be used again. */
+  release(scope: string, key: string): void {
+    this.stmt.release.run(scope, key);
+  }
+
+  onApplicationShutdown(): void {
+    this.db.close();
+  }
+}
