@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from './test-app';
+
+/** Debian's Chromium (installed by .ci/run): a downloaded browser is never used. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Screenshots are test artifacts (git-ignored), kept for a human to look at after a run. */
+export const SCREENSHOT_DIR = join(__dirname, '..', '..', '..', 'test', 'browser', 'screenshots');
+
+export interface BrowserHarness {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** A fresh context (own cookies) per simulated person. */
+  newPage(options?: { mobile?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
+  /** Requests that left localhost: offices may be offline, so every asset must be served by us. */
+  externalRequests: string[];
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Boots the real app on an ephemeral port and a headless Chromium with the flags this machine needs. */
+export const startBrowserHarness = async (
+  env: Record<string, string> = {},
+): Promise<BrowserHarness> => {
+  const t = await createTestApp(env);
+  await t.app.listen(0, '127.0.0.1');
+  const address = t.app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const externalRequests: string[] = [];
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return {
+    t,
+    baseUrl,
+    browser,
+    externalRequests,
+    newPage: async ({ mobile = false } = {}) => {
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        locale: 'id-ID',
+        viewport: mobile ? { width: 390, height: 844 } : { width: 1280, height: 900 },
+      });
+      context.on('request', (request) => {
+        const url = request.url();
+        if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+          externalRequests.push(url);
+        }
+      });
+      return { context, page: await context.newPage() };
+    },
+    screenshot: async (page, name) => {
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: async () => {
+      await browser.close();
+      await t.close();
+    },
+  };
+};
+
+/** Layout check on a rendered page: nothing wider than the viewport (no sideways scrolling on a phone). */
+export const horizontalOverflow = (page: Page): Promise<number> =>
+  page.evaluate(
+    // Runs inside the page, where `document` exists; the repo's lib setting has no DOM types.
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
