@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '@netral/config';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { registerUserCommands } from './commands/users';
 
 /**
  * `netral`, the admin CLI: `npm run cli -- <command>`. Each command lives in ./commands and registers itself
@@ -11,7 +12,7 @@ const program = new Command('netral')
   .showHelpAfterError()
   .exitOverride();
 
-const registrations: ((program: Command) => void)[] = [];
+const registrations: ((program: Command) => void)[] = [registerUserCommands];
 
 for (const register of registrations) {
   register(program);

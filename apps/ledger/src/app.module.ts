@@ -3,7 +3,9 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
+import { ClockModule } from './common/clock.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -18,7 +20,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        ClockModule,
         EventStoreModule,
+        IdentityModule,
         HealthModule,
         MetricsModule,
       ],

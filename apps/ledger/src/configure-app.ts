@@ -2,10 +2,35 @@ import { VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import hbs from 'hbs';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ledgerSrc } from './common/paths';
+
+const ROLE_LABELS: Record<string, string> = {
+  ADMIN: 'Administrator',
+  OPD_HEAD: 'Kepala OPD',
+  BAWASLU: 'Bawaslu',
+  HR: 'BKPSDM',
+};
+
+let helpersRegistered = false;
+/** Partials (views/partials) and the few helpers the templates need; hbs is a process-wide singleton. */
+const registerViewHelpers = (): void => {
+  if (helpersRegistered) {
+    return;
+  }
+  helpersRegistered = true;
+  // Synchronously, so the first request already has them (hbs.registerPartials reads asynchronously).
+  const partials = join(ledgerSrc, 'web', 'views', 'partials');
+  for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
+    hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
+  }
+  hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+};
 
 /** Everything about the HTTP stack that is not a provider. main.ts and the e2e tests both call it, so the
  * tests exercise exactly what production runs. */
@@ -30,6 +55,7 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   app.enableVersioning({ type: VersioningType.URI, prefix: 'api/v' });
   app.setBaseViewsDir(join(ledgerSrc, 'web', 'views'));
   app.setViewEngine('hbs');
+  registerViewHelpers();
   app.useStaticAssets(join(ledgerSrc, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
 
   const openApi = new DocumentBuilder()

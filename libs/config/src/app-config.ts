@@ -34,6 +34,8 @@ export class AppConfig {
   };
   readonly sla!: { verificationDays: number; reviewWorkingDays: number; followUpDays: number };
   readonly minPositionWaitMs!: number;
+  /** Requests per minute per client address (login has its own, stricter limit). */
+  readonly rateLimitPerMinute!: number;
   /** Share of active ASN that must have pledged for PATUH (100 = every one). */
   readonly patuhMinCoveragePercent!: number;
   readonly log!: { level: string; format: 'json' | 'pretty' };
@@ -125,6 +127,7 @@ export const loadConfig = (
       followUpDays: parsed.NETRAL_SLA_FOLLOW_UP_DAYS ?? 30,
     },
     minPositionWaitMs: parsed.NETRAL_MIN_POSITION_WAIT_MS ?? 2000,
+    rateLimitPerMinute: parsed.NETRAL_RATE_LIMIT_PER_MINUTE ?? 1200,
     patuhMinCoveragePercent: parsed.NETRAL_PATUH_MIN_COVERAGE_PERCENT ?? 100,
     log: {
       level: parsed.NETRAL_LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),

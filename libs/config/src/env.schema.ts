@@ -104,6 +104,13 @@ export class EnvironmentVariables {
   NETRAL_JWT_TTL_SECONDS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  NETRAL_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   NETRAL_SIGNER_P12_PATH?: string;

@@ -6,3 +6,4 @@
 export * from './shared/domain-error';
 export * from './shared/decider';
 export * from './events';
+export * from './user/user.decider';

@@ -120,6 +120,35 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.status(503).json(exception.getResponse());
       return;
     }
+    if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+      renderErrorPage(req, res, body);
+      return;
+    }
     res.status(body.statusCode).json(body);
   }
 }
+
+const PAGE_HEADINGS: Record<number, string> = {
+  400: 'Isian tidak dapat diproses',
+  403: 'Akses ditolak',
+  404: 'Halaman tidak ditemukan',
+  409: 'Tidak dapat dilakukan',
+  413: 'Berkas terlalu besar',
+  429: 'Terlalu banyak permintaan',
+  500: 'Terjadi kesalahan',
+};
+
+/** The web variant: a person at a browser gets a page in Bahasa Indonesia (or the login page when not
+ * signed in), never a JSON body. Forms re-render themselves with errors next to the fields before this. */
+const renderErrorPage = (req: Request, res: Response, body: ErrorBody): void => {
+  if (body.statusCode === 401) {
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  res.status(body.statusCode).render('error', {
+    title: PAGE_HEADINGS[body.statusCode] ?? 'Terjadi kesalahan',
+    heading: PAGE_HEADINGS[body.statusCode] ?? 'Terjadi kesalahan',
+    message: body.message,
+    correlationId: body.correlationId,
+  });
+};

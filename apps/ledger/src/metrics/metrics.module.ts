@@ -9,6 +9,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../identity/roles.decorator';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -43,6 +44,7 @@ class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller('metrics')
 class MetricsController {
   constructor(private readonly metrics: Metrics) {}

@@ -16,7 +16,10 @@ export type IdempotencyRecord =
 export class IdempotencyStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
   private readonly stmt: {
-    get: Database.Statement<[string, string], { request_hash: string; response: string | null; created: number }>;
+    get: Database.Statement<
+      [string, string],
+      { request_hash: string; response: string | null; created: number }
+    >;
     claim: Database.Statement<[string, string, string, number]>;
     complete: Database.Statement<[string, string, string]>;
     release: Database.Statement<[string, string]>;
@@ -32,14 +35,18 @@ export class IdempotencyStore implements OnApplicationShutdown {
       response TEXT, created INTEGER NOT NULL,
       PRIMARY KEY (scope, key))`);
     this.stmt = {
-      get: this.db.prepare('SELECT request_hash, response, created FROM idempotent_requests WHERE scope = ? AND key = ?'),
+      get: this.db.prepare(
+        'SELECT request_hash, response, created FROM idempotent_requests WHERE scope = ? AND key = ?',
+      ),
       claim: this.db.prepare(
         'INSERT OR IGNORE INTO idempotent_requests (scope, key, request_hash, created) VALUES (?, ?, ?, ?)',
       ),
       complete: this.db.prepare(
         'UPDATE idempotent_requests SET response = ? WHERE scope = ? AND key = ?',
       ),
-      release: this.db.prepare('DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND response IS NULL'),
+      release: this.db.prepare(
+        'DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND response IS NULL',
+      ),
     };
   }
 

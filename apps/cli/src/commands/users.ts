@@ -1,0 +1,104 @@
+import { DomainError, ROLES, type Role } from '@netral/domain';
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { systemActor, UserCommands } from '../../../ledger/src/identity/user.commands';
+import { withLedger } from '../app-context';
+import { CliError } from '../cli-error';
+
+/** Reads a password without echoing it; from NETRAL_NEW_PASSWORD or piped stdin when not a terminal. */
+const readPassword = async (prompt: string): Promise<string> => {
+  if (process.env.NETRAL_NEW_PASSWORD) {
+    return process.env.NETRAL_NEW_PASSWORD;
+  }
+  let muted = false;
+  const output = new Writable({
+    write: (chunk: Buffer, _encoding, callback) => {
+      if (!muted) {
+        process.stderr.write(chunk);
+      }
+      callback();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY });
+  try {
+    return await new Promise<string>((resolve) => {
+      rl.question(prompt, (answer) => {
+        process.stderr.write('\n');
+        resolve(answer);
+      });
+      muted = true;
+    });
+  } finally {
+    rl.close();
+  }
+};
+
+const explain = (error: unknown): never => {
+  if (error instanceof DomainError) {
+    const details = (error.details ?? []).map((d) => `\n  - ${d.field}: ${d.reason}`).join('');
+    throw new CliError(`${error.message}${details}`, error.kind === 'CONFLICT' ? 3 : 2);
+  }
+  throw error;
+};
+
+export const registerUserCommands = (program: Command): void => {
+  const users = program
+    .command('users')
+    .description('pengguna: buat admin, buat pengguna, atur ulang kata sandi');
+
+  users
+    .command('create-admin')
+    .description('membuat administrator (kata sandi ditanyakan, atau dari NETRAL_NEW_PASSWORD)')
+    .option('--username <username>', 'nama pengguna', 'admin')
+    .option('--display-name <name>', 'nama tampilan', 'Administrator')
+    .action(async (options: { username: string; displayName: string }) => {
+      await createUser(options.username, options.displayName, 'ADMIN');
+    });
+
+  users
+    .command('create <username>')
+    .description('membuat pengguna dengan peran tertentu')
+    .requiredOption('--role <role>', ROLES.join(' | '))
+    .requiredOption('--display-name <name>', 'nama tampilan')
+    .option('--opd <opdId>', 'OPD (wajib untuk OPD_HEAD)')
+    .action(
+      async (username: string, options: { role: string; displayName: string; opd?: string }) => {
+        if (!ROLES.includes(options.role as Role)) {
+          throw new CliError(`--role harus salah satu dari ${ROLES.join(', ')}`, 2);
+        }
+        await createUser(username, options.displayName, options.role as Role, options.opd);
+      },
+    );
+
+  users
+    .command('set-password <username>')
+    .description('mengatur ulang kata sandi pengguna aktif')
+    .action(async (username: string) => {
+      const password = await readPassword(`Kata sandi baru untuk ${username}: `);
+      await withLedger(async (app) => {
+        await app.get(UserCommands).setPassword(username, password).catch(explain);
+      });
+      console.log(`Kata sandi ${username} telah diganti.`);
+    });
+};
+
+const createUser = async (
+  username: string,
+  displayName: string,
+  role: Role,
+  opdId?: string,
+): Promise<void> => {
+  const password = await readPassword(`Kata sandi untuk ${username} (minimal 10 karakter): `);
+  await withLedger(async (app) => {
+    const result = await app
+      .get(UserCommands)
+      .register(
+        { username, displayName, password, role, ...(opdId ? { opdId } : {}) },
+        systemActor(),
+        'SYSTEM',
+      )
+      .catch(explain);
+    console.log(`Pengguna ${result.userId} (${role}) dibuat pada posisi ${result.position}.`);
+  });
+};

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '@netral/config';
+import type { Role } from '@netral/domain';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActorContext } from './actor';
+import { CredentialsStore } from './credentials.store';
+import { LoginThrottle } from './login-throttle';
+import { decoyHash, verifyPassword } from './password';
+import { type KnownUser, UserDirectory } from './user-directory';
+
+export const LOGIN_FAILED_MESSAGE = 'Nama pengguna atau kata sandi salah.';
+
+export interface TokenClaims {
+  sub: string;
+  /** Informative only: every request re-reads role and OPD from the user directory. */
+  role: Role;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: { id: string; username: string; displayName: string; role: Role; opdId: string | null };
+}
+
+/** NETRAL_JWT_SECRET, or a random secret generated once into the data directory (mode 0600). */
+export const jwtSecret = (config: AppConfig): string => {
+  if (config.jwt.secret) {
+    return config.jwt.secret;
+  }
+  const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+};
+
+export const publicUser = (user: KnownUser): LoginResult['user'] => ({
+  id: user.userId,
+  username: user.username,
+  displayName: user.displayName,
+  role: user.role,
+  opdId: user.opdId ?? null,
+});
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger('Auth');
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly directory: UserDirectory,
+    private readonly credentials: CredentialsStore,
+    private readonly throttle: LoginThrottle,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks a username and password; the same answer for an unknown user and a wrong password, after the
+   * same amount of work. Repeated failures for one username from one address are slowed down. */
+  async login(
+    username: string,
+    password: string,
+    ip: string,
+    ttlSeconds?: number,
+  ): Promise<LoginResult> {
+    const key = `${username.toLowerCase()}|${ip}`;
+    this.throttle.check(key);
+    const user = this.directory.active(username.toLowerCase());
+    const stored = user ? this.credentials.get(user.userId) : undefined;
+    const ok = await verifyPassword(password, stored ?? (await decoyHash()));
+    if (!user || !stored || !ok) {
+      const failures = this.throttle.fail(key);
+      this.logger.warn({ username, ip, failures }, 'login failed');
+      throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
+    }
+    this.throttle.succeed(key);
+    this.logger.log({ username: user.username, ip }, 'login succeeded');
+    const expiresIn = ttlSeconds ?? this.config.jwt.ttlSeconds;
+    const claims: TokenClaims = { sub: user.userId, role: user.role };
+    return {
+      accessToken: await this.jwt.signAsync(claims, { expiresIn }),
+      tokenType: 'Bearer',
+      expiresIn,
+      user: publicUser(user),
+    };
+  }
+
+  /** The actor behind a token, or undefined when the token is invalid, expired, or its user is no longer
+   * active. Role and OPD come from the directory, so changes apply at once. */
+  async actorFor(
+    token: string,
+    correlationId: string,
+  ): Promise<(ActorContext & { exp: number }) | undefined> {
+    let claims: TokenClaims & { exp: number };
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims & { exp: number }>(token);
+    } catch {
+      return undefined;
+    }
+    const user = this.directory.active(claims.sub);
+    if (!user) {
+      return undefined;
+    }
+    return {
+      userId: user.userId,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      ...(user.opdId ? { opdId: user.opdId } : {}),
+      correlationId,
+      exp: claims.exp,
+    };
+  }
+
+  async sign(userId: string, ttlSeconds: number): Promise<string> {
+    const user = this.directory.active(userId);
+    if (!user) {
+      throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
+    }
+    const claims: TokenClaims = { sub: user.userId, role: user.role };
+    return this.jwt.signAsync(claims, { expiresIn: ttlSeconds });
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PasswordHash } from './password';
+
+/**
+ * Password hashes: mutable, so they live in their own SQLite file (`identity.sqlite`), never in events or
+ * logs. Who exists and in which role is in the `user-*` streams; this table only answers "is this the
+ * password".
+ */
+@Injectable()
+export class CredentialsStore implements OnApplicationShutdown {
+  private readonly db: Database.Database;
+
+  constructor(@Inject(AppConfig) config: AppConfig) {
+    mkdirSync(config.dataDir, { recursive: true });
+    this.db = new Database(join(config.dataDir, 'identity.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS credentials (
+      user_id TEXT PRIMARY KEY,
+      hash TEXT NOT NULL,
+      updated_at TEXT NOT NULL
+    )`);
+  }
+
+  get(userId: string): PasswordHash | undefined {
+    const row = this.db.prepare('SELECT hash FROM credentials WHERE user_id = ?').get(userId) as
+      { hash: string } | undefined;
+    return row ? (JSON.parse(row.hash) as PasswordHash) : undefined;
+  }
+
+  set(userId: string, hash: PasswordHash, now: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO credentials (user_id, hash, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
+      )
+      .run(userId, JSON.stringify(hash), now.toISOString());
+  }
+
+  onApplicationShutdown(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ROLES, type Role, USERNAME_PATTERN } from '@netral/domain';
+import {
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password';
+
+const OPD_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
+
+export class LoginDto {
+  @ApiProperty({ example: 'bawaslu' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  username!: string;
+
+  @ApiProperty({ example: 'rahasia-sekali-2024' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+export class CreateUserDto {
+  @ApiProperty({
+    example: 'kadis.kesehatan',
+    description: '3–32 karakter: huruf kecil, angka, . _ -',
+  })
+  @IsString()
+  @Matches(USERNAME_PATTERN, {
+    message: '3–32 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung',
+  })
+  username!: string;
+
+  @ApiProperty({ example: 'dr. I Gusti Ayu Putu Suryani' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(120)
+  displayName!: string;
+
+  @ApiProperty({ example: 'rahasia-sekali-2024', minLength: PASSWORD_MIN_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `minimal ${PASSWORD_MIN_LENGTH} karakter` })
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES, example: 'OPD_HEAD' })
+  @IsIn(ROLES)
+  role!: Role;
+
+  @ApiPropertyOptional({ example: 'dinas-kesehatan', description: 'Wajib untuk OPD_HEAD' })
+  @IsOptional()
+  @IsString()
+  @Matches(OPD_ID, { message: 'kode OPD: huruf kecil, angka dan tanda hubung' })
+  opdId?: string;
+}
+
+export class ChangeRoleDto {
+  @ApiProperty({ enum: ROLES, example: 'BAWASLU' })
+  @IsIn(ROLES)
+  role!: Role;
+
+  @ApiPropertyOptional({ example: 'dinas-kesehatan', description: 'Wajib untuk OPD_HEAD' })
+  @IsOptional()
+  @IsString()
+  @Matches(OPD_ID, { message: 'kode OPD: huruf kecil, angka dan tanda hubung' })
+  opdId?: string;
+}
+
+export class DeactivateUserDto {
+  @ApiProperty({ example: 'Pindah tugas ke Kabupaten Gianyar' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}

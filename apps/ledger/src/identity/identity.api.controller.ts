@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiUnauthorizedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { ActorContext } from './actor';
+import { Actor } from './actor.decorator';
+import { AuthService, publicUser } from './auth.service';
+import { ChangeRoleDto, CreateUserDto, DeactivateUserDto, LoginDto } from './dto/identity.dto';
+import { Public, Roles } from './roles.decorator';
+import { UserCommands } from './user.commands';
+import { UserDirectory } from './user-directory';
+
+@ApiTags('auth')
+@Controller({ path: 'auth', version: '1' })
+export class AuthApiController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: { limit: 20, ttl: 60_000 } })
+  @ApiOkResponse({ description: '{ accessToken, tokenType: "Bearer", expiresIn, user }' })
+  @ApiUnauthorizedResponse({ description: 'LOGIN_FAILED: nama pengguna atau kata sandi salah' })
+  @ApiTooManyRequestsResponse({ description: 'LOGIN_LOCKED: terlalu banyak kegagalan' })
+  login(@Body() dto: LoginDto, @Ip() ip: string) {
+    return this.auth.login(dto.username, dto.password, ip);
+  }
+
+  @Get('me')
+  @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  @ApiBearerAuth()
+  me(@Actor() actor: ActorContext) {
+    return {
+      id: actor.userId,
+      username: actor.username,
+      displayName: actor.displayName,
+      role: actor.role,
+      opdId: actor.opdId ?? null,
+    };
+  }
+}
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller({ path: 'users', version: '1' })
+export class UsersApiController {
+  constructor(
+    private readonly users: UserCommands,
+    private readonly directory: UserDirectory,
+  ) {}
+
+  @Post()
+  @Roles('ADMIN')
+  @ApiCreatedResponse({ description: '{ userId, position }' })
+  @ApiConflictResponse({ description: 'USER_ALREADY_EXISTS' })
+  create(@Body() dto: CreateUserDto, @Actor() actor: ActorContext) {
+    return this.users.register(dto, actor);
+  }
+
+  @Get()
+  @Roles('ADMIN')
+  list() {
+    return {
+      items: this.directory
+        .list()
+        .map((user) => ({ ...publicUser(user), active: user.status === 'active' })),
+    };
+  }
+
+  @Post(':userId/role')
+  @Roles('ADMIN')
+  @HttpCode(200)
+  changeRole(
+    @Param('userId') userId: string,
+    @Body() dto: ChangeRoleDto,
+    @Actor() actor: ActorContext,
+  ) {
+    return this.users.changeRole(userId, dto, actor);
+  }
+
+  @Post(':userId/deactivation')
+  @Roles('ADMIN')
+  @HttpCode(200)
+  deactivate(
+    @Param('userId') userId: string,
+    @Body() dto: DeactivateUserDto,
+    @Actor() actor: ActorContext,
+  ) {
+    return this.users.deactivate(userId, dto.reason, actor);
+  }
+}

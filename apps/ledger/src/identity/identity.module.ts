@@ -1,0 +1,52 @@
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '@netral/config';
+import { AuthGuard } from './auth.guard';
+import { AuthService, jwtSecret } from './auth.service';
+import { CredentialsStore } from './credentials.store';
+import { CsrfMiddleware } from './csrf';
+import { AuthApiController, UsersApiController } from './identity.api.controller';
+import { IdentityWebController } from './identity.web.controller';
+import { LoginThrottle } from './login-throttle';
+import { NetralThrottlerGuard } from './throttler.guard';
+import { UserCommands } from './user.commands';
+import { UserDirectory } from './user-directory';
+
+/** Users (events on `user-*` streams), passwords (their own table), login for the API (bearer JWT) and the
+ * pages (session cookie + CSRF), and the global guards every route passes. */
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: jwtSecret(config),
+        signOptions: { algorithm: 'HS256', issuer: 'netral' },
+        verifyOptions: { algorithms: ['HS256'], issuer: 'netral' },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => [
+        { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
+      ],
+    }),
+  ],
+  controllers: [AuthApiController, UsersApiController, IdentityWebController],
+  providers: [
+    CredentialsStore,
+    UserDirectory,
+    UserCommands,
+    AuthService,
+    LoginThrottle,
+    { provide: APP_GUARD, useClass: NetralThrottlerGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UserCommands, UserDirectory, AuthService],
+})
+export class IdentityModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CsrfMiddleware).forRoutes('{*path}');
+  }
+}

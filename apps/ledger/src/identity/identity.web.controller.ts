@@ -1,0 +1,105 @@
+import { Body, Controller, Get, HttpException, Inject, Ip, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { AppConfig } from '@netral/config';
+import type { Response } from 'express';
+import type { ActorContext } from './actor';
+import { Actor } from './actor.decorator';
+import { AuthService } from './auth.service';
+import { Public } from './roles.decorator';
+import {
+  clearSessionCookie,
+  secureCookies,
+  SESSION_TTL_SECONDS,
+  setSessionCookie,
+} from './session';
+
+const ROLE_LABELS: Record<string, string> = {
+  ADMIN: 'Administrator',
+  OPD_HEAD: 'Kepala OPD',
+  BAWASLU: 'Bawaslu',
+  HR: 'BKPSDM',
+};
+
+/** Only same-site paths: `next=https://evil.example` must not turn the login page into an open redirect. */
+const safeNext = (next: unknown): string =>
+  typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+
+@ApiExcludeController()
+@Controller()
+export class IdentityWebController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  @Get('login')
+  @Public()
+  loginPage(
+    @Query('next') next: unknown,
+    @Actor({ optional: true }) actor: ActorContext | undefined,
+    @Res() res: Response,
+  ) {
+    if (actor) {
+      res.redirect(303, safeNext(next));
+      return;
+    }
+    res.render('login', { title: 'Masuk', next: safeNext(next) });
+  }
+
+  @Post('login')
+  @Public()
+  @Throttle({ default: { limit: 20, ttl: 60_000 } })
+  async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() res: Response) {
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const next = safeNext(body.next);
+    const errors: Record<string, string> = {};
+    if (!username) {
+      errors.username = 'Nama pengguna wajib diisi.';
+    }
+    if (!password) {
+      errors.password = 'Kata sandi wajib diisi.';
+    }
+    if (Object.keys(errors).length === 0) {
+      try {
+        const result = await this.auth.login(username, password, ip, SESSION_TTL_SECONDS);
+        setSessionCookie(res, result.accessToken, secureCookies(this.config.publicBaseUrl));
+        res.redirect(303, next);
+        return;
+      } catch (error) {
+        if (!(error instanceof HttpException)) {
+          throw error;
+        }
+        const response = error.getResponse() as { message?: string };
+        res.status(error.getStatus());
+        res.render('login', { title: 'Masuk', next, username, formError: response.message });
+        return;
+      }
+    }
+    res.status(400).render('login', {
+      title: 'Masuk',
+      next,
+      username,
+      errors,
+      formError: 'Periksa isian yang ditandai.',
+    });
+  }
+
+  @Post('logout')
+  @Public()
+  logout(@Res() res: Response) {
+    clearSessionCookie(res);
+    res.redirect(303, '/login?keluar=1');
+  }
+
+  @Get()
+  @Public()
+  home(@Actor({ optional: true }) actor: ActorContext | undefined, @Res() res: Response) {
+    if (!actor) {
+      res.redirect(303, '/login');
+      return;
+    }
+    res.render('home', { title: 'Beranda', roleLabel: ROLE_LABELS[actor.role] });
+  }
+}

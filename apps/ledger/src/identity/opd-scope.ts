@@ -1,0 +1,24 @@
+import { forbidden } from '@netral/domain';
+import type { ActorContext } from './actor';
+
+/**
+ * OPD scope, enforced inside command and query services whatever the route: an OPD head reads and writes
+ * only their own OPD. Other roles are regency-wide.
+ */
+export const assertOpdScope = (actor: ActorContext, opdId: string): void => {
+  if (actor.role === 'OPD_HEAD' && actor.opdId !== opdId) {
+    throw forbidden('OPD_SCOPE', 'Anda hanya dapat melihat dan mengubah data OPD Anda sendiri.');
+  }
+};
+
+/** The OPD a query is limited to: an OPD head's own (a request for another is refused), else the
+ * requested one (undefined = all). */
+export const scopedOpdId = (actor: ActorContext, requested?: string): string | undefined => {
+  if (actor.role === 'OPD_HEAD') {
+    if (requested !== undefined) {
+      assertOpdScope(actor, requested);
+    }
+    return actor.opdId;
+  }
+  return requested;
+};

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request } from 'express';
+
+/** Rate limits per client address; on the login routes per address and username, so one office behind a
+ * NAT does not lock out its colleagues while someone guessing one account is stopped. */
+@Injectable()
+export class NetralThrottlerGuard extends ThrottlerGuard {
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    const request = req as unknown as Request;
+    const ip = request.ip ?? 'unknown';
+    if (request.originalUrl.split('?')[0].endsWith('/login')) {
+      const body = request.body as { username?: unknown } | undefined;
+      const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
+      return Promise.resolve(`${ip}|${username}`);
+    }
+    return Promise.resolve(ip);
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import { type Role, streams, type UserCommand, userDecider, invalid } from '@netral/domain';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { AggregateStore } from '../infrastructure/aggregate-store';
+import { type ActorContext, commandMetadata } from './actor';
+import { CredentialsStore } from './credentials.store';
+import { hashPassword, passwordProblem } from './password';
+import { UserDirectory } from './user-directory';
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  opdId?: string;
+}
+
+/** The system itself, for writes no person asked for (the bootstrap admin, reactors). */
+export const systemActor = (correlationId: string = randomUUID()): ActorContext => ({
+  userId: 'system',
+  username: 'system',
+  displayName: 'Sistem Netral',
+  role: 'ADMIN',
+  correlationId,
+});
+
+const passwordPolicy = (password: string, username: string): void => {
+  const problem = passwordProblem(password, username);
+  if (problem) {
+    throw invalid('PASSWORD_POLICY', `Kata sandi ${problem}.`, [
+      { field: 'password', reason: problem, code: 'PASSWORD_POLICY' },
+    ]);
+  }
+};
+
+/** The only writer of `user-*` streams (and of the credentials table). */
+@Injectable()
+export class UserCommands implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UserCommands.name);
+
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly credentials: CredentialsStore,
+    private readonly directory: UserDirectory,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.directory.size > 0) {
+      return;
+    }
+    if (!this.config.bootstrapAdminPassword) {
+      this.logger.warn(
+        'No user exists yet. Create the first administrator with `npm run cli -- users create-admin` ' +
+          '(or start once with NETRAL_BOOTSTRAP_ADMIN_PASSWORD set).',
+      );
+      return;
+    }
+    await this.register(
+      {
+        username: 'admin',
+        displayName: 'Administrator',
+        password: this.config.bootstrapAdminPassword,
+        role: 'ADMIN',
+      },
+      { ...systemActor(), role: 'ADMIN' },
+      'SYSTEM',
+    );
+    this.logger.log('Created user "admin" from NETRAL_BOOTSTRAP_ADMIN_PASSWORD');
+  }
+
+  async register(
+    input: NewUser,
+    actor: ActorContext,
+    actorRole?: 'SYSTEM',
+  ): Promise<{ userId: string; position: string }> {
+    passwordPolicy(input.password, input.username);
+    // Hash first: a slow scrypt must not sit between the revision check and the append.
+    const hash = await hashPassword(input.password);
+    const position = await this.write(
+      input.username,
+      {
+        type: 'RegisterUser',
+        data: {
+          username: input.username,
+          displayName: input.displayName,
+          role: input.role,
+          ...(input.opdId ? { opdId: input.opdId } : {}),
+        },
+      },
+      actor,
+      actorRole,
+    );
+    this.credentials.set(input.username, hash, this.clock.now());
+    return { userId: input.username, position: String(position) };
+  }
+
+  async changeRole(
+    userId: string,
+    change: { role: Role; opdId?: string },
+    actor: ActorContext,
+  ): Promise<{ userId: string; position: string | null }> {
+    const position = await this.write(
+      userId,
+      {
+        type: 'ChangeUserRole',
+        data: { role: change.role, ...(change.opdId ? { opdId: change.opdId } : {}) },
+      },
+      actor,
+    );
+    return { userId, position: position === null ? null : String(position) };
+  }
+
+  async deactivate(
+    userId: string,
+    reason: string,
+    actor: ActorContext,
+  ): Promise<{ userId: string; position: string }> {
+    const position = await this.write(userId, { type: 'DeactivateUser', data: { reason } }, actor);
+    return { userId, position: String(position) };
+  }
+
+  /** Sets a new password for an existing, active user (CLI reset; not an event: hashes never are). */
+  async setPassword(userId: string, password: string): Promise<void> {
+    const user = this.directory.active(userId);
+    if (!user) {
+      throw invalid('USER_NOT_FOUND', `Pengguna ${userId} tidak ada atau tidak aktif.`);
+    }
+    passwordPolicy(password, user.username);
+    this.credentials.set(userId, await hashPassword(password), this.clock.now());
+  }
+
+  private async write(
+    userId: string,
+    command: Omit<UserCommand, 'metadata'>,
+    actor: ActorContext,
+    actorRole?: 'SYSTEM',
+  ): Promise<bigint | null> {
+    const metadata = commandMetadata(actor, this.clock.now());
+    const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
+      ...command,
+      metadata: actorRole ? { ...metadata, actorRole } : metadata,
+    } as UserCommand);
+    if (position !== null) {
+      await this.directory.waitFor(position);
+    }
+    return position;
+  }
+}

@@ -1,0 +1,114 @@
+import type { UserEvent } from '../events';
+import type { CommandMetadata } from '../shared/decider';
+import { DomainError, fold } from '../index';
+import { type UserCommand, userDecider } from './user.decider';
+
+const meta: CommandMetadata = {
+  now: '2024-09-01T08:00:00.000Z',
+  actorId: 'admin',
+  actorRole: 'ADMIN',
+  correlationId: 'corr-0001',
+};
+
+const registered = (over: Partial<Extract<UserEvent, { type: 'UserRegistered' }>['data']> = {}) =>
+  ({
+    type: 'UserRegistered',
+    data: { userId: 'made', username: 'made', displayName: 'I Made Sudarma', role: 'HR', ...over },
+  }) as const;
+
+/** given(history).when(command) → the events decided, or the DomainError code thrown. */
+const given = (history: UserEvent[]) => ({
+  when: (command: UserCommand): UserEvent[] | string => {
+    try {
+      return userDecider.decide(command, fold(userDecider, history));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return error.code;
+      }
+      throw error;
+    }
+  },
+});
+
+const register = (data: Partial<Extract<UserCommand, { type: 'RegisterUser' }>['data']> = {}) =>
+  ({
+    type: 'RegisterUser',
+    data: { username: 'made', displayName: 'I Made Sudarma', role: 'HR', ...data },
+    metadata: meta,
+  }) as const;
+
+describe('user decider', () => {
+  it('registers a new user under their username', () => {
+    expect(given([]).when(register())).toEqual([registered()]);
+  });
+
+  it('registers an OPD head bound to their OPD', () => {
+    expect(given([]).when(register({ role: 'OPD_HEAD', opdId: 'dinas-kesehatan' }))).toEqual([
+      registered({ role: 'OPD_HEAD', opdId: 'dinas-kesehatan' }),
+    ]);
+  });
+
+  it.each([
+    ['taken username', [registered()], register(), 'USER_ALREADY_EXISTS'],
+    ['username with capitals', [], register({ username: 'Made' }), 'USERNAME_INVALID'],
+    ['username too short', [], register({ username: 'ab' }), 'USERNAME_INVALID'],
+    ['OPD head without OPD', [], register({ role: 'OPD_HEAD' }), 'OPD_REQUIRED'],
+    ['HR bound to an OPD', [], register({ opdId: 'dinas-kesehatan' }), 'OPD_NOT_ALLOWED'],
+  ] as const)('rejects %s', (_name, history, command, code) => {
+    expect(given([...history]).when(command)).toBe(code);
+  });
+
+  it('changes a role, recording the previous one', () => {
+    expect(
+      given([registered()]).when({
+        type: 'ChangeUserRole',
+        data: { role: 'OPD_HEAD', opdId: 'inspektorat' },
+        metadata: meta,
+      }),
+    ).toEqual([
+      {
+        type: 'UserRoleChanged',
+        data: { userId: 'made', role: 'OPD_HEAD', opdId: 'inspektorat', previousRole: 'HR' },
+      },
+    ]);
+  });
+
+  it('decides nothing when the role does not change', () => {
+    expect(
+      given([registered()]).when({ type: 'ChangeUserRole', data: { role: 'HR' }, metadata: meta }),
+    ).toEqual([]);
+  });
+
+  it('deactivates, and then refuses further changes', () => {
+    const deactivate = {
+      type: 'DeactivateUser',
+      data: { reason: 'pensiun' },
+      metadata: meta,
+    } as const;
+    const deactivated = given([registered()]).when(deactivate);
+    expect(deactivated).toEqual([
+      { type: 'UserDeactivated', data: { userId: 'made', reason: 'pensiun' } },
+    ]);
+    const history = [registered(), ...(deactivated as UserEvent[])];
+    expect(given(history).when(deactivate)).toBe('USER_DEACTIVATED');
+    expect(
+      given(history).when({ type: 'ChangeUserRole', data: { role: 'ADMIN' }, metadata: meta }),
+    ).toBe('USER_DEACTIVATED');
+  });
+
+  it('refuses to let an admin deactivate themselves', () => {
+    expect(
+      given([registered({ userId: 'admin', username: 'admin', role: 'ADMIN' })]).when({
+        type: 'DeactivateUser',
+        data: { reason: 'x' },
+        metadata: meta,
+      }),
+    ).toBe('CANNOT_DEACTIVATE_SELF');
+  });
+
+  it('refuses changes to a user that does not exist', () => {
+    expect(given([]).when({ type: 'DeactivateUser', data: { reason: 'x' }, metadata: meta })).toBe(
+      'USER_NOT_FOUND',
+    );
+  });
+});

@@ -1,0 +1,288 @@
+import {
+  createTestApp,
+  createUser,
+  csrfFrom,
+  TEST_PASSWORD,
+  type TestApp,
+  webLogin,
+} from '@netral/testing';
+import { EventStore as EventStoreToken } from '@netral/event-store';
+import { sign } from 'jsonwebtoken';
+import request from 'supertest';
+
+const SECRET = 'rahasia-uji-yang-panjangnya-lebih-dari-32-karakter';
+
+describe('identity', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      NETRAL_JWT_SECRET: SECRET,
+      NETRAL_BOOTSTRAP_ADMIN_PASSWORD: 'admin-awal-2024',
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const api = () => request(t.server);
+
+  it('creates the bootstrap admin, whose creation is an audited event', async () => {
+    const res = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'admin', password: 'admin-awal-2024' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      user: { id: 'admin', username: 'admin', role: 'ADMIN', opdId: null },
+    });
+    const me = await api()
+      .get('/api/v1/auth/me')
+      .set('Authorization', `Bearer ${res.body.accessToken}`);
+    expect(me.body).toMatchObject({ username: 'admin', role: 'ADMIN' });
+  });
+
+  it('lets an admin create an OPD head bound to one OPD, recorded with who did it', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const res = await api()
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .set('X-Correlation-Id', 'korelasi-uji-0001')
+      .send({
+        username: 'kadis.pupr',
+        displayName: 'I Wayan Sudiarta',
+        password: 'sandi-kadis-pupr-1',
+        role: 'OPD_HEAD',
+        opdId: 'dinas-pupr',
+      });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ userId: 'kadis.pupr', position: expect.stringMatching(/^\d+$/) });
+    const store = t.app.get(EventStoreToken);
+    const events = [];
+    for await (const e of store.readStream('user-kadis.pupr')) {
+      events.push(e);
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'UserRegistered',
+      data: { userId: 'kadis.pupr', role: 'OPD_HEAD', opdId: 'dinas-pupr' },
+      metadata: { actorId: admin.userId, actorRole: 'ADMIN', correlationId: 'korelasi-uji-0001' },
+    });
+    // The password is nowhere in the event.
+    expect(JSON.stringify({ data: events[0].data, metadata: events[0].metadata })).not.toContain(
+      'sandi-kadis-pupr-1',
+    );
+    const login = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'kadis.pupr', password: 'sandi-kadis-pupr-1' });
+    expect(login.body.user).toMatchObject({ role: 'OPD_HEAD', opdId: 'dinas-pupr' });
+  });
+
+  it.each([
+    [{ password: 'pendek' }, 'password'],
+    [{ password: 'kadis.baru' }, 'password'],
+    [{ username: 'Kadis Baru' }, 'username'],
+    [{ role: 'RAJA' }, 'role'],
+    [{ role: 'OPD_HEAD', opdId: undefined }, 'opdId'],
+    [{ role: 'HR', opdId: 'dinas-pupr' }, 'opdId'],
+    [{ extra: 1 }, 'extra'],
+  ])('refuses a bad new user %j naming the field, and writes nothing', async (change, field) => {
+    const admin = await createUser(t, 'ADMIN');
+    const before = await t.app.get(EventStoreToken).headPosition();
+    const res = await api()
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .send({
+        username: 'kadis.baru',
+        displayName: 'Kadis Baru',
+        password: 'sandi-yang-cukup-panjang',
+        role: 'OPD_HEAD',
+        opdId: 'dinas-baru',
+        ...change,
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
+  });
+
+  it('answers a taken username with 409', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const body = {
+      username: 'bawaslu.dua',
+      displayName: 'B',
+      password: 'sandi-bawaslu-dua',
+      role: 'BAWASLU',
+    };
+    expect(
+      (await api().post('/api/v1/users').set('Authorization', admin.auth).send(body)).status,
+    ).toBe(201);
+    const again = await api().post('/api/v1/users').set('Authorization', admin.auth).send(body);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('USER_ALREADY_EXISTS');
+  });
+
+  it('gives the same answer for an unknown user and a wrong password, never echoing the password', async () => {
+    await createUser(t, 'HR', { username: 'hr.satu' });
+    const unknown = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'tidak.ada', password: 'apa-saja-123' });
+    const wrong = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'hr.satu', password: 'salah-sekali-123' });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(unknown.body.message).toBe(wrong.body.message);
+    expect(wrong.body.code).toBe('LOGIN_FAILED');
+    expect(JSON.stringify(wrong.body)).not.toContain('salah-sekali-123');
+  });
+
+  it('locks a username out after repeated failures, and a later success is still refused until it ends', async () => {
+    await createUser(t, 'HR', { username: 'hr.target' });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await api()
+        .post('/api/v1/auth/login')
+        .send({ username: 'hr.target', password: `tebakan-ke-${i}xx` });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const right = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'hr.target', password: TEST_PASSWORD });
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe('LOGIN_LOCKED');
+  });
+
+  it('refuses an expired token and a token signed with another secret', async () => {
+    const hr = await createUser(t, 'HR');
+    const now = Math.floor(Date.now() / 1000);
+    const expired = sign(
+      { sub: hr.userId, role: 'HR', iat: now - 1000, exp: now - 10, iss: 'netral' },
+      SECRET,
+    );
+    const forged = sign({ sub: hr.userId, role: 'HR', iss: 'netral' }, 'x'.repeat(40), {
+      expiresIn: 600,
+    });
+    for (const token of [expired, forged, 'bukan.token.jwt']) {
+      const res = await api().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('stops a deactivated user at once, and applies a role change at once', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const hr = await createUser(t, 'HR');
+    const change = await api()
+      .post(`/api/v1/users/${hr.userId}/role`)
+      .set('Authorization', admin.auth)
+      .send({ role: 'BAWASLU' });
+    expect(change.status).toBe(200);
+    expect((await api().get('/api/v1/auth/me').set('Authorization', hr.auth)).body.role).toBe(
+      'BAWASLU',
+    );
+    const off = await api()
+      .post(`/api/v1/users/${hr.userId}/deactivation`)
+      .set('Authorization', admin.auth)
+      .send({ reason: 'Mutasi ke provinsi' });
+    expect(off.status).toBe(200);
+    expect((await api().get('/api/v1/auth/me').set('Authorization', hr.auth)).status).toBe(401);
+    const relogin = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: hr.username, password: TEST_PASSWORD });
+    expect(relogin.status).toBe(401);
+    const again = await api()
+      .post(`/api/v1/users/${hr.userId}/deactivation`)
+      .set('Authorization', admin.auth)
+      .send({ reason: 'lagi' });
+    expect(again.status).toBe(409);
+  });
+
+  describe('web pages', () => {
+    it('shows the login page in Bahasa Indonesia with a CSRF token', async () => {
+      const res = await api().get('/login');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Masuk ke Netral');
+      expect(res.text).toContain('lang="id"');
+      expect(csrfFrom(res.text)).toMatch(/.{20,}/);
+    });
+
+    it('rejects a form post without a CSRF token', async () => {
+      const res = await api()
+        .post('/login')
+        .type('form')
+        .send({ username: 'admin', password: 'admin-awal-2024' });
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('Formulir kedaluwarsa atau tidak sah');
+    });
+
+    it('signs in with an httpOnly, SameSite session cookie and shows the user and role', async () => {
+      const user = await createUser(t, 'BAWASLU');
+      const agent = request.agent(t.server);
+      const page = await agent.get('/login');
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({
+          username: user.username,
+          password: TEST_PASSWORD,
+          _csrf: csrfFrom(page.text),
+          next: '/',
+        });
+      expect(res.status).toBe(303);
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('netral_session='));
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+      const home = await agent.get('/');
+      expect(home.text).toContain(`Pengguna ${user.username}`);
+      expect(home.text).toContain('Bawaslu');
+    });
+
+    it('re-renders the form with the message and keeps the username on a wrong password', async () => {
+      const agent = request.agent(t.server);
+      const page = await agent.get('/login');
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ username: 'siapa.saja', password: 'salah-sekali-99', _csrf: csrfFrom(page.text) });
+      expect(res.status).toBe(401);
+      expect(res.text).toContain('Nama pengguna atau kata sandi salah.');
+      expect(res.text).toContain('value="siapa.saja"');
+    });
+
+    it('redirects to the login page when not signed in, and logs out', async () => {
+      const anonymous = await api().get('/').redirects(0);
+      expect(anonymous.status).toBe(303);
+      expect(anonymous.headers.location).toBe('/login');
+      const user = await createUser(t, 'HR');
+      const agent = await webLogin(t, user.username);
+      const home = await agent.get('/');
+      const out = await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: csrfFrom(home.text) });
+      expect(out.status).toBe(303);
+      expect((await agent.get('/').redirects(0)).headers.location).toBe('/login');
+    });
+
+    it('never redirects off-site after login', async () => {
+      const user = await createUser(t, 'HR');
+      const agent = request.agent(t.server);
+      const page = await agent.get('/login');
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({
+          username: user.username,
+          password: TEST_PASSWORD,
+          _csrf: csrfFrom(page.text),
+          next: '//evil.example/',
+        });
+      expect(res.headers.location).toBe('/');
+    });
+  });
+});
