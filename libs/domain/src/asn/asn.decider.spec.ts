@@ -1,0 +1,84 @@
+import type { AsnEvent } from '../events';
+import { meta, NIP } from '../shared/fixtures';
+import { given } from '../shared/specification';
+import { asnDecider, type EnrollAsn } from './asn.decider';
+
+const data = {
+  nip: NIP,
+  name: 'I Komang Adi Saputra',
+  position: 'Analis Kebijakan',
+  employmentType: 'PNS' as const,
+  opdId: 'dinas-kesehatan',
+};
+const enrolled: AsnEvent = { type: 'AsnEnrolled', data };
+const enroll = (over: Partial<EnrollAsn> = {}): EnrollAsn => ({
+  type: 'EnrollAsn',
+  data,
+  context: { opd: 'active' },
+  metadata: meta(),
+  ...over,
+});
+
+describe('ASN decider', () => {
+  it('enrolls an ASN with a valid NIP in an active OPD', () => {
+    given(asnDecider, []).when(enroll()).then([enrolled]);
+  });
+  it('refuses an invalid NIP with the reason code', () => {
+    const error = given(asnDecider, [])
+      .when(enroll({ data: { ...data, nip: '198503122010013002' } }))
+      .thenFails('NIP_GENDER', 'INVALID');
+    expect(error.details).toEqual([expect.objectContaining({ field: 'nip', code: 'NIP_GENDER' })]);
+  });
+  it('refuses a second enrolment, and an unknown or dissolved OPD', () => {
+    given(asnDecider, [enrolled]).when(enroll()).thenFails('ASN_ALREADY_ENROLLED', 'CONFLICT');
+    given(asnDecider, [])
+      .when(enroll({ context: { opd: 'none' } }))
+      .thenFails('OPD_NOT_FOUND', 'NOT_FOUND');
+    given(asnDecider, [])
+      .when(enroll({ context: { opd: 'dissolved' } }))
+      .thenFails('OPD_DISSOLVED', 'CONFLICT');
+  });
+  it('transfers to another active OPD', () => {
+    given(asnDecider, [enrolled])
+      .when({
+        type: 'TransferAsn',
+        data: { toOpdId: 'inspektorat' },
+        context: { opd: 'active' },
+        metadata: meta(),
+      })
+      .then([
+        {
+          type: 'AsnTransferred',
+          data: {
+            nip: NIP,
+            fromOpdId: 'dinas-kesehatan',
+            toOpdId: 'inspektorat',
+            transferredAt: meta().now,
+          },
+        },
+      ]);
+    given(asnDecider, [enrolled])
+      .when({
+        type: 'TransferAsn',
+        data: { toOpdId: 'dinas-kesehatan' },
+        context: { opd: 'active' },
+        metadata: meta(),
+      })
+      .thenFails('ASN_ALREADY_IN_OPD');
+  });
+  it('records leaving, after which nothing changes', () => {
+    const left: AsnEvent = {
+      type: 'AsnLeft',
+      data: { nip: NIP, opdId: 'dinas-kesehatan', reason: 'pensiun', leftAt: meta().now },
+    };
+    given(asnDecider, [enrolled])
+      .when({ type: 'RecordAsnLeft', data: { reason: 'pensiun' }, metadata: meta() })
+      .then([left]);
+    given(asnDecider, [enrolled, left])
+      .when({ type: 'RecordAsnLeft', data: { reason: 'x' }, metadata: meta() })
+      .thenFails('ASN_LEFT');
+    given(asnDecider, [])
+      .when({ type: 'RecordAsnLeft', data: { reason: 'x' }, metadata: meta() })
+      .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
+  });
+});

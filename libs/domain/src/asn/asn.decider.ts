@@ -1,0 +1,123 @@
+import type { AsnEnrolled, AsnEvent, EmploymentType } from '../events';
+import { type CommandMetadata, type Decider } from '../shared/decider';
+import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
+import { validateNip } from './nip';
+
+/** Whether an OPD can take ASN: it exists and is not dissolved (read from its stream). */
+export type OpdFact = 'active' | 'none' | 'dissolved';
+
+export type EnrollAsn = {
+  type: 'EnrollAsn';
+  data: {
+    nip: string;
+    name: string;
+    position: string;
+    employmentType: EmploymentType;
+    opdId: string;
+  };
+  context: { opd: OpdFact };
+  metadata: CommandMetadata;
+};
+export type TransferAsn = {
+  type: 'TransferAsn';
+  data: { toOpdId: string };
+  context: { opd: OpdFact };
+  metadata: CommandMetadata;
+};
+export type RecordAsnLeft = {
+  type: 'RecordAsnLeft';
+  data: { reason: string };
+  metadata: CommandMetadata;
+};
+export type AsnCommand = EnrollAsn | TransferAsn | RecordAsnLeft;
+
+export type Asn = { status: 'none' } | ({ status: 'active' | 'left' } & AsnEnrolled['data']);
+
+const requireOpd = (fact: OpdFact, opdId: string): void => {
+  if (fact === 'none') {
+    throw notFound('OPD_NOT_FOUND', `OPD ${opdId} tidak ditemukan: daftarkan OPD terlebih dahulu.`);
+  }
+  if (fact === 'dissolved') {
+    throw conflict('OPD_DISSOLVED', `OPD ${opdId} sudah dibubarkan.`);
+  }
+};
+
+const active = (state: Asn) => {
+  if (state.status === 'none') {
+    throw notFound('ASN_NOT_FOUND', 'ASN tidak ditemukan.');
+  }
+  if (state.status === 'left') {
+    throw conflict('ASN_LEFT', `ASN ${state.nip} sudah tidak aktif.`);
+  }
+  return state;
+};
+
+const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
+  const now = command.metadata.now;
+  switch (command.type) {
+    case 'EnrollAsn': {
+      const check = validateNip(command.data.nip);
+      if (!check.valid) {
+        throw invalid(check.code, `NIP tidak valid: ${check.reason}.`, [
+          { field: 'nip', reason: check.reason, code: check.code },
+        ]);
+      }
+      if (state.status !== 'none') {
+        throw conflict(
+          'ASN_ALREADY_ENROLLED',
+          `ASN dengan NIP ${check.nip} sudah terdaftar di ${state.opdId}.`,
+        );
+      }
+      requireOpd(command.context.opd, command.data.opdId);
+      return [{ type: 'AsnEnrolled', data: { ...command.data, nip: check.nip } }];
+    }
+    case 'TransferAsn': {
+      const asn = active(state);
+      if (asn.opdId === command.data.toOpdId) {
+        throw conflict('ASN_ALREADY_IN_OPD', `ASN ${asn.nip} sudah berada di ${asn.opdId}.`);
+      }
+      requireOpd(command.context.opd, command.data.toOpdId);
+      return [
+        {
+          type: 'AsnTransferred',
+          data: {
+            nip: asn.nip,
+            fromOpdId: asn.opdId,
+            toOpdId: command.data.toOpdId,
+            transferredAt: now,
+          },
+        },
+      ];
+    }
+    case 'RecordAsnLeft': {
+      const asn = active(state);
+      return [
+        {
+          type: 'AsnLeft',
+          data: { nip: asn.nip, opdId: asn.opdId, reason: command.data.reason, leftAt: now },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+};
+
+const evolve = (state: Asn, event: AsnEvent): Asn => {
+  switch (event.type) {
+    case 'AsnEnrolled':
+      return { status: 'active', ...event.data };
+    case 'AsnTransferred':
+      return state.status === 'none' ? state : { ...state, opdId: event.data.toOpdId };
+    case 'AsnLeft':
+      return state.status === 'none' ? state : { ...state, status: 'left' };
+    default:
+      return assertNever(event);
+  }
+};
+
+export const asnDecider: Decider<Asn, AsnCommand, AsnEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'none' }),
+};

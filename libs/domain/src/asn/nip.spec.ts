@@ -1,0 +1,27 @@
+import { validateNip } from './nip';
+
+describe('validateNip', () => {
+  it.each([
+    ['198503122010011002', 'PNS'],
+    ['1985 0312 201001 1 002', 'PNS'],
+    ['199001012023212001', 'PPPK'],
+    ['197702282024241015', 'PPPK'],
+  ])('accepts %s as %s', (nip, layout) => {
+    expect(validateNip(nip)).toMatchObject({ valid: true, layout, nip: nip.replace(/\s/g, '') });
+  });
+
+  it.each([
+    ['12345', 'NIP_FORMAT'],
+    ['19850312201001100X', 'NIP_FORMAT'],
+    ['198502302010011002', 'NIP_BIRTH_DATE'], // 30 February
+    ['193001012010011002', 'NIP_BIRTH_DATE'], // before 1940
+    ['198503121990011002', 'NIP_APPOINTMENT'], // appointed at age 4
+    ['198503122010001002', 'NIP_APPOINTMENT'], // month 00
+    ['198503122010013002', 'NIP_GENDER'],
+    ['198503122010011000', 'NIP_SEQUENCE'],
+  ])('refuses %s with %s', (nip, code) => {
+    const result = validateNip(nip);
+    expect(result).toMatchObject({ valid: false, code });
+    expect(result.valid || result.reason.length > 10).toBe(true);
+  });
+});

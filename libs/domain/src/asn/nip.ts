@@ -1,0 +1,54 @@
+import { isValidDay } from '../shared/calendar';
+
+/** Why a NIP is refused; stable codes for clients and translations. */
+export type NipProblem =
+  'NIP_FORMAT' | 'NIP_BIRTH_DATE' | 'NIP_APPOINTMENT' | 'NIP_GENDER' | 'NIP_SEQUENCE';
+
+export type NipCheck =
+  | { valid: true; nip: string; layout: 'PNS' | 'PPPK' }
+  | { valid: false; code: NipProblem; reason: string };
+
+const REASONS: Record<NipProblem, string> = {
+  NIP_FORMAT: 'NIP harus 18 digit angka',
+  NIP_BIRTH_DATE: 'digit 1–8 (tanggal lahir YYYYMMDD) bukan tanggal yang valid',
+  NIP_APPOINTMENT:
+    'digit 9–14 tidak valid: PNS memakai TMT CPNS (YYYYMM), PPPK memakai tahun pengangkatan (YYYY) dan kode 2 digit',
+  NIP_GENDER: 'digit 15 (jenis kelamin) harus 1 atau 2',
+  NIP_SEQUENCE: 'digit 16–18 (nomor urut) tidak boleh 000',
+};
+
+const fail = (code: NipProblem): NipCheck => ({ valid: false, code, reason: REASONS[code] });
+
+/**
+ * Validates a NIP (DESIGN §2). PNS: `YYYYMMDD` birth date, `YYYYMM` start of CPNS, gender, 3-digit sequence.
+ * PPPK: `YYYYMMDD` birth date, `YYYY` appointment year, a 2-digit code, gender, sequence. Both layouts put
+ * gender at digit 15; digits 13–14 tell them apart (a month 01–12 for PNS, a code above 12 for PPPK). Only
+ * the birth date and the gender are checked beyond that layout; nothing else is ever derived from a NIP.
+ * Spaces and dots (as NIPs are often printed) are removed first.
+ */
+export const validateNip = (input: string): NipCheck => {
+  const nip = input.replace(/[\s.]/g, '');
+  if (!/^\d{18}$/.test(nip)) {
+    return fail('NIP_FORMAT');
+  }
+  const birthYear = Number(nip.slice(0, 4));
+  if (
+    birthYear < 1940 ||
+    !isValidDay(birthYear, Number(nip.slice(4, 6)), Number(nip.slice(6, 8)))
+  ) {
+    return fail('NIP_BIRTH_DATE');
+  }
+  const appointmentYear = Number(nip.slice(8, 12));
+  const codeOrMonth = Number(nip.slice(12, 14));
+  const layout = codeOrMonth >= 1 && codeOrMonth <= 12 ? 'PNS' : 'PPPK';
+  if (appointmentYear < birthYear + 15 || appointmentYear > birthYear + 70 || codeOrMonth === 0) {
+    return fail('NIP_APPOINTMENT');
+  }
+  if (nip[14] !== '1' && nip[14] !== '2') {
+    return fail('NIP_GENDER');
+  }
+  if (nip.slice(15) === '000') {
+    return fail('NIP_SEQUENCE');
+  }
+  return { valid: true, nip, layout };
+};

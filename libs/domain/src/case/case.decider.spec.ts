@@ -1,0 +1,246 @@
+import type { CaseEvent } from '../events';
+import { meta, NIP, SLA } from '../shared/fixtures';
+import { given } from '../shared/specification';
+import {
+  caseDecider,
+  type ConfirmViolation,
+  type ImposeSanction,
+  type ReportViolation,
+} from './case.decider';
+
+const report = (
+  over: Partial<ReportViolation['data']> = {},
+  ctx: Partial<ReportViolation['context']> = {},
+): ReportViolation => ({
+  type: 'ReportViolation',
+  data: {
+    caseId: 'K-1',
+    electionId: 'pilkada-2024',
+    nip: NIP,
+    source: 'BAWASLU_FINDING',
+    actCode: 'N06',
+    occurredAt: '2024-09-28',
+    summary: 'Membagikan konten kampanye',
+    evidence: [],
+    ...over,
+  },
+  context: {
+    electionExists: true,
+    asn: { status: 'active', opdId: 'dinas-kesehatan' },
+    sla: SLA,
+    ...ctx,
+  },
+  metadata: meta({ now: '2024-10-01T02:00:00.000Z' }),
+});
+const reported = (actCode = 'N06'): CaseEvent => ({
+  type: 'ViolationReported',
+  data: {
+    ...report({ actCode }).data,
+    opdId: 'dinas-kesehatan',
+    actCatalogueVersion: 'SKB-2022',
+    reportedAt: '2024-10-01T02:00:00.000Z',
+    verificationDueBy: '2024-10-08',
+  },
+});
+const verified: CaseEvent = {
+  type: 'CaseVerified',
+  data: { caseId: 'K-1', verifiedAt: 'x', reviewDueBy: 'x' },
+};
+const confirmed: CaseEvent = {
+  type: 'ViolationConfirmed',
+  data: {
+    caseId: 'K-1',
+    findings: 'terbukti',
+    authority: 'BKN',
+    recommendation: { ethics: 'MORAL_TERBUKA', discipline: 'BERAT' },
+    confirmedAt: 'x',
+    followUpDueBy: 'x',
+  },
+};
+const confirm = (recommendation: ConfirmViolation['data']['recommendation']): ConfirmViolation => ({
+  type: 'ConfirmViolation',
+  data: { findings: 'terbukti', authority: 'BKN', recommendation },
+  context: { sla: SLA },
+  metadata: meta({ now: '2024-10-04T02:00:00.000Z' }),
+});
+const sanction = (
+  over: Partial<ImposeSanction['data']> = {},
+  employmentType: 'PNS' | 'PPPK' = 'PNS',
+): ImposeSanction => ({
+  type: 'ImposeSanction',
+  data: {
+    track: 'DISCIPLINE',
+    kind: 'TURUN_JABATAN_12',
+    decreeNumber: '800/123/BKPSDM/2024',
+    decidedBy: 'Bupati Bangli',
+    decidedAt: '2024-10-01',
+    effectiveFrom: '2024-10-01',
+    ...over,
+  },
+  context: { employmentType },
+  metadata: meta(),
+});
+
+describe('case decider', () => {
+  it('reports a violation with the catalogue version and the verification deadline', () => {
+    given(caseDecider, []).when(report()).then([reported()]);
+  });
+  it('refuses an unknown act, a future occurrence, an unknown election or ASN', () => {
+    given(caseDecider, [])
+      .when(report({ actCode: 'N99' }))
+      .thenFails('ACT_UNKNOWN', 'INVALID');
+    given(caseDecider, [])
+      .when(report({ occurredAt: '2024-10-05' }))
+      .thenFails('OCCURRED_AT_IN_FUTURE', 'INVALID');
+    given(caseDecider, [])
+      .when(report({}, { electionExists: false }))
+      .thenFails('ELECTION_NOT_FOUND', 'NOT_FOUND');
+    given(caseDecider, [])
+      .when(report({}, { asn: null }))
+      .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
+    given(caseDecider, [reported()]).when(report()).thenFails('CASE_ALREADY_EXISTS', 'CONFLICT');
+  });
+  it('verifies with a review deadline in working days (Friday + 3 = Wednesday)', () => {
+    given(caseDecider, [reported()])
+      .when({
+        type: 'VerifyCase',
+        data: { note: 'cek lapangan' },
+        context: { sla: SLA },
+        metadata: meta({ now: '2024-11-29T02:00:00.000Z' }),
+      })
+      .then([
+        {
+          type: 'CaseVerified',
+          data: {
+            caseId: 'K-1',
+            note: 'cek lapangan',
+            verifiedAt: '2024-11-29T02:00:00.000Z',
+            reviewDueBy: '2024-12-04',
+          },
+        },
+      ]);
+  });
+  it('confirms a verified case with a follow-up deadline', () => {
+    given(caseDecider, [reported(), verified])
+      .when(confirm({ discipline: 'BERAT' }))
+      .then([
+        {
+          type: 'ViolationConfirmed',
+          data: {
+            caseId: 'K-1',
+            findings: 'terbukti',
+            authority: 'BKN',
+            recommendation: { discipline: 'BERAT' },
+            confirmedAt: '2024-10-04T02:00:00.000Z',
+            followUpDueBy: '2024-11-03',
+          },
+        },
+      ]);
+  });
+  it('refuses transitions out of order, naming the current state', () => {
+    const error = given(caseDecider, [reported()])
+      .when(confirm({ ethics: 'MORAL_TERBUKA' }))
+      .thenFails('CASE_INVALID_TRANSITION', 'CONFLICT');
+    expect(error.message).toContain('REPORTED');
+    given(caseDecider, [reported(), verified, confirmed])
+      .when({ type: 'DismissViolation', data: { reason: 'x' }, metadata: meta() })
+      .thenFails('CASE_INVALID_TRANSITION');
+    given(caseDecider, [reported(), verified])
+      .when(sanction())
+      .thenFails('CASE_INVALID_TRANSITION');
+    given(caseDecider, [reported(), verified])
+      .when({ type: 'VerifyCase', data: {}, context: { sla: SLA }, metadata: meta() })
+      .thenFails('CASE_INVALID_TRANSITION');
+    given(caseDecider, [])
+      .when({ type: 'DismissViolation', data: { reason: 'x' }, metadata: meta() })
+      .thenFails('CASE_NOT_FOUND', 'NOT_FOUND');
+  });
+  it('dismisses a reported or verified case', () => {
+    for (const history of [[reported()], [reported(), verified]]) {
+      given(caseDecider, history)
+        .when({ type: 'DismissViolation', data: { reason: 'tidak cukup bukti' }, metadata: meta() })
+        .then([
+          {
+            type: 'ViolationDismissed',
+            data: { caseId: 'K-1', reason: 'tidak cukup bukti', dismissedAt: meta().now },
+          },
+        ]);
+    }
+  });
+  it('needs a recommendation, and no discipline for an ethics-only act', () => {
+    given(caseDecider, [reported(), verified])
+      .when(confirm({}))
+      .thenFails('RECOMMENDATION_REQUIRED', 'INVALID');
+    given(caseDecider, [reported('E01'), verified])
+      .when(confirm({ discipline: 'RINGAN' }))
+      .thenFails('ACT_ETHICS_ONLY');
+  });
+  it('imposes an ethics and a discipline sanction, but not two of one track', () => {
+    const ethics = sanction({ track: 'ETHICS', kind: 'MORAL_TERBUKA' });
+    const imposed = (cmd: ImposeSanction): CaseEvent => ({
+      type: 'SanctionImposed',
+      data: { caseId: 'K-1', ...cmd.data, recordedAt: meta().now },
+    });
+    given(caseDecider, [reported(), verified, confirmed])
+      .when(ethics)
+      .then([imposed(ethics)]);
+    given(caseDecider, [reported(), verified, confirmed, imposed(ethics)])
+      .when(sanction())
+      .then([imposed(sanction())]);
+    given(caseDecider, [reported(), verified, confirmed, imposed(sanction())])
+      .when(sanction({ kind: 'TEGURAN_LISAN' }))
+      .thenFails('SANCTION_ALREADY_IMPOSED', 'CONFLICT');
+  });
+  it('checks the sanction kind against the catalogue and its track', () => {
+    const history = [reported(), verified, confirmed];
+    given(caseDecider, history)
+      .when(sanction({ kind: 'HUKUMAN_MATI' }))
+      .thenFails('SANCTION_UNKNOWN', 'INVALID');
+    given(caseDecider, history)
+      .when(sanction({ track: 'ETHICS', kind: 'TEGURAN_LISAN' }))
+      .thenFails('SANCTION_TRACK_MISMATCH');
+    given(caseDecider, history)
+      .when(sanction({ effectiveUntil: '2024-09-01' }))
+      .thenFails('DATE_ORDER');
+  });
+  it('allows PTDH only for N05 or with a legal basis, and contract termination only for PPPK', () => {
+    const ptdh = sanction({ track: 'DISMISSAL', kind: 'PTDH' });
+    given(caseDecider, [reported(), verified, confirmed])
+      .when(ptdh)
+      .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
+    given(caseDecider, [reported(), verified, confirmed])
+      .when(
+        sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: 'Putusan pengadilan 12/2024' }),
+      )
+      .then([
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: 'K-1',
+            ...sanction({
+              track: 'DISMISSAL',
+              kind: 'PTDH',
+              legalBasis: 'Putusan pengadilan 12/2024',
+            }).data,
+            recordedAt: meta().now,
+          },
+        },
+      ]);
+    given(caseDecider, [reported('N05'), verified, confirmed])
+      .when(ptdh)
+      .then([
+        { type: 'SanctionImposed', data: { caseId: 'K-1', ...ptdh.data, recordedAt: meta().now } },
+      ]);
+    given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK' }, 'PNS'))
+      .thenFails('NOT_PPPK');
+    given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ kind: 'PDHTAPS' }, 'PPPK'))
+      .thenFails('NOT_PNS');
+  });
+  it('allows only ethics sanctions for an ethics-only act', () => {
+    given(caseDecider, [reported('E02'), verified, confirmed])
+      .when(sanction({ kind: 'TEGURAN_LISAN' }))
+      .thenFails('ACT_ETHICS_ONLY');
+  });
+});

@@ -1,0 +1,319 @@
+import { ACT_CATALOGUE_VERSION, findAct } from '../catalogue/acts';
+import { findSanction } from '../catalogue/sanctions';
+import type {
+  CaseEvent,
+  CaseSource,
+  DisciplineLevel,
+  EmploymentType,
+  EthicsSanctionKind,
+  Evidence,
+  RecommendingAuthority,
+  SanctionTrack,
+  ViolationReported,
+} from '../events';
+import { addDays, addWorkingDays, dayOf } from '../shared/calendar';
+import { type CommandMetadata, type Decider } from '../shared/decider';
+import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
+import { FieldProblems } from '../shared/rules';
+
+/** SLA lengths, from configuration. */
+export interface CaseSla {
+  verificationDays: number;
+  reviewWorkingDays: number;
+  followUpDays: number;
+}
+
+export type ReportViolation = {
+  type: 'ReportViolation';
+  data: {
+    caseId: string;
+    electionId: string;
+    nip: string;
+    source: CaseSource;
+    actCode: string;
+    occurredAt: string;
+    summary: string;
+    evidence: Evidence[];
+  };
+  context: {
+    electionExists: boolean;
+    asn: { status: 'active' | 'left'; opdId: string } | null;
+    sla: CaseSla;
+  };
+  metadata: CommandMetadata;
+};
+export type VerifyCase = {
+  type: 'VerifyCase';
+  data: { note?: string };
+  context: { sla: CaseSla };
+  metadata: CommandMetadata;
+};
+export type ConfirmViolation = {
+  type: 'ConfirmViolation';
+  data: {
+    findings: string;
+    authority: RecommendingAuthority;
+    recommendation: { ethics?: EthicsSanctionKind; discipline?: DisciplineLevel };
+  };
+  context: { sla: CaseSla };
+  metadata: CommandMetadata;
+};
+export type DismissViolation = {
+  type: 'DismissViolation';
+  data: { reason: string };
+  metadata: CommandMetadata;
+};
+export type ImposeSanction = {
+  type: 'ImposeSanction';
+  data: {
+    track: SanctionTrack;
+    kind: string;
+    decreeNumber: string;
+    decidedBy: string;
+    decidedAt: string;
+    effectiveFrom: string;
+    effectiveUntil?: string;
+    legalBasis?: string;
+  };
+  context: { employmentType: EmploymentType | null };
+  metadata: CommandMetadata;
+};
+export type CaseCommand =
+  ReportViolation | VerifyCase | ConfirmViolation | DismissViolation | ImposeSanction;
+
+export type CaseStatus = 'REPORTED' | 'VERIFIED' | 'CONFIRMED' | 'DISMISSED' | 'SANCTIONED';
+
+export type Case =
+  | { status: 'none' }
+  | ({ status: CaseStatus; sanctionedTracks: SanctionTrack[] } & ViolationReported['data']);
+
+const STATUS_LABEL: Record<CaseStatus, string> = {
+  REPORTED: 'dilaporkan',
+  VERIFIED: 'terverifikasi',
+  CONFIRMED: 'terbukti',
+  DISMISSED: 'dihentikan',
+  SANCTIONED: 'sudah dijatuhi sanksi',
+};
+
+const transition = (state: Case, allowed: CaseStatus[], action: string) => {
+  if (state.status === 'none') {
+    throw notFound('CASE_NOT_FOUND', 'Kasus tidak ditemukan.');
+  }
+  if (!allowed.includes(state.status)) {
+    throw conflict(
+      'CASE_INVALID_TRANSITION',
+      `Kasus ${state.caseId} berstatus ${state.status} (${STATUS_LABEL[state.status]}): tidak dapat ${action}.`,
+      [{ field: 'status', reason: state.status, code: 'CASE_INVALID_TRANSITION' }],
+    );
+  }
+  return state;
+};
+
+const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
+  const now = command.metadata.now;
+  switch (command.type) {
+    case 'ReportViolation': {
+      const { data, context } = command;
+      if (state.status !== 'none') {
+        throw conflict('CASE_ALREADY_EXISTS', `Kasus ${data.caseId} sudah ada.`);
+      }
+      if (!context.electionExists) {
+        throw notFound('ELECTION_NOT_FOUND', `Pemilihan ${data.electionId} tidak ditemukan.`);
+      }
+      if (!context.asn) {
+        throw notFound('ASN_NOT_FOUND', `ASN dengan NIP ${data.nip} tidak terdaftar.`);
+      }
+      const problems = new FieldProblems();
+      if (!findAct(data.actCode)) {
+        problems.add(
+          'actCode',
+          `kode perbuatan ${data.actCode} tidak ada dalam katalog ${ACT_CATALOGUE_VERSION}`,
+          'ACT_UNKNOWN',
+        );
+      }
+      if (dayOf(data.occurredAt) > dayOf(now)) {
+        problems.add(
+          'occurredAt',
+          'waktu kejadian tidak boleh di masa depan',
+          'OCCURRED_AT_IN_FUTURE',
+        );
+      }
+      problems.throwIfAny();
+      return [
+        {
+          type: 'ViolationReported',
+          data: {
+            ...data,
+            opdId: context.asn.opdId,
+            actCatalogueVersion: ACT_CATALOGUE_VERSION,
+            reportedAt: now,
+            verificationDueBy: addDays(dayOf(now), context.sla.verificationDays),
+          },
+        },
+      ];
+    }
+    case 'VerifyCase': {
+      const c = transition(state, ['REPORTED'], 'diverifikasi');
+      return [
+        {
+          type: 'CaseVerified',
+          data: {
+            caseId: c.caseId,
+            ...(command.data.note ? { note: command.data.note } : {}),
+            verifiedAt: now,
+            reviewDueBy: addWorkingDays(dayOf(now), command.context.sla.reviewWorkingDays),
+          },
+        },
+      ];
+    }
+    case 'ConfirmViolation': {
+      const c = transition(state, ['VERIFIED'], 'dinyatakan terbukti');
+      const { recommendation } = command.data;
+      const act = findAct(c.actCode);
+      if (!recommendation.ethics && !recommendation.discipline) {
+        throw invalid(
+          'RECOMMENDATION_REQUIRED',
+          'Rekomendasi wajib memuat sanksi etik, sanksi disiplin, atau keduanya.',
+          [
+            {
+              field: 'recommendation',
+              reason: 'isi ethics dan/atau discipline',
+              code: 'RECOMMENDATION_REQUIRED',
+            },
+          ],
+        );
+      }
+      if (recommendation.discipline && act && act.discipline === null) {
+        throw invalid(
+          'ACT_ETHICS_ONLY',
+          `Perbuatan ${c.actCode} hanya dikenai sanksi etik (sanksi moral).`,
+          [
+            {
+              field: 'recommendation.discipline',
+              reason: `perbuatan ${c.actCode} hanya berjalur etik`,
+              code: 'ACT_ETHICS_ONLY',
+            },
+          ],
+        );
+      }
+      return [
+        {
+          type: 'ViolationConfirmed',
+          data: {
+            caseId: c.caseId,
+            findings: command.data.findings,
+            authority: command.data.authority,
+            recommendation: { ...recommendation },
+            confirmedAt: now,
+            followUpDueBy: addDays(dayOf(now), command.context.sla.followUpDays),
+          },
+        },
+      ];
+    }
+    case 'DismissViolation': {
+      const c = transition(state, ['REPORTED', 'VERIFIED'], 'dihentikan');
+      return [
+        {
+          type: 'ViolationDismissed',
+          data: { caseId: c.caseId, reason: command.data.reason, dismissedAt: now },
+        },
+      ];
+    }
+    case 'ImposeSanction': {
+      const c = transition(state, ['CONFIRMED', 'SANCTIONED'], 'dijatuhi sanksi');
+      const { data } = command;
+      const kind = findSanction(data.kind);
+      const problems = new FieldProblems();
+      if (!kind) {
+        problems.add('kind', `jenis sanksi ${data.kind} tidak dikenal`, 'SANCTION_UNKNOWN');
+      } else if (kind.track !== data.track) {
+        problems.add(
+          'kind',
+          `${data.kind} termasuk jalur ${kind.track}, bukan ${data.track}`,
+          'SANCTION_TRACK_MISMATCH',
+        );
+      }
+      if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
+        problems.add('effectiveUntil', 'tidak boleh sebelum effectiveFrom', 'DATE_ORDER');
+      }
+      if (dayOf(data.decidedAt) > dayOf(now)) {
+        problems.add(
+          'decidedAt',
+          'tanggal keputusan tidak boleh di masa depan',
+          'DECIDED_AT_IN_FUTURE',
+        );
+      }
+      problems.throwIfAny();
+      const act = findAct(c.actCode);
+      if (data.track !== 'ETHICS' && act?.discipline === null) {
+        throw conflict(
+          'ACT_ETHICS_ONLY',
+          `Perbuatan ${c.actCode} hanya dikenai sanksi etik (sanksi moral).`,
+        );
+      }
+      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis) {
+        throw invalid(
+          'PTDH_NOT_ALLOWED',
+          'PTDH hanya untuk perbuatan N05 (keanggotaan partai politik), kecuali disertai dasar hukum.',
+          [
+            {
+              field: 'legalBasis',
+              reason: 'wajib untuk PTDH di luar N05',
+              code: 'PTDH_NOT_ALLOWED',
+            },
+          ],
+        );
+      }
+      if (data.kind === 'PPPK_PUTUS_KONTRAK' && command.context.employmentType !== 'PPPK') {
+        throw conflict('NOT_PPPK', 'Pemutusan perjanjian kerja hanya untuk ASN berstatus PPPK.');
+      }
+      if (data.kind === 'PDHTAPS' && command.context.employmentType === 'PPPK') {
+        throw conflict(
+          'NOT_PNS',
+          'PDHTAPS hanya untuk PNS; untuk PPPK gunakan PPPK_PUTUS_KONTRAK.',
+        );
+      }
+      const track = data.track === 'DISMISSAL' ? 'DISCIPLINE' : data.track;
+      if (c.sanctionedTracks.some((t) => (t === 'DISMISSAL' ? 'DISCIPLINE' : t) === track)) {
+        throw conflict(
+          'SANCTION_ALREADY_IMPOSED',
+          `Kasus ${c.caseId} sudah memiliki sanksi ${track === 'ETHICS' ? 'etik' : 'disiplin'}.`,
+        );
+      }
+      return [{ type: 'SanctionImposed', data: { caseId: c.caseId, ...data, recordedAt: now } }];
+    }
+    default:
+      return assertNever(command);
+  }
+};
+
+const evolve = (state: Case, event: CaseEvent): Case => {
+  if (event.type === 'ViolationReported') {
+    return { status: 'REPORTED', sanctionedTracks: [], ...event.data };
+  }
+  if (state.status === 'none') {
+    return state;
+  }
+  switch (event.type) {
+    case 'CaseVerified':
+      return { ...state, status: 'VERIFIED' };
+    case 'ViolationConfirmed':
+      return { ...state, status: 'CONFIRMED' };
+    case 'ViolationDismissed':
+      return { ...state, status: 'DISMISSED' };
+    case 'SanctionImposed':
+      return {
+        ...state,
+        status: 'SANCTIONED',
+        sanctionedTracks: [...state.sanctionedTracks, event.data.track],
+      };
+    default:
+      return assertNever(event);
+  }
+};
+
+export const caseDecider: Decider<Case, CaseCommand, CaseEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'none' }),
+};

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { VIOLATION_ACTS } from './acts';
+import { findPakta, PAKTA_TEXTS } from './pakta';
+import { SANCTION_KINDS } from './sanctions';
+
+describe('catalogues', () => {
+  it('ships the acts N01–N11 and E01–E02, every one with a known track', () => {
+    expect(VIOLATION_ACTS.map((a) => a.code)).toEqual([
+      'N01',
+      'N02',
+      'N03',
+      'N04',
+      'N05',
+      'N06',
+      'N07',
+      'N08',
+      'N09',
+      'N10',
+      'N11',
+      'E01',
+      'E02',
+    ]);
+    expect(VIOLATION_ACTS.find((a) => a.code === 'N05')?.discipline).toBe('PTDH');
+  });
+  it('ships the PP 94/2021 sanctions by level, dismissal and the two sanksi moral', () => {
+    const byLevel = (level: string) =>
+      SANCTION_KINDS.filter((s) => s.level === level).map((s) => s.code);
+    expect(byLevel('RINGAN')).toEqual([
+      'TEGURAN_LISAN',
+      'TEGURAN_TERTULIS',
+      'PERNYATAAN_TIDAK_PUAS',
+    ]);
+    expect(byLevel('SEDANG')).toEqual(['POTONG_TUKIN_6', 'POTONG_TUKIN_9', 'POTONG_TUKIN_12']);
+    expect(byLevel('BERAT')).toEqual(['TURUN_JABATAN_12', 'JADI_PELAKSANA_12', 'PDHTAPS']);
+    expect(SANCTION_KINDS.filter((s) => s.track !== 'DISCIPLINE').map((s) => s.code)).toEqual([
+      'MORAL_TERTUTUP',
+      'MORAL_TERBUKA',
+      'PTDH',
+      'PPPK_PUTUS_KONTRAK',
+    ]);
+  });
+  it('ships the pakta text v1 with its four points and the SHA-256 of the exact text', () => {
+    const v1 = findPakta('v1')!;
+    expect(v1.points).toHaveLength(4);
+    expect(v1.text).toContain('politik uang');
+    expect(v1.sha256).toBe(createHash('sha256').update(v1.text).digest('hex'));
+    expect(new Set(PAKTA_TEXTS.map((t) => t.version)).size).toBe(PAKTA_TEXTS.length);
+  });
+});

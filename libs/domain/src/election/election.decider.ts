@@ -1,0 +1,72 @@
+import type { ElectionEvent, ElectionKind, ElectionScheduled } from '../events';
+import { isCalendarDay } from '../shared/calendar';
+import { type CommandMetadata, type Decider } from '../shared/decider';
+import { assertNever, conflict } from '../shared/domain-error';
+import { FieldProblems } from '../shared/rules';
+
+export type ScheduleElection = {
+  type: 'ScheduleElection';
+  data: {
+    electionId: string;
+    name: string;
+    kind: ElectionKind;
+    regionCode: string;
+    votingDay: string;
+    monitoringFrom: string;
+    monitoringUntil: string;
+  };
+  metadata: CommandMetadata;
+};
+export type ElectionCommand = ScheduleElection;
+
+export type Election = { status: 'none' } | ({ status: 'scheduled' } & ElectionScheduled['data']);
+
+const decide = (command: ElectionCommand, state: Election): ElectionEvent[] => {
+  switch (command.type) {
+    case 'ScheduleElection': {
+      if (state.status !== 'none') {
+        throw conflict(
+          'ELECTION_ALREADY_EXISTS',
+          `Pemilihan ${command.data.electionId} sudah terjadwal.`,
+        );
+      }
+      const { votingDay, monitoringFrom, monitoringUntil } = command.data;
+      const problems = new FieldProblems();
+      for (const [field, value] of Object.entries({ votingDay, monitoringFrom, monitoringUntil })) {
+        if (!isCalendarDay(value)) {
+          problems.add(field, 'harus tanggal yang valid (YYYY-MM-DD)', 'DATE_INVALID');
+        }
+      }
+      problems.throwIfAny();
+      if (monitoringFrom > votingDay) {
+        problems.add(
+          'monitoringFrom',
+          'pengawasan harus dimulai paling lambat pada hari pemungutan suara',
+          'MONITORING_AFTER_VOTING',
+        );
+      }
+      if (monitoringUntil < votingDay) {
+        problems.add(
+          'monitoringUntil',
+          'pengawasan harus berakhir pada atau setelah hari pemungutan suara',
+          'MONITORING_BEFORE_VOTING',
+        );
+      }
+      problems.throwIfAny();
+      return [{ type: 'ElectionScheduled', data: { ...command.data } }];
+    }
+    default:
+      return assertNever(command.type);
+  }
+};
+
+const evolve = (_state: Election, event: ElectionEvent): Election => ({
+  status: 'scheduled',
+  ...event.data,
+});
+
+export const electionDecider: Decider<Election, ElectionCommand, ElectionEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'none' }),
+};

@@ -1,0 +1,104 @@
+import type { OpdEvent } from '../events';
+import { meta, NIP_HEAD } from '../shared/fixtures';
+import { given } from '../shared/specification';
+import { type AppointOpdHead, opdDecider, type RegisterOpd } from './opd.decider';
+
+const registered: OpdEvent = {
+  type: 'OpdRegistered',
+  data: {
+    opdId: 'dinas-kesehatan',
+    code: '1.02.01',
+    name: 'Dinas Kesehatan',
+    kind: 'DINAS',
+    regionCode: '51.06',
+  },
+};
+const register = (over: Partial<RegisterOpd> = {}): RegisterOpd => ({
+  type: 'RegisterOpd',
+  data: registered.data,
+  context: { parentActive: false },
+  metadata: meta(),
+  ...over,
+});
+const appoint = (asn: AppointOpdHead['context']['asn']): AppointOpdHead => ({
+  type: 'AppointOpdHead',
+  data: { nip: NIP_HEAD },
+  context: { asn },
+  metadata: meta(),
+});
+
+describe('OPD decider', () => {
+  it('registers an OPD once', () => {
+    given(opdDecider, []).when(register()).then([registered]);
+    given(opdDecider, [registered]).when(register()).thenFails('OPD_ALREADY_EXISTS', 'CONFLICT');
+  });
+  it('needs an existing parent when one is named', () => {
+    given(opdDecider, [])
+      .when(
+        register({ data: { ...(registered.data), parentOpdId: 'setda' } }),
+      )
+      .thenFails('PARENT_OPD_NOT_FOUND', 'NOT_FOUND');
+  });
+  it('appoints a head who is enrolled and active in the OPD, remembering the previous one', () => {
+    given(opdDecider, [registered])
+      .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }))
+      .then([
+        {
+          type: 'OpdHeadAppointed',
+          data: { opdId: 'dinas-kesehatan', nip: NIP_HEAD, appointedAt: meta().now },
+        },
+      ]);
+    const first: OpdEvent = {
+      type: 'OpdHeadAppointed',
+      data: { opdId: 'dinas-kesehatan', nip: '198001012005011001', appointedAt: 'x' },
+    };
+    given(opdDecider, [registered, first])
+      .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }))
+      .then([
+        {
+          type: 'OpdHeadAppointed',
+          data: {
+            opdId: 'dinas-kesehatan',
+            nip: NIP_HEAD,
+            previousNip: '198001012005011001',
+            appointedAt: meta().now,
+          },
+        },
+      ]);
+  });
+  it('refuses a head from another OPD or not enrolled', () => {
+    given(opdDecider, [registered])
+      .when(appoint({ status: 'active', opdId: 'inspektorat' }))
+      .thenFails('ASN_NOT_IN_OPD');
+    given(opdDecider, [registered])
+      .when(appoint({ status: 'none' }))
+      .thenFails('ASN_NOT_IN_OPD');
+  });
+  it('renames, dissolves, and then refuses changes', () => {
+    given(opdDecider, [registered])
+      .when({ type: 'RenameOpd', data: { name: 'Dinas Kesehatan Kab. Bangli' }, metadata: meta() })
+      .then([
+        {
+          type: 'OpdRenamed',
+          data: {
+            opdId: 'dinas-kesehatan',
+            name: 'Dinas Kesehatan Kab. Bangli',
+            previousName: 'Dinas Kesehatan',
+          },
+        },
+      ]);
+    const dissolved: OpdEvent = {
+      type: 'OpdDissolved',
+      data: { opdId: 'dinas-kesehatan', reason: 'digabung', dissolvedAt: 'x' },
+    };
+    given(opdDecider, [registered])
+      .when({ type: 'DissolveOpd', data: { reason: 'digabung' }, metadata: meta() })
+      .then([{ ...dissolved, data: { ...dissolved.data, dissolvedAt: meta().now } }]);
+    given(opdDecider, [registered, dissolved])
+      .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }))
+      .thenFails('OPD_DISSOLVED');
+    given(opdDecider, [])
+      .when({ type: 'RenameOpd', data: { name: 'x' }, metadata: meta() })
+      .thenFails('OPD_NOT_FOUND', 'NOT_FOUND');
+  });
+});

@@ -1,0 +1,141 @@
+import { findPakta } from '../catalogue/pakta';
+import type { PledgeEvent, PledgeSigned } from '../events';
+import { dayOf } from '../shared/calendar';
+import { type CommandMetadata, type Decider } from '../shared/decider';
+import { assertNever, conflict, forbidden, notFound } from '../shared/domain-error';
+import { FieldProblems } from '../shared/rules';
+
+export type SignPledge = {
+  type: 'SignPledge';
+  data: {
+    electionId: string;
+    nip: string;
+    signedAt: string;
+    place: string;
+    textVersion: string;
+    witnesses: string[];
+    documentSha256?: string;
+  };
+  /** Facts from other streams: the election, the signer's enrolment, the head of their OPD, and the OPD
+   * the submitter may act for (an OPD head only for their own). */
+  context: {
+    election: { monitoringFrom: string; monitoringUntil: string } | null;
+    asn: { status: 'active'; opdId: string } | { status: 'none' | 'left' };
+    opdHeadNip?: string;
+    submitterOpdScope?: string;
+  };
+  metadata: CommandMetadata;
+};
+export type VoidPledge = {
+  type: 'VoidPledge';
+  data: { reason: string };
+  metadata: CommandMetadata;
+};
+export type PledgeCommand = SignPledge | VoidPledge;
+
+export type Pledge =
+  | { status: 'none' }
+  | ({ status: 'signed' } & PledgeSigned['data'])
+  | ({ status: 'voided' } & PledgeSigned['data']);
+
+const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
+  switch (command.type) {
+    case 'SignPledge': {
+      const { data, context, metadata } = command;
+      if (!context.election) {
+        throw notFound('ELECTION_NOT_FOUND', `Pemilihan ${data.electionId} tidak ditemukan.`);
+      }
+      if (context.asn.status !== 'active') {
+        throw conflict('ASN_NOT_ACTIVE', `ASN ${data.nip} tidak terdaftar aktif di OPD mana pun.`);
+      }
+      const opdId = context.asn.opdId;
+      if (context.submitterOpdScope !== undefined && context.submitterOpdScope !== opdId) {
+        throw forbidden(
+          'OPD_SCOPE',
+          'Anda hanya dapat menyampaikan pakta integritas ASN di OPD Anda sendiri.',
+        );
+      }
+      if (state.status === 'signed') {
+        throw conflict(
+          'PLEDGE_ALREADY_SIGNED',
+          `ASN ${data.nip} sudah menandatangani pakta integritas untuk pemilihan ini (${dayOf(state.signedAt)}).`,
+        );
+      }
+      const problems = new FieldProblems();
+      const text = findPakta(data.textVersion);
+      if (!text) {
+        problems.add(
+          'textVersion',
+          `versi naskah ${data.textVersion} tidak dikenal`,
+          'PAKTA_TEXT_UNKNOWN',
+        );
+      }
+      if (dayOf(data.signedAt) > dayOf(metadata.now)) {
+        problems.add(
+          'signedAt',
+          'tanggal penandatanganan tidak boleh di masa depan',
+          'SIGNED_AT_IN_FUTURE',
+        );
+      }
+      problems.throwIfAny();
+      return [
+        {
+          type: 'PledgeSigned',
+          data: {
+            electionId: data.electionId,
+            nip: data.nip,
+            opdId,
+            role: context.opdHeadNip === data.nip ? 'OPD_HEAD' : 'ASN',
+            textVersion: data.textVersion,
+            textSha256: text!.sha256,
+            signedAt: data.signedAt,
+            place: data.place,
+            witnesses: data.witnesses,
+            ...(data.documentSha256 ? { documentSha256: data.documentSha256 } : {}),
+            submittedBy: metadata.actorId,
+            late: dayOf(data.signedAt) >= context.election.monitoringFrom,
+          },
+        },
+      ];
+    }
+    case 'VoidPledge': {
+      if (state.status !== 'signed') {
+        throw conflict(
+          'PLEDGE_NOT_SIGNED',
+          'Tidak ada pakta integritas aktif yang dapat dibatalkan.',
+        );
+      }
+      return [
+        {
+          type: 'PledgeVoided',
+          data: {
+            electionId: state.electionId,
+            nip: state.nip,
+            opdId: state.opdId,
+            reason: command.data.reason,
+            voidedAt: command.metadata.now,
+          },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+};
+
+const evolve = (state: Pledge, event: PledgeEvent): Pledge => {
+  switch (event.type) {
+    case 'PledgeSigned':
+      return { status: 'signed', ...event.data };
+    case 'PledgeVoided':
+      return state.status === 'none' ? state : { ...state, status: 'voided' };
+    default:
+      return assertNever(event);
+  }
+};
+
+export const pledgeDecider: Decider<Pledge, PledgeCommand, PledgeEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ status: 'none' }),
+};

@@ -1,0 +1,38 @@
+import { addDays, addWorkingDays, daysBetween, isCalendarDay, weekday } from './calendar';
+
+describe('calendar', () => {
+  it('knows real days from impossible ones', () => {
+    expect(isCalendarDay('2024-02-29')).toBe(true);
+    expect(isCalendarDay('2023-02-29')).toBe(false);
+    expect(isCalendarDay('1900-02-29')).toBe(false);
+    expect(isCalendarDay('2000-02-29')).toBe(true);
+    expect(isCalendarDay('2024-13-01')).toBe(false);
+    expect(isCalendarDay('2024-4-01')).toBe(false);
+  });
+
+  it('adds days across months, years and leap days', () => {
+    expect(addDays('2024-11-27', 7)).toBe('2024-12-04');
+    expect(addDays('2024-12-30', 30)).toBe('2025-01-29');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(daysBetween('2024-01-01', '2025-01-01')).toBe(366);
+  });
+
+  it('agrees with the JavaScript calendar for every day of four centuries', () => {
+    let day = '1900-01-01';
+    for (let i = 0; i < 146097; i += 97) {
+      // eslint-disable-next-line no-restricted-globals -- the reference calendar this test checks against
+      const expected = new Date(Date.UTC(1900, 0, 1 + i));
+      expect(addDays('1900-01-01', i)).toBe(expected.toISOString().slice(0, 10));
+      expect(weekday(addDays('1900-01-01', i))).toBe(expected.getUTCDay());
+      day = addDays('1900-01-01', i);
+    }
+    expect(isCalendarDay(day)).toBe(true);
+  });
+
+  it('counts working days, skipping the weekend', () => {
+    expect(weekday('2024-11-29')).toBe(5); // Friday
+    expect(addWorkingDays('2024-11-29', 3)).toBe('2024-12-04');
+    expect(addWorkingDays('2024-11-25', 3)).toBe('2024-11-28');
+  });
+});
