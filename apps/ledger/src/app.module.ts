@@ -5,7 +5,9 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { ClockModule } from './common/clock.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
+import { LedgerWriteModule } from './ledger-write.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -23,6 +25,8 @@ export class AppModule {
         ClockModule,
         EventStoreModule,
         IdentityModule,
+        IdempotencyModule,
+        LedgerWriteModule,
         HealthModule,
         MetricsModule,
       ],

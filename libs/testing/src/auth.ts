@@ -28,18 +28,16 @@ export const createUser = async (
   const username = options.username ?? `${role.toLowerCase().replace('_', '-')}-${counter}`;
   const password = options.password ?? TEST_PASSWORD;
   const opdId = role === 'OPD_HEAD' ? (options.opdId ?? 'dinas-kesehatan') : undefined;
-  await t.app
-    .get(UserCommands)
-    .register(
-      {
-        username,
-        displayName: `Pengguna ${username}`,
-        password,
-        role,
-        ...(opdId ? { opdId } : {}),
-      },
-      systemActor(),
-    );
+  await t.app.get(UserCommands).register(
+    {
+      username,
+      displayName: `Pengguna ${username}`,
+      password,
+      role,
+      ...(opdId ? { opdId } : {}),
+    },
+    systemActor(),
+  );
   const token = await login(t, username, password);
   return {
     userId: username,

@@ -3,3 +3,4 @@
  */
 export { createTestApp, tempDir, type TestApp } from './test-app';
 export { createUser, csrfFrom, login, TEST_PASSWORD, type TestUser, webLogin } from './auth';
+export { ELECTION, expectStatus, nipFor, post, seedLedger } from './ledger';

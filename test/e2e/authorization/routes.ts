@@ -14,6 +14,7 @@ export const EVERYONE: readonly Who[] = [
 /** The OPD the matrix's data belongs to (OPD_HEAD heads it, OPD_HEAD_OTHER heads `MATRIX_OTHER_OPD`). */
 export const MATRIX_OPD = 'dinas-kesehatan';
 export const MATRIX_OTHER_OPD = 'dinas-pendidikan';
+const MATRIX_NIP = '198503122010011002';
 
 export interface MatrixContext {
   t: TestApp;
@@ -88,5 +89,271 @@ export const routes: MatrixRoute[] = [
     path: ({ unique }) => `/api/v1/users/tidak-ada-${unique()}/deactivation`,
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ ADMIN: 404 }),
+  },
+  // Write side. Bodies refer to an election/OPD that does not exist, so an allowed caller gets the rule's
+  // answer (404) and a refused one the guard's (401/403): the row tests the access, not the data.
+  {
+    method: 'post',
+    path: '/api/v1/elections',
+    body: ({ unique }) => ({
+      electionId: `pemilu-${unique()}`,
+      name: 'Uji',
+      kind: 'PEMILU',
+      votingDay: '2029-02-14',
+      monitoringFrom: '2029-01-01',
+      monitoringUntil: '2029-03-01',
+    }),
+    expect: allowOnly({ ADMIN: 201 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds',
+    body: ({ unique }) => ({
+      opdId: `opd-${unique()}`,
+      code: '9.99',
+      name: 'Uji',
+      kind: 'LAINNYA',
+    }),
+    expect: allowOnly({ ADMIN: 201, HR: 201 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/head',
+    body: () => ({ nip: MATRIX_NIP }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/renaming',
+    body: () => ({ name: 'Baru' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/dissolution',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/asn',
+    body: () => ({
+      nip: MATRIX_NIP,
+      name: 'Uji',
+      position: 'Uji',
+      employmentType: 'PNS',
+      opdId: 'tidak-ada',
+    }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/asn/${'198503122010011002'}/transfer`,
+    body: () => ({ toOpdId: 'tidak-ada' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/asn/${'198503122010011002'}/departure`,
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/pledges',
+    body: () => ({
+      electionId: 'tidak-ada',
+      nip: MATRIX_NIP,
+      signedAt: '2024-09-20',
+      place: 'Bangli',
+    }),
+    expect: allowOnly({ OPD_HEAD: 404, OPD_HEAD_OTHER: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/pledges/tidak-ada/${'198503122010011002'}/voiding`,
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ HR: 409 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases',
+    body: () => ({
+      electionId: 'tidak-ada',
+      nip: MATRIX_NIP,
+      source: 'INTERNAL',
+      actCode: 'N01',
+      occurredAt: '2024-09-20',
+      summary: 'uji',
+    }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/verification',
+    body: () => ({}),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/confirmation',
+    body: () => ({
+      findings: 'uji',
+      authority: 'BKN',
+      recommendation: { ethics: 'MORAL_TERTUTUP' },
+    }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/dismissal',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/sanctions',
+    body: () => ({
+      track: 'ETHICS',
+      kind: 'MORAL_TERTUTUP',
+      decreeNumber: '1',
+      decidedBy: 'Bupati',
+      decidedAt: '2024-10-01',
+      effectiveFrom: '2024-10-01',
+    }),
+    expect: allowOnly({ HR: 404 }),
+  },
+  // Write side. Bodies refer to an election/OPD that does not exist, so an allowed caller gets the rule's
+  // answer (404) and a refused one the guard's (401/403): the row tests the access, not the data.
+  {
+    method: 'post',
+    path: '/api/v1/elections',
+    body: ({ unique }) => ({
+      electionId: `pemilu-${unique()}`,
+      name: 'Uji',
+      kind: 'PEMILU',
+      votingDay: '2029-02-14',
+      monitoringFrom: '2029-01-01',
+      monitoringUntil: '2029-03-01',
+    }),
+    expect: allowOnly({ ADMIN: 201 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds',
+    body: ({ unique }) => ({
+      opdId: `opd-${unique()}`,
+      code: '9.99',
+      name: 'Uji',
+      kind: 'LAINNYA',
+    }),
+    expect: allowOnly({ ADMIN: 201, HR: 201 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/head',
+    body: () => ({ nip: MATRIX_NIP }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/renaming',
+    body: () => ({ name: 'Baru' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/opds/tidak-ada/dissolution',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/asn',
+    body: () => ({
+      nip: MATRIX_NIP,
+      name: 'Uji',
+      position: 'Uji',
+      employmentType: 'PNS',
+      opdId: 'tidak-ada',
+    }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/asn/${'198503122010011002'}/transfer`,
+    body: () => ({ toOpdId: 'tidak-ada' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/asn/${'198503122010011002'}/departure`,
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/pledges',
+    body: () => ({
+      electionId: 'tidak-ada',
+      nip: MATRIX_NIP,
+      signedAt: '2024-09-20',
+      place: 'Bangli',
+    }),
+    expect: allowOnly({ OPD_HEAD: 404, OPD_HEAD_OTHER: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
+    path: `/api/v1/pledges/tidak-ada/${'198503122010011002'}/voiding`,
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ HR: 409 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases',
+    body: () => ({
+      electionId: 'tidak-ada',
+      nip: MATRIX_NIP,
+      source: 'INTERNAL',
+      actCode: 'N01',
+      occurredAt: '2024-09-20',
+      summary: 'uji',
+    }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/verification',
+    body: () => ({}),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/confirmation',
+    body: () => ({
+      findings: 'uji',
+      authority: 'BKN',
+      recommendation: { ethics: 'MORAL_TERTUTUP' },
+    }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/dismissal',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ BAWASLU: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cases/K-0000-TIDAKADA/sanctions',
+    body: () => ({
+      track: 'ETHICS',
+      kind: 'MORAL_TERTUTUP',
+      decreeNumber: '1',
+      decidedBy: 'Bupati',
+      decidedAt: '2024-10-01',
+      effectiveFrom: '2024-10-01',
+    }),
+    expect: allowOnly({ HR: 404 }),
   },
 ];

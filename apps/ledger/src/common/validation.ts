@@ -7,15 +7,22 @@ export interface FieldProblem {
   code: string;
 }
 
+const CODED_REASON = /^([A-Z][A-Z0-9_]+): (.+)$/s;
+
 /** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([code, reason]) => ({
-      field,
-      code: code === 'whitelistValidation' ? 'unknownField' : code,
-      reason: code === 'whitelistValidation' ? 'unknown field: remove it' : reason,
-    }));
+    const own = Object.entries(error.constraints ?? {}).map(([code, reason]) => {
+      // Custom validators may carry a domain reason code: "NIP_GENDER: digit 15 …".
+      const coded = CODED_REASON.exec(reason);
+      return {
+        field,
+        code: code === 'whitelistValidation' ? 'unknownField' : (coded?.[1] ?? code),
+        reason:
+          code === 'whitelistValidation' ? 'unknown field: remove it' : (coded?.[2] ?? reason),
+      };
+    });
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 

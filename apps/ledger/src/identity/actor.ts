@@ -9,6 +9,8 @@ export interface ActorContext {
   /** Set for OPD_HEAD: the only OPD they may read or write. */
   opdId?: string;
   correlationId: string;
+  /** The request's Idempotency-Key, recorded in the metadata of the events it writes. */
+  idempotencyKey?: string;
 }
 
 /** Builds the metadata every command (and so every event) carries. `now` is passed in, never read here. */
@@ -22,6 +24,8 @@ export const commandMetadata = (
   actorRole: actor.role,
   ...(actor.opdId === undefined ? {} : { opdId: actor.opdId }),
   correlationId: actor.correlationId,
-  ...(extra.idempotencyKey === undefined ? {} : { idempotencyKey: extra.idempotencyKey }),
+  ...((extra.idempotencyKey ?? actor.idempotencyKey) === undefined
+    ? {}
+    : { idempotencyKey: extra.idempotencyKey ?? actor.idempotencyKey }),
   ...(extra.causationId === undefined ? {} : { causationId: extra.causationId }),
 });

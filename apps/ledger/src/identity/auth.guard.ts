@@ -47,7 +47,9 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false;
     const actor = await this.authenticate(req, res);
     if (actor) {
-      req.user = actor;
+      const key = req.headers['idempotency-key'];
+      req.user =
+        typeof key === 'string' && key.length <= 200 ? { ...actor, idempotencyKey: key } : actor;
     }
     if (isPublic) {
       return true;

@@ -3,6 +3,7 @@ import { AppConfig } from '@netral/config';
 import { type Role, streams, type UserCommand, userDecider, invalid } from '@netral/domain';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
+import type { Unstamped } from '../common/write-result';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { type ActorContext, commandMetadata } from './actor';
 import { CredentialsStore } from './credentials.store';
@@ -135,7 +136,7 @@ export class UserCommands implements OnApplicationBootstrap {
 
   private async write(
     userId: string,
-    command: Omit<UserCommand, 'metadata'>,
+    command: Unstamped<UserCommand>,
     actor: ActorContext,
     actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
@@ -143,7 +144,7 @@ export class UserCommands implements OnApplicationBootstrap {
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,
       metadata: actorRole ? { ...metadata, actorRole } : metadata,
-    } as UserCommand);
+    });
     if (position !== null) {
       await this.directory.waitFor(position);
     }

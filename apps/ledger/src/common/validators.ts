@@ -1,0 +1,65 @@
+import { isCalendarDay, validateNip } from '@netral/domain';
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
+
+/** A NIP valid under the PNS or PPPK layout; the error carries the domain's reason code (NIP_GENDER …). */
+export const IsNip = (options?: ValidationOptions) => (object: object, propertyName: string) => {
+  registerDecorator({
+    name: 'isNip',
+    target: object.constructor,
+    propertyName,
+    options,
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && validateNip(value).valid,
+      defaultMessage: (args: ValidationArguments) => {
+        const result = typeof args.value === 'string' ? validateNip(args.value) : null;
+        return result && !result.valid
+          ? `${result.code}: ${result.reason}`
+          : 'NIP_FORMAT: NIP harus 18 digit angka';
+      },
+    },
+  });
+};
+
+/** A real calendar day `YYYY-MM-DD` (not 2024-02-30). */
+export const IsCalendarDay =
+  (options?: ValidationOptions) => (object: object, propertyName: string) => {
+    registerDecorator({
+      name: 'isCalendarDay',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isCalendarDay(value),
+        defaultMessage: () => 'DATE_INVALID: harus tanggal yang valid (YYYY-MM-DD)',
+      },
+    });
+  };
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** A calendar day, or a day with a time and an explicit offset (`2024-09-20T10:00:00+08:00`). */
+export const IsDayOrInstant =
+  (options?: ValidationOptions) => (object: object, propertyName: string) => {
+    registerDecorator({
+      name: 'isDayOrInstant',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && INSTANT.test(value) && isCalendarDay(value.slice(0, 10)),
+        defaultMessage: () =>
+          'DATE_INVALID: harus tanggal (YYYY-MM-DD) atau tanggal dan jam dengan zona waktu (2024-09-20T10:00:00+08:00)',
+      },
+    });
+  };
+
+/** Ids in URLs and stream names: lowercase letters, digits and hyphens. */
+export const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
+export const SLUG_MESSAGE =
+  'huruf kecil, angka dan tanda hubung (2–64 karakter), mis. dinas-kesehatan';
+export const SHA256_HEX = /^[0-9a-f]{64}$/;

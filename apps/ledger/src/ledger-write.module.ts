@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { CaseCommands } from './cases/case.commands';
+import { CasesApiController } from './cases/cases.api.controller';
+import { ElectionCommands } from './elections/election.commands';
+import { ElectionsApiController } from './elections/elections.api.controller';
+import { Facts } from './infrastructure/facts';
+import { PledgeCommands } from './pledges/pledge.commands';
+import { PledgesApiController } from './pledges/pledges.api.controller';
+import { AsnApiController, OpdsApiController } from './registry/registry.api.controller';
+import { AsnCommands, OpdCommands } from './registry/registry.commands';
+
+/** The write side: one command service per aggregate (the only writers) and their routes. */
+@Module({
+  controllers: [
+    ElectionsApiController,
+    OpdsApiController,
+    AsnApiController,
+    PledgesApiController,
+    CasesApiController,
+  ],
+  providers: [Facts, ElectionCommands, OpdCommands, AsnCommands, PledgeCommands, CaseCommands],
+  exports: [Facts, ElectionCommands, OpdCommands, AsnCommands, PledgeCommands, CaseCommands],
+})
+export class LedgerWriteModule {}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { CURRENT_PAKTA_VERSION, pledgeDecider, streams } from '@netral/domain';
+import { Clock } from '../common/clock';
+import { written } from '../common/write-result';
+import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertOpdScope } from '../identity/opd-scope';
+import { AggregateStore } from '../infrastructure/aggregate-store';
+import { Facts } from '../infrastructure/facts';
+import { normaliseNip } from '../registry/registry.commands';
+import type { SignPledgeDto } from './pledge.dto';
+
+/** The only writer of `pledge-*` streams. An OPD head submits pledges of their own OPD's ASN only. */
+@Injectable()
+export class PledgeCommands {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: Facts,
+    private readonly clock: Clock,
+  ) {}
+
+  async sign(dto: SignPledgeDto, actor: ActorContext) {
+    const nip = normaliseNip(dto.nip);
+    const [election, asn] = await Promise.all([
+      this.facts.election(dto.electionId),
+      this.facts.asn(nip),
+    ]);
+    const opd = asn.status === 'active' ? await this.facts.opd(asn.opdId) : undefined;
+    const { position } = await this.aggregates.handle(
+      streams.pledge(dto.electionId, nip),
+      pledgeDecider,
+      {
+        type: 'SignPledge',
+        data: {
+          electionId: dto.electionId,
+          nip,
+          signedAt: dto.signedAt,
+          place: dto.place,
+          textVersion: dto.textVersion ?? CURRENT_PAKTA_VERSION,
+          witnesses: dto.witnesses ?? [],
+          ...(dto.documentSha256 ? { documentSha256: dto.documentSha256 } : {}),
+        },
+        context: {
+          election,
+          asn:
+            asn.status === 'active'
+              ? { status: 'active', opdId: asn.opdId }
+              : { status: asn.status },
+          ...(opd && opd.status !== 'none' && opd.headNip ? { opdHeadNip: opd.headNip } : {}),
+          ...(actor.role === 'OPD_HEAD' ? { submitterOpdScope: actor.opdId ?? '' } : {}),
+        },
+        metadata: commandMetadata(actor, this.clock.now()),
+      },
+    );
+    return written({ electionId: dto.electionId, nip }, position);
+  }
+
+  async void(electionId: string, nip: string, reason: string, actor: ActorContext) {
+    const bare = normaliseNip(nip);
+    const stream = streams.pledge(electionId, bare);
+    const { state } = await this.aggregates.load(stream, pledgeDecider);
+    if (state.status !== 'none') {
+      assertOpdScope(actor, state.opdId);
+    }
+    const { position } = await this.aggregates.handle(stream, pledgeDecider, {
+      type: 'VoidPledge',
+      data: { reason },
+      metadata: commandMetadata(actor, this.clock.now()),
+    });
+    return written({ electionId, nip: bare }, position);
+  }
+}

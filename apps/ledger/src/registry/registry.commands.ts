@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import {
+  asnDecider,
+  type AsnCommand,
+  opdDecider,
+  type OpdCommand,
+  streams,
+  validateNip,
+} from '@netral/domain';
+import { Clock } from '../common/clock';
+import { type Unstamped, written } from '../common/write-result';
+import { type ActorContext, commandMetadata } from '../identity/actor';
+import { AggregateStore } from '../infrastructure/aggregate-store';
+import { Facts } from '../infrastructure/facts';
+import type { EnrollAsnDto, RegisterOpdDto } from './registry.dto';
+
+/** NIPs arrive with spaces or dots as printed; streams and events use the bare 18 digits. */
+export const normaliseNip = (nip: string): string => {
+  const check = validateNip(nip);
+  return check.valid ? check.nip : nip;
+};
+
+/** The only writer of `opd-*` streams. */
+@Injectable()
+export class OpdCommands {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: Facts,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async register(dto: RegisterOpdDto, actor: ActorContext) {
+    const parentActive = dto.parentOpdId
+      ? (await this.facts.opdFact(dto.parentOpdId)) === 'active'
+      : false;
+    return this.handle(dto.opdId, actor, {
+      type: 'RegisterOpd',
+      data: { ...dto, regionCode: dto.regionCode ?? this.config.regionCode },
+      context: { parentActive },
+    });
+  }
+
+  async appointHead(opdId: string, nip: string, actor: ActorContext) {
+    const asn = await this.facts.asn(normaliseNip(nip));
+    return this.handle(opdId, actor, {
+      type: 'AppointOpdHead',
+      data: { nip: normaliseNip(nip) },
+      context: {
+        asn:
+          asn.status === 'active' ? { status: 'active', opdId: asn.opdId } : { status: asn.status },
+      },
+    });
+  }
+
+  rename(opdId: string, name: string, actor: ActorContext) {
+    return this.handle(opdId, actor, { type: 'RenameOpd', data: { name } });
+  }
+
+  dissolve(opdId: string, reason: string, actor: ActorContext) {
+    return this.handle(opdId, actor, { type: 'DissolveOpd', data: { reason } });
+  }
+
+  private async handle(opdId: string, actor: ActorContext, command: Unstamped<OpdCommand>) {
+    const { position } = await this.aggregates.handle(streams.opd(opdId), opdDecider, {
+      ...command,
+      metadata: commandMetadata(actor, this.clock.now()),
+    });
+    return written({ opdId }, position);
+  }
+}
+
+/** The only writer of `asn-*` streams. */
+@Injectable()
+export class AsnCommands {
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly facts: Facts,
+    private readonly clock: Clock,
+  ) {}
+
+  async enroll(dto: EnrollAsnDto, actor: ActorContext) {
+    const nip = normaliseNip(dto.nip);
+    return this.handle(nip, actor, {
+      type: 'EnrollAsn',
+      data: { ...dto, nip },
+      context: { opd: await this.facts.opdFact(dto.opdId) },
+    });
+  }
+
+  async transfer(nip: string, toOpdId: string, actor: ActorContext) {
+    return this.handle(normaliseNip(nip), actor, {
+      type: 'TransferAsn',
+      data: { toOpdId },
+      context: { opd: await this.facts.opdFact(toOpdId) },
+    });
+  }
+
+  recordLeft(nip: string, reason: string, actor: ActorContext) {
+    return this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } });
+  }
+
+  private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {
+    const { position } = await this.aggregates.handle(streams.asn(nip), asnDecider, {
+      ...command,
+      metadata: commandMetadata(actor, this.clock.now()),
+    });
+    return written({ nip }, position);
+  }
+}

@@ -1,0 +1,78 @@
+import request from 'supertest';
+import type { TestUser } from './auth';
+import type { TestApp } from './test-app';
+
+/** Valid synthetic NIPs: PNS layout, birth 1970-01-01 + n days, TMT 2000-01, gender 1, sequence. */
+export const nipFor = (n: number): string => {
+  const birth = new Date(Date.UTC(1970, 0, 1 + (n % 9000)));
+  const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
+  const tmtYear = birth.getUTCFullYear() + 25;
+  return `${ymd}${tmtYear}01${(n % 2) + 1}${String((n % 999) + 1).padStart(3, '0')}`;
+};
+
+/** Throws with the body when a setup call does not answer what it should. */
+export const expectStatus = async (
+  pending: request.Test,
+  status: number,
+): Promise<request.Response> => {
+  const res = await pending;
+  if (res.status !== status) {
+    throw new Error(`expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res;
+};
+
+export const post = (t: TestApp, user: TestUser, path: string, body: object) =>
+  request(t.server).post(path).set('Authorization', user.auth).send(body);
+
+export const ELECTION = {
+  electionId: 'pilkada-2024',
+  name: 'Pilkada Serentak 2024',
+  kind: 'PILKADA',
+  votingDay: '2024-11-27',
+  monitoringFrom: '2024-09-25',
+  monitoringUntil: '2024-12-15',
+};
+
+/** An election, two OPDs with a head each and `staffPerOpd` staff, written through the real API. */
+export const seedLedger = async (
+  t: TestApp,
+  users: { admin: TestUser; hr: TestUser },
+  options: { staffPerOpd?: number; opds?: string[] } = {},
+) => {
+  const opds = options.opds ?? ['dinas-kesehatan', 'dinas-pendidikan'];
+  const staffPerOpd = options.staffPerOpd ?? 3;
+  await expectStatus(post(t, users.admin, '/api/v1/elections', ELECTION), 201);
+  const roster: Record<string, { head: string; staff: string[] }> = {};
+  let n = 1;
+  for (const [i, opdId] of opds.entries()) {
+    await expectStatus(
+      post(t, users.hr, '/api/v1/opds', {
+        opdId,
+        code: `1.0${i + 1}.01`,
+        name: opdId.replace('-', ' '),
+        kind: 'DINAS',
+      }),
+      201,
+    );
+    const nips = Array.from({ length: staffPerOpd + 1 }, () => nipFor((n += 1)));
+    for (const nip of nips) {
+      await expectStatus(
+        post(t, users.hr, '/api/v1/asn', {
+          nip,
+          name: `ASN ${nip.slice(-4)}`,
+          position: 'Pelaksana',
+          employmentType: 'PNS',
+          opdId,
+        }),
+        201,
+      );
+    }
+    await expectStatus(
+      post(t, users.hr, `/api/v1/opds/${opdId}/head`, { nip: nips[0] }).set('X-Test', '1'),
+      200,
+    );
+    roster[opdId] = { head: nips[0], staff: nips.slice(1) };
+  }
+  return roster;
+};

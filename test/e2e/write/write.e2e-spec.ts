@@ -1,0 +1,544 @@
+import { EventStore } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  ELECTION,
+  expectStatus,
+  nipFor,
+  post,
+  seedLedger,
+  type TestApp,
+  type TestUser,
+} from '@netral/testing';
+import request from 'supertest';
+
+describe('write API', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let hr: TestUser;
+  let bawaslu: TestUser;
+  let head: TestUser;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
+
+  const head_ = () => t.app.get(EventStore).headPosition();
+  const streamOf = async (stream: string) => {
+    const events = [];
+    for await (const e of t.app.get(EventStore).readStream(stream)) {
+      events.push(e);
+    }
+    return events;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await createUser(t, 'ADMIN');
+    hr = await createUser(t, 'HR');
+    bawaslu = await createUser(t, 'BAWASLU');
+    head = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
+    roster = await seedLedger(t, { admin, hr });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  describe('elections', () => {
+    it('schedules an election, answering its position, with who did it in the metadata', async () => {
+      const res = await post(t, admin, '/api/v1/elections', {
+        ...ELECTION,
+        electionId: 'pemilu-2029',
+      }).set('X-Correlation-Id', 'korelasi-pemilu-2029');
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        electionId: 'pemilu-2029',
+        position: expect.stringMatching(/^\d+$/),
+      });
+      const [event] = await streamOf('election-pemilu-2029');
+      expect(event.position).toBe(BigInt(res.body.position));
+      expect(event.data).toMatchObject({ regionCode: '51.06' });
+      expect(event.metadata).toMatchObject({
+        actorId: admin.userId,
+        actorRole: 'ADMIN',
+        correlationId: 'korelasi-pemilu-2029',
+        schemaVersion: 1,
+      });
+    });
+
+    it('answers 409 for an election that exists', async () => {
+      const res = await post(t, admin, '/api/v1/elections', ELECTION);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('ELECTION_ALREADY_EXISTS');
+    });
+
+    it('lists every bad field at once and writes nothing', async () => {
+      const before = await head_();
+      const res = await post(t, admin, '/api/v1/elections', {
+        electionId: 'Pilkada 2024!',
+        name: '',
+        kind: 'PILPRES',
+        votingDay: '2024-02-30',
+        monitoringFrom: 20240925,
+        monitoringUntil: null,
+        bonus: true,
+      });
+      expect(res.status).toBe(400);
+      const fields = res.body.details.map((d: { field: string }) => d.field);
+      expect(fields).toEqual(
+        expect.arrayContaining([
+          'electionId',
+          'name',
+          'kind',
+          'votingDay',
+          'monitoringFrom',
+          'monitoringUntil',
+          'bonus',
+        ]),
+      );
+      expect(res.body.details.find((d: { field: string }) => d.field === 'votingDay').code).toBe(
+        'DATE_INVALID',
+      );
+      expect(await head_()).toBe(before);
+    });
+
+    it('refuses monitoring that ends before voting', async () => {
+      const res = await post(t, admin, '/api/v1/elections', {
+        ...ELECTION,
+        electionId: 'pilkada-x',
+        monitoringUntil: '2024-11-01',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.details[0]).toMatchObject({
+        field: 'monitoringUntil',
+        code: 'MONITORING_BEFORE_VOTING',
+      });
+    });
+  });
+
+  describe('registry', () => {
+    it('answers a NIP problem with its reason code', async () => {
+      for (const [nip, code] of [
+        ['1985031220100110', 'NIP_FORMAT'],
+        ['198502302010011002', 'NIP_BIRTH_DATE'],
+        ['198503122010013002', 'NIP_GENDER'],
+      ]) {
+        const res = await post(t, hr, '/api/v1/asn', {
+          nip,
+          name: 'X',
+          position: 'Y',
+          employmentType: 'PNS',
+          opdId: 'dinas-kesehatan',
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.details).toEqual([expect.objectContaining({ field: 'nip', code })]);
+      }
+    });
+
+    it('refuses a duplicate ASN, an unknown OPD, and a head from another OPD', async () => {
+      const nip = roster['dinas-kesehatan'].staff[0];
+      expect(
+        (
+          await post(t, hr, '/api/v1/asn', {
+            nip,
+            name: 'X',
+            position: 'Y',
+            employmentType: 'PNS',
+            opdId: 'dinas-kesehatan',
+          })
+        ).body.code,
+      ).toBe('ASN_ALREADY_ENROLLED');
+      const unknown = await post(t, hr, '/api/v1/asn', {
+        nip: nipFor(9001),
+        name: 'X',
+        position: 'Y',
+        employmentType: 'PNS',
+        opdId: 'dinas-tidak-ada',
+      });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('OPD_NOT_FOUND');
+      const wrongHead = await post(t, hr, '/api/v1/opds/dinas-pendidikan/head', { nip });
+      expect(wrongHead.status).toBe(409);
+      expect(wrongHead.body.code).toBe('ASN_NOT_IN_OPD');
+    });
+
+    it('refuses an OPD whose parent does not exist, and a second OPD with the same id', async () => {
+      const orphan = await post(t, hr, '/api/v1/opds', {
+        opdId: 'bagian-umum',
+        code: '4.01.01',
+        name: 'Bagian Umum',
+        kind: 'LAINNYA',
+        parentOpdId: 'tidak-ada',
+      });
+      expect(orphan.status).toBe(404);
+      expect(orphan.body.code).toBe('PARENT_OPD_NOT_FOUND');
+      const again = await post(t, hr, '/api/v1/opds', {
+        opdId: 'dinas-kesehatan',
+        code: '1',
+        name: 'X',
+        kind: 'DINAS',
+      });
+      expect(again.body.code).toBe('OPD_ALREADY_EXISTS');
+    });
+
+    it('transfers an ASN and records a departure', async () => {
+      const nip = nipFor(7001);
+      await expectStatus(
+        post(t, hr, '/api/v1/asn', {
+          nip,
+          name: 'Ni Luh Sari',
+          position: 'Perawat',
+          employmentType: 'PPPK',
+          opdId: 'dinas-kesehatan',
+        }),
+        201,
+      );
+      const moved = await post(t, hr, `/api/v1/asn/${nip}/transfer`, {
+        toOpdId: 'dinas-pendidikan',
+      });
+      expect(moved.status).toBe(200);
+      const left = await post(t, hr, `/api/v1/asn/${nip}/departure`, { reason: 'Pensiun' });
+      expect(left.status).toBe(200);
+      expect(
+        (await post(t, hr, `/api/v1/asn/${nip}/departure`, { reason: 'lagi' })).body.code,
+      ).toBe('ASN_LEFT');
+      expect((await streamOf(`asn-${nip}`)).map((e) => e.type)).toEqual([
+        'AsnEnrolled',
+        'AsnTransferred',
+        'AsnLeft',
+      ]);
+    });
+  });
+
+  describe('pledges', () => {
+    const pledge = (nip: string, over: object = {}) => ({
+      electionId: 'pilkada-2024',
+      nip,
+      signedAt: '2024-09-20',
+      place: 'Bangli',
+      ...over,
+    });
+
+    it('lets an OPD head sign their own pledge, recorded as the head, with the text hash', async () => {
+      const nip = roster['dinas-kesehatan'].head;
+      const res = await post(
+        t,
+        head,
+        '/api/v1/pledges',
+        pledge(nip, { witnesses: ['Ketua Bawaslu Kabupaten Bangli'] }),
+      );
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({ electionId: 'pilkada-2024', nip, position: expect.any(String) });
+      const [event] = await streamOf(`pledge-pilkada-2024-${nip}`);
+      expect(event.data).toMatchObject({
+        role: 'OPD_HEAD',
+        opdId: 'dinas-kesehatan',
+        textVersion: 'v1',
+        textSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        submittedBy: head.userId,
+        late: false,
+      });
+      expect(event.metadata).toMatchObject({ actorRole: 'OPD_HEAD', opdId: 'dinas-kesehatan' });
+    });
+
+    it('answers a second pledge with 409 PLEDGE_ALREADY_SIGNED', async () => {
+      const nip = roster['dinas-kesehatan'].head;
+      const res = await post(t, head, '/api/v1/pledges', pledge(nip));
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('PLEDGE_ALREADY_SIGNED');
+    });
+
+    it('marks a pledge signed after monitoring began as late', async () => {
+      const nip = roster['dinas-kesehatan'].staff[0];
+      await expectStatus(
+        post(t, head, '/api/v1/pledges', pledge(nip, { signedAt: '2024-09-26T09:00:00+08:00' })),
+        201,
+      );
+      const [event] = await streamOf(`pledge-pilkada-2024-${nip}`);
+      expect(event.data).toMatchObject({ late: true, role: 'ASN' });
+    });
+
+    it('never lets an OPD head sign for another OPD, whatever the route', async () => {
+      const before = await head_();
+      const res = await post(
+        t,
+        head,
+        '/api/v1/pledges',
+        pledge(roster['dinas-pendidikan'].staff[0]),
+      );
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('OPD_SCOPE');
+      expect(await head_()).toBe(before);
+    });
+
+    it('refuses an unknown election, an unenrolled ASN and a future date', async () => {
+      expect(
+        (
+          await post(
+            t,
+            hr,
+            '/api/v1/pledges',
+            pledge(roster['dinas-pendidikan'].staff[0], { electionId: 'pemilu-2099' }),
+          )
+        ).body.code,
+      ).toBe('ELECTION_NOT_FOUND');
+      expect((await post(t, hr, '/api/v1/pledges', pledge(nipFor(8123)))).body.code).toBe(
+        'ASN_NOT_ACTIVE',
+      );
+      const future = await post(
+        t,
+        hr,
+        '/api/v1/pledges',
+        pledge(roster['dinas-pendidikan'].staff[1], { signedAt: '2999-01-01' }),
+      );
+      expect(future.status).toBe(400);
+      expect(future.body.details[0]).toMatchObject({
+        field: 'signedAt',
+        code: 'SIGNED_AT_IN_FUTURE',
+      });
+    });
+
+    it('lets HR void a pledge, after which it can be signed again', async () => {
+      const nip = roster['dinas-pendidikan'].staff[2];
+      await expectStatus(post(t, hr, '/api/v1/pledges', pledge(nip)), 201);
+      await expectStatus(
+        post(t, hr, `/api/v1/pledges/pilkada-2024/${nip}/voiding`, {
+          reason: 'Tanda tangan bukan milik ASN',
+        }),
+        200,
+      );
+      await expectStatus(post(t, hr, '/api/v1/pledges', pledge(nip)), 201);
+      expect(
+        (await post(t, hr, `/api/v1/pledges/pilkada-2024/${nipFor(8124)}/voiding`, { reason: 'x' }))
+          .body.code,
+      ).toBe('PLEDGE_NOT_SIGNED');
+    });
+  });
+
+  describe('cases', () => {
+    const reportBody = (nip: string, over: object = {}) => ({
+      electionId: 'pilkada-2024',
+      nip,
+      source: 'BAWASLU_FINDING',
+      actCode: 'N06',
+      occurredAt: '2024-09-28',
+      summary: 'Membagikan materi kampanye di Facebook',
+      evidence: [{ sha256: 'a'.repeat(64), description: 'Tangkapan layar' }],
+      ...over,
+    });
+
+    it('follows a case from report to two sanctions, each step a 409 out of order', async () => {
+      const nip = roster['dinas-pendidikan'].staff[0];
+      const reported = await post(t, bawaslu, '/api/v1/cases', reportBody(nip));
+      expect(reported.status).toBe(201);
+      const { caseId } = reported.body;
+      expect(caseId).toMatch(/^K-\d{4}-[0-9A-Z]{8}$/);
+      const early = await post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+        findings: 'x',
+        authority: 'BKN',
+        recommendation: { discipline: 'BERAT' },
+      });
+      expect(early.status).toBe(409);
+      expect(early.body.message).toContain('REPORTED');
+      await expectStatus(
+        post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, { note: 'Klarifikasi dilakukan' }),
+        200,
+      );
+      await expectStatus(
+        post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+          findings: 'Terbukti',
+          authority: 'BKN',
+          recommendation: { ethics: 'MORAL_TERBUKA', discipline: 'BERAT' },
+        }),
+        200,
+      );
+      const sanction = {
+        track: 'DISCIPLINE',
+        kind: 'TURUN_JABATAN_12',
+        decreeNumber: '800/1/2024',
+        decidedBy: 'Bupati Bangli',
+        decidedAt: '2024-10-20',
+        effectiveFrom: '2024-11-01',
+      };
+      await expectStatus(post(t, hr, `/api/v1/cases/${caseId}/sanctions`, sanction), 201);
+      await expectStatus(
+        post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+          ...sanction,
+          track: 'ETHICS',
+          kind: 'MORAL_TERBUKA',
+        }),
+        201,
+      );
+      const third = await post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+        ...sanction,
+        kind: 'TEGURAN_LISAN',
+      });
+      expect(third.body.code).toBe('SANCTION_ALREADY_IMPOSED');
+      const dismiss = await post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, { reason: 'x' });
+      expect(dismiss.status).toBe(409);
+      expect((await streamOf(`case-${caseId}`)).map((e) => e.type)).toEqual([
+        'ViolationReported',
+        'CaseVerified',
+        'ViolationConfirmed',
+        'SanctionImposed',
+        'SanctionImposed',
+      ]);
+    });
+
+    it('refuses an unknown act, a wrong sanction track and PTDH outside N05', async () => {
+      const nip = roster['dinas-pendidikan'].staff[1];
+      const bad = await post(t, bawaslu, '/api/v1/cases', reportBody(nip, { actCode: 'N99' }));
+      expect(bad.status).toBe(400);
+      expect(bad.body.details[0]).toMatchObject({ field: 'actCode', code: 'ACT_UNKNOWN' });
+      const { caseId } = (
+        await expectStatus(post(t, bawaslu, '/api/v1/cases', reportBody(nip)), 201)
+      ).body;
+      await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
+      await expectStatus(
+        post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+          findings: 'Terbukti',
+          authority: 'KASN',
+          recommendation: { discipline: 'BERAT' },
+        }),
+        200,
+      );
+      const base = {
+        decreeNumber: '800/2/2024',
+        decidedBy: 'Bupati Bangli',
+        decidedAt: '2024-10-20',
+        effectiveFrom: '2024-11-01',
+      };
+      expect(
+        (
+          await post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+            ...base,
+            track: 'ETHICS',
+            kind: 'TEGURAN_LISAN',
+          })
+        ).body.details[0].code,
+      ).toBe('SANCTION_TRACK_MISMATCH');
+      expect(
+        (
+          await post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+            ...base,
+            track: 'DISMISSAL',
+            kind: 'PTDH',
+          })
+        ).body.code,
+      ).toBe('PTDH_NOT_ALLOWED');
+    });
+
+    it('dismisses a reported case; an unknown case is a 404', async () => {
+      const { caseId } = (
+        await expectStatus(
+          post(
+            t,
+            bawaslu,
+            '/api/v1/cases',
+            reportBody(roster['dinas-kesehatan'].staff[1], { source: 'PUBLIC_REPORT' }),
+          ),
+          201,
+        )
+      ).body;
+      await expectStatus(
+        post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, { reason: 'Tidak cukup bukti' }),
+        200,
+      );
+      expect(
+        (await post(t, bawaslu, '/api/v1/cases/K-2024-TIDAKADA/verification', {})).status,
+      ).toBe(404);
+    });
+
+    it('validates nested evidence and the recommendation', async () => {
+      const res = await post(
+        t,
+        bawaslu,
+        '/api/v1/cases',
+        reportBody(roster['dinas-kesehatan'].staff[1], { evidence: [{ sha256: 'xyz' }, 'teks'] }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(
+        expect.arrayContaining(['evidence.0.sha256', 'evidence.0.description']),
+      );
+    });
+  });
+
+  describe('idempotency', () => {
+    const body = () => ({
+      nip: nipFor(6001),
+      name: 'I Gede Wirawan',
+      position: 'Guru',
+      employmentType: 'PNS',
+      opdId: 'dinas-pendidikan',
+    });
+
+    it('replays the first answer for the same key and body, writing nothing new', async () => {
+      const first = await post(t, hr, '/api/v1/asn', body()).set('Idempotency-Key', 'asn-6001');
+      expect(first.status).toBe(201);
+      const before = await head_();
+      const again = await post(t, hr, '/api/v1/asn', body()).set('Idempotency-Key', 'asn-6001');
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(await head_()).toBe(before);
+      const [event] = await streamOf(`asn-${body().nip}`);
+      expect(event.metadata).toMatchObject({ idempotencyKey: 'asn-6001' });
+    });
+
+    it('answers 409 for the same key with another body', async () => {
+      const res = await post(t, hr, '/api/v1/asn', { ...body(), name: 'Nama lain' }).set(
+        'Idempotency-Key',
+        'asn-6001',
+      );
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('writes once for concurrent duplicates', async () => {
+      const b = { ...body(), nip: nipFor(6002) };
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6002'),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+      expect(new Set(results.map((r) => r.body.position)).size).toBe(1);
+      expect(await streamOf(`asn-${b.nip}`)).toHaveLength(1);
+    });
+  });
+
+  describe('input a user can type never causes a 500', () => {
+    it.each([
+      ['invalid JSON', '{"nip": '],
+      ['a JSON array', '[1,2,3]'],
+      ['a string', '"halo"'],
+    ])('%s', async (_name, raw) => {
+      const res = await request(t.server)
+        .post('/api/v1/asn')
+        .set('Authorization', hr.auth)
+        .set('Content-Type', 'application/json')
+        .send(raw);
+      expect(res.status).toBe(400);
+    });
+
+    it('a huge string', async () => {
+      const res = await post(t, hr, '/api/v1/opds', {
+        opdId: 'dinas-x',
+        code: '1',
+        name: 'x'.repeat(100_000),
+        kind: 'DINAS',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.details[0].field).toBe('name');
+    });
+
+    it('strange path parameters', async () => {
+      for (const path of [
+        '/api/v1/opds/%24all/head',
+        '/api/v1/asn/..%2F..%2Fetc/transfer',
+        `/api/v1/cases/${'x'.repeat(3000)}/verification`,
+      ]) {
+        const res = await post(t, hr, path, { nip: nipFor(1), toOpdId: 'dinas-kesehatan' });
+        expect(res.status).toBeLessThan(500);
+      }
+    });
+  });
+});
