@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '@netral/config';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { registerImportCommands } from './commands/import';
 import { registerUserCommands } from './commands/users';
 
 /**
@@ -12,7 +13,10 @@ const program = new Command('netral')
   .showHelpAfterError()
   .exitOverride();
 
-const registrations: ((program: Command) => void)[] = [registerUserCommands];
+const registrations: ((program: Command) => void)[] = [
+  registerUserCommands,
+  registerImportCommands,
+];
 
 for (const register of registrations) {
   register(program);

@@ -7,6 +7,7 @@ import { ClockModule } from './common/clock.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
+import { DemoModule } from './demo/demo.module';
 import { LedgerWriteModule } from './ledger-write.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { LoggingModule } from './infrastructure/logging.module';
@@ -27,6 +28,7 @@ export class AppModule {
         IdentityModule,
         IdempotencyModule,
         LedgerWriteModule,
+        DemoModule,
         HealthModule,
         MetricsModule,
       ],

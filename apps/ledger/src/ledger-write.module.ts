@@ -8,6 +8,7 @@ import { PledgeCommands } from './pledges/pledge.commands';
 import { PledgesApiController } from './pledges/pledges.api.controller';
 import { AsnApiController, OpdsApiController } from './registry/registry.api.controller';
 import { AsnCommands, OpdCommands } from './registry/registry.commands';
+import { RosterImport } from './registry/roster-import';
 
 /** The write side: one command service per aggregate (the only writers) and their routes. */
 @Module({
@@ -18,7 +19,23 @@ import { AsnCommands, OpdCommands } from './registry/registry.commands';
     PledgesApiController,
     CasesApiController,
   ],
-  providers: [Facts, ElectionCommands, OpdCommands, AsnCommands, PledgeCommands, CaseCommands],
-  exports: [Facts, ElectionCommands, OpdCommands, AsnCommands, PledgeCommands, CaseCommands],
+  providers: [
+    Facts,
+    ElectionCommands,
+    OpdCommands,
+    AsnCommands,
+    PledgeCommands,
+    CaseCommands,
+    RosterImport,
+  ],
+  exports: [
+    Facts,
+    ElectionCommands,
+    OpdCommands,
+    AsnCommands,
+    PledgeCommands,
+    CaseCommands,
+    RosterImport,
+  ],
 })
 export class LedgerWriteModule {}

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, ConfigValidationError, loadConfig } from '@netral/config';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
+import { DEMO_LOGINS } from './demo/demo.seeder';
 
 const loadConfigOrExit = (): AppConfig => {
   try {
@@ -27,6 +28,19 @@ async function bootstrap(): Promise<void> {
     `\nNetral berjalan di ${config.publicBaseUrl}  (API: ${config.publicBaseUrl}/api/v1, dokumentasi: ${config.publicBaseUrl}/docs)\n` +
       `Penyimpanan: ${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite di ${config.dataDir}`}\n`,
   );
+  if (config.demo) {
+    console.log(
+      `Data demo: Kabupaten Bangli, Pilkada Serentak 2024. Masuk di ${config.publicBaseUrl}/login sebagai:\n`,
+    );
+    console.table(
+      DEMO_LOGINS.map((login) => ({
+        peran: login.role,
+        'nama pengguna': login.username,
+        'kata sandi': login.password,
+        'coba ini': login.tryThis,
+      })),
+    );
+  }
 }
 
 void bootstrap();

@@ -3,8 +3,23 @@ import { Injectable } from '@nestjs/common';
 /** The one place the service reads the time, so tests can move it (SLA clocks, token expiry). */
 @Injectable()
 export class Clock {
+  private pinned?: Date;
+
   now(): Date {
-    return new Date();
+    return this.pinned ? new Date(this.pinned.getTime()) : new Date();
+  }
+
+  /**
+   * Runs `work` with the clock pinned to a past instant: for backfilling history (the demo regency) before
+   * the service takes requests. The store still records when each event was really written.
+   */
+  async at<T>(instant: Date, work: () => Promise<T>): Promise<T> {
+    this.pinned = instant;
+    try {
+      return await work();
+    } finally {
+      this.pinned = undefined;
+    }
   }
 }
 

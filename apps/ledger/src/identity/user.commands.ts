@@ -50,8 +50,8 @@ export class UserCommands implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.directory.size > 0) {
-      return;
+    if (this.directory.size > 0 || (this.config.demo && !this.config.bootstrapAdminPassword)) {
+      return; // the demo seeder creates its own users
     }
     if (!this.config.bootstrapAdminPassword) {
       this.logger.warn(

@@ -1,7 +1,25 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { Readable } from 'node:stream';
+import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { invalid } from '@netral/domain';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiBody,
+  type ApiBodyOptions,
+  ApiConsumes,
+  ApiQuery,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
@@ -12,6 +30,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { AsnCommands, OpdCommands } from './registry.commands';
+import { RosterImport } from './roster-import';
 import {
   AppointHeadDto,
   EnrollAsnDto,
@@ -21,11 +40,68 @@ import {
   TransferAsnDto,
 } from './registry.dto';
 
+const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** What multer's memory storage hands over (its global types are not loaded in this project). */
+export interface UploadedCsvFile {
+  buffer: Buffer;
+  originalname: string;
+  size: number;
+}
+
+/** An uploaded CSV as a stream, or a 400 naming the missing `file` field. */
+export const uploadedCsv = (file: UploadedCsvFile | undefined): Readable => {
+  if (!file) {
+    throw invalid('FILE_REQUIRED', 'Unggah berkas CSV pada kolom "file".', [
+      { field: 'file', reason: 'wajib: berkas CSV', code: 'FILE_REQUIRED' },
+    ]);
+  }
+  return Readable.from(file.buffer);
+};
+
+const CSV_UPLOAD: ApiBodyOptions = {
+  schema: {
+    type: 'object',
+    properties: { file: { type: 'string', format: 'binary' } },
+    required: ['file'],
+  },
+};
+const csvUpload = () =>
+  UseInterceptors(
+    FileInterceptor('file', { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } }),
+    IdempotencyInterceptor,
+  );
+
 @ApiTags('registry')
 @ApiBearerAuth()
 @Controller({ path: 'opds', version: '1' })
 export class OpdsApiController {
-  constructor(private readonly opds: OpdCommands) {}
+  constructor(
+    private readonly opds: OpdCommands,
+    private readonly roster: RosterImport,
+  ) {}
+
+  @Post('import')
+  @Roles('HR', 'ADMIN')
+  @HttpCode(200)
+  @csvUpload()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(CSV_UPLOAD)
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
+  @ApiOkResponse({ description: 'Laporan: { rows, created, unchanged, errors: [], position }' })
+  @ApiBadRequestResponse({
+    description:
+      'ROSTER_INVALID: details per baris { field: "baris N: kolom", reason, line, column }',
+  })
+  async importOpds(
+    @UploadedFile() file: UploadedCsvFile | undefined,
+    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
+    @Actor() actor: ActorContext,
+  ) {
+    return RosterImport.assertClean(
+      await this.roster.importOpds(uploadedCsv(file), actor, { dryRun: dryRun ?? false }),
+    );
+  }
 
   @Post()
   @Roles('HR', 'ADMIN')
@@ -70,7 +146,34 @@ export class OpdsApiController {
 @ApiBearerAuth()
 @Controller({ path: 'asn', version: '1' })
 export class AsnApiController {
-  constructor(private readonly asn: AsnCommands) {}
+  constructor(
+    private readonly asn: AsnCommands,
+    private readonly roster: RosterImport,
+  ) {}
+
+  @Post('import')
+  @Roles('HR', 'ADMIN')
+  @HttpCode(200)
+  @csvUpload()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(CSV_UPLOAD)
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
+  @ApiOkResponse({
+    description: 'Laporan: { rows, created, transferred, unchanged, errors: [], position }',
+  })
+  @ApiBadRequestResponse({
+    description:
+      'ROSTER_INVALID: details per baris { field: "baris N: kolom", reason, line, column }',
+  })
+  async importAsn(
+    @UploadedFile() file: UploadedCsvFile | undefined,
+    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
+    @Actor() actor: ActorContext,
+  ) {
+    return RosterImport.assertClean(
+      await this.roster.importAsn(uploadedCsv(file), actor, { dryRun: dryRun ?? false }),
+    );
+  }
 
   @Post()
   @Roles('HR', 'ADMIN')

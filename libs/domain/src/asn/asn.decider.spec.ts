@@ -1,6 +1,6 @@
 import type { AsnEvent } from '../events';
-import { meta, NIP } from '../shared/fixtures';
-import { given } from '../shared/specification';
+import { meta, NIP } from '../shared/fixtures.testing';
+import { given } from '../shared/specification.testing';
 import { asnDecider, type EnrollAsn } from './asn.decider';
 
 const data = {

@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../events';
-import { meta, NIP, SLA } from '../shared/fixtures';
-import { given } from '../shared/specification';
+import { meta, NIP, SLA } from '../shared/fixtures.testing';
+import { given } from '../shared/specification.testing';
 import {
   caseDecider,
   type ConfirmViolation,

@@ -1,5 +1,5 @@
-import { meta } from '../shared/fixtures';
-import { given } from '../shared/specification';
+import { meta } from '../shared/fixtures.testing';
+import { given } from '../shared/specification.testing';
 import { electionDecider, type ScheduleElection } from './election.decider';
 
 const schedule = (over: Partial<ScheduleElection['data']> = {}): ScheduleElection => ({

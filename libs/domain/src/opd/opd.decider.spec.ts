@@ -1,6 +1,6 @@
 import type { OpdEvent } from '../events';
-import { meta, NIP_HEAD } from '../shared/fixtures';
-import { given } from '../shared/specification';
+import { meta, NIP_HEAD } from '../shared/fixtures.testing';
+import { given } from '../shared/specification.testing';
 import { type AppointOpdHead, opdDecider, type RegisterOpd } from './opd.decider';
 
 const registered: OpdEvent = {

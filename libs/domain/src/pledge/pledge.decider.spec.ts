@@ -1,7 +1,7 @@
 import { findPakta } from '../catalogue/pakta';
 import type { PledgeEvent } from '../events';
-import { meta, NIP, NIP_HEAD } from '../shared/fixtures';
-import { given } from '../shared/specification';
+import { meta, NIP, NIP_HEAD } from '../shared/fixtures.testing';
+import { given } from '../shared/specification.testing';
 import { pledgeDecider, type SignPledge } from './pledge.decider';
 
 const context: SignPledge['context'] = {

@@ -10,6 +10,6 @@ import { IdempotencyStore } from './idempotency.store';
     IdempotencyInterceptor,
     { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
   ],
-  exports: [IdempotencyInterceptor],
+  exports: [IdempotencyInterceptor, IdempotencyStore],
 })
 export class IdempotencyModule {}

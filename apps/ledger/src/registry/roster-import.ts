@@ -1,0 +1,519 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import {
+  asnDecider,
+  type EmploymentType,
+  invalid,
+  type OpdKind,
+  opdDecider,
+  type OpdEvent,
+  streams,
+  validateNip,
+} from '@netral/domain';
+import { EventStore } from '@netral/event-store';
+import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { Clock } from '../common/clock';
+import { type ActorContext, commandMetadata } from '../identity/actor';
+import { AggregateStore } from '../infrastructure/aggregate-store';
+import { OPD_KINDS } from './registry.dto';
+
+/** One problem of one row: what the report (CLI, API, page) shows. */
+export interface RowProblem {
+  line: number;
+  column: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  kind: 'asn' | 'opds';
+  dryRun: boolean;
+  rows: number;
+  /** Rows that would be / were written. */
+  created: number;
+  transferred: number;
+  unchanged: number;
+  errors: RowProblem[];
+  /** Position of the last event written (null for a dry run or nothing to write). */
+  position: string | null;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Called as rows are validated and as writes complete (for a progress bar). */
+  onProgress?: (phase: 'validate' | 'write', done: number, total: number) => void;
+}
+
+/** Header names compared without case, spaces or punctuation (`Jenis ASN`, `JENIS_ASN`, `jenisasn`). */
+const norm = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+const ASN_COLUMNS = {
+  nip: 'NIP',
+  nama: 'Nama',
+  jabatan: 'Jabatan',
+  jenisasn: 'Jenis ASN',
+  kodeopd: 'Kode OPD',
+} as const;
+const OPD_COLUMNS = {
+  kodeopd: 'Kode OPD',
+  namaopd: 'Nama OPD',
+  jenis: 'Jenis',
+  kodeinduk: 'Kode Induk',
+  idopd: 'ID OPD',
+} as const;
+const OPD_REQUIRED = ['kodeopd', 'namaopd', 'jenis'] as const;
+
+const KIND_ALIASES: Record<string, OpdKind> = {
+  sekretariatdaerah: 'SEKRETARIAT_DAERAH',
+  setda: 'SEKRETARIAT_DAERAH',
+  sekretariatdprd: 'SEKRETARIAT_DPRD',
+  setwan: 'SEKRETARIAT_DPRD',
+  inspektorat: 'INSPEKTORAT',
+  dinas: 'DINAS',
+  badan: 'BADAN',
+  kecamatan: 'KECAMATAN',
+  kelurahan: 'KELURAHAN',
+  rsud: 'RSUD',
+  rumahsakitumumdaerah: 'RSUD',
+  satpolpp: 'SATPOL_PP',
+  satuanpolisipamongpraja: 'SATPOL_PP',
+  lainnya: 'LAINNYA',
+};
+for (const kind of OPD_KINDS) {
+  KIND_ALIASES[norm(kind)] = kind;
+}
+
+/** A stream id from an OPD name: `Dinas Kesehatan` → `dinas-kesehatan`. */
+export const slugify = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+
+interface OpdRow {
+  opdId: string;
+  code: string;
+  name: string;
+  active: boolean;
+}
+
+/**
+ * CSV roster import (SIASN-style exports). Every row is validated before anything is written; any bad row
+ * means nothing is written and every bad row is reported (line, column, reason). Re-importing the same file
+ * writes nothing: identical rows are skipped. Writes go through the deciders with real metadata, many at a
+ * time, so the store's group commit carries them.
+ */
+@Injectable()
+export class RosterImport {
+  constructor(
+    private readonly store: EventStore,
+    private readonly aggregates: AggregateStore,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  async importAsn(
+    input: Readable,
+    actor: ActorContext,
+    options: ImportOptions = {},
+  ): Promise<ImportReport> {
+    const opds = await this.opdsByCode();
+    const errors: RowProblem[] = [];
+    const rows: {
+      line: number;
+      nip: string;
+      name: string;
+      position: string;
+      employmentType: EmploymentType;
+      opdId: string;
+    }[] = [];
+    const seen = new Map<string, number>();
+    let count = 0;
+    for await (const { line, record } of this.records(
+      input,
+      ASN_COLUMNS,
+      Object.keys(ASN_COLUMNS),
+      errors,
+    )) {
+      count += 1;
+      const problems: RowProblem[] = [];
+      const nipCheck = validateNip(record.nip ?? '');
+      if (!nipCheck.valid) {
+        problems.push({ line, column: 'NIP', reason: `${nipCheck.reason} (${nipCheck.code})` });
+      } else if (seen.has(nipCheck.nip)) {
+        problems.push({
+          line,
+          column: 'NIP',
+          reason: `NIP ganda: sudah ada di baris ${seen.get(nipCheck.nip)}`,
+        });
+      }
+      const name = (record.nama ?? '').trim();
+      const position = (record.jabatan ?? '').trim();
+      if (!name || name.length > 200) {
+        problems.push({
+          line,
+          column: 'Nama',
+          reason: name ? 'maksimal 200 karakter' : 'wajib diisi',
+        });
+      }
+      if (!position || position.length > 200) {
+        problems.push({
+          line,
+          column: 'Jabatan',
+          reason: position ? 'maksimal 200 karakter' : 'wajib diisi',
+        });
+      }
+      const type = (record.jenisasn ?? '').trim().toUpperCase();
+      if (type !== 'PNS' && type !== 'PPPK') {
+        problems.push({ line, column: 'Jenis ASN', reason: 'harus PNS atau PPPK' });
+      }
+      const code = (record.kodeopd ?? '').trim();
+      const opd = opds.get(code) ?? opds.get(slugify(code));
+      if (!opd) {
+        problems.push({
+          line,
+          column: 'Kode OPD',
+          reason: `OPD dengan kode "${code}" belum terdaftar`,
+        });
+      } else if (!opd.active) {
+        problems.push({ line, column: 'Kode OPD', reason: `OPD ${opd.name} sudah dibubarkan` });
+      }
+      if (problems.length > 0 || !nipCheck.valid || !opd) {
+        errors.push(...problems);
+      } else {
+        seen.set(nipCheck.nip, line);
+        rows.push({
+          line,
+          nip: nipCheck.nip,
+          name,
+          position,
+          employmentType: type as EmploymentType,
+          opdId: opd.opdId,
+        });
+      }
+      options.onProgress?.('validate', count, count);
+    }
+    const report: ImportReport = {
+      kind: 'asn',
+      dryRun: options.dryRun ?? false,
+      rows: count,
+      created: 0,
+      transferred: 0,
+      unchanged: 0,
+      errors,
+      position: null,
+    };
+    // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer.
+    const plan: { row: (typeof rows)[number]; action: 'enroll' | 'transfer' }[] = [];
+    await this.inParallel(rows, async (row) => {
+      const { state } = await this.aggregates.load(streams.asn(row.nip), asnDecider);
+      if (state.status === 'none') {
+        plan.push({ row, action: 'enroll' });
+      } else if (state.status === 'left') {
+        errors.push({
+          line: row.line,
+          column: 'NIP',
+          reason: 'ASN ini sudah tercatat keluar; tidak dapat didaftarkan ulang lewat impor',
+        });
+      } else if (state.opdId !== row.opdId) {
+        plan.push({ row, action: 'transfer' });
+      } else {
+        report.unchanged += 1;
+      }
+    });
+    errors.sort((a, b) => a.line - b.line);
+    report.created = plan.filter((p) => p.action === 'enroll').length;
+    report.transferred = plan.length - report.created;
+    if (errors.length > 0 || report.dryRun || plan.length === 0) {
+      return report;
+    }
+    let done = 0;
+    let last = 0n;
+    await this.inParallel(plan, async ({ row, action }) => {
+      const metadata = commandMetadata(actor, this.clock.now());
+      const { position } = await this.aggregates.handle(
+        streams.asn(row.nip),
+        asnDecider,
+        action === 'enroll'
+          ? {
+              type: 'EnrollAsn',
+              data: {
+                nip: row.nip,
+                name: row.name,
+                position: row.position,
+                employmentType: row.employmentType,
+                opdId: row.opdId,
+              },
+              context: { opd: 'active' },
+              metadata,
+            }
+          : {
+              type: 'TransferAsn',
+              data: { toOpdId: row.opdId },
+              context: { opd: 'active' },
+              metadata,
+            },
+      );
+      if (position !== null && position > last) {
+        last = position;
+      }
+      options.onProgress?.('write', (done += 1), plan.length);
+    });
+    report.position = last > 0n ? String(last) : null;
+    return report;
+  }
+
+  async importOpds(
+    input: Readable,
+    actor: ActorContext,
+    options: ImportOptions = {},
+  ): Promise<ImportReport> {
+    const existing = await this.opdsByCode();
+    const errors: RowProblem[] = [];
+    const rows: {
+      line: number;
+      opdId: string;
+      code: string;
+      name: string;
+      kind: OpdKind;
+      parentCode?: string;
+    }[] = [];
+    const codes = new Map<string, number>();
+    let count = 0;
+    for await (const { line, record } of this.records(input, OPD_COLUMNS, OPD_REQUIRED, errors)) {
+      count += 1;
+      const code = (record.kodeopd ?? '').trim();
+      const name = (record.namaopd ?? '').trim();
+      const kind = KIND_ALIASES[norm(record.jenis ?? '')];
+      const opdId = (record.idopd ?? '').trim() || slugify(name);
+      const before = errors.length;
+      if (!/^[0-9A-Za-z.\-/]{1,32}$/.test(code)) {
+        errors.push({
+          line,
+          column: 'Kode OPD',
+          reason: 'wajib: angka, huruf, titik, garis miring atau tanda hubung',
+        });
+      } else if (codes.has(code)) {
+        errors.push({
+          line,
+          column: 'Kode OPD',
+          reason: `kode ganda: sudah ada di baris ${codes.get(code)}`,
+        });
+      }
+      if (!name || name.length > 200) {
+        errors.push({
+          line,
+          column: 'Nama OPD',
+          reason: name ? 'maksimal 200 karakter' : 'wajib diisi',
+        });
+      }
+      if (!kind) {
+        errors.push({
+          line,
+          column: 'Jenis',
+          reason: `tidak dikenal; gunakan salah satu: ${OPD_KINDS.join(', ')}`,
+        });
+      }
+      if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(opdId)) {
+        errors.push({
+          line,
+          column: 'ID OPD',
+          reason: 'huruf kecil, angka dan tanda hubung (2–64 karakter)',
+        });
+      }
+      codes.set(code, line);
+      if (errors.length === before && kind) {
+        const parentCode = (record.kodeinduk ?? '').trim();
+        rows.push({ line, opdId, code, name, kind, ...(parentCode ? { parentCode } : {}) });
+      }
+      options.onProgress?.('validate', count, count);
+    }
+    const fileCodes = new Map(rows.map((r) => [r.code, r.opdId]));
+    const plan: typeof rows = [];
+    let unchanged = 0;
+    for (const row of rows) {
+      if (row.parentCode && !fileCodes.has(row.parentCode) && !existing.has(row.parentCode)) {
+        errors.push({
+          line: row.line,
+          column: 'Kode Induk',
+          reason: `OPD induk dengan kode "${row.parentCode}" tidak ada di berkas maupun di registri`,
+        });
+      }
+      const known = existing.get(row.code);
+      if (known && known.opdId !== row.opdId) {
+        errors.push({
+          line: row.line,
+          column: 'Kode OPD',
+          reason: `kode ini sudah dipakai OPD ${known.opdId}`,
+        });
+      } else if (known) {
+        unchanged += 1;
+      } else {
+        plan.push(row);
+      }
+    }
+    errors.sort((a, b) => a.line - b.line);
+    const report: ImportReport = {
+      kind: 'opds',
+      dryRun: options.dryRun ?? false,
+      rows: count,
+      created: plan.length,
+      transferred: 0,
+      unchanged,
+      errors,
+      position: null,
+    };
+    if (errors.length > 0 || report.dryRun || plan.length === 0) {
+      return report;
+    }
+    // Parents first: a child's registration checks that its parent exists.
+    const depth = (row: (typeof rows)[number], seen = 0): number =>
+      row.parentCode && fileCodes.has(row.parentCode) && seen < 10
+        ? 1 +
+          depth(
+            rows.find((r) => r.code === row.parentCode)!,
+            seen + 1,
+          )
+        : 0;
+    plan.sort((a, b) => depth(a) - depth(b));
+    let last = 0n;
+    let done = 0;
+    for (const row of plan) {
+      const parentOpdId = row.parentCode
+        ? (fileCodes.get(row.parentCode) ?? existing.get(row.parentCode)?.opdId)
+        : undefined;
+      const { position } = await this.aggregates.handle(streams.opd(row.opdId), opdDecider, {
+        type: 'RegisterOpd',
+        data: {
+          opdId: row.opdId,
+          code: row.code,
+          name: row.name,
+          kind: row.kind,
+          regionCode: this.config.regionCode,
+          ...(parentOpdId ? { parentOpdId } : {}),
+        },
+        context: { parentActive: true },
+        metadata: commandMetadata(actor, this.clock.now()),
+      });
+      last = position ?? last;
+      options.onProgress?.('write', (done += 1), plan.length);
+    }
+    report.position = last > 0n ? String(last) : null;
+    return report;
+  }
+
+  /** Throws the report as a 400 listing every bad row (for the API). */
+  static assertClean(report: ImportReport): ImportReport {
+    if (report.errors.length > 0) {
+      throw invalid(
+        'ROSTER_INVALID',
+        `${report.errors.length} masalah pada berkas; tidak ada data yang disimpan. Perbaiki baris yang disebut lalu unggah lagi.`,
+        report.errors.slice(0, 1000).map((e) => ({
+          field: `baris ${e.line}: ${e.column}`,
+          reason: e.reason,
+          code: 'ROSTER_ROW_INVALID',
+          line: e.line,
+          column: e.column,
+        })),
+      );
+    }
+    return report;
+  }
+
+  /** Every OPD by its code (and by its id), folded from the `opd-*` streams. */
+  private async opdsByCode(): Promise<Map<string, OpdRow>> {
+    const states = new Map<string, ReturnType<typeof opdDecider.initialState>>();
+    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['opd-'] } })) {
+      const opdId = (event.data as { opdId: string }).opdId;
+      states.set(
+        opdId,
+        opdDecider.evolve(states.get(opdId) ?? opdDecider.initialState(), {
+          type: event.type,
+          data: event.data,
+        } as OpdEvent),
+      );
+    }
+    const byCode = new Map<string, OpdRow>();
+    for (const state of states.values()) {
+      if (state.status !== 'none') {
+        const row = {
+          opdId: state.opdId,
+          code: state.code,
+          name: state.name,
+          active: state.status === 'active',
+        };
+        byCode.set(state.code, row);
+        byCode.set(state.opdId, row);
+      }
+    }
+    return byCode;
+  }
+
+  /** Parses a CSV (`,` or `;`, UTF-8 with or without BOM), checking the header once. */
+  private async *records<K extends string>(
+    input: Readable,
+    columns: Record<K, string>,
+    required: readonly string[],
+    errors: RowProblem[],
+  ): AsyncGenerator<{ line: number; record: Partial<Record<K, string>> }> {
+    const parser = input.pipe(
+      parse({
+        bom: true,
+        delimiter: [',', ';'],
+        columns: (header: string[]) => header.map(norm),
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+        info: true,
+        max_record_size: 64 * 1024,
+      }),
+    );
+    let headerChecked = false;
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: Record<string, string>;
+        info: { lines: number };
+      }>) {
+        if (!headerChecked) {
+          headerChecked = true;
+          const missing = required.filter((key) => !(key in record));
+          if (missing.length > 0) {
+            errors.push({
+              line: 1,
+              column: missing.map((k) => columns[k as K]).join(', '),
+              reason: `kolom wajib tidak ada; kolom yang dikenali: ${Object.values(columns).join(', ')}`,
+            });
+            return;
+          }
+        }
+        yield { line: info.lines, record: record as Partial<Record<K, string>> };
+      }
+    } catch (error) {
+      const lines = (error as { lines?: number }).lines ?? 0;
+      errors.push({
+        line: lines,
+        column: '-',
+        reason: `berkas CSV tidak dapat dibaca: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
+  /** Runs `work` over items with bounded concurrency (appends in flight share the store's group commit). */
+  private async inParallel<T>(
+    items: readonly T[],
+    work: (item: T) => Promise<void>,
+    concurrency = 256,
+  ): Promise<void> {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+        while (next < items.length) {
+          await work(items[next++]);
+        }
+      }),
+    );
+  }
+}

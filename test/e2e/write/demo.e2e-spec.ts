@@ -1,0 +1,53 @@
+import { EventStore } from '@netral/event-store';
+import { createTestApp, type TestApp } from '@netral/testing';
+import request from 'supertest';
+import { DEMO_LOGINS } from '../../../apps/ledger/src/demo/demo.seeder';
+
+describe('demo regency', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ NETRAL_DEMO: 'true' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('seeds Kabupaten Bangli through the command services, with every case state', async () => {
+    const counts = new Map<string, number>();
+    for await (const e of t.app.get(EventStore).readAll()) {
+      counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+    }
+    expect(counts.get('OpdRegistered')).toBe(33);
+    expect(counts.get('AsnEnrolled')).toBe(600);
+    expect(counts.get('OpdHeadAppointed')).toBe(33);
+    expect(counts.get('PledgeSigned')).toBeGreaterThan(500);
+    for (const type of [
+      'ViolationReported',
+      'CaseVerified',
+      'ViolationConfirmed',
+      'ViolationDismissed',
+      'SanctionImposed',
+    ]) {
+      expect(counts.get(type)).toBeGreaterThan(0);
+    }
+  });
+
+  it('lets every demo login sign in', async () => {
+    for (const login of DEMO_LOGINS) {
+      const res = await request(t.server)
+        .post('/api/v1/auth/login')
+        .send({ username: login.username, password: login.password });
+      expect(res.status).toBe(200);
+      expect(res.body.user.role).toBe(login.role);
+    }
+  });
+
+  it('does not seed twice', async () => {
+    const before = await t.app.get(EventStore).headPosition();
+    await t.close();
+    t = await createTestApp({ NETRAL_DEMO: 'true', NETRAL_DATA_DIR: t.dataDir });
+    expect(await t.app.get(EventStore).headPosition()).toBe(before);
+  });
+});

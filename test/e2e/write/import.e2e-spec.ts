@@ -1,0 +1,126 @@
+import { EventStore } from '@netral/event-store';
+import { createTestApp, createUser, nipFor, type TestApp, type TestUser } from '@netral/testing';
+import { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { registerImportCommands } from '../../../apps/cli/src/commands/import';
+
+const SAMPLES = join(__dirname, '..', '..', '..', 'samples');
+
+describe('roster import', () => {
+  let t: TestApp;
+  let hr: TestUser;
+  const upload = (path: string, csv: string | Buffer, user: TestUser = hr) =>
+    request(t.server)
+      .post(path)
+      .set('Authorization', user.auth)
+      .attach('file', Buffer.from(csv), 'roster.csv');
+  const head = () => t.app.get(EventStore).headPosition();
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    hr = await createUser(t, 'HR');
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('imports the shipped OPD and ASN samples, then a re-import writes nothing', async () => {
+    const opds = await upload('/api/v1/opds/import', readFileSync(join(SAMPLES, 'opd-bangli.csv')));
+    expect(opds.status).toBe(200);
+    expect(opds.body).toMatchObject({ rows: 33, created: 33, errors: [] });
+    const dry = await upload(
+      '/api/v1/asn/import?dryRun=true',
+      readFileSync(join(SAMPLES, 'asn-bangli.csv')),
+    );
+    expect(dry.body).toMatchObject({ dryRun: true, rows: 120, created: 120, position: null });
+    const beforeDry = await head();
+    expect(beforeDry).toBe(BigInt(opds.body.position));
+    const asn = await upload('/api/v1/asn/import', readFileSync(join(SAMPLES, 'asn-bangli.csv')));
+    expect(asn.body).toMatchObject({
+      rows: 120,
+      created: 120,
+      transferred: 0,
+      unchanged: 0,
+      errors: [],
+    });
+    const again = await upload('/api/v1/asn/import', readFileSync(join(SAMPLES, 'asn-bangli.csv')));
+    expect(again.body).toMatchObject({ created: 0, unchanged: 120, position: null });
+    expect(await head()).toBe(BigInt(asn.body.position));
+  });
+
+  it('reports every bad row with line, column and reason, and writes nothing', async () => {
+    const before = await head();
+    const res = await upload(
+      '/api/v1/asn/import',
+      readFileSync(join(SAMPLES, 'asn-with-errors.csv')),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('ROSTER_INVALID');
+    expect(
+      res.body.details.map((d: { line: number; column: string }) => `${d.line}:${d.column}`),
+    ).toEqual(['3:NIP', '4:Nama', '4:Jenis ASN', '4:Kode OPD', '5:NIP']);
+    expect(await head()).toBe(before);
+  });
+
+  it('treats a row for an ASN now in another OPD as a transfer; matches headers loosely', async () => {
+    const nip = nipFor(4242);
+    await upload(
+      '/api/v1/asn/import',
+      `nip,NAMA,jabatan,JENIS_ASN,kode opd\n${nip},Ni Made Ayu,Guru,pns,1.01.01\n`,
+    ).expect(200);
+    const moved = await upload(
+      '/api/v1/asn/import',
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nip};Ni Made Ayu;Guru;PNS;1.02.01\n`,
+    );
+    expect(moved.body).toMatchObject({ created: 0, transferred: 1 });
+  });
+
+  it('answers a missing file, a missing column and a non-CSV clearly', async () => {
+    expect(
+      (await request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth)).body.code,
+    ).toBe('FILE_REQUIRED');
+    const noColumn = await upload('/api/v1/asn/import', 'NIP,Nama\n198503122010011002,X\n');
+    expect(noColumn.status).toBe(400);
+    expect(noColumn.body.details[0].reason).toContain('kolom wajib tidak ada');
+    const binary = await upload(
+      '/api/v1/asn/import',
+      Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x22, 0x0a, 0x22]),
+    );
+    expect(binary.status).toBe(400);
+  });
+
+  it('runs from the CLI on the same store (import asn --dry-run, then for real)', async () => {
+    const file = join(t.dataDir, 'cli.csv');
+    writeFileSync(
+      file,
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(5151)};I Wayan Cli;Pranata Komputer;PNS;2.16.01\n`,
+    );
+    const previous = process.env.NETRAL_DATA_DIR;
+    process.env.NETRAL_DATA_DIR = t.dataDir;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const run = (...args: string[]) => {
+        const program = new Command('netral').exitOverride();
+        registerImportCommands(program);
+        return program.parseAsync(['node', 'netral', ...args]);
+      };
+      await run('import', 'asn', file, '--dry-run');
+      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN akan didaftarkan');
+      await run('import', 'asn', file);
+      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN telah didaftarkan');
+    } finally {
+      log.mockRestore();
+      stderr.mockRestore();
+      process.env.NETRAL_DATA_DIR = previous;
+    }
+    const events = [];
+    for await (const e of t.app.get(EventStore).readStream(`asn-${nipFor(5151)}`)) {
+      events.push(e);
+    }
+    expect(events.map((e) => e.type)).toEqual(['AsnEnrolled']);
+  });
+});
