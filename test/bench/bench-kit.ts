@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /** A benchmark suite: runs, prints its table, returns rows that are also written as JSON. */
 export interface BenchSuite {
@@ -68,3 +69,29 @@ export const median = (values: number[]): number =>
     [...values].sort((a, b) => a - b),
     50,
   );
+
+/** fsync on tmpfs costs nothing and would flatter every contender: insist on a disk-backed directory. */
+export const fileSystemOf = (path: string): string | undefined => {
+  try {
+    const real = realpathSync(path);
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(
+        (f) => f.length > 2 && (real === f[1] || real.startsWith(f[1] === '/' ? '/' : `${f[1]}/`)),
+      )
+      .sort((a, b) => b[1].length - a[1].length);
+    return mounts[0]?.[2];
+  } catch {
+    return undefined;
+  }
+};
+
+/** A fresh directory on a real disk (under `requested`, else the temp dir, else ./bench-results). */
+export const diskWorkDir = (prefix: string, requested?: string): string => {
+  const base = requested ? resolve(requested) : tmpdir();
+  const fs = fileSystemOf(base);
+  const onDisk = fs !== 'tmpfs' && fs !== 'ramfs';
+  const parent = onDisk ? base : resolve('bench-results');
+  return mkdtempSync(join(parent, prefix));
+};

@@ -1,8 +1,14 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fork } from 'node:child_process';
-import { type BenchRow, type BenchSuite, formatNumber, median } from './bench-kit';
+import {
+  type BenchRow,
+  type BenchSuite,
+  diskWorkDir,
+  fileSystemOf,
+  formatNumber,
+  median,
+} from './bench-kit';
 import {
   type Contender,
   openEmmett,
@@ -43,30 +49,8 @@ const parseArgs = (args: string[]): Args => {
   };
 };
 
-/** fsync on tmpfs costs nothing and would flatter every contender: insist on a disk-backed directory. */
-const fileSystemOf = (path: string): string | undefined => {
-  try {
-    const real = realpathSync(path);
-    const mounts = readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((line) => line.split(' '))
-      .filter(
-        (f) => f.length > 2 && (real === f[1] || real.startsWith(f[1] === '/' ? '/' : `${f[1]}/`)),
-      )
-      .sort((a, b) => b[1].length - a[1].length);
-    return mounts[0]?.[2];
-  } catch {
-    return undefined;
-  }
-};
-
-const workDir = (requested: string | undefined): string => {
-  const base = requested ? resolve(requested) : tmpdir();
-  const fs = fileSystemOf(base);
-  const onDisk = fs !== 'tmpfs' && fs !== 'ramfs';
-  const parent = onDisk ? base : resolve('bench-results');
-  return mkdtempSync(join(parent, 'netral-event-store-bench-'));
-};
+const workDir = (requested: string | undefined): string =>
+  diskWorkDir('netral-event-store-bench-', requested);
 
 /** emmett under 64 concurrent appenders runs in its own process (see emmett-concurrent.ts). */
 const concurrentEmmett = (

@@ -4,6 +4,7 @@ import { type BenchSuite, printTable, writeResults } from './bench-kit';
  * under bench-results/. Ratios are always against a baseline measured in the same process. */
 const suites: Record<string, () => Promise<BenchSuite>> = {
   'event-store': async () => (await import('./event-store.bench')).eventStoreBench,
+  commands: async () => (await import('./commands.bench')).commandsBench,
 };
 
 const main = async (): Promise<void> => {

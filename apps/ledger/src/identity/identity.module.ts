@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@netral/config';
+import { createSecretKey } from 'node:crypto';
 import { AuthGuard } from './auth.guard';
 import { AuthService, jwtSecret } from './auth.service';
 import { CredentialsStore } from './credentials.store';
@@ -21,7 +22,9 @@ import { UserDirectory } from './user-directory';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: jwtSecret(config),
+        // A KeyObject, not a string: jsonwebtoken otherwise tries (and fails, with an exception) to parse the
+        // secret as a PEM public key on every verification, which dominated the request profile.
+        secret: createSecretKey(Buffer.from(jwtSecret(config), 'utf8')),
         signOptions: { algorithm: 'HS256', issuer: 'netral' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'netral' },
       }),

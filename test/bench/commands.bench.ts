@@ -1,0 +1,253 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configFor } from '@netral/config';
+import type autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { AppModule } from '../../apps/ledger/src/app.module';
+import { configureApp } from '../../apps/ledger/src/configure-app';
+import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
+import { ElectionCommands } from '../../apps/ledger/src/elections/election.commands';
+import { OpdCommands } from '../../apps/ledger/src/registry/registry.commands';
+import { RosterImport } from '../../apps/ledger/src/registry/roster-import';
+import { type BenchRow, type BenchSuite, diskWorkDir } from './bench-kit';
+
+/** A running app for load tests: the real module and HTTP stack on a disk-backed temp dir, fsync on. */
+export interface LoadTarget {
+  app: NestExpressApplication;
+  url: string;
+  token: string;
+  /** NIPs enrolled and not yet pledged: each pledge request takes the next one. */
+  freshNips: string[];
+  importRowsPerSecond: number;
+  close(): Promise<void>;
+}
+
+const nip = (i: number): string => {
+  // Synthetic valid PNS NIPs: birth 1970-01-01 + (i mod 9000) days, TMT +25 years, sequence from i.
+  const birth = new Date(Date.UTC(1970, 0, 1 + (i % 9000)));
+  const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
+  return `${ymd}${birth.getUTCFullYear() + 25}${String((Math.floor(i / 9000) % 12) + 1).padStart(2, '0')}1${String((Math.floor(i / 108000) % 999) + 1).padStart(3, '0')}`;
+};
+
+export const startLoadTarget = async (
+  asnCount: number,
+  env: Record<string, string> = {},
+): Promise<LoadTarget> => {
+  const dataDir = diskWorkDir('netral-commands-bench-');
+  const config = configFor({
+    NETRAL_DATA_DIR: dataDir,
+    NETRAL_SQLITE_SYNC: 'FULL',
+    NETRAL_LOG_LEVEL: 'warn',
+    NETRAL_RATE_LIMIT_PER_MINUTE: '1000000',
+    NETRAL_JWT_TTL_SECONDS: '86400',
+    ...env,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
+  configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const actor = systemActor();
+  await app
+    .get(UserCommands)
+    .register(
+      { username: 'bench.hr', displayName: 'Bench HR', password: 'bench-password-1', role: 'HR' },
+      actor,
+      'SYSTEM',
+    );
+  await app.get(ElectionCommands).schedule(
+    {
+      electionId: 'bench-2024',
+      name: 'Bench',
+      kind: 'PILKADA',
+      votingDay: '2024-11-27',
+      monitoringFrom: '2024-09-25',
+      monitoringUntil: '2024-12-15',
+    },
+    actor,
+  );
+  await app
+    .get(OpdCommands)
+    .register({ opdId: 'dinas-bench', code: '9.99.01', name: 'Dinas Bench', kind: 'DINAS' }, actor);
+  const nips = Array.from({ length: asnCount }, (_, i) => nip(i));
+  const csv = [
+    'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+    ...nips.map((n) => `${n},ASN ${n.slice(-6)},Pelaksana,PNS,9.99.01`),
+  ].join('\n');
+  const started = performance.now();
+  const report = await app.get(RosterImport).importAsn(Readable.from([csv]), actor);
+  const importSeconds = (performance.now() - started) / 1000;
+  if (report.errors.length > 0 || report.created !== asnCount) {
+    throw new Error(`bench roster import failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
+  }
+  const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench.hr', password: 'bench-password-1' }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    token: accessToken,
+    freshNips: nips,
+    importRowsPerSecond: asnCount / importSeconds,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+const summarise = (r: autocannon.Result): LoadResult => ({
+  requestsPerSecond: r.requests.total / (r.duration || 1),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+  total: r.requests.total,
+});
+
+/** Runs one autocannon job in a child process (see commands/load-worker.ts). */
+const loadInChild = (
+  job: object,
+): Promise<{ result: autocannon.Result; requested: number; available: number }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'netral-load-'));
+  const jobFile = join(dir, 'job.json');
+  writeFileSync(jobFile, JSON.stringify(job));
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(join(__dirname, 'commands', 'load-worker.js'), [jobFile], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) =>
+      resolvePromise(
+        message as { result: autocannon.Result; requested: number; available: number },
+      ),
+    );
+    child.once('exit', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) {
+        reject(new Error(`load generator exited with ${code}`));
+      }
+    });
+  });
+};
+
+/**
+ * `POST /api/v1/pledges` at `connections` for `seconds`, each request with an unused NIP, from a separate
+ * process. Exported so the audit and read-side benchmarks can measure their overhead under the same load.
+ */
+export const runPledgeLoad = async (
+  target: LoadTarget,
+  options: { seconds: number; connections: number },
+): Promise<LoadResult> => {
+  const nipsFile = join(mkdtempSync(join(tmpdir(), 'netral-nips-')), 'nips.txt');
+  writeFileSync(nipsFile, target.freshNips.join('\n'));
+  const { result, requested, available } = await loadInChild({
+    kind: 'pledges',
+    url: target.url,
+    token: target.token,
+    electionId: 'bench-2024',
+    nipsFile,
+    ...options,
+  });
+  rmSync(nipsFile, { force: true });
+  if (requested > available) {
+    throw new Error(`only ${available} fresh NIPs for ${requested} requests: raise --asn`);
+  }
+  return summarise(result);
+};
+
+export const runHealthLoad = async (
+  target: LoadTarget,
+  options: { seconds: number; connections: number },
+): Promise<LoadResult> =>
+  summarise((await loadInChild({ kind: 'health', url: target.url, ...options })).result);
+
+const arg = (args: string[], name: string, fallback: number): number => {
+  const found = args.find((a) => a.startsWith(`--${name}=`));
+  return found ? Number(found.slice(name.length + 3)) : fallback;
+};
+
+/** `npm run bench -- commands [--seconds=10] [--connections=32] [--asn=100000]` */
+export const commandsBench: BenchSuite = {
+  name: 'commands',
+  description:
+    'POST /api/v1/pledges under autocannon vs GET /health on the same app (synchronous=FULL), and CSV import rows/s',
+  run: async (args) => {
+    const seconds = arg(args, 'seconds', 10);
+    const connections = arg(args, 'connections', 32);
+    const asn = arg(args, 'asn', 100_000);
+    const target = await startLoadTarget(asn);
+    try {
+      await runHealthLoad(target, { seconds: 2, connections }); // warm-up
+      const health = await runHealthLoad(target, { seconds, connections });
+      const pledges = await runPledgeLoad(target, { seconds, connections });
+      const ratio = pledges.requestsPerSecond / health.requestsPerSecond;
+      const rows: BenchRow[] = [
+        {
+          metric: `CSV import (${asn.toLocaleString('en-US')} rows)`,
+          value: target.importRowsPerSecond,
+          unit: 'rows/s',
+          target: '≥ 10,000',
+          met: target.importRowsPerSecond >= 10_000,
+        },
+        {
+          metric: 'GET /health',
+          value: health.requestsPerSecond,
+          unit: 'req/s',
+          note: `p99 ${health.p99} ms`,
+        },
+        {
+          metric: 'POST /pledges',
+          value: pledges.requestsPerSecond,
+          unit: 'req/s',
+          target: '≥ 1,500',
+          met: pledges.requestsPerSecond >= 1500,
+          note: `${pledges.total} pledges, ${pledges.non2xx} non-2xx, ${pledges.errors} errors`,
+        },
+        {
+          metric: 'POST /pledges / GET /health',
+          value: ratio,
+          unit: '×',
+          target: '≥ 0.4',
+          met: ratio >= 0.4,
+        },
+        { metric: 'POST /pledges latency p50', value: pledges.p50, unit: 'ms' },
+        {
+          metric: 'POST /pledges latency p99',
+          value: pledges.p99,
+          unit: 'ms',
+          target: '≤ 50',
+          met: pledges.p99 <= 50,
+        },
+      ];
+      if (pledges.non2xx > 0 || pledges.errors > 0) {
+        rows.push({
+          metric: 'failed pledge requests',
+          value: pledges.non2xx + pledges.errors,
+          unit: 'requests',
+          target: '0',
+          met: false,
+        });
+      }
+      return rows;
+    } finally {
+      await target.close();
+    }
+  },
+};
