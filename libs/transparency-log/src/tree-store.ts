@@ -1,0 +1,253 @@
+import type { RecordedEvent } from '@netral/event-store';
+import Database from 'better-sqlite3';
+import { type KeyObject } from 'node:crypto';
+import { type Checkpoint, signCheckpoint } from './checkpoint';
+import { leafBytes } from './leaf';
+import {
+  CompactRange,
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  rootHash,
+  type SubtreeSource,
+  verifyConsistency,
+} from './merkle';
+
+export interface StoredCheckpoint {
+  treeSize: number;
+  rootHash: string; // base64
+  note: string;
+  createdAt: string;
+}
+
+export interface LogSigner {
+  origin: string;
+  keyName: string;
+  privateKey: KeyObject;
+}
+
+/** Levels at and above this are cached in memory: few nodes, read by every proof. */
+const CACHED_LEVEL = 10;
+
+/**
+ * The transparency log of one ledger: leaf hashes and every complete subtree (the hashes proofs need),
+ * the leaf ↔ store position map, and every signed checkpoint, in its own SQLite file. It is a function of
+ * the event store's global order, so it can be rebuilt from position 0 at any time (and every instance
+ * computes the same roots).
+ */
+export class TransparencyLog implements SubtreeSource {
+  private readonly db: Database.Database;
+  private readonly range = new CompactRange();
+  private readonly cache = new Map<string, Buffer>();
+  private lastPosition: bigint | null = null;
+  private readonly statements;
+
+  constructor(
+    file: string,
+    private readonly signer: LogSigner,
+  ) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Derived data: a crash may lose the last batch, which is rebuilt from the event store on restart.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.defaultSafeIntegers(true);
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+        PRIMARY KEY (level, idx)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, position INTEGER NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS checkpoints (tree_size INTEGER PRIMARY KEY, root BLOB NOT NULL,
+        note TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TRIGGER IF NOT EXISTS checkpoints_append_only BEFORE UPDATE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+    `);
+    this.statements = {
+      node: this.db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
+      insertNode: this.db.prepare(
+        'INSERT OR REPLACE INTO nodes (level, idx, hash) VALUES (?, ?, ?)',
+      ),
+      insertLeaf: this.db.prepare('INSERT INTO leaves (idx, position) VALUES (?, ?)'),
+      indexOf: this.db.prepare('SELECT idx FROM leaves WHERE position = ?').pluck(),
+      positionOf: this.db.prepare('SELECT position FROM leaves WHERE idx = ?').pluck(),
+      indexAtOrAfter: this.db.prepare(
+        'SELECT idx, position FROM leaves WHERE position >= ? ORDER BY position LIMIT 1',
+      ),
+      count: this.db.prepare('SELECT COUNT(*) FROM leaves').pluck(),
+      last: this.db.prepare('SELECT position FROM leaves ORDER BY idx DESC LIMIT 1').pluck(),
+      insertCheckpoint: this.db.prepare(
+        'INSERT INTO checkpoints (tree_size, root, note, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      latest: this.db.prepare(
+        'SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1',
+      ),
+      all: this.db.prepare(
+        'SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT ? OFFSET ?',
+      ),
+    };
+    this.restore();
+  }
+
+  /** Rebuilds the in-memory right edge from the stored subtrees. */
+  private restore(): void {
+    const size = Number(this.statements.count.get());
+    const last = this.statements.last.get() as bigint | undefined;
+    this.lastPosition = last ?? null;
+    this.range.restore(size, this);
+  }
+
+  get size(): number {
+    return this.range.size;
+  }
+
+  /** Store position of the last leaf (resume the subscription after it). */
+  get position(): bigint | null {
+    return this.lastPosition;
+  }
+
+  complete(level: number, index: number): Buffer {
+    const key = `${level}:${index}`;
+    const cached = level >= CACHED_LEVEL ? this.cache.get(key) : undefined;
+    if (cached) {
+      return cached;
+    }
+    const hash = this.statements.node.get(level, index) as Buffer | undefined;
+    if (!hash) {
+      throw new Error(`transparency log is missing subtree ${level}/${index}`);
+    }
+    if (level >= CACHED_LEVEL) {
+      this.cache.set(key, hash);
+    }
+    return hash;
+  }
+
+  /** Appends events in global order, in one transaction. Events at or before the last leaf are ignored. */
+  append(events: readonly RecordedEvent[]): void {
+    const fresh = events.filter(
+      (e) => this.lastPosition === null || e.position > this.lastPosition,
+    );
+    if (fresh.length === 0) {
+      return;
+    }
+    this.db.transaction(() => {
+      for (const event of fresh) {
+        const index = this.range.size;
+        this.range.push(leafHash(leafBytes(event, index)), (level, idx, hash) => {
+          this.statements.insertNode.run(level, idx, hash);
+        });
+        this.statements.insertLeaf.run(index, event.position);
+        this.lastPosition = event.position;
+      }
+    })();
+  }
+
+  root(treeSize: number = this.size): Buffer {
+    this.checkSize(treeSize);
+    return treeSize === this.size ? this.range.root() : rootHash(this, treeSize);
+  }
+
+  leafHash(index: number): Buffer {
+    return this.complete(0, index);
+  }
+
+  inclusion(index: number, treeSize: number): Buffer[] {
+    this.checkSize(treeSize);
+    return inclusionProof(this, index, treeSize);
+  }
+
+  consistency(from: number, to: number): Buffer[] {
+    this.checkSize(to);
+    return consistencyProof(this, from, to);
+  }
+
+  indexOfPosition(position: bigint): number | undefined {
+    const idx = this.statements.indexOf.get(position) as bigint | undefined;
+    return idx === undefined ? undefined : Number(idx);
+  }
+
+  positionOfIndex(index: number): bigint | undefined {
+    return this.statements.positionOf.get(index) as bigint | undefined;
+  }
+
+  /** The first leaf at or after a store position. */
+  firstIndexAtOrAfter(position: bigint): { index: number; position: bigint } | undefined {
+    const row = this.statements.indexAtOrAfter.get(position) as
+      { idx: bigint; position: bigint } | undefined;
+    return row ? { index: Number(row.idx), position: row.position } : undefined;
+  }
+
+  latestCheckpoint(): StoredCheckpoint | undefined {
+    const row = this.statements.latest.get() as
+      { tree_size: bigint; root: Buffer; note: string; created_at: string } | undefined;
+    return row ? toStored(row) : undefined;
+  }
+
+  checkpoints(limit = 100, offset = 0): StoredCheckpoint[] {
+    return (
+      this.statements.all.all(limit, offset) as {
+        tree_size: bigint;
+        root: Buffer;
+        note: string;
+        created_at: string;
+      }[]
+    ).map(toStored);
+  }
+
+  /**
+   * Signs a checkpoint of the current tree, if it grew since the last one. Refuses (throws) when the tree
+   * is not consistent with the last signed checkpoint: a signed history is never contradicted.
+   */
+  checkpoint(now: Date): StoredCheckpoint | undefined {
+    const size = this.size;
+    const previous = this.latestCheckpoint();
+    if (size === 0 || (previous && previous.treeSize >= size)) {
+      return undefined;
+    }
+    const root = this.range.root();
+    if (previous) {
+      const proof = this.consistency(previous.treeSize, size);
+      if (
+        !verifyConsistency(
+          previous.treeSize,
+          size,
+          proof,
+          Buffer.from(previous.rootHash, 'base64'),
+          root,
+        )
+      ) {
+        throw new Error(
+          `refusing to sign: the log of ${size} leaves is not consistent with the checkpoint at ${previous.treeSize}`,
+        );
+      }
+    }
+    const checkpoint: Checkpoint = { origin: this.signer.origin, treeSize: size, rootHash: root };
+    const note = signCheckpoint(checkpoint, this.signer.keyName, this.signer.privateKey);
+    this.statements.insertCheckpoint.run(size, root, note, now.toISOString());
+    return {
+      treeSize: size,
+      rootHash: root.toString('base64'),
+      note,
+      createdAt: now.toISOString(),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private checkSize(treeSize: number): void {
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0 || treeSize > this.size) {
+      throw new RangeError(`tree size ${treeSize} is outside the log (0…${this.size})`);
+    }
+  }
+}
+
+const toStored = (row: {
+  tree_size: bigint;
+  root: Buffer;
+  note: string;
+  created_at: string;
+}): StoredCheckpoint => ({
+  treeSize: Number(row.tree_size),
+  rootHash: row.root.toString('base64'),
+  note: row.note,
+  createdAt: row.created_at,
+});
