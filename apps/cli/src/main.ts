@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '@netral/config';
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
+import { registerAuditCommands } from './commands/audit';
 import { registerImportCommands } from './commands/import';
 import { registerUserCommands } from './commands/users';
 
@@ -16,6 +17,7 @@ const program = new Command('netral')
 const registrations: ((program: Command) => void)[] = [
   registerUserCommands,
   registerImportCommands,
+  registerAuditCommands,
 ];
 
 for (const register of registrations) {

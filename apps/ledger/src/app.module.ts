@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
+import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -29,6 +30,7 @@ export class AppModule {
         IdempotencyModule,
         LedgerWriteModule,
         DemoModule,
+        AuditModule,
         HealthModule,
         MetricsModule,
       ],

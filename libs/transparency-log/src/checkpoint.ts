@@ -57,11 +57,12 @@ export interface ParsedVerifierKey {
 }
 
 export const parseVerifierKey = (text: string): ParsedVerifierKey => {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) {
+  // Names never contain '+'; base64 key data may, so split on the first two only.
+  const match = /^([^+\s]+)\+([^+]*)\+(\S+)$/.exec(text.trim());
+  if (!match) {
     throw new Error('verifier key must look like <name>+<hex key id>+<base64 key>');
   }
-  const [name, idHex, b64] = parts;
+  const [, name, idHex, b64] = match;
   const raw = Buffer.from(b64, 'base64');
   if (!/^[0-9a-f]{8}$/.test(idHex) || raw.length !== 33 || raw[0] !== ALG_ED25519) {
     throw new Error(

@@ -356,4 +356,25 @@ export const routes: MatrixRoute[] = [
     }),
     expect: allowOnly({ HR: 404 }),
   },
+  // Audit: history and export for Bawaslu and admins; verification material for anyone.
+  { method: 'get', path: '/api/v1/audit/events', expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }) },
+  { method: 'get', path: '/api/v1/audit/export', expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }) },
+  ...[
+    '/api/v1/audit/checkpoint',
+    '/api/v1/audit/checkpoints',
+    '/api/v1/audit/public-key',
+    '/api/v1/audit/proofs/inclusion?index=0&treeSize=1',
+    '/api/v1/audit/proofs/consistency?from=1&to=1',
+  ].map((path): MatrixRoute => ({
+    method: 'get',
+    path,
+    expect: {
+      anonymous: 200,
+      ADMIN: 200,
+      OPD_HEAD: 200,
+      OPD_HEAD_OTHER: 200,
+      BAWASLU: 200,
+      HR: 200,
+    },
+  })),
 ];

@@ -1,0 +1,214 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import { EventStore, type RecordedEvent } from '@netral/event-store';
+import {
+  leafBytes,
+  leafHash,
+  loadPrivateKey,
+  rawPublicKey,
+  type StoredCheckpoint,
+  TransparencyLog,
+  verifierKey,
+} from '@netral/transparency-log';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Clock } from '../common/clock';
+import { EventFollower } from '../infrastructure/event-follower';
+
+/** NETRAL_CHECKPOINT_KEY_PATH, or an Ed25519 key generated once into the data directory (mode 0600). It is
+ * not the PDF signing key: a leaked PDF key cannot rewrite the audit history, nor the reverse. */
+export const loadCheckpointKey = (config: AppConfig): KeyObject => {
+  if (config.checkpoint.keyPath) {
+    return loadPrivateKey(
+      readFileSync(config.checkpoint.keyPath, 'utf8'),
+      config.checkpoint.keyPassphrase,
+    );
+  }
+  const file = join(config.dataDir, 'checkpoint-key.pem');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), {
+      mode: 0o600,
+      flag: 'wx',
+    });
+  }
+  return loadPrivateKey(readFileSync(file, 'utf8'));
+};
+
+const FLUSH_EVERY = 1000;
+
+/**
+ * Follows the store's global log into the transparency log (tlog.sqlite in the data directory) and signs
+ * checkpoints every N events or T seconds after new events, and on demand. Every instance computes the same
+ * tree, since it is a function of the global order.
+ */
+@Injectable()
+export class AuditLog implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TransparencyLog');
+  readonly log: TransparencyLog;
+  readonly verifierKey: string;
+  private readonly follower: EventFollower;
+  private buffer: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private timer?: NodeJS.Timeout;
+  private waiters: { position: bigint; resolve: () => void }[] = [];
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    const key = loadCheckpointKey(config);
+    const origin = config.checkpoint.origin;
+    this.log = new TransparencyLog(join(config.dataDir, 'tlog.sqlite'), {
+      origin,
+      keyName: origin,
+      privateKey: key,
+    });
+    this.verifierKey = verifierKey(origin, rawPublicKey(key));
+    this.follower = new EventFollower('transparency-log', store, {}, (event) => this.accept(event));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.follower.start(this.log.position ?? 'start');
+    this.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.follower.stop();
+    this.flush();
+    this.log.close();
+  }
+
+  private accept(event: RecordedEvent): void {
+    this.buffer.push(event);
+    if (this.buffer.length >= FLUSH_EVERY) {
+      this.flush();
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.buffer.length === 0) {
+      return;
+    }
+    const batch = this.buffer;
+    this.buffer = [];
+    this.log.append(batch);
+    const position = this.log.position;
+    if (position !== null) {
+      const ready = this.waiters.filter((w) => w.position <= position);
+      this.waiters = this.waiters.filter((w) => w.position > position);
+      ready.forEach((w) => w.resolve());
+    }
+    const last = this.log.latestCheckpoint()?.treeSize ?? 0;
+    if (this.log.size - last >= this.config.checkpoint.everyEvents) {
+      this.checkpointNow();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.checkpointNow();
+      }, this.config.checkpoint.everySeconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  /** Signs a checkpoint of everything built so far (no-op when nothing is new). */
+  checkpointNow(): StoredCheckpoint | undefined {
+    try {
+      return this.log.checkpoint(this.clock.now()) ?? this.log.latestCheckpoint();
+    } catch (error) {
+      this.logger.error({ err: error }, 'checkpoint refused');
+      throw error;
+    }
+  }
+
+  /** Resolves once the event at `position` is a leaf of the log (bounded wait). */
+  async includes(position: bigint, timeoutMs = 5000): Promise<void> {
+    if (this.log.position !== null && this.log.position >= position) {
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`position ${position} not in the transparency log after ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  /** The canonical leaf bytes of leaves [from, to), read from the store in order: constant memory. */
+  async *exportLines(from = 0, to = this.log.size): AsyncGenerator<Buffer> {
+    if (from >= to) {
+      return;
+    }
+    const start = this.log.positionOfIndex(from);
+    if (start === undefined) {
+      return;
+    }
+    let index = from;
+    for await (const event of this.store.readAll({ fromPosition: start })) {
+      if (index >= to) {
+        return;
+      }
+      yield leafBytes(event, index);
+      index += 1;
+    }
+  }
+}
+
+/**
+ * Compares the store with the leaf hashes recorded when each event was first seen: names the first leaf
+ * whose event was changed, removed or reordered in the store since (the server-side tamper check).
+ */
+export const checkStoreAgainstLog = async (
+  audit: AuditLog,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ ok: boolean; leaves: number; firstBadIndex?: number; reason?: string }> => {
+  const total = audit.log.size;
+  let index = 0;
+  for await (const line of audit.exportLines(0, total)) {
+    if (!leafHash(line).equals(audit.log.leafHash(index))) {
+      return {
+        ok: false,
+        leaves: total,
+        firstBadIndex: index,
+        reason: 'the stored event differs from the one logged',
+      };
+    }
+    index += 1;
+    if (index % 10_000 === 0) {
+      onProgress?.(index, total);
+    }
+  }
+  if (index < total) {
+    return {
+      ok: false,
+      leaves: total,
+      firstBadIndex: index,
+      reason: `the store holds only ${index} of ${total} logged events`,
+    };
+  }
+  return { ok: true, leaves: total };
+};

@@ -1,0 +1,122 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export class AuditEventsQuery {
+  @ApiPropertyOptional({ example: 'case-K-2024-7Q3M9XHD', description: 'Satu stream' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  stream?: string;
+
+  @ApiPropertyOptional({ example: 'pledge-', description: 'Awalan nama stream' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  streamPrefix?: string;
+
+  @ApiPropertyOptional({ example: 'ViolationConfirmed' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{1,100}$/, { message: 'nama jenis event, mis. PledgeSigned' })
+  type?: string;
+
+  @ApiPropertyOptional({
+    example: 'dinas-kesehatan',
+    description: 'OPD dalam data atau metadata event',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  opdId?: string;
+
+  @ApiPropertyOptional({ example: 'bawaslu', description: 'Pengguna yang menulis event' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  actorId?: string;
+
+  @ApiPropertyOptional({
+    example: '2024-09-01T00:00:00Z',
+    description: 'Dicatat pada atau setelah',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2024-12-31T23:59:59Z', description: 'Dicatat sebelum' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({
+    example: '1',
+    description: 'Mulai dari posisi ini (inklusif); halaman berikutnya: nextPosition',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'posisi: bilangan bulat tak negatif' })
+  fromPosition?: string;
+
+  @ApiPropertyOptional({ example: 100, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class ExportQuery {
+  @ApiPropertyOptional({ example: 0, description: 'Indeks daun pertama (inklusif)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  from?: number;
+
+  @ApiPropertyOptional({
+    example: 1000,
+    description: 'Indeks daun terakhir (eksklusif); bawaan: ukuran pohon',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  to?: number;
+}
+
+export class InclusionQuery {
+  @ApiPropertyOptional({ example: 12 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  index!: number;
+
+  @ApiPropertyOptional({ example: 1000, description: 'Ukuran pohon checkpoint yang dipakai' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  treeSize!: number;
+}
+
+export class ConsistencyQuery {
+  @ApiPropertyOptional({ example: 500 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from!: number;
+
+  @ApiPropertyOptional({ example: 1000 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  to!: number;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuditApiController } from './audit.api.controller';
+import { AuditLog } from './audit-log.service';
+import { AuditQueries } from './audit.queries';
+
+/** Bawaslu's audit: the transparency log, its checkpoints and proofs, history and export. */
+@Module({
+  controllers: [AuditApiController],
+  providers: [AuditLog, AuditQueries],
+  exports: [AuditLog],
+})
+export class AuditModule {}

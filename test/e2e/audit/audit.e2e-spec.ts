@@ -1,0 +1,196 @@
+import { EventStore } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  seedLedger,
+  type TestApp,
+  type TestUser,
+} from '@netral/testing';
+import {
+  leafHash,
+  parseVerifierKey,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from '@netral/transparency-log';
+import canonicalize from 'canonicalize';
+import request from 'supertest';
+import { AuditLog } from '../../../apps/ledger/src/audit/audit-log.service';
+
+describe('audit API', () => {
+  let t: TestApp;
+  let bawaslu: TestUser;
+  let hr: TestUser;
+  let admin: TestUser;
+
+  const settle = async () => {
+    const head = await t.app.get(EventStore).headPosition();
+    await t.app.get(AuditLog).includes(head!);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await createUser(t, 'ADMIN');
+    hr = await createUser(t, 'HR');
+    bawaslu = await createUser(t, 'BAWASLU');
+    await seedLedger(t, { admin, hr }, { staffPerOpd: 4 });
+    await settle();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const get = (path: string, user?: TestUser) => {
+    const req = request(t.server).get(path);
+    return user ? req.set('Authorization', user.auth) : req;
+  };
+
+  it('serves a signed checkpoint that verifies with the published key', async () => {
+    const key = await get('/api/v1/audit/public-key');
+    expect(key.status).toBe(200);
+    expect(key.headers['content-type']).toMatch(/^text\/plain/);
+    expect(key.text.trim()).toMatch(/^netral\.local\/51\.06\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/);
+    const checkpoint = await get('/api/v1/audit/checkpoint');
+    expect(checkpoint.headers['content-type']).toMatch(/^text\/plain/);
+    const check = verifyCheckpoint(checkpoint.text, parseVerifierKey(key.text));
+    expect(check.ok).toBe(true);
+    expect(check.ok && check.checkpoint.treeSize).toBe(t.app.get(AuditLog).log.size);
+  });
+
+  it('proves inclusion of an exported leaf, and consistency between two checkpoints', async () => {
+    const key = parseVerifierKey((await get('/api/v1/audit/public-key')).text);
+    const first = verifyCheckpoint((await get('/api/v1/audit/checkpoint')).text, key);
+    if (!first.ok) {
+      throw new Error(first.reason);
+    }
+    const { treeSize, rootHash } = first.checkpoint;
+    const exported = await get(`/api/v1/audit/export?from=5&to=6`, bawaslu);
+    const line = exported.text.trimEnd();
+    const proof = (await get(`/api/v1/audit/proofs/inclusion?index=5&treeSize=${treeSize}`)).body;
+    expect(proof).toMatchObject({
+      index: 5,
+      treeSize,
+      leafHash: leafHash(Buffer.from(line)).toString('base64'),
+    });
+    expect(
+      verifyInclusion(
+        5,
+        treeSize,
+        leafHash(Buffer.from(line)),
+        proof.hashes.map((h: string) => Buffer.from(h, 'base64')),
+        rootHash,
+      ),
+    ).toBe(true);
+
+    await request(t.server)
+      .post('/api/v1/elections')
+      .set('Authorization', admin.auth)
+      .send({
+        electionId: 'pemilu-2029',
+        name: 'Pemilu 2029',
+        kind: 'PEMILU',
+        votingDay: '2029-02-14',
+        monitoringFrom: '2029-01-01',
+        monitoringUntil: '2029-03-01',
+      })
+      .expect(201);
+    await settle();
+    const second = t.app.get(AuditLog).checkpointNow()!;
+    expect(second.treeSize).toBe(treeSize + 1);
+    const consistency = (
+      await get(`/api/v1/audit/proofs/consistency?from=${treeSize}&to=${second.treeSize}`)
+    ).body;
+    expect(
+      verifyConsistency(
+        treeSize,
+        second.treeSize,
+        consistency.hashes.map((h: string) => Buffer.from(h, 'base64')),
+        rootHash,
+        Buffer.from(second.rootHash, 'base64'),
+      ),
+    ).toBe(true);
+    const history = (await get('/api/v1/audit/checkpoints')).body.items;
+    expect(history.map((c: { treeSize: number }) => c.treeSize).slice(0, 2)).toEqual([
+      second.treeSize,
+      treeSize,
+    ]);
+  });
+
+  it('exports line i as exactly the canonical bytes of leaf i', async () => {
+    const res = await get('/api/v1/audit/export', bawaslu);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const lines = res.text.trimEnd().split('\n');
+    expect(lines).toHaveLength(t.app.get(AuditLog).log.size);
+    lines.forEach((line, i) => {
+      const doc = JSON.parse(line) as {
+        v: number;
+        index: number;
+        revision: string;
+        recorded: string;
+      };
+      expect(canonicalize(doc)).toBe(line);
+      expect(doc).toMatchObject({ v: 1, index: i });
+      expect(typeof doc.revision).toBe('string');
+      expect(leafHash(Buffer.from(line)).equals(t.app.get(AuditLog).log.leafHash(i))).toBe(true);
+    });
+    const slice = await get('/api/v1/audit/export?from=3&to=5', bawaslu);
+    expect(slice.text.trimEnd().split('\n')).toEqual(lines.slice(3, 5));
+  });
+
+  it('filters the history by stream, type, OPD, actor and time, with each leaf index', async () => {
+    const byType = (await get('/api/v1/audit/events?type=OpdRegistered', bawaslu)).body;
+    expect(byType.items.map((e: { type: string }) => e.type)).toEqual([
+      'OpdRegistered',
+      'OpdRegistered',
+    ]);
+    expect(byType.items[0]).toMatchObject({
+      leafIndex: expect.any(Number),
+      position: expect.any(String),
+      streamId: 'opd-dinas-kesehatan',
+    });
+    const stream = (await get('/api/v1/audit/events?stream=opd-dinas-kesehatan', bawaslu)).body;
+    expect(stream.items.map((e: { type: string }) => e.type)).toEqual([
+      'OpdRegistered',
+      'OpdHeadAppointed',
+    ]);
+    const byOpd = (await get('/api/v1/audit/events?opdId=dinas-pendidikan&limit=1000', bawaslu))
+      .body;
+    expect(byOpd.items.length).toBeGreaterThan(5);
+    expect(byOpd.items.every((e: { streamId: string }) => !e.streamId.startsWith('user-'))).toBe(
+      true,
+    );
+    const byActor = (await get(`/api/v1/audit/events?actorId=${admin.userId}`, bawaslu)).body;
+    expect(byActor.items.map((e: { type: string }) => e.type)).toContain('ElectionScheduled');
+    const future = (await get('/api/v1/audit/events?from=2999-01-01T00:00:00Z', bawaslu)).body;
+    expect(future.items).toEqual([]);
+    const page = (await get('/api/v1/audit/events?limit=2', bawaslu)).body;
+    const next = (
+      await get(`/api/v1/audit/events?limit=2&fromPosition=${page.nextPosition}`, bawaslu)
+    ).body;
+    expect(next.items[0].leafIndex).toBe(page.items[1].leafIndex + 1);
+  });
+
+  it('answers impossible proof requests and bad filters with a 400 naming the field', async () => {
+    const size = t.app.get(AuditLog).log.size;
+    expect(
+      (await get(`/api/v1/audit/proofs/inclusion?index=${size}&treeSize=${size}`)).body.details[0]
+        .field,
+    ).toBe('index');
+    expect(
+      (await get(`/api/v1/audit/proofs/inclusion?index=0&treeSize=${size + 10}`)).body.details[0]
+        .field,
+    ).toBe('treeSize');
+    expect((await get('/api/v1/audit/proofs/inclusion?index=abc&treeSize=1')).status).toBe(400);
+    expect((await get('/api/v1/audit/proofs/consistency?from=5&to=2')).status).toBe(400);
+    expect((await get('/api/v1/audit/events?from=kemarin', bawaslu)).body.details[0].field).toBe(
+      'from',
+    );
+  });
+
+  it('keeps the history and export for Bawaslu and admins', async () => {
+    expect((await get('/api/v1/audit/export', hr)).status).toBe(403);
+    expect((await get('/api/v1/audit/events')).status).toBe(401);
+  });
+});
