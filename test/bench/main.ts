@@ -5,6 +5,7 @@ import { type BenchSuite, printTable, writeResults } from './bench-kit';
 const suites: Record<string, () => Promise<BenchSuite>> = {
   'event-store': async () => (await import('./event-store.bench')).eventStoreBench,
   commands: async () => (await import('./commands.bench')).commandsBench,
+  audit: async () => (await import('./audit.bench')).auditBench,
 };
 
 const main = async (): Promise<void> => {

@@ -2,6 +2,7 @@ import {
   type Checkpoint,
   leafHash,
   parseVerifierKey,
+  readLines,
   type ParsedVerifierKey,
   verifyCheckpoint,
   verifyConsistency,
@@ -10,7 +11,6 @@ import {
 } from '@netral/transparency-log';
 import type { Command } from 'commander';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { AuditLog, checkStoreAgainstLog } from '../../../ledger/src/audit/audit-log.service';
 import { withLedger } from '../app-context';
 import { CliError } from '../cli-error';
@@ -45,8 +45,7 @@ const loadCheckpoint = (file: string, key: ParsedVerifierKey): Checkpoint => {
   return check.checkpoint;
 };
 
-const lines = (file: string) =>
-  createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+const lines = (file: string) => readLines(createReadStream(file, { highWaterMark: 1 << 20 }));
 
 const fromBase64List = (value: unknown, field: string): Buffer[] => {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {

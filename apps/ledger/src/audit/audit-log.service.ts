@@ -55,7 +55,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TransparencyLog');
   readonly log: TransparencyLog;
   readonly verifierKey: string;
-  private readonly follower: EventFollower;
+  private follower: EventFollower;
   private buffer: RecordedEvent[] = [];
   private flushScheduled = false;
   private timer?: NodeJS.Timeout;
@@ -87,6 +87,21 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     await this.follower.stop();
     this.flush();
     this.log.close();
+  }
+
+  /** Stops following the store (the log keeps answering for what it has); `resume()` catches up. Used to
+   * measure the builder's cost on the write path. */
+  async suspend(): Promise<void> {
+    await this.follower.stop();
+    this.flush();
+  }
+
+  async resume(): Promise<void> {
+    this.follower = new EventFollower('transparency-log', this.store, {}, (event) =>
+      this.accept(event),
+    );
+    await this.follower.start(this.log.position ?? 'start');
+    this.flush();
   }
 
   private accept(event: RecordedEvent): void {

@@ -1,0 +1,157 @@
+import type { RecordedEvent } from '@netral/event-store';
+import { leafBytes, readLines, TransparencyLog, verifyExport } from '@netral/transparency-log';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { AuditLog } from '../../apps/ledger/src/audit/audit-log.service';
+import { type BenchRow, type BenchSuite, diskWorkDir, median } from './bench-kit';
+import { runPledgeLoad, startLoadTarget } from './commands.bench';
+
+const arg = (args: string[], name: string, fallback: number): number => {
+  const found = args.find((a) => a.startsWith(`--${name}=`));
+  return found ? Number(found.slice(name.length + 3)) : fallback;
+};
+
+/** Realistic pledge events (~500 bytes of canonical JSON each). */
+const syntheticEvent = (i: number): RecordedEvent => ({
+  id: randomUUID(),
+  streamId: `pledge-pilkada-2024-${String(190000000000000000n + BigInt(i))}`,
+  revision: 0n,
+  position: BigInt(i + 1),
+  type: 'PledgeSigned',
+  data: {
+    electionId: 'pilkada-2024',
+    nip: String(190000000000000000n + BigInt(i)),
+    opdId: `opd-${i % 40}`,
+    role: 'ASN',
+    textVersion: 'v1',
+    textSha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+    signedAt: '2024-09-20',
+    place: 'Bangli',
+    witnesses: [],
+    submittedBy: 'bkpsdm',
+    late: false,
+  },
+  metadata: { actorId: 'bkpsdm', actorRole: 'HR', correlationId: randomUUID(), schemaVersion: 1 },
+  created: new Date(1_727_000_000_000 + i * 1000),
+});
+
+/** `npm run bench -- audit [--leaves=1000000] [--seconds=8]` */
+export const auditBench: BenchSuite = {
+  name: 'audit',
+  description:
+    'transparency log: proofs at 1M leaves, offline export verification, builder overhead on the write path',
+  run: async (args) => {
+    const leaves = arg(args, 'leaves', 1_000_000);
+    const seconds = arg(args, 'seconds', 8);
+    const dir = diskWorkDir('netral-audit-bench-');
+    const rows: BenchRow[] = [];
+    try {
+      const log = new TransparencyLog(join(dir, 'tlog.sqlite'), {
+        origin: 'bench',
+        keyName: 'bench',
+        privateKey: generateKeyPairSync('ed25519').privateKey,
+      });
+      const exportFile = join(dir, 'export.ndjson');
+      const out = createWriteStream(exportFile);
+      let started = performance.now();
+      for (let start = 0; start < leaves; start += 10_000) {
+        const batch = Array.from({ length: Math.min(10_000, leaves - start) }, (_, k) =>
+          syntheticEvent(start + k),
+        );
+        log.append(batch);
+        for (const [k, event] of batch.entries()) {
+          if (!out.write(Buffer.concat([leafBytes(event, start + k), Buffer.from('\n')]))) {
+            await once(out, 'drain');
+          }
+        }
+      }
+      out.end();
+      await once(out, 'finish');
+      rows.push({
+        metric: `build ${leaves.toLocaleString('en-US')} leaves (and write the export)`,
+        value: leaves / ((performance.now() - started) / 1000),
+        unit: 'leaves/s',
+      });
+      const samples = 2000;
+      const inclusion: number[] = [];
+      const consistency: number[] = [];
+      for (let s = 0; s < samples; s++) {
+        const index = Math.floor(Math.random() * leaves);
+        let t0 = performance.now();
+        log.inclusion(index, leaves);
+        inclusion.push(performance.now() - t0);
+        const from = 1 + Math.floor(Math.random() * (leaves - 1));
+        t0 = performance.now();
+        log.consistency(from, leaves);
+        consistency.push(performance.now() - t0);
+      }
+      const medInclusion = median(inclusion);
+      const medConsistency = median(consistency);
+      rows.push({
+        metric: `inclusion proof at ${leaves.toLocaleString('en-US')} leaves (median)`,
+        value: medInclusion,
+        unit: 'ms',
+        target: '≤ 1',
+        met: medInclusion <= 1,
+      });
+      rows.push({
+        metric: `consistency proof at ${leaves.toLocaleString('en-US')} leaves (median)`,
+        value: medConsistency,
+        unit: 'ms',
+        target: '≤ 1',
+        met: medConsistency <= 1,
+      });
+      const checkpoint = { origin: 'bench', treeSize: leaves, rootHash: log.root() };
+      log.close();
+      started = performance.now();
+      const result = await verifyExport(
+        readLines(createReadStream(exportFile, { highWaterMark: 1 << 20 })),
+        { checkpoint, checkLines: false },
+      );
+      const verifyRate = leaves / ((performance.now() - started) / 1000);
+      if (!result.ok) {
+        throw new Error(`bench export did not verify: ${result.problems.join('; ')}`);
+      }
+      rows.push({
+        metric: 'offline verification of the export (hash pass)',
+        value: verifyRate,
+        unit: 'events/s',
+        target: '≥ 200,000',
+        met: verifyRate >= 200_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Write-path overhead: the same load with the builder following the store, then suspended, then on again.
+    const target = await startLoadTarget(Math.max(60_000, seconds * 3 * 3000));
+    try {
+      const audit = target.app.get(AuditLog);
+      const on1 = await runPledgeLoad(target, { seconds, connections: 32 });
+      await audit.suspend();
+      const off = await runPledgeLoad(target, { seconds, connections: 32 });
+      await audit.resume();
+      const on2 = await runPledgeLoad(target, { seconds, connections: 32 });
+      const on = (on1.requestsPerSecond + on2.requestsPerSecond) / 2;
+      const overhead = (1 - on / off.requestsPerSecond) * 100;
+      rows.push({ metric: 'POST /pledges with the log builder', value: on, unit: 'req/s' });
+      rows.push({
+        metric: 'POST /pledges without the log builder',
+        value: off.requestsPerSecond,
+        unit: 'req/s',
+      });
+      rows.push({
+        metric: 'builder overhead on the write path',
+        value: overhead,
+        unit: '% fewer pledges/s',
+        target: '≤ 10',
+        met: overhead <= 10,
+      });
+    } finally {
+      await target.close();
+    }
+    return rows;
+  },
+};
