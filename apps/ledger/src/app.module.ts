@@ -5,6 +5,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock.module';
+import { ReadSideModule } from './compliance/read-side.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
@@ -31,6 +32,7 @@ export class AppModule {
         LedgerWriteModule,
         DemoModule,
         AuditModule,
+        ReadSideModule,
         HealthModule,
         MetricsModule,
       ],

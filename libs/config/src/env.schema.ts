@@ -111,6 +111,13 @@ export class EnvironmentVariables {
   NETRAL_RATE_LIMIT_PER_MINUTE?: number;
 
   @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z_]+\/[A-Za-z_]+$/, {
+    message: 'must be an IANA time zone such as Asia/Makassar',
+  })
+  NETRAL_TIMEZONE?: string;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   NETRAL_SIGNER_P12_PATH?: string;

@@ -216,17 +216,17 @@ describe('tampering is detected offline', () => {
       expect(output).toContain(`Daun pertama yang terdampak: indeks ${expectedIndex}`);
 
       // On the server, the store is compared with the leaf hashes logged when each event was first seen.
-    const previous = process.env.NETRAL_DATA_DIR;
-    process.env.NETRAL_DATA_DIR = dataDir;
-    try {
-      const check = await cli('audit', 'check');
-      expect(check.code).toBe(4);
-      expect(check.output).toContain(`daun ${expectedIndex}`);
-    } finally {
-      process.env.NETRAL_DATA_DIR = previous;
-    }
+      const previous = process.env.NETRAL_DATA_DIR;
+      process.env.NETRAL_DATA_DIR = dataDir;
+      try {
+        const check = await cli('audit', 'check');
+        expect(check.code).toBe(4);
+        expect(check.output).toContain(`daun ${expectedIndex}`);
+      } finally {
+        process.env.NETRAL_DATA_DIR = previous;
+      }
 
-    // Without the archived export the root still exposes it.
+      // Without the archived export the root still exposes it.
       expect(
         (
           await cli(

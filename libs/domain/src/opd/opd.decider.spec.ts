@@ -34,9 +34,7 @@ describe('OPD decider', () => {
   });
   it('needs an existing parent when one is named', () => {
     given(opdDecider, [])
-      .when(
-        register({ data: { ...(registered.data), parentOpdId: 'setda' } }),
-      )
+      .when(register({ data: { ...registered.data, parentOpdId: 'setda' } }))
       .thenFails('PARENT_OPD_NOT_FOUND', 'NOT_FOUND');
   });
   it('appoints a head who is enrolled and active in the OPD, remembering the previous one', () => {

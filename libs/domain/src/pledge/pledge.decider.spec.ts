@@ -26,24 +26,23 @@ const sign = (
   context: { ...context, ...ctx },
   metadata: meta({ actorId: 'kadis.kesehatan', actorRole: 'OPD_HEAD', opdId: 'dinas-kesehatan' }),
 });
-const signed = (over: Record<string, unknown> = {}): PledgeEvent =>
-  ({
-    type: 'PledgeSigned',
-    data: {
-      electionId: 'pilkada-2024',
-      nip: NIP,
-      opdId: 'dinas-kesehatan',
-      role: 'ASN',
-      textVersion: 'v1',
-      textSha256: findPakta('v1')!.sha256,
-      signedAt: '2024-09-20',
-      place: 'Bangli',
-      witnesses: [],
-      submittedBy: 'kadis.kesehatan',
-      late: false,
-      ...over,
-    },
-  });
+const signed = (over: Record<string, unknown> = {}): PledgeEvent => ({
+  type: 'PledgeSigned',
+  data: {
+    electionId: 'pilkada-2024',
+    nip: NIP,
+    opdId: 'dinas-kesehatan',
+    role: 'ASN',
+    textVersion: 'v1',
+    textSha256: findPakta('v1')!.sha256,
+    signedAt: '2024-09-20',
+    place: 'Bangli',
+    witnesses: [],
+    submittedBy: 'kadis.kesehatan',
+    late: false,
+    ...over,
+  },
+});
 
 describe('pledge decider', () => {
   it('signs a pledge for an active ASN, with the text hash and the submitter', () => {

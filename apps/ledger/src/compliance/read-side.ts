@@ -1,0 +1,76 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import { EventStore } from '@netral/event-store';
+import { ledgerProjection, ProjectionRunner, ReadModelQueries } from '@netral/projections';
+import { join } from 'node:path';
+import { Clock } from '../common/clock';
+
+/** The regency's calendar day (deadlines are days in local time). */
+export const localDay = (now: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+
+/**
+ * The read models (readmodels.sqlite in the data directory, on either event store), kept up to date by the
+ * projection runner, and the `minPosition` wait that gives a client its own writes.
+ */
+@Injectable()
+export class ReadSide implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadSide');
+  readonly runner: ProjectionRunner;
+  readonly queries: ReadModelQueries;
+
+  constructor(
+    @Inject(EventStore) store: EventStore,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.runner = new ProjectionRunner(
+      store,
+      join(config.dataDir, 'readmodels.sqlite'),
+      [ledgerProjection],
+      {
+        onError: (error) => this.logger.error({ err: error }, 'projection runner stopped'),
+      },
+    );
+    this.queries = new ReadModelQueries(this.runner.db, config.patuhMinCoveragePercent);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    this.runner.close();
+  }
+
+  today(): string {
+    return localDay(this.clock.now(), this.config.timeZone);
+  }
+
+  /** Waits (bounded) until the read models include `minPosition`; says so clearly when they do not. */
+  async ready(minPosition?: string): Promise<void> {
+    if (minPosition === undefined) {
+      return;
+    }
+    const target = BigInt(minPosition);
+    if (!(await this.runner.waitFor(target, this.config.minPositionWaitMs))) {
+      throw new ServiceUnavailableException({
+        code: 'READ_MODEL_BEHIND',
+        message: `Tampilan data belum mencapai posisi ${minPosition} (sekarang ${this.runner.position ?? 0}). Coba lagi sebentar lagi.`,
+      });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { SLUG, SLUG_MESSAGE } from '../common/validators';
+
+const POSITION = /^\d{1,19}$/;
+
+export class ReadQuery {
+  @ApiPropertyOptional({
+    example: '1842',
+    description: 'Tunggu sampai tampilan mencakup posisi tulis ini',
+  })
+  @IsOptional()
+  @Matches(POSITION, { message: 'posisi: bilangan bulat tak negatif (dari jawaban penulisan)' })
+  minPosition?: string;
+}
+
+export class PagedQuery extends ReadQuery {
+  @ApiPropertyOptional({ example: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ example: 50, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  pageSize?: number;
+}
+
+export class ElectionQuery extends PagedQuery {
+  @ApiPropertyOptional({ example: 'pilkada-2024', description: 'Wajib' })
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  electionId!: string;
+}
+
+export class ComplianceQuery extends ElectionQuery {
+  @ApiPropertyOptional({ enum: ['PATUH', 'PERLU_TINDAK_LANJUT', 'TIDAK_PATUH'] })
+  @IsOptional()
+  @IsIn(['PATUH', 'PERLU_TINDAK_LANJUT', 'TIDAK_PATUH'])
+  status?: 'PATUH' | 'PERLU_TINDAK_LANJUT' | 'TIDAK_PATUH';
+
+  @ApiPropertyOptional({ enum: ['status', 'coverage', 'name'], default: 'status' })
+  @IsOptional()
+  @IsIn(['status', 'coverage', 'name'])
+  sort?: 'status' | 'coverage' | 'name';
+}
+
+export class RosterQuery extends ElectionQuery {
+  @ApiPropertyOptional({
+    example: 'dinas-kesehatan',
+    description: 'Wajib kecuali untuk Kepala OPD (OPD-nya sendiri)',
+  })
+  @IsOptional()
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  opdId?: string;
+
+  @ApiPropertyOptional({ enum: ['all', 'pledged', 'missing', 'late'], default: 'all' })
+  @IsOptional()
+  @IsIn(['all', 'pledged', 'missing', 'late'])
+  filter?: 'all' | 'pledged' | 'missing' | 'late';
+}
+
+export class CasesQuery extends PagedQuery {
+  @ApiPropertyOptional({ example: 'pilkada-2024' })
+  @IsOptional()
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  electionId?: string;
+
+  @ApiPropertyOptional({ example: 'dinas-kesehatan' })
+  @IsOptional()
+  @Matches(SLUG, { message: SLUG_MESSAGE })
+  opdId?: string;
+
+  @ApiPropertyOptional({ enum: ['REPORTED', 'VERIFIED', 'CONFIRMED', 'DISMISSED', 'SANCTIONED'] })
+  @IsOptional()
+  @IsIn(['REPORTED', 'VERIFIED', 'CONFIRMED', 'DISMISSED', 'SANCTIONED'])
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'N06' })
+  @IsOptional()
+  @Matches(/^[A-Z]\d{2}$/, { message: 'kode perbuatan seperti N06' })
+  actCode?: string;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }): unknown =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  overdue?: boolean;
+}
