@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error';
 import { registerAuditCommands } from './commands/audit';
 import { registerImportCommands } from './commands/import';
+import { registerProjectionCommands } from './commands/projections';
 import { registerUserCommands } from './commands/users';
 
 /**
@@ -18,6 +19,7 @@ const registrations: ((program: Command) => void)[] = [
   registerUserCommands,
   registerImportCommands,
   registerAuditCommands,
+  registerProjectionCommands,
 ];
 
 for (const register of registrations) {

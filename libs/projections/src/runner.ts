@@ -37,7 +37,7 @@ export class ProjectionRunner {
   private failure?: Error;
 
   constructor(
-    private readonly store: EventStore,
+    readonly store: EventStore,
     file: string,
     private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},

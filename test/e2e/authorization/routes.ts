@@ -377,4 +377,56 @@ export const routes: MatrixRoute[] = [
       HR: 200,
     },
   })),
+  // Read side. The matrix app has no election: an allowed caller gets the rule's 404, a refused one 401/403;
+  // OPD heads asking about another OPD are refused (OPD scope).
+  {
+    method: 'get',
+    path: '/api/v1/compliance?electionId=tidak-ada',
+    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/compliance/summary?electionId=tidak-ada',
+    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/compliance/export?electionId=tidak-ada',
+    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: `/api/v1/opds/${MATRIX_OPD}/compliance?electionId=tidak-ada`,
+    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: `/api/v1/pledges?electionId=tidak-ada&opdId=${MATRIX_OPD}`,
+    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/pledges/missing?electionId=tidak-ada',
+    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cases',
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
+  },
+  {
+    method: 'get',
+    path: `/api/v1/cases?opdId=${MATRIX_OPD}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, BAWASLU: 200, HR: 200 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/cases/K-0000-TIDAKADA',
+    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404, BAWASLU: 404, HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/projections/status',
+    expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }),
+  },
 ];

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { ReadSide } from '../../../ledger/src/compliance/read-side';
+import { withLedger } from '../app-context';
+import { CliError } from '../cli-error';
+import { progress } from '../progress';
+
+export const registerProjectionCommands = (program: Command): void => {
+  const projections = program.command('projections').description('tampilan baca (read models)');
+  projections
+    .command('rebuild [name]')
+    .description('membangun ulang tampilan baca dari posisi 0 (hentikan layanan lebih dulu)')
+    .action(async (name?: string) => {
+      await withLedger(async (app) => {
+        const read = app.get(ReadSide);
+        const known = (await read.runner.status()).map((s) => s.name);
+        if (name !== undefined && !known.includes(name)) {
+          throw new CliError(`Tampilan "${name}" tidak dikenal. Yang ada: ${known.join(', ')}`, 2);
+        }
+        await read.runner.stop();
+        const store = read.runner.store;
+        const total = Number((await store.headPosition()) ?? 0n);
+        const bar = progress('membangun ulang', total);
+        let reported = 0;
+        const started = performance.now();
+        const events = await read.runner.rebuild((done) => {
+          bar.increment(done - reported);
+          reported = done;
+        });
+        bar.stop();
+        const seconds = (performance.now() - started) / 1000;
+        console.log(
+          `${events} event diputar ulang dalam ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} event/s): ${known.join(', ')}.`,
+        );
+      });
+    });
+  projections
+    .command('status')
+    .description('posisi dan ketertinggalan setiap tampilan baca')
+    .action(async () => {
+      await withLedger(async (app) => {
+        console.table(await app.get(ReadSide).runner.status());
+      });
+    });
+};
