@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   'event-store': async () => (await import('./event-store.bench')).eventStoreBench,
   commands: async () => (await import('./commands.bench')).commandsBench,
   audit: async () => (await import('./audit.bench')).auditBench,
+  projections: async () => (await import('./projections.bench')).projectionsBench,
 };
 
 const main = async (): Promise<void> => {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Projection } from '../projection';
 
 /** Every event type the ledger read models follow. */
@@ -20,6 +21,22 @@ const TYPES = [
 ] as const;
 
 type D = Record<string, unknown>;
+
+/** Statements prepared once per connection: preparing per event cost more than running them. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+const prepared = (db: Database.Database, sql: string): Database.Statement => {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+};
 const str = (d: D, k: string): string => String(d[k]);
 
 /**
@@ -64,7 +81,7 @@ export const ledgerProjection: Projection = {
   },
   apply: (db, event) => {
     const d = event.data;
-    const run = (sql: string, ...params: unknown[]) => db.prepare(sql).run(...params);
+    const run = (sql: string, ...params: unknown[]) => prepared(db, sql).run(...params);
     const countPledge = (electionId: string, opdId: string, delta: number, late: boolean) =>
       run(
         `INSERT INTO rm_pledge_counts (election_id, opd_id, pledged, late) VALUES (?, ?, ?, ?)
@@ -79,7 +96,7 @@ export const ledgerProjection: Projection = {
         .prepare("SELECT election_id, late FROM rm_pledges WHERE nip = ? AND status = 'SIGNED'")
         .all(nip) as { election_id: string; late: number }[];
     const activeAsn = (nip: string) =>
-      db.prepare("SELECT opd_id FROM rm_asn WHERE nip = ? AND status = 'ACTIVE'").get(nip) as
+      prepared(db, "SELECT opd_id FROM rm_asn WHERE nip = ? AND status = 'ACTIVE'").get(nip) as
         { opd_id: string } | undefined;
     const timeline = (caseId: string, entry: D) =>
       run(
@@ -213,7 +230,7 @@ export const ledgerProjection: Projection = {
         break;
       }
       case 'ViolationReported': {
-        const asn = db.prepare('SELECT name FROM rm_asn WHERE nip = ?').get(str(d, 'nip')) as
+        const asn = prepared(db, 'SELECT name FROM rm_asn WHERE nip = ?').get(str(d, 'nip')) as
           { name: string } | undefined;
         run(
           `INSERT OR REPLACE INTO rm_cases (case_id, election_id, nip, asn_name, opd_id, act_code, source, summary, status,

@@ -69,9 +69,7 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
     };
   const opdFact = (opdId: string) => {
     const s = states.get(streams.opd(opdId)) as { status: string } | undefined;
-    return (
-      s?.status === 'active' ? 'active' : s?.status === 'dissolved' ? 'dissolved' : 'none'
-    );
+    return s?.status === 'active' ? 'active' : s?.status === 'dissolved' ? 'dissolved' : 'none';
   };
   const election = {
     electionId: 'e1',
