@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AuditModule } from './audit/audit.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { ClockModule } from './common/clock.module';
 import { ReadSideModule } from './compliance/read-side.module';
 import { HealthModule } from './health/health.module';
@@ -33,6 +34,7 @@ export class AppModule {
         DemoModule,
         AuditModule,
         ReadSideModule,
+        CertificatesModule,
         HealthModule,
         MetricsModule,
       ],

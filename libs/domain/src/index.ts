@@ -18,3 +18,4 @@ export * from './opd/opd.decider';
 export * from './asn/asn.decider';
 export * from './pledge/pledge.decider';
 export * from './case/case.decider';
+export * from './certificate/certificate.decider';

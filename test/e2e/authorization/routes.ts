@@ -429,4 +429,59 @@ export const routes: MatrixRoute[] = [
     path: '/api/v1/projections/status',
     expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }),
   },
+  // Certificates.
+  {
+    method: 'post',
+    path: '/api/v1/certificates',
+    body: () => ({ subjectType: 'OPD', subjectId: MATRIX_OPD, electionId: 'tidak-ada' }),
+    expect: allowOnly({ HR: 404 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/certificates',
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/certificates/SK-0000-TIDAKADA/pdf',
+    expect: allowOnly({ HR: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404 }),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/certificates/SK-0000-TIDAKADA/revocation',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ HR: 404 }),
+  },
+  ...[
+    '/api/v1/certificates/root-ca.pem',
+    '/api/v1/certificates/SK-0000-TIDAKADA/verification',
+    '/v/SK-0000-TIDAKADA',
+    '/verifikasi',
+  ].map((path): MatrixRoute => {
+    const status = path.includes('TIDAKADA') ? 404 : 200;
+    return {
+      method: 'get',
+      path,
+      expect: {
+        anonymous: status,
+        ADMIN: status,
+        OPD_HEAD: status,
+        OPD_HEAD_OTHER: status,
+        BAWASLU: status,
+        HR: status,
+      },
+    };
+  }),
+  {
+    method: 'post',
+    path: '/api/v1/certificates/verify',
+    expect: {
+      anonymous: 400,
+      ADMIN: 400,
+      OPD_HEAD: 400,
+      OPD_HEAD_OTHER: 400,
+      BAWASLU: 400,
+      HR: 400,
+    },
+  },
 ];

@@ -18,6 +18,8 @@ const TYPES = [
   'ViolationConfirmed',
   'ViolationDismissed',
   'SanctionImposed',
+  'CertificateIssued',
+  'CertificateRevoked',
 ] as const;
 
 type D = Record<string, unknown>;
@@ -46,7 +48,7 @@ const str = (d: D, k: string): string => String(d[k]);
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  version: 1,
+  version: 2,
   eventTypes: TYPES,
   tables: [
     'rm_elections',
@@ -77,6 +79,12 @@ export const ledgerProjection: Projection = {
         verified_at TEXT, review_due TEXT, confirmed_at TEXT, follow_up_due TEXT, closed_at TEXT,
         recommendation TEXT, sanctions TEXT NOT NULL DEFAULT '[]', timeline TEXT NOT NULL DEFAULT '[]');
       CREATE INDEX IF NOT EXISTS rm_cases_opd ON rm_cases (election_id, opd_id);
+      CREATE TABLE IF NOT EXISTS rm_certificates (certificate_id TEXT PRIMARY KEY, subject_type TEXT, subject_id TEXT,
+        opd_id TEXT, election_id TEXT, pdf_sha256 TEXT, signer_fingerprint TEXT, checkpoint_size INTEGER,
+        checkpoint_root TEXT, issued_at TEXT, position TEXT, status TEXT, revoked_reason TEXT, revoked_case_id TEXT,
+        revoked_at TEXT);
+      CREATE INDEX IF NOT EXISTS rm_certificates_sha ON rm_certificates (pdf_sha256);
+      CREATE INDEX IF NOT EXISTS rm_certificates_subject ON rm_certificates (election_id, subject_type, subject_id);
     `);
   },
   apply: (db, event) => {
@@ -299,6 +307,42 @@ export const ledgerProjection: Projection = {
           decreeNumber: d.decreeNumber,
         });
         break;
+      case 'CertificateIssued': {
+        const checkpoint = d.checkpoint as { treeSize: number; rootHash: string };
+        run(
+          `INSERT OR REPLACE INTO rm_certificates (certificate_id, subject_type, subject_id, opd_id, election_id, pdf_sha256,
+             signer_fingerprint, checkpoint_size, checkpoint_root, issued_at, position, status)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'VALID')`,
+          str(d, 'certificateId'),
+          str(d, 'subjectType'),
+          str(d, 'subjectId'),
+          str(d, 'opdId'),
+          str(d, 'electionId'),
+          str(d, 'pdfSha256'),
+          str(d, 'signerFingerprint'),
+          checkpoint.treeSize,
+          checkpoint.rootHash,
+          str(d, 'issuedAt'),
+          String(event.position),
+        );
+        break;
+      }
+      case 'CertificateRevoked':
+        run(
+          "UPDATE rm_certificates SET status = 'REVOKED', revoked_reason = ?, revoked_case_id = ?, revoked_at = ? WHERE certificate_id = ?",
+          str(d, 'reason'),
+          d.caseId ?? null,
+          str(d, 'revokedAt'),
+          str(d, 'certificateId'),
+        );
+        break;
+      default:
+        assertNever(event.type as never);
     }
   },
+};
+
+/** A type the projection follows but does not handle is a programming error, caught at compile time. */
+const assertNever = (value: never): never => {
+  throw new Error(`ledger projection does not handle ${String(value)}`);
 };

@@ -94,6 +94,24 @@ const caseView = (c: CaseRow, today: string) => {
   };
 };
 
+export interface CertificateRow {
+  certificate_id: string;
+  subject_type: 'OPD' | 'ASN';
+  subject_id: string;
+  opd_id: string;
+  election_id: string;
+  pdf_sha256: string;
+  signer_fingerprint: string;
+  checkpoint_size: number;
+  checkpoint_root: string;
+  issued_at: string;
+  position: string;
+  status: 'VALID' | 'REVOKED';
+  revoked_reason: string | null;
+  revoked_case_id: string | null;
+  revoked_at: string | null;
+}
+
 export interface Page {
   page: number;
   pageSize: number;
@@ -375,6 +393,113 @@ export class ReadModelQueries {
     return row
       ? { ...caseView(row, today), timeline: JSON.parse(row.timeline) as unknown[] }
       : undefined;
+  }
+
+  certificate(certificateId: string) {
+    return this.db
+      .prepare('SELECT * FROM rm_certificates WHERE certificate_id = ?')
+      .get(certificateId) as CertificateRow | undefined;
+  }
+
+  certificateBySha256(sha256: string) {
+    return this.db.prepare('SELECT * FROM rm_certificates WHERE pdf_sha256 = ?').get(sha256) as
+      CertificateRow | undefined;
+  }
+
+  certificates(
+    filter: {
+      electionId?: string;
+      opdId?: string;
+      subjectType?: string;
+      subjectId?: string;
+      status?: string;
+    },
+    page: Page,
+  ) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [
+      ['election_id', filter.electionId],
+      ['opd_id', filter.opdId],
+      ['subject_type', filter.subjectType],
+      ['subject_id', filter.subjectId],
+      ['status', filter.status],
+    ] as const) {
+      if (value !== undefined) {
+        clauses.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM rm_certificates ${where}`).get(...params) as {
+        n: number;
+      }
+    ).n;
+    const items = this.db
+      .prepare(`SELECT * FROM rm_certificates ${where} ORDER BY issued_at DESC LIMIT ? OFFSET ?`)
+      .all(...params, page.pageSize, (page.page - 1) * page.pageSize) as CertificateRow[];
+    return { total, items };
+  }
+
+  /** Certificates a confirmed violation invalidates: valid, same election, issued before it. */
+  certificatesToRevoke(electionId: string, nip: string, opdId: string, before: bigint) {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM rm_certificates WHERE status = 'VALID' AND election_id = ?
+           AND ((subject_type = 'ASN' AND subject_id = ?) OR (subject_type = 'OPD' AND subject_id = ?))`,
+        )
+        .all(electionId, nip, opdId) as CertificateRow[]
+    ).filter((c) => BigInt(c.position) < before);
+  }
+
+  asn(nip: string) {
+    return this.db
+      .prepare(
+        'SELECT nip, name, position, employment_type AS employmentType, opd_id AS opdId, status FROM rm_asn WHERE nip = ?',
+      )
+      .get(nip) as
+      | {
+          nip: string;
+          name: string;
+          position: string;
+          employmentType: string;
+          opdId: string;
+          status: string;
+        }
+      | undefined;
+  }
+
+  pledge(electionId: string, nip: string) {
+    return this.db
+      .prepare(
+        'SELECT signed_at AS signedAt, status, late FROM rm_pledges WHERE election_id = ? AND nip = ?',
+      )
+      .get(electionId, nip) as { signedAt: string; status: string; late: number } | undefined;
+  }
+
+  confirmedCasesOf(electionId: string, nip: string) {
+    return this.db
+      .prepare(
+        "SELECT case_id AS caseId, act_code AS actCode FROM rm_cases WHERE election_id = ? AND nip = ? AND status IN ('CONFIRMED', 'SANCTIONED')",
+      )
+      .all(electionId, nip) as { caseId: string; actCode: string }[];
+  }
+
+  caseCounts(electionId: string, opdId: string) {
+    const rows = this.db
+      .prepare(
+        'SELECT status, COUNT(*) AS n FROM rm_cases WHERE election_id = ? AND opd_id = ? GROUP BY status',
+      )
+      .all(electionId, opdId) as { status: string; n: number }[];
+    const count = (status: string) => rows.find((r) => r.status === status)?.n ?? 0;
+    return {
+      reported: rows.reduce((sum, r) => sum + r.n, 0),
+      confirmed: count('CONFIRMED') + count('SANCTIONED'),
+      sanctioned: count('SANCTIONED'),
+      dismissed: count('DISMISSED'),
+    };
   }
 
   summary(electionId: string, today: string) {

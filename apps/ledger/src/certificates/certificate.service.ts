@@ -1,0 +1,341 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+import {
+  certificateFingerprint,
+  CmsSigner,
+  ensureDevelopmentPki,
+  loadSignerMaterial,
+  nodeKeyHandle,
+  renderAsnCertificate,
+  renderOpdCertificate,
+  type SignerMaterial,
+  signDocument,
+  verifyPdf,
+} from '@netral/certificates';
+import { certificateDecider, type CertificateCommand, invalid, streams } from '@netral/domain';
+import { EventStore } from '@netral/event-store';
+import type { CertificateRow } from '@netral/projections';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditLog } from '../audit/audit-log.service';
+import { Clock } from '../common/clock';
+import { written } from '../common/write-result';
+import { ReadSide } from '../compliance/read-side';
+import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertOpdScope } from '../identity/opd-scope';
+import { AggregateStore } from '../infrastructure/aggregate-store';
+import type { IssueCertificateDto } from './certificate.dto';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const newCertificateId = (year: number): string =>
+  `SK-${year}-${Array.from(randomBytes(8), (b) => CROCKFORD[b & 31]).join('')}`;
+
+/** `198503122010011002` → `19850312********02`: enough to recognise, not enough to harvest. */
+export const maskNip = (nip: string): string =>
+  `${nip.slice(0, 8)}${'*'.repeat(Math.max(0, nip.length - 10))}${nip.slice(-2)}`;
+
+/** Issues, stores, revokes and verifies signed certificates; the only writer of `certificate-*` streams. */
+@Injectable()
+export class CertificateService {
+  private readonly material: SignerMaterial;
+  private readonly signer: CmsSigner;
+  readonly signerFingerprint: string;
+  private readonly dir: string;
+
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly store: EventStore,
+    private readonly read: ReadSide,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {
+    const { signer } = config;
+    this.material =
+      signer.p12Path || signer.keyPath
+        ? loadSignerMaterial(signer)
+        : ensureDevelopmentPki(config.dataDir);
+    this.signer = new CmsSigner(nodeKeyHandle(this.material.key), this.material.chainPem);
+    this.signerFingerprint = certificateFingerprint(this.material.chainPem[0]);
+    this.dir = join(config.dataDir, 'certificates');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  get rootPem(): string {
+    return this.material.rootPem;
+  }
+
+  async issue(dto: IssueCertificateDto, actor: ActorContext) {
+    const election = this.read.queries.election(dto.electionId);
+    if (!election) {
+      throw new NotFoundException({
+        code: 'ELECTION_NOT_FOUND',
+        message: `Pemilihan ${dto.electionId} tidak ditemukan.`,
+      });
+    }
+    // Qualification is judged on everything written so far.
+    const head = await this.store.headPosition();
+    await this.read.ready(head === null ? undefined : String(head));
+    const today = this.read.today();
+    const now = this.clock.now();
+    const certificateId = newCertificateId(now.getUTCFullYear());
+    const verificationUrl = `${this.config.publicBaseUrl}/v/${certificateId}`;
+    const reasons: string[] = [];
+    let opdId: string;
+    let doc;
+    const checkpoint = this.audit.checkpointNow();
+    if (!checkpoint) {
+      throw invalid('LEDGER_EMPTY', 'Ledger masih kosong.');
+    }
+    const common = {
+      certificateId,
+      issuedAt: now.toISOString(),
+      verificationUrl,
+      electionName: election.name,
+      issuer: `BKPSDM ${this.config.checkpoint.origin}`,
+      checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
+    };
+    if (dto.subjectType === 'OPD') {
+      const [row] = this.read.queries.compliance(dto.electionId, today, dto.subjectId);
+      if (!row) {
+        throw new NotFoundException({
+          code: 'OPD_NOT_FOUND',
+          message: `OPD ${dto.subjectId} tidak ditemukan.`,
+        });
+      }
+      opdId = row.opdId;
+      if (row.status !== 'PATUH') {
+        reasons.push(`status kepatuhan ${row.opdName} adalah ${row.status}`, ...row.reasons);
+      }
+      const headAsn = row.headNip ? this.read.queries.asn(row.headNip) : undefined;
+      doc = await renderOpdCertificate({
+        ...common,
+        opd: { name: row.opdName, code: row.opdCode },
+        coverage: { activeAsn: row.activeAsn, pledged: row.pledged, percent: row.coverage },
+        head: { name: headAsn?.name ?? null, nip: row.headNip, pledgedAt: row.headPledgedAt },
+        cases: this.read.queries.caseCounts(dto.electionId, row.opdId),
+      });
+    } else {
+      const asn = this.read.queries.asn(dto.subjectId.replace(/[\s.]/g, ''));
+      if (!asn) {
+        throw new NotFoundException({
+          code: 'ASN_NOT_FOUND',
+          message: `ASN ${dto.subjectId} tidak terdaftar.`,
+        });
+      }
+      opdId = asn.opdId;
+      const pledge = this.read.queries.pledge(dto.electionId, asn.nip);
+      if (asn.status !== 'ACTIVE') {
+        reasons.push('ASN sudah tidak aktif');
+      }
+      if (pledge?.status !== 'SIGNED') {
+        reasons.push('ASN belum menandatangani pakta integritas untuk pemilihan ini');
+      }
+      for (const c of this.read.queries.confirmedCasesOf(dto.electionId, asn.nip)) {
+        reasons.push(`pelanggaran netralitas terbukti (kasus ${c.caseId}, ${c.actCode})`);
+      }
+      doc = await renderAsnCertificate({
+        ...common,
+        asn: {
+          name: asn.name,
+          nip: asn.nip,
+          position: asn.position,
+          opdName: this.read.queries.opd(asn.opdId)?.name ?? asn.opdId,
+        },
+        pledgedAt: pledge?.signedAt ?? now.toISOString(),
+      });
+    }
+    assertOpdScope(actor, opdId);
+    if (reasons.length > 0) {
+      // The decider states the refusal (409 with every reason); nothing is rendered to disk or signed.
+      await this.append(
+        certificateId,
+        actor,
+        {
+          certificateId,
+          subjectType: dto.subjectType,
+          subjectId: dto.subjectId,
+          opdId,
+          electionId: dto.electionId,
+          checkpoint: common.checkpoint,
+          pdfSha256: '',
+          signerFingerprint: this.signerFingerprint,
+        },
+        reasons,
+      );
+    }
+    const signed = await signDocument(doc, this.signer, {
+      signingTime: now,
+      reason: 'Sertifikat kepatuhan netralitas ASN',
+      location: this.config.checkpoint.origin,
+      name: 'Netral',
+    });
+    const pdfSha256 = createHash('sha256').update(signed).digest('hex');
+    const file = join(this.dir, `${certificateId}.pdf`);
+    writeFileSync(`${file}.tmp`, signed);
+    renameSync(`${file}.tmp`, file);
+    const position = await this.append(
+      certificateId,
+      actor,
+      {
+        certificateId,
+        subjectType: dto.subjectType,
+        subjectId: dto.subjectId,
+        opdId,
+        electionId: dto.electionId,
+        checkpoint: common.checkpoint,
+        pdfSha256,
+        signerFingerprint: this.signerFingerprint,
+      },
+      [],
+    );
+    // Make the issuance itself provable at once: log it and sign a checkpoint that includes it.
+    await this.audit.includes(position!);
+    this.audit.checkpointNow();
+    return written({ certificateId, pdfSha256, verificationUrl }, position);
+  }
+
+  private async append(
+    certificateId: string,
+    actor: ActorContext,
+    data: Extract<CertificateCommand, { type: 'IssueCertificate' }>['data'],
+    reasons: string[],
+  ) {
+    const { position } = await this.aggregates.handle(
+      streams.certificate(certificateId),
+      certificateDecider,
+      {
+        type: 'IssueCertificate',
+        data,
+        context: { reasons },
+        metadata: commandMetadata(actor, this.clock.now()),
+      },
+    );
+    return position;
+  }
+
+  async revoke(
+    certificateId: string,
+    reason: string,
+    actor: ActorContext,
+    caseId?: string,
+    causationId?: string,
+  ) {
+    const metadata = commandMetadata(actor, this.clock.now(), causationId ? { causationId } : {});
+    const { position } = await this.aggregates.handle(
+      streams.certificate(certificateId),
+      certificateDecider,
+      {
+        type: 'RevokeCertificate',
+        data: { reason, ...(caseId ? { caseId } : {}) },
+        metadata,
+      },
+    );
+    return written({ certificateId }, position);
+  }
+
+  row(certificateId: string): CertificateRow {
+    const row = this.read.queries.certificate(certificateId);
+    if (!row) {
+      throw new NotFoundException({
+        code: 'CERTIFICATE_NOT_FOUND',
+        message: `Sertifikat ${certificateId} tidak ditemukan.`,
+      });
+    }
+    return row;
+  }
+
+  pdf(certificateId: string, actor: ActorContext): Buffer {
+    const row = this.row(certificateId);
+    assertOpdScope(actor, row.opd_id);
+    const file = join(this.dir, `${certificateId}.pdf`);
+    if (!existsSync(file)) {
+      throw new NotFoundException({
+        code: 'CERTIFICATE_FILE_MISSING',
+        message: 'Berkas sertifikat tidak ditemukan di penyimpanan.',
+      });
+    }
+    return readFileSync(file);
+  }
+
+  /** What the public verification page and JSON show. */
+  verification(certificateId: string) {
+    const row = this.row(certificateId);
+    const subject =
+      row.subject_type === 'OPD'
+        ? {
+            type: 'OPD' as const,
+            name: this.read.queries.opd(row.subject_id)?.name ?? row.subject_id,
+            opdId: row.subject_id,
+          }
+        : (() => {
+            const asn = this.read.queries.asn(row.subject_id);
+            return {
+              type: 'ASN' as const,
+              name: asn?.name ?? null,
+              nip: maskNip(row.subject_id),
+              opdName: asn ? (this.read.queries.opd(asn.opdId)?.name ?? asn.opdId) : null,
+            };
+          })();
+    const election = this.read.queries.election(row.election_id);
+    const leafIndex = this.audit.log.indexOfPosition(BigInt(row.position));
+    const latest = this.audit.log.latestCheckpoint();
+    const proof =
+      leafIndex !== undefined && latest && leafIndex < latest.treeSize
+        ? {
+            leafIndex,
+            treeSize: latest.treeSize,
+            leafHash: this.audit.log.leafHash(leafIndex).toString('base64'),
+            hashes: this.audit.log
+              .inclusion(leafIndex, latest.treeSize)
+              .map((h) => h.toString('base64')),
+            rootHash: latest.rootHash,
+            checkpoint: latest.note,
+          }
+        : null;
+    return {
+      certificateId: row.certificate_id,
+      status: row.status,
+      valid: row.status === 'VALID',
+      revocation:
+        row.status === 'REVOKED'
+          ? { reason: row.revoked_reason, caseId: row.revoked_case_id, revokedAt: row.revoked_at }
+          : null,
+      subject,
+      election: { electionId: row.election_id, name: election?.name ?? row.election_id },
+      issuedAt: row.issued_at,
+      pdfSha256: row.pdf_sha256,
+      checkpointAtIssue: { treeSize: row.checkpoint_size, rootHash: row.checkpoint_root },
+      inclusionProof: proof,
+      publicKey: this.audit.verifierKey,
+    };
+  }
+
+  /** Each check of an uploaded PDF reported separately; never throws for bad input. */
+  verifyUpload(bytes: Buffer) {
+    const pdf = verifyPdf(bytes, [this.material.rootPem]);
+    const row = this.read.queries.certificateBySha256(pdf.sha256);
+    const checks = {
+      signature: pdf.signatureValid && pdf.signerTrusted,
+      coversWholeFile: pdf.coversWholeFile,
+      matchesLedger: row !== undefined,
+      notRevoked: row !== undefined && row.status === 'VALID',
+    };
+    return {
+      valid: Object.values(checks).every(Boolean),
+      checks,
+      certificateId: row?.certificate_id ?? null,
+      status: row?.status ?? null,
+      sha256: pdf.sha256,
+      problems: [
+        ...pdf.problems,
+        ...(row
+          ? []
+          : [
+              'SHA-256 berkas ini tidak tercatat di ledger: bukan sertifikat Netral atau sudah diubah',
+            ]),
+      ],
+    };
+  }
+}

@@ -1,0 +1,302 @@
+import { EventStore } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  expectStatus,
+  post,
+  seedLedger,
+  type TestApp,
+  type TestUser,
+} from '@netral/testing';
+import { leafHash, verifyInclusion } from '@netral/transparency-log';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { RevocationReactor } from '../../../apps/ledger/src/certificates/revocation.reactor';
+import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
+
+const binary = (res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
+};
+
+describe('certificates', () => {
+  let t: TestApp;
+  let hr: TestUser;
+  let bawaslu: TestUser;
+  let headKes: TestUser;
+  let headPend: TestUser;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
+
+  const settle = async () => {
+    const head = await t.app.get(EventStore).headPosition();
+    await t.app.get(ReadSide).ready(String(head));
+  };
+  const pdfOf = async (certificateId: string, user: TestUser = hr): Promise<Buffer> =>
+    (
+      await request(t.server)
+        .get(`/api/v1/certificates/${certificateId}/pdf`)
+        .set('Authorization', user.auth)
+        .buffer(true)
+        .parse(binary)
+        .expect(200)
+    ).body as Buffer;
+  const verifyUpload = (bytes: Buffer) =>
+    request(t.server).post('/api/v1/certificates/verify').attach('file', bytes, 'sertifikat.pdf');
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const admin = await createUser(t, 'ADMIN');
+    hr = await createUser(t, 'HR');
+    bawaslu = await createUser(t, 'BAWASLU');
+    headKes = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
+    headPend = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-pendidikan' });
+    roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 2 });
+    for (const nip of [
+      roster['dinas-kesehatan'].head,
+      ...roster['dinas-kesehatan'].staff,
+      roster['dinas-pendidikan'].head,
+    ]) {
+      await expectStatus(
+        post(t, hr, '/api/v1/pledges', {
+          electionId: 'pilkada-2024',
+          nip,
+          signedAt: '2024-09-10',
+          place: 'Bangli',
+        }),
+        201,
+      );
+    }
+    await settle();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses an OPD that is not PATUH, listing the reasons', async () => {
+    const res = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'OPD',
+      subjectId: 'dinas-pendidikan',
+      electionId: 'pilkada-2024',
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('CERTIFICATE_NOT_QUALIFIED');
+    expect(res.body.details.map((d: { reason: string }) => d.reason).join(' ')).toContain(
+      'belum menandatangani',
+    );
+  });
+
+  let opdCertificate: { certificateId: string; pdfSha256: string; verificationUrl: string };
+
+  it('issues a signed certificate for a PATUH OPD that poppler and the verify route accept', async () => {
+    const res = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'OPD',
+      subjectId: 'dinas-kesehatan',
+      electionId: 'pilkada-2024',
+    });
+    expect(res.status).toBe(201);
+    opdCertificate = res.body;
+    expect(opdCertificate.certificateId).toMatch(/^SK-\d{4}-[0-9A-Z]{8}$/);
+    expect(opdCertificate.verificationUrl).toBe(
+      `${t.config.publicBaseUrl}/v/${opdCertificate.certificateId}`,
+    );
+    await settle();
+    const bytes = await pdfOf(opdCertificate.certificateId);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(opdCertificate.pdfSha256);
+    const file = join(t.dataDir, 'download.pdf');
+    writeFileSync(file, bytes);
+    const sig = spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout;
+    expect(sig).toContain('Signature is Valid.');
+    expect(sig).toContain('Total document signed');
+    const checked = await verifyUpload(bytes);
+    expect(checked.body).toEqual(
+      expect.objectContaining({
+        valid: true,
+        checks: { signature: true, coversWholeFile: true, matchesLedger: true, notRevoked: true },
+        certificateId: opdCertificate.certificateId,
+      }),
+    );
+    const flipped = Buffer.from(bytes);
+    flipped[1200] ^= 0x01;
+    expect((await verifyUpload(flipped)).body).toMatchObject({
+      valid: false,
+      checks: { signature: false },
+    });
+  });
+
+  it('answers other files clearly, never with a 500', async () => {
+    const notPdf = await verifyUpload(Buffer.from('ini bukan pdf'));
+    expect(notPdf.status).toBe(200);
+    expect(notPdf.body).toMatchObject({
+      valid: false,
+      checks: { signature: false, matchesLedger: false },
+    });
+    expect(notPdf.body.problems[0]).toContain('bukan PDF');
+    const bytes = await pdfOf(opdCertificate.certificateId);
+    const truncated = await verifyUpload(bytes.subarray(0, bytes.length - 2000));
+    expect(truncated.body.valid).toBe(false);
+    expect((await request(t.server).post('/api/v1/certificates/verify')).body.code).toBe(
+      'FILE_REQUIRED',
+    );
+  });
+
+  it('shows the public verification page and JSON with an inclusion proof that verifies', async () => {
+    const json = (
+      await request(t.server)
+        .get(`/api/v1/certificates/${opdCertificate.certificateId}/verification`)
+        .expect(200)
+    ).body;
+    expect(json).toMatchObject({
+      status: 'VALID',
+      valid: true,
+      subject: { type: 'OPD', opdId: 'dinas-kesehatan' },
+    });
+    const proof = json.inclusionProof;
+    expect(
+      verifyInclusion(
+        proof.leafIndex,
+        proof.treeSize,
+        Buffer.from(proof.leafHash, 'base64'),
+        proof.hashes.map((h: string) => Buffer.from(h, 'base64')),
+        Buffer.from(proof.rootHash, 'base64'),
+      ),
+    ).toBe(true);
+    const exported = await request(t.server)
+      .get(`/api/v1/audit/export?from=${proof.leafIndex}&to=${proof.leafIndex + 1}`)
+      .set('Authorization', bawaslu.auth);
+    expect(leafHash(Buffer.from(exported.text.trimEnd())).toString('base64')).toBe(proof.leafHash);
+    const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('SAH');
+    expect((await request(t.server).get('/v/SK-0000-TIDAKADA')).status).toBe(404);
+  });
+
+  it('lets an OPD head download their own certificate only', async () => {
+    expect((await pdfOf(opdCertificate.certificateId, headKes)).length).toBeGreaterThan(1000);
+    expect(
+      (
+        await request(t.server)
+          .get(`/api/v1/certificates/${opdCertificate.certificateId}/pdf`)
+          .set('Authorization', headPend.auth)
+      ).status,
+    ).toBe(403);
+    const list = (
+      await request(t.server).get('/api/v1/certificates').set('Authorization', headPend.auth)
+    ).body;
+    expect(list.items).toEqual([]);
+  });
+
+  it('issues an ASN certificate with the NIP masked on the public page, and refuses an ASN without a pledge', async () => {
+    const nip = roster['dinas-kesehatan'].staff[0];
+    const res = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'ASN',
+      subjectId: nip,
+      electionId: 'pilkada-2024',
+    });
+    expect(res.status).toBe(201);
+    await settle();
+    const json = (
+      await request(t.server).get(`/api/v1/certificates/${res.body.certificateId}/verification`)
+    ).body;
+    expect(json.subject.nip).toBe(`${nip.slice(0, 8)}********${nip.slice(-2)}`);
+    const refused = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'ASN',
+      subjectId: roster['dinas-pendidikan'].staff[0],
+      electionId: 'pilkada-2024',
+    });
+    expect(refused.status).toBe(409);
+  });
+
+  it('revokes the ASN and OPD certificates automatically when a violation of that ASN is confirmed', async () => {
+    const nip = roster['dinas-kesehatan'].staff[0];
+    const { caseId } = (
+      await expectStatus(
+        post(t, bawaslu, '/api/v1/cases', {
+          electionId: 'pilkada-2024',
+          nip,
+          source: 'BAWASLU_FINDING',
+          actCode: 'N06',
+          occurredAt: '2024-10-01',
+          summary: 'Membagikan konten kampanye',
+        }),
+        201,
+      )
+    ).body;
+    await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
+    const confirmed = await expectStatus(
+      post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+        findings: 'Terbukti',
+        authority: 'BKN',
+        recommendation: { discipline: 'BERAT' },
+      }),
+      200,
+    );
+    await t.app.get(RevocationReactor).waitFor(BigInt(confirmed.body.position));
+    await settle();
+    const certificates = (
+      await request(t.server)
+        .get('/api/v1/certificates?electionId=pilkada-2024')
+        .set('Authorization', hr.auth)
+    ).body.items as { certificateId: string; status: string; revokedCaseId: string | null }[];
+    expect(certificates.map((c) => [c.status, c.revokedCaseId])).toEqual([
+      ['REVOKED', caseId],
+      ['REVOKED', caseId],
+    ]);
+    const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
+    expect(page.text).toContain('DICABUT');
+    expect(
+      (await verifyUpload(await pdfOf(opdCertificate.certificateId))).body.checks.notRevoked,
+    ).toBe(false);
+  });
+
+  it('lets HR revoke with a reason, once', async () => {
+    await expectStatus(
+      post(t, hr, '/api/v1/pledges', {
+        electionId: 'pilkada-2024',
+        nip: roster['dinas-pendidikan'].staff[1],
+        signedAt: '2024-09-10',
+        place: 'Bangli',
+      }),
+      201,
+    );
+    await settle();
+    const { certificateId } = (
+      await expectStatus(
+        post(t, hr, '/api/v1/certificates', {
+          subjectType: 'ASN',
+          subjectId: roster['dinas-pendidikan'].staff[1],
+          electionId: 'pilkada-2024',
+        }),
+        201,
+      )
+    ).body;
+    await settle();
+    expect(
+      (
+        await post(t, hr, `/api/v1/certificates/${certificateId}/revocation`, {
+          reason: 'Diterbitkan untuk NIP yang salah',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await post(t, hr, `/api/v1/certificates/${certificateId}/revocation`, { reason: 'lagi' }))
+        .body.code,
+    ).toBe('CERTIFICATE_ALREADY_REVOKED');
+  });
+
+  it('serves the root CA and verifies an upload through the public web form', async () => {
+    expect((await request(t.server).get('/api/v1/certificates/root-ca.pem')).text).toContain(
+      'BEGIN CERTIFICATE',
+    );
+    const agent = request.agent(t.server);
+    const form = await agent.get('/verifikasi');
+    const action = /action="(\/verifikasi\?_csrf=[^"]+)"/.exec(form.text)![1];
+    const res = await agent.post(action).attach('file', Buffer.from('%PDF-1.7 palsu'), 'palsu.pdf');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('TIDAK SAH');
+  });
+});
