@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<BenchSuite>> = {
   commands: async () => (await import('./commands.bench')).commandsBench,
   audit: async () => (await import('./audit.bench')).auditBench,
   projections: async () => (await import('./projections.bench')).projectionsBench,
+  certificates: async () => (await import('./certificates.bench')).certificatesBench,
 };
 
 const main = async (): Promise<void> => {

@@ -7,8 +7,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 
-const FONT_DIR = join(__dirname, '..', 'assets', 'fonts');
+// Fonts are read from the source tree whether this runs from libs/ (ts) or dist/libs/ (js): no copy step.
+const FONT_DIR = join(
+  __dirname.replace(/[\\/]dist([\\/]libs[\\/])/, '$1'),
+  '..',
+  'assets',
+  'fonts',
+);
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
+
+/**
+ * fontkit parses a 700 KB TrueType file on every embed; the parsed font is read-only afterwards (layout and
+ * subsetting create their own objects), so one parse per font per process is shared by every document.
+ */
+const parsed = new Map<Uint8Array, ReturnType<typeof fontkit.create>>();
+const cachingFontkit: typeof fontkit = {
+  ...fontkit,
+  create: (buffer: Uint8Array, postscriptName?: string) => {
+    let font = parsed.get(buffer);
+    if (!font) {
+      font = fontkit.create(buffer, postscriptName);
+      parsed.set(buffer, font);
+    }
+    return font;
+  },
+};
 const fontBytes = () =>
   (fonts ??= {
     regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
@@ -138,9 +161,21 @@ const frame = async (
 ): Promise<PDFDocument> => {
   // Deterministic: every date in the file comes from the input, nothing from the clock.
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const regular = await doc.embedFont(fontBytes().regular, { subset: true });
-  const bold = await doc.embedFont(fontBytes().bold, { subset: true });
+  doc.registerFontkit(cachingFontkit);
+  // Latin text needs no OpenType shaping; turning the features off skips fontkit's lookups on every string.
+  const features = {
+    liga: false,
+    clig: false,
+    calt: false,
+    kern: false,
+    ccmp: false,
+    locl: false,
+    mark: false,
+    mkmk: false,
+    rlig: false,
+  };
+  const regular = await doc.embedFont(fontBytes().regular, { subset: true, features });
+  const bold = await doc.embedFont(fontBytes().bold, { subset: true, features });
   const issued = new Date(input.issuedAt);
   doc.setTitle(`${title} ${input.certificateId}`);
   doc.setAuthor(input.issuer);
@@ -245,10 +280,9 @@ export const renderAsnCertificate = async (input: AsnCertificateInput): Promise<
 
 export const SIGNATURE_LENGTH = 16_384;
 
-/** Adds a signature placeholder (room for a long production chain) and signs the whole file. */
-export const signDocument = async (
+/** Adds a signature placeholder (room for a long production chain) and serialises the document. */
+export const withSignaturePlaceholder = async (
   doc: PDFDocument,
-  signer: Signer,
   options: { signingTime: Date; reason: string; location: string; name: string },
 ): Promise<Buffer> => {
   pdflibAddPlaceholder({
@@ -261,6 +295,13 @@ export const signDocument = async (
     signatureLength: SIGNATURE_LENGTH,
     appName: 'Netral',
   });
-  const bytes = Buffer.from(await doc.save({ useObjectStreams: false }));
-  return signpdf.sign(bytes, signer, options.signingTime);
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
 };
+
+/** Signs the whole file (everything but the signature itself). */
+export const signDocument = async (
+  doc: PDFDocument,
+  signer: Signer,
+  options: { signingTime: Date; reason: string; location: string; name: string },
+): Promise<Buffer> =>
+  signpdf.sign(await withSignaturePlaceholder(doc, options), signer, options.signingTime);
