@@ -1,6 +1,7 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import {
   checkpointBody,
+  isValidKeyName,
   keyId,
   parseVerifierKey,
   rawPublicKey,
@@ -53,6 +54,46 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     const forged = signCheckpoint(checkpoint, name, other);
     expect(verifyCheckpoint(forged, verifier)).toMatchObject({ ok: false });
     expect(verifyCheckpoint('netral\n12\n', verifier).ok).toBe(false);
+  });
+
+  it('ignores signatures of unknown keys and accepts co-signed notes', () => {
+    const witness = generateKeyPairSync('ed25519').privateKey;
+    const cosigned = `${note}${signCheckpoint(checkpoint, 'witness.example/w1', witness).split('\n\n')[1]}`;
+    expect(verifyCheckpoint(cosigned, verifier)).toEqual({ ok: true, checkpoint });
+    // Same name, other key id: an unknown key, ignored; alone it leaves no verified signature.
+    const otherKey = signCheckpoint(checkpoint, name, witness);
+    expect(verifyCheckpoint(otherKey, verifier)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('no signature by key') as string,
+    });
+  });
+
+  it('separates text and signatures at the last blank line and accepts extension lines', () => {
+    const body = `${checkpointBody(checkpoint)}ext-line\n`;
+    const signature = sign(null, Buffer.from(body), privateKey);
+    const withExtension = `${body}\n\u2014 ${name} ${Buffer.concat([keyId(name, publicKey), signature]).toString('base64')}\n`;
+    expect(verifyCheckpoint(withExtension, verifier)).toEqual({ ok: true, checkpoint });
+  });
+
+  it('rejects what the specs forbid', () => {
+    const resign = (body: string) =>
+      `${body}\n\u2014 ${name} ${Buffer.concat([keyId(name, publicKey), sign(null, Buffer.from(body), privateKey)]).toString('base64')}\n`;
+    const root = checkpoint.rootHash.toString('base64');
+    expect(verifyCheckpoint(resign(`${name}\n01234\n${root}\n`), verifier)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('leading zeros') as string,
+    });
+    expect(verifyCheckpoint(resign(`${name}\n12\n${root.slice(4)}\n`), verifier).ok).toBe(false);
+    expect(verifyCheckpoint(resign(`${name}\n12\n${root}\n\n`), verifier).ok).toBe(false);
+    expect(verifyCheckpoint(resign(`${name}\n12\t\n${root}\n`), verifier).ok).toBe(false);
+    expect(verifyCheckpoint(note.slice(0, -1), verifier).ok).toBe(false);
+    expect(verifyCheckpoint(resign(`${name}\n0\n${root}\n`), verifier)).toMatchObject({ ok: true });
+    for (const bad of ['', 'a b', 'a+b', 'a\u00a0b', 'a\tb']) {
+      expect(isValidKeyName(bad)).toBe(false);
+      expect(() => signCheckpoint({ ...checkpoint, origin: bad }, name, privateKey)).toThrow();
+      expect(() => verifierKey(bad, publicKey)).toThrow();
+    }
+    expect(isValidKeyName('netral.local/51.06')).toBe(true);
   });
 
   it('refuses malformed verifier keys', () => {

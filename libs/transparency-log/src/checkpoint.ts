@@ -8,14 +8,20 @@ import {
 } from 'node:crypto';
 
 /**
- * C2SP tlog-checkpoint in the signed-note format, Ed25519 (https://github.com/C2SP/C2SP/blob/main/signed-note.md):
+ * C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint) in the signed-note format
+ * (https://c2sp.org/signed-note), Ed25519:
  *
  *   <origin>\n<tree size>\n<base64 root hash>\n
  *   \n
  *   — <key name> <base64(4-byte key id || 64-byte signature over the body)>\n
+ *
+ * Outside verifiers (Go's golang.org/x/mod/sumdb/note, transparency-dev tooling) parse these bytes, so every
+ * rule of both specs is enforced on output and checked on input.
  */
 const ALG_ED25519 = 0x01;
 const EM_DASH = '\u2014';
+/** The note spec asks verifiers to cap signatures (at least 16 must be accepted). */
+const MAX_SIGNATURES = 100;
 
 export interface Checkpoint {
   origin: string;
@@ -23,8 +29,24 @@ export interface Checkpoint {
   rootHash: Buffer;
 }
 
-export const checkpointBody = ({ origin, treeSize, rootHash }: Checkpoint): string =>
-  `${origin}\n${treeSize}\n${rootHash.toString('base64')}\n`;
+/** Key names (and, by recommendation, origins): non-empty, no Unicode space, no '+'. */
+export const isValidKeyName = (name: string): boolean =>
+  name.length > 0 && !/[\s\u0085+]/u.test(name) && !hasControlCharacter(name);
+
+// eslint-disable-next-line no-control-regex -- the note spec forbids exactly these characters
+const hasControlCharacter = (text: string): boolean => /[\u0000-\u0009\u000b-\u001f]/.test(text);
+
+export const checkpointBody = ({ origin, treeSize, rootHash }: Checkpoint): string => {
+  if (!isValidKeyName(origin)) {
+    throw new Error(
+      `checkpoint origin ${JSON.stringify(origin)} must be non-empty, without spaces or '+'`,
+    );
+  }
+  if (!Number.isSafeInteger(treeSize) || treeSize < 0 || rootHash.length !== 32) {
+    throw new Error('a checkpoint needs a non-negative integer tree size and a 32-byte root');
+  }
+  return `${origin}\n${treeSize}\n${rootHash.toString('base64')}\n`;
+};
 
 /** The raw 32-byte Ed25519 public key of a key object. */
 export const rawPublicKey = (key: KeyObject): Buffer => {
@@ -46,8 +68,13 @@ export const keyId = (name: string, publicKey: Buffer): Buffer =>
     .subarray(0, 4);
 
 /** The verifier key in note format: `<name>+<hex key id>+<base64(0x01 || public key)>`. */
-export const verifierKey = (name: string, publicKey: Buffer): string =>
-  `${name}+${keyId(name, publicKey).toString('hex')}+${Buffer.concat([Buffer.from([ALG_ED25519]), publicKey]).toString('base64')}`;
+export const verifierKey = (name: string, publicKey: Buffer): string => {
+  if (!isValidKeyName(name)) {
+    throw new Error(`key name ${JSON.stringify(name)} must be non-empty, without spaces or '+'`);
+  }
+  const data = Buffer.concat([Buffer.from([ALG_ED25519]), publicKey]).toString('base64');
+  return `${name}+${keyId(name, publicKey).toString('hex')}+${data}`;
+};
 
 export interface ParsedVerifierKey {
   name: string;
@@ -64,20 +91,26 @@ export const parseVerifierKey = (text: string): ParsedVerifierKey => {
   }
   const [, name, idHex, b64] = match;
   const raw = Buffer.from(b64, 'base64');
-  if (!/^[0-9a-f]{8}$/.test(idHex) || raw.length !== 33 || raw[0] !== ALG_ED25519) {
+  if (
+    !/^[0-9a-fA-F]{8}$/.test(idHex) ||
+    raw.toString('base64') !== b64 ||
+    raw.length !== 33 ||
+    raw[0] !== ALG_ED25519
+  ) {
     throw new Error(
-      'verifier key is not an Ed25519 note key (expected 8 hex digits and 0x01 || 32-byte key)',
+      'verifier key is not an Ed25519 note key (expected 8 hex digits and base64 of 0x01 || 32-byte key)',
     );
   }
   const publicKey = raw.subarray(1);
-  if (!keyId(name, publicKey).equals(Buffer.from(idHex, 'hex'))) {
+  const id = Buffer.from(idHex, 'hex');
+  if (!keyId(name, publicKey).equals(id)) {
     throw new Error('verifier key id does not match its name and public key');
   }
   const key = createPublicKey({
     key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') },
     format: 'jwk',
   });
-  return { name, keyId: Buffer.from(idHex, 'hex'), publicKey, key };
+  return { name, keyId: id, publicKey, key };
 };
 
 /** Signs a checkpoint: the whole note text, ready to serve as text/plain. */
@@ -86,6 +119,9 @@ export const signCheckpoint = (
   keyName: string,
   privateKey: KeyObject,
 ): string => {
+  if (!isValidKeyName(keyName)) {
+    throw new Error(`key name ${JSON.stringify(keyName)} must be non-empty, without spaces or '+'`);
+  }
   const body = checkpointBody(checkpoint);
   const signature = sign(null, Buffer.from(body, 'utf8'), privateKey);
   const id = keyId(keyName, rawPublicKey(privateKey));
@@ -94,46 +130,91 @@ export const signCheckpoint = (
 
 export type CheckpointCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };
 
-/** Parses a signed checkpoint and checks its signature against a verifier key. */
+/**
+ * Parses a checkpoint body (the signed text). Only meaningful once its signature has been verified; exported
+ * so tools can show what a rejected note claims.
+ */
+export const parseCheckpointBody = (body: string): Checkpoint | string => {
+  const lines = body.split('\n');
+  // A body ends with a newline, so the last split element is empty.
+  if (lines.length < 4 || lines[lines.length - 1] !== '') {
+    return 'the body must be <origin>\\n<tree size>\\n<base64 root hash>\\n';
+  }
+  const [origin, size, root, ...extensions] = lines.slice(0, -1);
+  if (origin.length === 0) {
+    return 'the origin line is empty';
+  }
+  if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size))) {
+    return `the tree size ${JSON.stringify(size)} is not a decimal number without leading zeros`;
+  }
+  const rootHash = Buffer.from(root, 'base64');
+  if (rootHash.length !== 32 || rootHash.toString('base64') !== root) {
+    return 'the root hash is not the base64 of 32 bytes';
+  }
+  if (extensions.some((line) => line.length === 0)) {
+    return 'extension lines must not be empty';
+  }
+  return { origin, treeSize: Number(size), rootHash };
+};
+
+/**
+ * Parses a signed checkpoint and checks it against one verifier key, following signed-note: signatures of
+ * unknown keys (other name or other id) are ignored, a signature of the known key must verify, and a note
+ * without a verified signature of that key is rejected.
+ */
 export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): CheckpointCheck => {
-  const separator = note.indexOf('\n\n');
+  if (hasControlCharacter(note) || note.includes('\uFFFD')) {
+    return { ok: false, reason: 'not a signed note: it holds control characters or invalid UTF-8' };
+  }
+  if (!note.endsWith('\n')) {
+    return { ok: false, reason: 'not a signed note: it does not end with a newline' };
+  }
+  // The text is separated from the signatures by the last blank line (the text may hold blank lines).
+  const separator = note.lastIndexOf('\n\n');
   if (separator < 0) {
-    return { ok: false, reason: 'not a signed note: no blank line between body and signatures' };
+    return { ok: false, reason: 'not a signed note: no blank line between text and signatures' };
   }
   const body = note.slice(0, separator + 1);
-  const lines = body.split('\n');
-  if (lines.length < 4 || !/^\d+$/.test(lines[1]) || lines[0].length === 0) {
-    return { ok: false, reason: 'body must be <origin>\\n<tree size>\\n<base64 root hash>\\n' };
+  const signatureLines = note.slice(separator + 2, -1).split('\n');
+  if (signatureLines.length > MAX_SIGNATURES) {
+    return { ok: false, reason: `more than ${MAX_SIGNATURES} signatures` };
   }
-  const rootHash = Buffer.from(lines[2], 'base64');
-  if (rootHash.length !== 32 || rootHash.toString('base64') !== lines[2]) {
-    return { ok: false, reason: 'root hash is not 32 bytes of base64' };
+  const parsed = parseCheckpointBody(body);
+  if (typeof parsed === 'string') {
+    return { ok: false, reason: parsed };
   }
-  const signatures = note
-    .slice(separator + 2)
-    .split('\n')
-    .filter(Boolean);
-  for (const line of signatures) {
-    const match = new RegExp(`^${EM_DASH} (\\S+) (\\S+)$`).exec(line);
-    if (!match || match[1] !== verifier.name) {
-      continue;
+  let verified = false;
+  for (const line of signatureLines) {
+    const match = new RegExp(`^${EM_DASH} (\\S+) ([A-Za-z0-9+/]+={0,2})$`).exec(line);
+    if (!match) {
+      return { ok: false, reason: `malformed signature line ${JSON.stringify(line)}` };
     }
     const raw = Buffer.from(match[2], 'base64');
-    if (raw.length !== 68 || !raw.subarray(0, 4).equals(verifier.keyId)) {
+    if (
+      match[1] !== verifier.name ||
+      raw.length < 4 ||
+      !raw.subarray(0, 4).equals(verifier.keyId)
+    ) {
       continue;
     }
-    if (verify(null, Buffer.from(body, 'utf8'), verifier.key, raw.subarray(4))) {
-      return { ok: true, checkpoint: { origin: lines[0], treeSize: Number(lines[1]), rootHash } };
+    if (
+      raw.length !== 68 ||
+      !verify(null, Buffer.from(body, 'utf8'), verifier.key, raw.subarray(4))
+    ) {
+      return {
+        ok: false,
+        reason: `the signature by ${verifier.name} does not verify: the checkpoint was altered or signed by another key`,
+      };
     }
+    verified = true;
+  }
+  if (!verified) {
     return {
       ok: false,
-      reason: `signature by ${verifier.name} does not verify: the checkpoint was altered or signed by another key`,
+      reason: `no signature by key ${verifier.name} (${verifier.keyId.toString('hex')})`,
     };
   }
-  return {
-    ok: false,
-    reason: `no signature by key ${verifier.name} (${verifier.keyId.toString('hex')})`,
-  };
+  return { ok: true, checkpoint: parsed };
 };
 
 /** Loads an Ed25519 private key from PEM (optionally encrypted). */

@@ -1,10 +1,16 @@
 /**
  * @netral/transparency-log — RFC 9162 Merkle tree over the ledger's global event order, inclusion and
- * consistency proofs, C2SP signed-note checkpoints (Ed25519), and the offline verification an auditor runs.
- * It may read @netral/event-store's types; it must never import Nest or the domain.
+ * consistency proofs, C2SP signed-note checkpoints (Ed25519), the builder that follows the event store into
+ * the tree, the Nest-free service the audit routes call, and the offline verification an auditor runs.
+ * It may read @netral/event-store's port and types; it must never import Nest or the domain (auditors'
+ * tools and the CLI use it without the service).
  */
 export * from './merkle';
 export * from './leaf';
 export * from './checkpoint';
+export * from './keys';
 export * from './tree-store';
+export * from './log-builder';
+export * from './audit-service';
+export * from './open-log';
 export * from './verify-export';

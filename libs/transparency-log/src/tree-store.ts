@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '@netral/event-store';
 import Database from 'better-sqlite3';
 import { type KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type Checkpoint, signCheckpoint } from './checkpoint';
 import { leafBytes } from './leaf';
 import {
@@ -29,6 +31,30 @@ export interface LogSigner {
 /** Levels at and above this are cached in memory: few nodes, read by every proof. */
 const CACHED_LEVEL = 10;
 
+/** The log's own file in the data directory (kept from the first release so existing logs are reused). */
+export const TRANSPARENCY_LOG_FILE = 'tlog.sqlite';
+
+/**
+ * The log refuses to go on: events out of order, a store whose history no longer matches the logged leaves,
+ * or a tree that contradicts a checkpoint it signed. Never retried automatically: a person must look.
+ */
+export class TransparencyLogIntegrityError extends Error {
+  override readonly name = 'TransparencyLogIntegrityError';
+  constructor(
+    message: string,
+    /** The first leaf concerned, when known. */
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface StoredLeaf {
+  index: number;
+  position: bigint;
+  hash: Buffer;
+}
+
 /**
  * The transparency log of one ledger: leaf hashes and every complete subtree (the hashes proofs need),
  * the leaf ↔ store position map, and every signed checkpoint, in its own SQLite file. It is a function of
@@ -46,7 +72,9 @@ export class TransparencyLog implements SubtreeSource {
     file: string,
     private readonly signer: LogSigner,
   ) {
+    mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
+    this.db.pragma('busy_timeout = 10000');
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last batch, which is rebuilt from the event store on restart.
     this.db.pragma('synchronous = NORMAL');
@@ -72,6 +100,10 @@ export class TransparencyLog implements SubtreeSource {
         'SELECT idx, position FROM leaves WHERE position >= ? ORDER BY position LIMIT 1',
       ),
       count: this.db.prepare('SELECT COUNT(*) FROM leaves').pluck(),
+      leaves: this.db.prepare(
+        `SELECT l.idx, l.position, n.hash FROM leaves l JOIN nodes n ON n.level = 0 AND n.idx = l.idx
+         WHERE l.idx >= ? AND l.idx < ? ORDER BY l.idx`,
+      ),
       last: this.db.prepare('SELECT position FROM leaves ORDER BY idx DESC LIMIT 1').pluck(),
       insertCheckpoint: this.db.prepare(
         'INSERT INTO checkpoints (tree_size, root, note, created_at) VALUES (?, ?, ?, ?)',
@@ -119,24 +151,48 @@ export class TransparencyLog implements SubtreeSource {
     return hash;
   }
 
-  /** Appends events in global order, in one transaction. Events at or before the last leaf are ignored. */
+  /**
+   * Appends events as the next leaves, in one transaction (a crash keeps all of the batch or none of it).
+   * Positions must strictly increase past the last leaf: an event out of order is refused, never logged.
+   */
   append(events: readonly RecordedEvent[]): void {
-    const fresh = events.filter(
-      (e) => this.lastPosition === null || e.position > this.lastPosition,
-    );
-    if (fresh.length === 0) {
+    let previous = this.lastPosition;
+    for (const event of events) {
+      if (previous !== null && event.position <= previous) {
+        throw new TransparencyLogIntegrityError(
+          `event at position ${event.position} arrived after position ${previous}: leaves are appended in global order only`,
+          this.size,
+        );
+      }
+      previous = event.position;
+    }
+    if (events.length === 0) {
       return;
     }
-    this.db.transaction(() => {
-      for (const event of fresh) {
-        const index = this.range.size;
-        this.range.push(leafHash(leafBytes(event, index)), (level, idx, hash) => {
-          this.statements.insertNode.run(level, idx, hash);
-        });
-        this.statements.insertLeaf.run(index, event.position);
-        this.lastPosition = event.position;
-      }
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const event of events) {
+          const index = this.range.size;
+          this.range.push(leafHash(leafBytes(event, index)), (level, idx, hash) => {
+            this.statements.insertNode.run(level, idx, hash);
+          });
+          this.statements.insertLeaf.run(index, event.position);
+        }
+      })();
+      this.lastPosition = previous;
+    } catch (error) {
+      // The in-memory right edge moved with the rolled-back rows: put it back as stored.
+      this.cache.clear();
+      this.restore();
+      throw error;
+    }
+  }
+
+  /** Stored leaves [from, to) with their store positions, in index order (paged by the caller). */
+  leaves(from: number, to: number): StoredLeaf[] {
+    return (
+      this.statements.leaves.all(from, to) as { idx: bigint; position: bigint; hash: Buffer }[]
+    ).map((row) => ({ index: Number(row.idx), position: row.position, hash: row.hash }));
   }
 
   root(treeSize: number = this.size): Buffer {
@@ -198,10 +254,24 @@ export class TransparencyLog implements SubtreeSource {
   checkpoint(now: Date): StoredCheckpoint | undefined {
     const size = this.size;
     const previous = this.latestCheckpoint();
-    if (size === 0 || (previous && previous.treeSize >= size)) {
+    if (previous && previous.treeSize > size) {
+      throw new TransparencyLogIntegrityError(
+        `refusing to sign: the log holds ${size} leaves but a checkpoint of ${previous.treeSize} was signed`,
+        size,
+      );
+    }
+    if (size === 0) {
       return undefined;
     }
     const root = this.range.root();
+    if (previous && previous.treeSize === size) {
+      if (!root.equals(Buffer.from(previous.rootHash, 'base64'))) {
+        throw new TransparencyLogIntegrityError(
+          `the log of ${size} leaves no longer has the root of the checkpoint signed at that size`,
+        );
+      }
+      return undefined;
+    }
     if (previous) {
       const proof = this.consistency(previous.treeSize, size);
       if (
@@ -213,7 +283,7 @@ export class TransparencyLog implements SubtreeSource {
           root,
         )
       ) {
-        throw new Error(
+        throw new TransparencyLogIntegrityError(
           `refusing to sign: the log of ${size} leaves is not consistent with the checkpoint at ${previous.treeSize}`,
         );
       }
