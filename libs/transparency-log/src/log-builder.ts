@@ -22,6 +22,8 @@ export interface LogBuilderOptions {
   batchSize?: number;
   /** Told when the builder stops for good (integrity error, store failure): log it, alert. */
   onFailure?: (error: Error) => void;
+  /** Told of every checkpoint signed (periodic or on demand): metrics, witnesses, tests. */
+  onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
 }
 
 interface Waiter {
@@ -174,7 +176,11 @@ export class LogBuilder {
     clearTimeout(this.timer);
     this.timer = undefined;
     try {
-      return this.log.checkpoint(this.now()) ?? this.log.latestCheckpoint();
+      const signed = this.log.checkpoint(this.now());
+      if (signed) {
+        this.options.onCheckpoint?.(signed);
+      }
+      return signed ?? this.log.latestCheckpoint();
     } catch (error) {
       this.fail(error);
       throw error;
@@ -221,7 +227,10 @@ export class LogBuilder {
     clearTimeout(this.timer);
     this.timer = undefined;
     try {
-      this.log.checkpoint(this.now());
+      const signed = this.log.checkpoint(this.now());
+      if (signed) {
+        this.options.onCheckpoint?.(signed);
+      }
     } catch (error) {
       this.fail(error);
     }

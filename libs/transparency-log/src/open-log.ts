@@ -2,7 +2,7 @@ import type { EventStore } from '@netral/event-store';
 import { join } from 'node:path';
 import { TransparencyLogService } from './audit-service';
 import { type CheckpointKey, type CheckpointSettings, loadCheckpointKey } from './keys';
-import { LogBuilder } from './log-builder';
+import { LogBuilder, type LogBuilderOptions } from './log-builder';
 import { TRANSPARENCY_LOG_FILE, TransparencyLog } from './tree-store';
 
 export interface OpenedTransparencyLog {
@@ -22,10 +22,13 @@ export interface OpenedTransparencyLog {
 export const openTransparencyLog = (
   settings: CheckpointSettings,
   store: EventStore,
-  options: { now?: () => Date; onFailure?: (error: Error) => void; file?: string } = {},
+  options: Pick<LogBuilderOptions, 'now' | 'onFailure' | 'onCheckpoint' | 'tailToVerify'> & {
+    file?: string;
+  } = {},
 ): OpenedTransparencyLog => {
+  const { file, ...builderOptions } = options;
   const key = loadCheckpointKey(settings);
-  const log = new TransparencyLog(options.file ?? join(settings.dataDir, TRANSPARENCY_LOG_FILE), {
+  const log = new TransparencyLog(file ?? join(settings.dataDir, TRANSPARENCY_LOG_FILE), {
     origin: settings.checkpoint.origin,
     keyName: key.keyName,
     privateKey: key.privateKey,
@@ -35,8 +38,7 @@ export const openTransparencyLog = (
     log,
     everyEvents: settings.checkpoint.everyEvents,
     everySeconds: settings.checkpoint.everySeconds,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.onFailure ? { onFailure: options.onFailure } : {}),
+    ...builderOptions,
   });
   return {
     log,
