@@ -12,6 +12,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { IdentityModule } from './identity/identity.module';
 import { DemoModule } from './demo/demo.module';
 import { LedgerWriteModule } from './ledger-write.module';
+import { PortalModule } from './portal/portal.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
 import { LoggingModule } from './infrastructure/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -35,6 +36,7 @@ export class AppModule {
         AuditModule,
         ReadSideModule,
         CertificatesModule,
+        PortalModule,
         HealthModule,
         MetricsModule,
       ],

@@ -30,7 +30,9 @@ const registerViewHelpers = (): void => {
   }
   hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('urlencode', (value: unknown) => encodeURIComponent(typeof value === 'string' ? value : ''));
+  hbs.registerHelper('urlencode', (value: unknown) =>
+    encodeURIComponent(typeof value === 'string' ? value : ''),
+  );
 };
 
 /** Everything about the HTTP stack that is not a provider. main.ts and the e2e tests both call it, so the

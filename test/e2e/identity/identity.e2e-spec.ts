@@ -237,7 +237,7 @@ describe('identity', () => {
         .find((c) => c.startsWith('netral_session='));
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Lax/i);
-      const home = await agent.get('/');
+      const home = await agent.get('/').redirects(1);
       expect(home.text).toContain(`Pengguna ${user.username}`);
       expect(home.text).toContain('Bawaslu');
     });
@@ -260,7 +260,7 @@ describe('identity', () => {
       expect(anonymous.headers.location).toBe('/login');
       const user = await createUser(t, 'HR');
       const agent = await webLogin(t, user.username);
-      const home = await agent.get('/');
+      const home = await agent.get('/').redirects(1);
       const out = await agent
         .post('/logout')
         .type('form')

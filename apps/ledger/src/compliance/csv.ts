@@ -1,3 +1,5 @@
+import type { ComplianceRow } from '@netral/projections';
+
 /** RFC 4180 CSV with a BOM (Excel opens UTF-8 names correctly) and `;`-safe quoting. */
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -8,3 +10,42 @@ const cell = (value: CsvValue): string => {
 
 export const toCsv = (header: string[], rows: CsvValue[][]): string =>
   `\ufeff${[header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
+
+/** The compliance table as HR downloads it (API and pages share it). */
+export const complianceCsv = (rows: readonly ComplianceRow[]): string =>
+  toCsv(
+    [
+      'Kode OPD',
+      'OPD',
+      'Status',
+      'Alasan',
+      'ASN aktif',
+      'Sudah pakta',
+      'Belum',
+      'Cakupan (%)',
+      'Kepala OPD sudah',
+      'Tanggal kepala',
+      'Terlambat',
+      'Kasus terbuka',
+      'Pelanggaran terbukti',
+      'Sanksi menunggu',
+      'Sanksi terlambat',
+    ],
+    rows.map((r) => [
+      r.opdCode,
+      r.opdName,
+      r.status,
+      r.reasons.join(' | '),
+      r.activeAsn,
+      r.pledged,
+      r.missing,
+      r.coverage,
+      r.headPledged ? 'ya' : 'tidak',
+      r.headPledgedAt,
+      r.lateSigners,
+      r.openCases,
+      r.confirmedViolations,
+      r.sanctionsPending,
+      r.sanctionsOverdue,
+    ]),
+  );

@@ -6,7 +6,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { assertOpdScope, scopedOpdId } from '../identity/opd-scope';
 import { Roles } from '../identity/roles.decorator';
-import { type CsvValue, toCsv } from './csv';
+import { complianceCsv, type CsvValue, toCsv } from './csv';
 import { CasesQuery, ComplianceQuery, ElectionQuery, ReadQuery, RosterQuery } from './read.dto';
 import { ReadSide } from './read-side';
 
@@ -94,42 +94,7 @@ export class ReadApiController {
       'Content-Disposition',
       `attachment; filename="kepatuhan-${q.electionId}-${this.read.today()}.csv"`,
     );
-    return toCsv(
-      [
-        'Kode OPD',
-        'OPD',
-        'Status',
-        'Alasan',
-        'ASN aktif',
-        'Sudah pakta',
-        'Belum',
-        'Cakupan (%)',
-        'Kepala OPD sudah',
-        'Tanggal kepala',
-        'Terlambat',
-        'Kasus terbuka',
-        'Pelanggaran terbukti',
-        'Sanksi menunggu',
-        'Sanksi terlambat',
-      ],
-      rows.map((r) => [
-        r.opdCode,
-        r.opdName,
-        r.status,
-        r.reasons.join(' | '),
-        r.activeAsn,
-        r.pledged,
-        r.missing,
-        r.coverage,
-        r.headPledged ? 'ya' : 'tidak',
-        r.headPledgedAt,
-        r.lateSigners,
-        r.openCases,
-        r.confirmedViolations,
-        r.sanctionsPending,
-        r.sanctionsOverdue,
-      ]),
-    );
+    return complianceCsv(rows);
   }
 
   @Get('opds/:opdId/compliance')

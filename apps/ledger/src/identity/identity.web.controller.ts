@@ -14,13 +14,6 @@ import {
   setSessionCookie,
 } from './session';
 
-const ROLE_LABELS: Record<string, string> = {
-  ADMIN: 'Administrator',
-  OPD_HEAD: 'Kepala OPD',
-  BAWASLU: 'Bawaslu',
-  HR: 'BKPSDM',
-};
-
 /** Only same-site paths: `next=https://evil.example` must not turn the login page into an open redirect. */
 const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
@@ -100,6 +93,13 @@ export class IdentityWebController {
       res.redirect(303, '/login');
       return;
     }
-    res.render('home', { title: 'Beranda', roleLabel: ROLE_LABELS[actor.role] });
+    // Each role starts where its work is.
+    const start = {
+      OPD_HEAD: '/opd',
+      HR: '/kepatuhan',
+      BAWASLU: '/kepatuhan',
+      ADMIN: '/kepatuhan',
+    } as const;
+    res.redirect(303, start[actor.role] ?? '/docs');
   }
 }

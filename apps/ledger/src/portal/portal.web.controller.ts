@@ -1,0 +1,413 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { CURRENT_PAKTA_VERSION, DomainError, findPakta, isCalendarDay } from '@netral/domain';
+import type { Request, Response } from 'express';
+import { CertificateService } from '../certificates/certificate.service';
+import { ReadSide } from '../compliance/read-side';
+import type { ActorContext } from '../identity/actor';
+import { Actor } from '../identity/actor.decorator';
+import { Roles } from '../identity/roles.decorator';
+import { PledgeCommands } from '../pledges/pledge.commands';
+import { complianceCsv } from '../compliance/csv';
+import { coverageChart } from './chart';
+import { setFlash, takeFlash } from './flash';
+
+type Form = Record<string, unknown>;
+const text = (form: Form, key: string): string =>
+  typeof form[key] === 'string' ? form[key].trim() : '';
+
+/** Pages for OPD heads (their dashboard and pledges) and HR (compliance table, certificates). */
+@ApiExcludeController()
+@Controller()
+export class PortalWebController {
+  constructor(
+    private readonly read: ReadSide,
+    private readonly pledges: PledgeCommands,
+    private readonly certificates: CertificateService,
+  ) {}
+
+  /** The requested election, else the latest one (by voting day), with its monitoring period. */
+  private election(requested?: string) {
+    const all = this.read.queries.elections();
+    const chosen = all.find((e) => e.electionId === requested) ?? all[0];
+    return chosen ? this.read.queries.election(chosen.electionId) : undefined;
+  }
+
+  @Get('opd')
+  @Roles('OPD_HEAD')
+  async dashboard(
+    @Actor() actor: ActorContext,
+    @Query('electionId') electionId: string | undefined,
+    @Query('minPosition') minPosition: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.read.ready(minPosition && /^\d+$/.test(minPosition) ? minPosition : undefined);
+    const election = this.election(electionId);
+    const opdId = actor.opdId!;
+    if (!election) {
+      res.render('opd-dashboard', {
+        title: 'Dasbor OPD',
+        flash: takeFlash(req, res),
+        noElection: true,
+      });
+      return;
+    }
+    const [row] = this.read.queries.compliance(election.electionId, this.read.today(), opdId);
+    const missing = this.read.queries.roster(election.electionId, opdId, 'missing', {
+      page: 1,
+      pageSize: 500,
+    });
+    const late = this.read.queries.roster(election.electionId, opdId, 'late', {
+      page: 1,
+      pageSize: 500,
+    });
+    const cases = this.read.queries.cases(
+      { electionId: election.electionId, opdId },
+      this.read.today(),
+      { page: 1, pageSize: 100 },
+    );
+    res.render('opd-dashboard', {
+      title: 'Dasbor OPD',
+      flash: takeFlash(req, res),
+      election,
+      elections: this.read.queries.elections(),
+      row,
+      opd: this.read.queries.opd(opdId),
+      missing: missing.items,
+      missingTotal: missing.total,
+      late: late.items,
+      cases: cases.items,
+      certificates: this.read.queries.certificates(
+        { opdId, electionId: election.electionId },
+        { page: 1, pageSize: 20 },
+      ).items,
+    });
+  }
+
+  @Get('opd/pakta')
+  @Roles('OPD_HEAD')
+  ownPledgeForm(
+    @Actor() actor: ActorContext,
+    @Query('electionId') electionId: string | undefined,
+    @Res() res: Response,
+  ) {
+    this.renderOwnPledge(res, actor, this.election(electionId)?.electionId, {
+      signedAt: this.read.today(),
+      place: '',
+    });
+  }
+
+  private renderOwnPledge(
+    res: Response,
+    actor: ActorContext,
+    electionId: string | undefined,
+    values: Form,
+    errors?: Record<string, string>,
+    formError?: string,
+  ) {
+    const election = electionId ? this.read.queries.election(electionId) : undefined;
+    const opd = this.read.queries.opd(actor.opdId!);
+    const head = opd?.headNip ? this.read.queries.asn(opd.headNip) : undefined;
+    const existing =
+      election && opd?.headNip
+        ? this.read.queries.pledge(election.electionId, opd.headNip)
+        : undefined;
+    res.status(errors ? 400 : 200).render('own-pledge', {
+      title: 'Pakta integritas Kepala OPD',
+      election,
+      opd,
+      head,
+      signed: existing?.status === 'SIGNED' ? existing : undefined,
+      pakta: findPakta(CURRENT_PAKTA_VERSION),
+      values,
+      errors,
+      formError,
+    });
+  }
+
+  @Post('opd/pakta')
+  @Roles('OPD_HEAD')
+  async signOwn(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
+    const electionId = text(form, 'electionId');
+    const values = {
+      signedAt: text(form, 'signedAt'),
+      place: text(form, 'place'),
+      witness: text(form, 'witness'),
+      statement: form.statement === 'ya',
+    };
+    const errors: Record<string, string> = {};
+    if (!values.statement) {
+      errors.statement = 'Centang pernyataan untuk menandatangani pakta integritas.';
+    }
+    if (!values.place) {
+      errors.place = 'Tempat penandatanganan wajib diisi.';
+    }
+    if (!isCalendarDay(values.signedAt)) {
+      errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
+    }
+    const opd = this.read.queries.opd(actor.opdId!);
+    if (!opd?.headNip) {
+      return this.renderOwnPledge(
+        res,
+        actor,
+        electionId,
+        values,
+        {},
+        'OPD Anda belum memiliki Kepala OPD yang ditetapkan BKPSDM.',
+      );
+    }
+    if (Object.keys(errors).length > 0) {
+      return this.renderOwnPledge(
+        res,
+        actor,
+        electionId,
+        values,
+        errors,
+        'Periksa isian yang ditandai.',
+      );
+    }
+    try {
+      const result = await this.pledges.sign(
+        {
+          electionId,
+          nip: opd.headNip,
+          signedAt: values.signedAt,
+          place: values.place,
+          ...(values.witness ? { witnesses: [values.witness] } : {}),
+        },
+        actor,
+      );
+      setFlash(res, { kind: 'success', message: 'Pakta integritas Anda telah tercatat.' });
+      res.redirect(
+        303,
+        `/opd?electionId=${encodeURIComponent(electionId)}&minPosition=${result.position ?? ''}`,
+      );
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const fieldErrors = Object.fromEntries(
+          (error.details ?? []).map((d) => [d.field, d.reason]),
+        );
+        return this.renderOwnPledge(res, actor, electionId, values, fieldErrors, error.message);
+      }
+      throw error;
+    }
+  }
+
+  @Get('opd/staf')
+  @Roles('OPD_HEAD')
+  staffForm(
+    @Actor() actor: ActorContext,
+    @Query('electionId') electionId: string | undefined,
+    @Res() res: Response,
+  ) {
+    this.renderStaff(res, actor, this.election(electionId)?.electionId, {
+      signedAt: this.read.today(),
+      place: '',
+      nips: [],
+    });
+  }
+
+  private renderStaff(
+    res: Response,
+    actor: ActorContext,
+    electionId: string | undefined,
+    values: { signedAt: string; place: string; nips: string[] },
+    errors?: Record<string, string>,
+    formError?: string,
+  ) {
+    const election = electionId ? this.read.queries.election(electionId) : undefined;
+    const missing = election
+      ? this.read.queries.roster(election.electionId, actor.opdId!, 'missing', {
+          page: 1,
+          pageSize: 1000,
+        }).items
+      : [];
+    const opd = this.read.queries.opd(actor.opdId!);
+    res.status(errors ? 400 : 200).render('staff-pledges', {
+      title: 'Pakta integritas staf',
+      election,
+      opd,
+      missing: missing
+        .filter((m) => m.nip !== opd?.headNip)
+        .map((m) => ({ ...m, checked: values.nips.includes(m.nip) })),
+      values,
+      errors,
+      formError,
+    });
+  }
+
+  @Post('opd/staf')
+  @Roles('OPD_HEAD')
+  async signStaff(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
+    const electionId = text(form, 'electionId');
+    const raw = form.nip;
+    const nips = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
+      (n): n is string => typeof n === 'string',
+    );
+    const values = { signedAt: text(form, 'signedAt'), place: text(form, 'place'), nips };
+    const errors: Record<string, string> = {};
+    if (nips.length === 0) {
+      errors.nip = 'Pilih minimal satu ASN.';
+    }
+    if (!values.place) {
+      errors.place = 'Tempat penandatanganan wajib diisi.';
+    }
+    if (!isCalendarDay(values.signedAt)) {
+      errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
+    }
+    if (Object.keys(errors).length > 0) {
+      return this.renderStaff(
+        res,
+        actor,
+        electionId,
+        values,
+        errors,
+        'Periksa isian yang ditandai.',
+      );
+    }
+    let last: string | null = null;
+    const failed: string[] = [];
+    for (const nip of nips) {
+      try {
+        last =
+          (
+            await this.pledges.sign(
+              { electionId, nip, signedAt: values.signedAt, place: values.place },
+              actor,
+            )
+          ).position ?? last;
+      } catch (error) {
+        if (!(error instanceof DomainError)) {
+          throw error;
+        }
+        failed.push(`${nip}: ${error.message}`);
+      }
+    }
+    setFlash(
+      res,
+      failed.length === 0
+        ? { kind: 'success', message: `${nips.length} pakta integritas staf telah tercatat.` }
+        : {
+            kind: 'error',
+            message: `${nips.length - failed.length} tercatat; ${failed.length} gagal: ${failed.join('; ')}`,
+          },
+    );
+    res.redirect(
+      303,
+      `/opd?electionId=${encodeURIComponent(electionId)}${last ? `&minPosition=${last}` : ''}`,
+    );
+  }
+
+  @Get('kepatuhan')
+  @Roles('HR', 'ADMIN', 'BAWASLU')
+  async compliance(
+    @Query('electionId') electionId: string | undefined,
+    @Query('minPosition') minPosition: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.read.ready(minPosition && /^\d+$/.test(minPosition) ? minPosition : undefined);
+    const election = this.election(electionId);
+    const rows = election
+      ? this.read.queries.compliance(election.electionId, this.read.today())
+      : [];
+    const order = { TIDAK_PATUH: 0, PERLU_TINDAK_LANJUT: 1, PATUH: 2 };
+    rows.sort(
+      (a, b) =>
+        order[a.status] - order[b.status] ||
+        a.coverage - b.coverage ||
+        a.opdName.localeCompare(b.opdName),
+    );
+    res.render('compliance', {
+      title: 'Kepatuhan OPD',
+      flash: takeFlash(req, res),
+      election,
+      elections: this.read.queries.elections(),
+      rows,
+      summary: election
+        ? this.read.queries.summary(election.electionId, this.read.today())
+        : undefined,
+      chart: coverageChart([...rows].sort((a, b) => a.opdName.localeCompare(b.opdName))),
+      certificates: election
+        ? this.read.queries.certificates(
+            { electionId: election.electionId },
+            { page: 1, pageSize: 50 },
+          ).items
+        : [],
+    });
+  }
+
+  @Get('kepatuhan.csv')
+  @Roles('HR', 'ADMIN', 'BAWASLU')
+  complianceExport(
+    @Query('electionId') electionId: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): string {
+    const election = this.election(electionId);
+    const rows = election
+      ? this.read.queries.compliance(election.electionId, this.read.today())
+      : [];
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="kepatuhan-${election?.electionId ?? 'kosong'}-${this.read.today()}.csv"`,
+    );
+    return complianceCsv(rows);
+  }
+
+  @Get('sertifikat/:certificateId/pdf')
+  @Roles('HR', 'OPD_HEAD')
+  certificatePdf(
+    @Param('certificateId') certificateId: string,
+    @Actor() actor: ActorContext,
+    @Res({ passthrough: true }) res: Response,
+  ): StreamableFile {
+    const bytes = this.certificates.pdf(certificateId, actor);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="${certificateId}.pdf"`);
+    return new StreamableFile(bytes);
+  }
+
+  @Post('sertifikat')
+  @Roles('HR')
+  async issueCertificate(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
+    const electionId = text(form, 'electionId');
+    const subjectType = text(form, 'subjectType') === 'ASN' ? 'ASN' : 'OPD';
+    try {
+      const issued = await this.certificates.issue(
+        { subjectType, subjectId: text(form, 'subjectId'), electionId },
+        actor,
+      );
+      setFlash(res, {
+        kind: 'success',
+        message: `Sertifikat ${issued.certificateId} diterbitkan.`,
+      });
+      res.redirect(
+        303,
+        `/kepatuhan?electionId=${encodeURIComponent(electionId)}&minPosition=${issued.position ?? ''}`,
+      );
+    } catch (error) {
+      if (error instanceof DomainError || (error instanceof Error && 'getStatus' in error)) {
+        setFlash(res, {
+          kind: 'error',
+          message:
+            error instanceof DomainError ? error.message : 'Sertifikat tidak dapat diterbitkan.',
+        });
+        res.redirect(303, `/kepatuhan?electionId=${encodeURIComponent(electionId)}`);
+        return;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { type Page } from 'playwright-core';
+import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
+import {
+  type BrowserHarness,
+  horizontalOverflow,
+  startBrowserHarness,
+} from '../../libs/testing/src/browser';
+
+/** The people of the demo regency, at work in a real browser (Debian's Chromium). */
+describe('pages in Chromium (demo regency)', () => {
+  let h: BrowserHarness;
+
+  beforeAll(async () => {
+    h = await startBrowserHarness({ NETRAL_DEMO: 'true' });
+    await h.t.app.get(UserCommands).register(
+      {
+        username: 'camat.kintamani',
+        displayName: 'I Gede Camat Kintamani',
+        password: 'kintamani-bangli-2024',
+        role: 'OPD_HEAD',
+        opdId: 'kecamatan-kintamani',
+      },
+      systemActor(),
+      'SYSTEM',
+    );
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const login = async (page: Page, username: string, password: string) => {
+    await page.goto('/login');
+    await page.getByLabel('Nama pengguna').fill(username);
+    await page.getByLabel('Kata sandi').fill(password);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.waitForLoadState('load');
+  };
+
+  const coverage = async (page: Page): Promise<number> => {
+    const text = await page.getByTestId('coverage').textContent();
+    return Number(/^(\d+) dari/.exec(text ?? '')?.[1]);
+  };
+
+  it('an OPD head sees what is missing, signs their own pakta, and submits two staff pledges', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'camat.kintamani', 'kintamani-bangli-2024');
+    expect(page.url()).toContain('/opd');
+    await page.getByRole('heading', { name: /Belum menandatangani/ }).waitFor();
+    await h.screenshot(page, 'opd-dashboard');
+    expect(await page.locator('.status').first().textContent()).toBe('TIDAK_PATUH');
+    const before = await coverage(page);
+
+    await page.getByRole('link', { name: 'tandatangani sekarang' }).click();
+    await page.getByText('PAKTA INTEGRITAS NETRALITAS').waitFor();
+    await h.screenshot(page, 'own-pledge');
+    await page.getByLabel(/Saya telah membaca/).check();
+    await page.getByLabel('Tempat').fill('Bangli');
+    await page.getByRole('button', { name: 'Tandatangani pakta integritas' }).click();
+    await page.getByText('Pakta integritas Anda telah tercatat.').waitFor();
+    expect(await coverage(page)).toBe(before + 1);
+    expect(await page.getByText('Pakta Kepala OPD: sudah').count()).toBe(1);
+
+    await page.getByRole('link', { name: 'Sampaikan pakta staf' }).click();
+    const boxes = page.locator('input[name="nip"]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByLabel('Tempat').fill('Bangli');
+    await h.screenshot(page, 'staff-pledges');
+    await page.getByRole('button', { name: 'Simpan pakta staf terpilih' }).click();
+    await page.getByText('2 pakta integritas staf telah tercatat.').waitFor();
+    expect(await coverage(page)).toBe(before + 3);
+    expect(h.externalRequests).toEqual([]);
+    await context.close();
+  });
+
+  it('a form with a mistake shows the error next to the field and keeps the other inputs', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'kadis.kesehatan', 'kesehatan-bangli-2024');
+    await page.goto('/opd/staf');
+    const first = page.locator('input[name="nip"]').first();
+    const nip = await first.getAttribute('value');
+    await first.check();
+    await page.getByLabel('Tanggal penandatanganan').fill('');
+    await page.getByRole('button', { name: 'Simpan pakta staf terpilih' }).click();
+    await page.getByText('Periksa kembali isian Anda').waitFor();
+    expect(await page.locator('#place-error').textContent()).toContain(
+      'Tempat penandatanganan wajib diisi',
+    );
+    expect(await page.locator('#place').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`input[name="nip"][value="${nip}"]`).isChecked()).toBe(true);
+    await h.screenshot(page, 'form-error');
+    await context.close();
+  });
+
+  it('HR issues a certificate for a PATUH OPD, downloads it, and the public page verifies it', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'bkpsdm', 'bkpsdm-bangli-2024');
+    expect(page.url()).toContain('/kepatuhan');
+    await page.locator('svg[role="img"]').waitFor();
+    await h.screenshot(page, 'compliance');
+    await page.getByRole('button', { name: 'Terbitkan' }).first().click();
+    const flash = await page.locator('.flash-success').textContent();
+    const certificateId = /SK-\d{4}-[0-9A-Z]{8}/.exec(flash ?? '')?.[0];
+    expect(certificateId).toBeDefined();
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'PDF' }).first().click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^SK-.*\.pdf$/);
+    const visitor = await h.newPage({ mobile: true });
+    await visitor.page.goto(`/v/${certificateId}`);
+    await visitor.page.getByText('SAH').first().waitFor();
+    expect(await horizontalOverflow(visitor.page)).toBeLessThanOrEqual(0);
+    await h.screenshot(visitor.page, 'verification-mobile');
+    await visitor.context.close();
+    await context.close();
+  });
+});
