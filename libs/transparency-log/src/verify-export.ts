@@ -1,29 +1,58 @@
 import canonicalize from 'canonicalize';
 import type { Checkpoint } from './checkpoint';
+import { LEAF_VERSION } from './leaf';
 import { CompactRange, leafHash } from './merkle';
+
+/** Why a line is wrong; the CLI words each kind for the auditor. */
+export type LineProblemKind =
+  | 'EMPTY'
+  | 'NOT_JSON'
+  | 'NOT_CANONICAL'
+  | 'WRONG_INDEX'
+  | 'WRONG_VERSION'
+  | 'DIFFERS_FROM_REFERENCE'
+  | 'MISSING_FROM_EXPORT';
 
 export interface ExportProblem {
   /** Leaf index = 0-based line number of the export. */
   index: number;
+  kind: LineProblemKind;
   reason: string;
+  /** WRONG_INDEX: the index the line claims; WRONG_VERSION: the version it claims. */
+  found?: unknown;
+}
+
+export interface CheckpointResult {
+  treeSize: number;
+  /** True when the root of the first `treeSize` lines is the signed root. */
+  ok: boolean;
+  /** The export is shorter than the checkpoint. */
+  missingLines?: number;
 }
 
 export interface ExportVerification {
   ok: boolean;
   lines: number;
-  /** Root of the first `checkpoint.treeSize` lines, base64 (null without a checkpoint or if too short). */
-  rootAtCheckpoint: string | null;
   /** Root of every line, base64. */
   root: string;
-  /** The first line that is malformed or differs from the reference export. */
+  /** Root of the first `treeSize` lines of the largest checkpoint, base64 (null if the export is shorter). */
+  rootAtCheckpoint: string | null;
+  /** Every checkpoint given, smallest first. */
+  checkpoints: CheckpointResult[];
+  /** The smallest checkpoint the export does not match. */
+  firstFailingCheckpoint?: number;
+  /**
+   * Where the first altered leaf must lie when only roots tell: at or after `from` (the largest matching
+   * checkpoint below the failing one) and before `to` (the failing checkpoint's size).
+   */
+  suspectRange?: { from: number; to: number };
+  /** The first line found wrong by itself (form, index, reference), if any. */
   firstBadLine?: ExportProblem;
+  /** English one-liners for logs; the CLI prints its own wording. */
   problems: string[];
 }
 
-const asText = (line: string | Buffer): string =>
-  typeof line === 'string' ? line : line.toString('utf8');
-
-/** A line's bytes without a trailing CR. */
+/** A line's bytes without a trailing CR (an export saved with Windows line endings still verifies). */
 const toBytes = (line: string | Buffer): Buffer => {
   const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
   return bytes.length > 0 && bytes[bytes.length - 1] === 0x0d
@@ -45,7 +74,8 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
       start = newline + 1;
       newline = data.indexOf(0x0a, start);
     }
-    rest = data.subarray(start);
+    // Copy the tail: a subarray would keep the whole chunk alive until the next newline.
+    rest = Buffer.from(data.subarray(start));
     yield batch;
   }
   if (rest.length > 0) {
@@ -66,99 +96,150 @@ async function* eachLine(
   }
 }
 
+/** What is wrong with one export line by itself, if anything. */
+export const checkLeafLine = (
+  bytes: Buffer,
+  index: number,
+): Omit<ExportProblem, 'index'> | undefined => {
+  if (bytes.length === 0) {
+    return { kind: 'EMPTY', reason: 'empty line' };
+  }
+  const text = bytes.toString('utf8');
+  let document: { index?: unknown; v?: unknown };
+  try {
+    document = JSON.parse(text) as { index?: unknown; v?: unknown };
+  } catch {
+    return { kind: 'NOT_JSON', reason: 'not JSON' };
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return { kind: 'NOT_JSON', reason: 'not a JSON object' };
+  }
+  if (canonicalize(document) !== text) {
+    return {
+      kind: 'NOT_CANONICAL',
+      reason: 'not in RFC 8785 canonical form (bytes differ from what was hashed)',
+    };
+  }
+  if (document.v !== LEAF_VERSION) {
+    return {
+      kind: 'WRONG_VERSION',
+      reason: `leaf format version ${JSON.stringify(document.v)}`,
+      found: document.v,
+    };
+  }
+  if (document.index !== index) {
+    return {
+      kind: 'WRONG_INDEX',
+      reason: `its index is ${JSON.stringify(document.index)}, expected ${index} (a line is missing, added or moved)`,
+      found: document.index,
+    };
+  }
+  return undefined;
+};
+
 /**
- * Verifies an export offline (NDJSON, line i = the canonical leaf bytes of leaf i): every line is canonical
- * JSON whose `index` is its line number; the Merkle root of the first checkpoint-size lines equals the
- * signed root. With an earlier export the auditor archived (`reference`), it also names the first line that
- * changed. Streams: memory stays O(log n) whatever the export size.
+ * Verifies an export offline (NDJSON, line i = the canonical leaf bytes of leaf i) against signed
+ * checkpoints: the Merkle root of the first treeSize lines must equal each signed root. With `checkLines`
+ * every line is also parsed (canonical JSON, `v`, `index` = its line number) so the first bad line is named;
+ * with an archived earlier export (`reference`) the first line that changed is named. Streams: memory stays
+ * O(log n) whatever the export size.
  */
 export const verifyExport = async (
   input: AsyncIterable<string | Buffer | Buffer[]>,
   options: {
+    checkpoints?: readonly Checkpoint[];
+    /** One checkpoint (same as `checkpoints: [checkpoint]`). */
     checkpoint?: Checkpoint;
     reference?: AsyncIterable<string | Buffer | Buffer[]>;
     onProgress?: (lines: number) => void;
-    /** Parse every line to check its form and index (slower; names the first bad line). When the root
-     * matches the signed one the bytes are exactly those committed to, so a first pass may skip this and
-     * run it only to explain a mismatch. Default true. */
+    /** Parse every line to check its form and index (slower; names the first bad line). A matching root
+     * already proves the bytes are exactly those committed to, so the CLI hashes first and runs this only
+     * to explain a mismatch. Default true. */
     checkLines?: boolean;
   } = {},
 ): Promise<ExportVerification> => {
+  const targets = [
+    ...(options.checkpoints ?? []),
+    ...(options.checkpoint ? [options.checkpoint] : []),
+  ]
+    .slice()
+    .sort((a, b) => a.treeSize - b.treeSize);
+  const rootsAt = new Map<number, Buffer>();
   const range = new CompactRange();
-  const problems: string[] = [];
+  if (targets.some((t) => t.treeSize === 0)) {
+    rootsAt.set(0, range.root());
+  }
+  const wanted = new Set(targets.map((t) => t.treeSize));
   let firstBadLine: ExportProblem | undefined;
-  let rootAtCheckpoint: Buffer | null = null;
   const reference = options.reference ? eachLine(options.reference) : undefined;
   let referenceEnded = !reference;
-  const bad = (index: number, reason: string) => {
-    if (!firstBadLine) {
-      firstBadLine = { index, reason };
-    }
-  };
-  const target = options.checkpoint?.treeSize;
-  if (target === 0) {
-    rootAtCheckpoint = range.root();
-  }
   const checkLines = options.checkLines !== false;
   // Batches are walked synchronously: an await per line would cost more than hashing it.
   for await (const item of input) {
     for (const raw of Array.isArray(item) ? item : [item]) {
       const bytes = toBytes(raw);
-      if (bytes.length === 0) {
-        continue;
-      }
       const index = range.size;
-      // Decoding to text is only needed to inspect the line; hashing works on the bytes as they are.
-      const line = checkLines || reference ? bytes.toString('utf8') : '';
-      let document: { index?: unknown } | undefined;
-      if (checkLines) {
-        try {
-          document = JSON.parse(line) as { index?: unknown };
-        } catch {
-          bad(index, 'not JSON');
-        }
-      }
-      if (document !== undefined) {
-        if (canonicalize(document) !== line) {
-          bad(index, 'not in RFC 8785 canonical form (bytes differ from what was hashed)');
-        } else if (document.index !== index) {
-          bad(
-            index,
-            `its index is ${JSON.stringify(document.index)}, expected ${index} (a line is missing, added or moved)`,
-          );
+      if (checkLines && !firstBadLine) {
+        const problem = checkLeafLine(bytes, index);
+        if (problem) {
+          firstBadLine = { index, ...problem };
         }
       }
       if (reference && !referenceEnded) {
         const theirs = await reference.next();
         if (theirs.done) {
           referenceEnded = true;
-        } else if (asText(theirs.value).replace(/\r$/, '') !== line) {
-          bad(index, 'differs from the archived reference export');
+        } else if (!firstBadLine && !toBytes(theirs.value).equals(bytes)) {
+          firstBadLine = {
+            index,
+            kind: 'DIFFERS_FROM_REFERENCE',
+            reason: 'differs from the archived reference export',
+          };
         }
       }
       range.push(leafHash(bytes));
-      if (target !== undefined && range.size === target) {
-        rootAtCheckpoint = range.root();
+      if (wanted.has(range.size)) {
+        rootsAt.set(range.size, range.root());
       }
       if (range.size % 10_000 === 0) {
         options.onProgress?.(range.size);
       }
     }
   }
-  if (reference && !referenceEnded) {
+  options.onProgress?.(range.size);
+  if (reference && !referenceEnded && !firstBadLine) {
     const theirs = await reference.next();
     if (!theirs.done) {
-      bad(range.size, 'the archived reference export has more lines: events were removed');
+      firstBadLine = {
+        index: range.size,
+        kind: 'MISSING_FROM_EXPORT',
+        reason: 'the archived reference export has more lines: events were removed',
+      };
     }
   }
-  if (options.checkpoint) {
-    if (rootAtCheckpoint === null) {
+  const problems: string[] = [];
+  const results: CheckpointResult[] = [];
+  let firstFailingCheckpoint: number | undefined;
+  let lastGood = 0;
+  let suspectRange: { from: number; to: number } | undefined;
+  for (const target of targets) {
+    const root = rootsAt.get(target.treeSize);
+    const ok = root !== undefined && root.equals(target.rootHash);
+    results.push({
+      treeSize: target.treeSize,
+      ok,
+      ...(root === undefined ? { missingLines: target.treeSize - range.size } : {}),
+    });
+    if (ok && firstFailingCheckpoint === undefined) {
+      lastGood = target.treeSize;
+    }
+    if (!ok && firstFailingCheckpoint === undefined) {
+      firstFailingCheckpoint = target.treeSize;
+      suspectRange = { from: lastGood, to: target.treeSize };
       problems.push(
-        `the export has ${range.size} lines but the checkpoint covers ${target}: events are missing`,
-      );
-    } else if (!rootAtCheckpoint.equals(options.checkpoint.rootHash)) {
-      problems.push(
-        `the Merkle root of the first ${target} lines does not match the signed checkpoint: the history was altered`,
+        root === undefined
+          ? `the export has ${range.size} lines but the checkpoint covers ${target.treeSize}: events are missing`
+          : `the Merkle root of the first ${target.treeSize} lines does not match the signed checkpoint: the history was altered`,
       );
     }
   }
@@ -167,11 +248,16 @@ export const verifyExport = async (
       `line ${firstBadLine.index + 1} (leaf ${firstBadLine.index}): ${firstBadLine.reason}`,
     );
   }
+  const largest = targets[targets.length - 1];
+  const atLargest = largest ? rootsAt.get(largest.treeSize) : undefined;
   return {
     ok: problems.length === 0,
     lines: range.size,
-    rootAtCheckpoint: rootAtCheckpoint ? rootAtCheckpoint.toString('base64') : null,
     root: range.root().toString('base64'),
+    rootAtCheckpoint: atLargest ? atLargest.toString('base64') : null,
+    checkpoints: results,
+    ...(firstFailingCheckpoint !== undefined ? { firstFailingCheckpoint } : {}),
+    ...(suspectRange ? { suspectRange } : {}),
     ...(firstBadLine ? { firstBadLine } : {}),
     problems,
   };
