@@ -1,22 +1,41 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** RFC 9162 §2.1.1 hashing: domain-separated leaves and nodes, SHA-256. */
 export const HASH_SIZE = 32;
 
-export const leafHash = (bytes: Uint8Array): Buffer =>
-  createHash('sha256')
-    .update(Buffer.from([0x00]))
-    .update(bytes)
-    .digest();
+/*
+ * One-shot crypto.hash (Node ≥ 20.12) over a reused scratch buffer holding prefix and input: about twice
+ * the rate of a Hash object per call, which is what lets the offline verifier and the builder keep up with
+ * millions of leaves. The scratch is only touched synchronously, so concurrent callers cannot interleave.
+ */
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+let scratch = Buffer.alloc(4096);
+
+const prefixed = (prefix: number, parts: readonly Uint8Array[]): Buffer => {
+  const length = 1 + parts.reduce((n, p) => n + p.length, 0);
+  if (!oneShot) {
+    const hash = crypto.createHash('sha256').update(Buffer.from([prefix]));
+    parts.forEach((p) => hash.update(p));
+    return hash.digest();
+  }
+  if (scratch.length < length) {
+    scratch = Buffer.alloc(Math.max(length, scratch.length * 2));
+  }
+  scratch[0] = prefix;
+  let offset = 1;
+  for (const p of parts) {
+    scratch.set(p, offset);
+    offset += p.length;
+  }
+  return oneShot('sha256', scratch.subarray(0, length), 'buffer');
+};
+
+export const leafHash = (bytes: Uint8Array): Buffer => prefixed(0x00, [bytes]);
 
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256')
-    .update(Buffer.from([0x01]))
-    .update(left)
-    .update(right)
-    .digest();
+  prefixed(0x01, [left, right]);
 
-export const EMPTY_ROOT: Buffer = createHash('sha256').update(Buffer.alloc(0)).digest();
+export const EMPTY_ROOT: Buffer = crypto.createHash('sha256').update(Buffer.alloc(0)).digest();
 
 /** The largest power of two strictly smaller than n (n ≥ 2). */
 export const splitPoint = (n: number): number => {

@@ -211,8 +211,8 @@ describe('tampering is detected offline', () => {
         '--reference',
         archive.export,
       );
-      expect(code).toBe(4);
-      expect(output).toContain('does not match the signed checkpoint');
+      expect(code).toBe(1);
+      expect(output).toContain('tidak sama dengan akar yang ditandatangani');
       expect(output).toContain(`Daun pertama yang terdampak: indeks ${expectedIndex}`);
 
       // On the server, the store is compared with the leaf hashes logged when each event was first seen.
@@ -220,7 +220,7 @@ describe('tampering is detected offline', () => {
       process.env.NETRAL_DATA_DIR = dataDir;
       try {
         const check = await cli('audit', 'check');
-        expect(check.code).toBe(4);
+        expect(check.code).toBe(1);
         expect(check.output).toContain(`daun ${expectedIndex}`);
       } finally {
         process.env.NETRAL_DATA_DIR = previous;
@@ -240,7 +240,7 @@ describe('tampering is detected offline', () => {
             archive.key,
           )
         ).code,
-      ).toBe(4);
+      ).toBe(1);
 
       // A log rebuilt from the tampered store cannot prove it extends the archived checkpoint.
       const rebuilt = new TransparencyLog(join(dataDir, 'rebuilt.sqlite'), {
@@ -290,7 +290,7 @@ describe('tampering is detected offline', () => {
       '--key',
       archive.key,
     );
-    expect(res.code).toBe(4);
+    expect(res.code).toBe(1);
     expect(res.output).toContain('tidak sah');
     expect(
       (

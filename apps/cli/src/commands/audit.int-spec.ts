@@ -1,8 +1,11 @@
 import { type EventStore, SqliteEventStore } from '@netral/event-store';
 import {
+  type CheckpointKey,
   type CheckpointSettings,
-  openTransparencyLog,
-  type OpenedTransparencyLog,
+  leafBytes,
+  loadCheckpointKey,
+  TRANSPARENCY_LOG_FILE,
+  TransparencyLog,
 } from '@netral/transparency-log';
 import Database from 'better-sqlite3';
 import { Command, CommanderError } from 'commander';
@@ -33,6 +36,58 @@ const appendEvents = async (store: EventStore, from: number, n: number): Promise
   }
 };
 
+/** The log as the service builds it (same key loading, same file, same leaves), caught up on demand. */
+interface OpenedLog {
+  log: TransparencyLog;
+  key: CheckpointKey;
+  catchUp(): Promise<void>;
+  checkpointNote(): string;
+  exportLines(): AsyncIterable<Buffer>;
+  inclusionProof(index: number, treeSize: number): object;
+  consistencyProof(from: number, to: number): object;
+  close(): void;
+}
+
+const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
+
+const openLog = (settings: CheckpointSettings, store: EventStore): OpenedLog => {
+  const key = loadCheckpointKey(settings);
+  const log = new TransparencyLog(join(settings.dataDir, TRANSPARENCY_LOG_FILE), {
+    origin: settings.checkpoint.origin,
+    keyName: key.keyName,
+    privateKey: key.privateKey,
+  });
+  return {
+    log,
+    key,
+    catchUp: async () => {
+      const batch = [];
+      for await (const event of store.readAll({ fromPosition: log.position ?? 'start' })) {
+        if (log.position === null || event.position > log.position) {
+          batch.push(event);
+        }
+      }
+      log.append(batch);
+    },
+    checkpointNote: () => (log.checkpoint(new Date()) ?? log.latestCheckpoint()!).note,
+    exportLines: async function* () {
+      let index = 0;
+      for await (const event of store.readAll({ fromPosition: 'start', maxCount: log.size })) {
+        yield Buffer.concat([leafBytes(event, index), Buffer.from('\n')]);
+        index += 1;
+      }
+    },
+    inclusionProof: (index, treeSize) => ({
+      index,
+      treeSize,
+      leafHash: log.leafHash(index).toString('base64'),
+      hashes: b64(log.inclusion(index, treeSize)),
+    }),
+    consistencyProof: (from, to) => ({ from, to, hashes: b64(log.consistency(from, to)) }),
+    close: () => log.close(),
+  };
+};
+
 const cli = async (...args: string[]): Promise<{ code: number; output: string }> => {
   const program = new Command('netral').exitOverride();
   registerAuditCommands(program);
@@ -60,7 +115,7 @@ describe('netral audit (offline verifier) against tampering', () => {
   let dir: string;
   let archive: string;
   let store: SqliteEventStore;
-  let opened: OpenedTransparencyLog;
+  let opened: OpenedLog;
   const settings = (dataDir: string): CheckpointSettings => ({
     dataDir,
     checkpoint: {
@@ -72,9 +127,9 @@ describe('netral audit (offline verifier) against tampering', () => {
     },
   });
   const file = (name: string) => join(archive, name);
-  const writeExport = async (log: OpenedTransparencyLog, name: string): Promise<string> => {
+  const writeExport = async (log: OpenedLog, name: string): Promise<string> => {
     const chunks: Buffer[] = [];
-    for await (const line of log.service.export().lines) {
+    for await (const line of log.exportLines()) {
       chunks.push(line);
     }
     writeFileSync(file(name), Buffer.concat(chunks));
@@ -111,26 +166,25 @@ describe('netral audit (offline verifier) against tampering', () => {
       file: join(dir, 'data', 'events.sqlite'),
       synchronous: 'NORMAL',
     });
-    opened = openTransparencyLog(
+    opened = openLog(
       {
         dataDir: join(dir, 'data'),
         checkpoint: { ...settings(dir).checkpoint, keyPath: undefined },
       },
       store,
     );
-    await opened.builder.start();
     await appendEvents(store, 0, 20);
-    await opened.builder.waitFor(20n);
-    writeFileSync(file('cp-20.txt'), opened.builder.checkpointNow()!.note);
+    await opened.catchUp();
+    writeFileSync(file('cp-20.txt'), opened.checkpointNote());
     await appendEvents(store, 20, 30);
-    await opened.builder.waitFor(50n);
-    writeFileSync(file('cp-50.txt'), opened.builder.checkpointNow()!.note);
-    writeFileSync(file('netral.key'), `${opened.service.publicKey()}\n`);
+    await opened.catchUp();
+    writeFileSync(file('cp-50.txt'), opened.checkpointNote());
+    writeFileSync(file('netral.key'), `${opened.key.verifierKey}\n`);
     await writeExport(opened, 'export.ndjson');
   });
 
   afterEach(async () => {
-    await opened.close();
+    opened.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -235,10 +289,10 @@ describe('netral audit (offline verifier) against tampering', () => {
        WHERE position IN (${TAMPERED_POSITION}, ${TAMPERED_POSITION + 1})`,
     ],
   ])('the event store is edited behind the ledger’s back (%s)', (_, sql) => {
-    let rebuilt: OpenedTransparencyLog;
+    let rebuilt: OpenedLog;
 
     beforeEach(async () => {
-      await opened.close();
+      opened.close();
       await store.close();
       tamperStore(sql);
       store = new SqliteEventStore({
@@ -247,9 +301,9 @@ describe('netral audit (offline verifier) against tampering', () => {
       });
       await appendEvents(store, 50, 5);
       // A fresh log rebuilt from the tampered store (a new instance, or the operator covering tracks).
-      rebuilt = openTransparencyLog(settings(join(dir, 'rebuilt')), store);
-      await rebuilt.builder.start();
-      writeFileSync(file('cp-new.txt'), rebuilt.builder.checkpointNow()!.note);
+      rebuilt = openLog(settings(join(dir, 'rebuilt')), store);
+      await rebuilt.catchUp();
+      writeFileSync(file('cp-new.txt'), rebuilt.checkpointNote());
       await writeExport(rebuilt, 'after.ndjson');
       opened = rebuilt;
     });
@@ -266,7 +320,7 @@ describe('netral audit (offline verifier) against tampering', () => {
 
     it('the checkpoint taken before the tampering is not consistent with the rebuilt log', async () => {
       const size = rebuilt.log.size;
-      writeFileSync(file('proof.json'), JSON.stringify(rebuilt.service.consistencyProof(50, size)));
+      writeFileSync(file('proof.json'), JSON.stringify(rebuilt.consistencyProof(50, size)));
       const res = await cli(
         'consistency',
         file('cp-50.txt'),
@@ -278,7 +332,7 @@ describe('netral audit (offline verifier) against tampering', () => {
       // The untouched prefix still is.
       writeFileSync(
         file('proof20.json'),
-        JSON.stringify(rebuilt.service.consistencyProof(20, size)),
+        JSON.stringify(rebuilt.consistencyProof(20, size)),
       );
       const prefix = await cli(
         'consistency',
@@ -308,7 +362,7 @@ describe('netral audit (offline verifier) against tampering', () => {
 
   describe('inclusion of one event', () => {
     beforeEach(() => {
-      writeFileSync(file('incl.json'), JSON.stringify(opened.service.inclusionProof(7, 50)));
+      writeFileSync(file('incl.json'), JSON.stringify(opened.inclusionProof(7, 50)));
       writeFileSync(file('leaf7.json'), `${exportLines('export.ndjson')[7]}\n`);
     });
 

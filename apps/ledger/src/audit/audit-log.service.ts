@@ -9,39 +9,14 @@ import { AppConfig } from '@netral/config';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
 import {
   leafBytes,
-  leafHash,
-  loadPrivateKey,
-  rawPublicKey,
+  loadCheckpointKey,
   type StoredCheckpoint,
+  TRANSPARENCY_LOG_FILE,
   TransparencyLog,
-  verifierKey,
 } from '@netral/transparency-log';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
-
-/** NETRAL_CHECKPOINT_KEY_PATH, or an Ed25519 key generated once into the data directory (mode 0600). It is
- * not the PDF signing key: a leaked PDF key cannot rewrite the audit history, nor the reverse. */
-export const loadCheckpointKey = (config: AppConfig): KeyObject => {
-  if (config.checkpoint.keyPath) {
-    return loadPrivateKey(
-      readFileSync(config.checkpoint.keyPath, 'utf8'),
-      config.checkpoint.keyPassphrase,
-    );
-  }
-  const file = join(config.dataDir, 'checkpoint-key.pem');
-  if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), {
-      mode: 0o600,
-      flag: 'wx',
-    });
-  }
-  return loadPrivateKey(readFileSync(file, 'utf8'));
-};
 
 const FLUSH_EVERY = 1000;
 
@@ -67,13 +42,12 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
   ) {
     const key = loadCheckpointKey(config);
-    const origin = config.checkpoint.origin;
-    this.log = new TransparencyLog(join(config.dataDir, 'tlog.sqlite'), {
-      origin,
-      keyName: origin,
-      privateKey: key,
+    this.log = new TransparencyLog(join(config.dataDir, TRANSPARENCY_LOG_FILE), {
+      origin: config.checkpoint.origin,
+      keyName: key.keyName,
+      privateKey: key.privateKey,
     });
-    this.verifierKey = verifierKey(origin, rawPublicKey(key));
+    this.verifierKey = key.verifierKey;
     this.follower = new EventFollower('transparency-log', store, {}, (event) => this.accept(event));
   }
 
@@ -192,38 +166,3 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     }
   }
 }
-
-/**
- * Compares the store with the leaf hashes recorded when each event was first seen: names the first leaf
- * whose event was changed, removed or reordered in the store since (the server-side tamper check).
- */
-export const checkStoreAgainstLog = async (
-  audit: AuditLog,
-  onProgress?: (done: number, total: number) => void,
-): Promise<{ ok: boolean; leaves: number; firstBadIndex?: number; reason?: string }> => {
-  const total = audit.log.size;
-  let index = 0;
-  for await (const line of audit.exportLines(0, total)) {
-    if (!leafHash(line).equals(audit.log.leafHash(index))) {
-      return {
-        ok: false,
-        leaves: total,
-        firstBadIndex: index,
-        reason: 'the stored event differs from the one logged',
-      };
-    }
-    index += 1;
-    if (index % 10_000 === 0) {
-      onProgress?.(index, total);
-    }
-  }
-  if (index < total) {
-    return {
-      ok: false,
-      leaves: total,
-      firstBadIndex: index,
-      reason: `the store holds only ${index} of ${total} logged events`,
-    };
-  }
-  return { ok: true, leaves: total };
-};
