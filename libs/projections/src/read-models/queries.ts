@@ -471,6 +471,48 @@ export class ReadModelQueries {
       | undefined;
   }
 
+  /** ASN by OPD and/or a search term (digits: NIP prefix; otherwise a part of the name), paged, by name. */
+  asnList(filter: { opdId?: string; q?: string; activeOnly?: boolean }, page: Page) {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.opdId) {
+      clauses.push('opd_id = ?');
+      params.push(filter.opdId);
+    }
+    const q = filter.q?.replace(/\s+/g, ' ').trim();
+    if (q) {
+      const digits = q.replace(/\s/g, '');
+      if (/^\d+$/.test(digits)) {
+        clauses.push('nip LIKE ?');
+        params.push(`${digits}%`);
+      } else {
+        clauses.push("name LIKE ? ESCAPE '\\'");
+        params.push(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+    }
+    if (filter.activeOnly) {
+      clauses.push("status = 'ACTIVE'");
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const { total } = this.db
+      .prepare(`SELECT COUNT(*) AS total FROM rm_asn ${where}`)
+      .get(...params) as { total: number };
+    const items = this.db
+      .prepare(
+        `SELECT nip, name, position, employment_type AS employmentType, opd_id AS opdId, status
+         FROM rm_asn ${where} ORDER BY name, nip LIMIT ? OFFSET ?`,
+      )
+      .all(...params, page.pageSize, (page.page - 1) * page.pageSize) as {
+      nip: string;
+      name: string;
+      position: string;
+      employmentType: string;
+      opdId: string;
+      status: string;
+    }[];
+    return { total, items };
+  }
+
   pledge(electionId: string, nip: string) {
     return this.db
       .prepare(
