@@ -30,6 +30,9 @@ const registerViewHelpers = (): void => {
   }
   hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Block helpers receive Handlebars' options object last: drop it.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hbs.registerHelper('urlencode', (value: unknown) =>
     encodeURIComponent(typeof value === 'string' ? value : ''),
   );
