@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppConfig } from '@netral/config';
 import { ledgerSrc } from './common/paths';
 
 const ROLE_LABELS: Record<string, string> = {
@@ -17,6 +18,28 @@ const ROLE_LABELS: Record<string, string> = {
 };
 
 let helpersRegistered = false;
+/** The service's time zone (NETRAL_TIMEZONE) for instants shown on pages; set by each configureApp. */
+let viewTimeZone = 'UTC';
+
+/** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone. */
+const formatInstant = (value: unknown): string => {
+  const date = typeof value === 'string' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || !/T/.test(value as string)) {
+    return typeof value === 'string' ? value : '';
+  }
+  return new Intl.DateTimeFormat('id-ID', {
+    timeZone: viewTimeZone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  })
+    .format(date)
+    .concat(' ', tzLabel(date));
+};
+
+const tzLabel = (date: Date): string =>
+  new Intl.DateTimeFormat('id-ID', { timeZone: viewTimeZone, timeZoneName: 'short' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName')?.value ?? viewTimeZone;
 /** Partials (views/partials) and the few helpers the templates need; hbs is a process-wide singleton. */
 const registerViewHelpers = (): void => {
   if (helpersRegistered) {
@@ -30,6 +53,7 @@ const registerViewHelpers = (): void => {
   }
   hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('waktu', formatInstant);
   // Block helpers receive Handlebars' options object last: drop it.
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
@@ -62,6 +86,7 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   app.setBaseViewsDir(join(ledgerSrc, 'web', 'views'));
   app.setViewEngine('hbs');
   registerViewHelpers();
+  viewTimeZone = app.get(AppConfig).timeZone;
   app.useStaticAssets(join(ledgerSrc, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
 
   const openApi = new DocumentBuilder()

@@ -14,6 +14,8 @@ import {
   TRANSPARENCY_LOG_FILE,
   TransparencyLog,
 } from '@netral/transparency-log';
+import type { Response } from 'express';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
@@ -182,3 +184,34 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     }
   }
 }
+
+/**
+ * Streams leaves [from, to) as NDJSON (line i = the canonical bytes of leaf i) with backpressure, so memory
+ * stays constant however large the log. The API and the audit explorer's download both answer with it.
+ */
+export const streamExport = async (
+  audit: AuditLog,
+  res: Response,
+  from = 0,
+  to = audit.log.size,
+): Promise<void> => {
+  const end = Math.min(to, audit.log.size);
+  res.status(200);
+  res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="netral-export-${from}-${end}.ndjson"`,
+  );
+  res.setHeader('X-Tree-Size', String(audit.log.size));
+  for await (const line of audit.exportLines(from, end)) {
+    if (!res.write(Buffer.concat([line, NEWLINE]))) {
+      await once(res, 'drain');
+    }
+    if (res.destroyed) {
+      return;
+    }
+  }
+  res.end();
+};
+
+const NEWLINE = Buffer.from('\n');

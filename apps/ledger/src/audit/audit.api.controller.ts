@@ -1,10 +1,9 @@
 import { Controller, Get, Header, NotFoundException, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { Public, Roles } from '../identity/roles.decorator';
 import { AuditEventsQuery, ConsistencyQuery, ExportQuery, InclusionQuery } from './audit.dto';
-import { AuditLog } from './audit-log.service';
+import { AuditLog, streamExport } from './audit-log.service';
 import { AuditQueries } from './audit.queries';
 
 @ApiTags('audit')
@@ -31,26 +30,8 @@ export class AuditApiController {
   @ApiBearerAuth()
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON: baris i = byte kanonis daun i (yang di-hash)' })
-  async export(@Query() query: ExportQuery, @Res() res: Response): Promise<void> {
-    const to = Math.min(query.to ?? this.audit.log.size, this.audit.log.size);
-    const from = query.from ?? 0;
-    res.status(200);
-    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-    res.setHeader(
-      'Content-Disposition',
-      `attachment; filename="netral-export-${from}-${to}.ndjson"`,
-    );
-    res.setHeader('X-Tree-Size', String(this.audit.log.size));
-    for await (const line of this.audit.exportLines(from, to)) {
-      // Respect backpressure: memory stays constant however large the export.
-      if (!res.write(Buffer.concat([line, Buffer.from('\n')]))) {
-        await once(res, 'drain');
-      }
-      if (res.destroyed) {
-        return;
-      }
-    }
-    res.end();
+  export(@Query() query: ExportQuery, @Res() res: Response): Promise<void> {
+    return streamExport(this.audit, res, query.from, query.to);
   }
 
   @Get('checkpoint')

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuditApiController } from './audit.api.controller';
 import { AuditLog } from './audit-log.service';
 import { AuditQueries } from './audit.queries';
+import { AuditWebController } from './audit.web.controller';
 
 /** Bawaslu's audit: the transparency log, its checkpoints and proofs, history and export. */
 @Module({
-  controllers: [AuditApiController],
+  controllers: [AuditApiController, AuditWebController],
   providers: [AuditLog, AuditQueries],
   exports: [AuditLog],
 })

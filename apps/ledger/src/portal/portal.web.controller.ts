@@ -21,10 +21,7 @@ import { PledgeCommands } from '../pledges/pledge.commands';
 import { complianceCsv } from '../compliance/csv';
 import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
-
-type Form = Record<string, unknown>;
-const text = (form: Form, key: string): string =>
-  typeof form[key] === 'string' ? form[key].trim() : '';
+import { domainErrors, type Form, text, texts } from './form';
 
 /** Pages for OPD heads (their dashboard and pledges) and HR (compliance table, certificates). */
 @ApiExcludeController()
@@ -195,10 +192,14 @@ export class PortalWebController {
       );
     } catch (error) {
       if (error instanceof DomainError) {
-        const fieldErrors = Object.fromEntries(
-          (error.details ?? []).map((d) => [d.field, d.reason]),
+        return this.renderOwnPledge(
+          res,
+          actor,
+          electionId,
+          values,
+          domainErrors(error),
+          error.message,
         );
-        return this.renderOwnPledge(res, actor, electionId, values, fieldErrors, error.message);
       }
       throw error;
     }
@@ -251,10 +252,7 @@ export class PortalWebController {
   @Roles('OPD_HEAD')
   async signStaff(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
     const electionId = text(form, 'electionId');
-    const raw = form.nip;
-    const nips = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
-      (n): n is string => typeof n === 'string',
-    );
+    const nips = texts(form, 'nip');
     const values = { signedAt: text(form, 'signedAt'), place: text(form, 'place'), nips };
     const errors: Record<string, string> = {};
     if (nips.length === 0) {

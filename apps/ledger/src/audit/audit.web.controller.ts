@@ -1,0 +1,111 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AppConfig } from '@netral/config';
+import { addDays, isCalendarDay } from '@netral/domain';
+import type { Response } from 'express';
+import { Roles } from '../identity/roles.decorator';
+import { type FieldErrors, validateAs } from '../portal/form';
+import { AuditEventsQuery } from './audit.dto';
+import { AuditLog, streamExport } from './audit-log.service';
+import { AuditQueries } from './audit.queries';
+
+/** The instant a calendar day starts in `timeZone` (Indonesia has no daylight saving: one offset a day). */
+export const startOfDay = (day: string, timeZone: string): string => {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(utcMidnight)
+      .map((p) => [p.type, p.value]),
+  );
+  const wall = Date.parse(
+    `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`,
+  );
+  return new Date(utcMidnight - (wall - utcMidnight)).toISOString();
+};
+
+const FILTERS = ['stream', 'streamPrefix', 'type', 'opdId', 'actorId', 'from', 'to'] as const;
+type Filters = Partial<Record<(typeof FILTERS)[number] | 'fromPosition', string>>;
+
+/**
+ * Bawaslu's audit explorer: the event history with filters (one stream's timeline is the `stream` filter),
+ * the export and the latest signed checkpoint to archive, and how to verify them offline.
+ */
+@ApiExcludeController()
+@Controller('audit')
+export class AuditWebController {
+  constructor(
+    private readonly queries: AuditQueries,
+    private readonly audit: AuditLog,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Roles('BAWASLU', 'ADMIN')
+  async explorer(@Query() raw: Record<string, unknown>, @Res() res: Response) {
+    const values: Filters = {};
+    for (const key of [...FILTERS, 'fromPosition'] as const) {
+      const value = raw[key];
+      if (typeof value === 'string' && value.trim() !== '') {
+        values[key] = value.trim();
+      }
+    }
+    // Dates on the form are local days; the query takes instants ("to" includes the whole day).
+    const errors: FieldErrors = {};
+    for (const key of ['from', 'to'] as const) {
+      if (values[key] !== undefined && !isCalendarDay(values[key])) {
+        errors[key] = 'Tanggal tidak valid (YYYY-MM-DD).';
+      }
+    }
+    const tz = this.config.timeZone;
+    const checked = validateAs(AuditEventsQuery, {
+      ...values,
+      from: values.from && !errors.from ? startOfDay(values.from, tz) : undefined,
+      to: values.to && !errors.to ? startOfDay(addDays(values.to, 1), tz) : undefined,
+      limit: '50',
+    });
+    Object.assign(errors, checked.errors);
+    const failed = Object.keys(errors).length > 0;
+    const page = failed || !checked.value ? undefined : await this.queries.events(checked.value);
+    const latest = this.audit.log.latestCheckpoint();
+    const next = page?.nextPosition
+      ? `/audit?${new URLSearchParams({ ...values, fromPosition: page.nextPosition }).toString()}`
+      : undefined;
+    res.status(failed ? 400 : 200).render('audit', {
+      title: 'Penjelajah audit',
+      values,
+      errors: failed ? errors : undefined,
+      formError: failed ? 'Periksa filter yang ditandai.' : undefined,
+      filtered: FILTERS.some((key) => values[key] !== undefined),
+      searched: page !== undefined,
+      events: page?.items.map((e) => {
+        const metadata = e.metadata as { actorId?: string; actorRole?: string; opdId?: string };
+        return {
+          ...e,
+          actorId: metadata.actorId,
+          actorRole: metadata.actorRole,
+          json: JSON.stringify({ data: e.data, metadata: e.metadata }, null, 2),
+        };
+      }),
+      next,
+      treeSize: this.audit.log.size,
+      checkpoint: latest,
+      verifierKey: this.audit.verifierKey,
+    });
+  }
+
+  /** The whole log as NDJSON, for the auditor's archive (the same bytes as `GET /api/v1/audit/export`). */
+  @Get('ekspor')
+  @Roles('BAWASLU', 'ADMIN')
+  export(@Res() res: Response): Promise<void> {
+    return streamExport(this.audit, res);
+  }
+}

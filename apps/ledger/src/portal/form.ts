@@ -1,0 +1,51 @@
+import { DomainError } from '@netral/domain';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { flattenValidationErrors } from '../common/validation';
+
+/** A posted HTML form as Express parses it (urlencoded or multipart fields). */
+export type Form = Record<string, unknown>;
+
+/** A text field, trimmed; '' when absent. */
+export const text = (form: Form, key: string): string =>
+  typeof form[key] === 'string' ? form[key].trim() : '';
+
+/** A field that may repeat (checkboxes): every string value. */
+export const texts = (form: Form, key: string): string[] => {
+  const raw = form[key];
+  return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(
+    (v): v is string => typeof v === 'string',
+  );
+};
+
+/** Field → message, shown next to the field and in the summary. */
+export type FieldErrors = Record<string, string>;
+
+const REASONS: Record<string, string> = {
+  isNotEmpty: 'wajib diisi',
+  isIn: 'pilih salah satu pilihan yang tersedia',
+};
+
+/**
+ * Checks a form against the API's DTO, so a page accepts exactly what the API accepts and says why not in
+ * the same words. Unknown fields are ignored (forms carry `_csrf` and buttons).
+ */
+export const validateAs = <T extends object>(
+  dto: new () => T,
+  values: object,
+): { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors } => {
+  const value = plainToInstance(dto, values);
+  const problems = flattenValidationErrors(validateSync(value, { whitelist: true }));
+  if (problems.length === 0) {
+    return { value };
+  }
+  const errors: FieldErrors = {};
+  for (const p of problems) {
+    errors[p.field] ??= REASONS[p.code] ?? p.reason;
+  }
+  return { errors };
+};
+
+/** A domain refusal as form errors: its detail rows by field, and its message for the summary. */
+export const domainErrors = (error: DomainError): FieldErrors =>
+  Object.fromEntries((error.details ?? []).map((d) => [d.field, d.reason]));

@@ -1,0 +1,257 @@
+import { EventStore } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  csrfFrom,
+  seedLedger,
+  type TestApp,
+  webLogin,
+} from '@netral/testing';
+import { createHash } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent';
+
+/** A minimal valid PDF: what a scanned report looks like to the upload check. */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('case pages (Bawaslu reports and decides, HR records the sanction)', () => {
+  let t: TestApp;
+  let bawaslu: TestAgent;
+  let hr: TestAgent;
+  let head: TestAgent;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
+
+  const eventCount = async () => {
+    let n = 0;
+    for await (const _ of t.app.get(EventStore).readAll()) {
+      n += 1;
+    }
+    return n;
+  };
+
+  /** Posts the report form (multipart, CSRF in the action URL as the page does). */
+  const report = async (fields: Record<string, string>, file?: { bytes: Buffer; name: string }) => {
+    const form = await bawaslu.get('/kasus/baru');
+    let pending = bawaslu
+      .post(`/kasus?_csrf=${encodeURIComponent(csrfFrom(form.text))}`)
+      .redirects(0);
+    for (const [key, value] of Object.entries(fields)) {
+      pending = pending.field(key, value);
+    }
+    if (file) {
+      pending = pending.attach('evidence', file.bytes, file.name);
+    }
+    return pending;
+  };
+
+  /** Posts one of the forms on a case page with the page's CSRF token. */
+  const submit = async (agent: TestAgent, caseId: string, action: string, fields: object) => {
+    const page = await agent.get(`/kasus/${caseId}`);
+    return agent
+      .post(`/kasus/${caseId}/${action}`)
+      .type('form')
+      .redirects(0)
+      .send({ ...fields, _csrf: csrfFrom(page.text) });
+  };
+
+  const validReport = () => ({
+    electionId: 'pilkada-2024',
+    nip: roster['dinas-kesehatan'].staff[0],
+    source: 'BAWASLU_FINDING',
+    actCode: 'N06',
+    occurredAt: '2024-10-02',
+    summary: 'Membagikan materi kampanye di grup WhatsApp dinas',
+    evidenceDescription: 'Tangkapan layar grup WhatsApp',
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const admin = await createUser(t, 'ADMIN');
+    const hrUser = await createUser(t, 'HR');
+    const bawasluUser = await createUser(t, 'BAWASLU');
+    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
+    roster = await seedLedger(t, { admin, hr: hrUser }, { staffPerOpd: 2 });
+    bawaslu = await webLogin(t, bawasluUser.username);
+    hr = await webLogin(t, hrUser.username);
+    head = await webLogin(t, headUser.username);
+  });
+  afterAll(() => t.close());
+
+  it('finds the ASN by NIP prefix or by name on the report form', async () => {
+    const nip = roster['dinas-kesehatan'].staff[0];
+    const byNip = await bawaslu.get(`/kasus/baru?q=${nip.slice(0, 10)}`).expect(200);
+    expect(byNip.text).toContain(`value="${nip}"`);
+    const byName = await bawaslu.get(`/kasus/baru?q=ASN%20${nip.slice(-4)}`).expect(200);
+    expect(byName.text).toContain(`value="${nip}"`);
+    const none = await bawaslu.get('/kasus/baru?q=tidak-ada-yang-cocok').expect(200);
+    expect(none.text).toContain('Tidak ada ASN aktif yang cocok');
+  });
+
+  it('shows every problem next to its field, keeps what was typed, and writes nothing', async () => {
+    const before = await eventCount();
+    const res = await report({
+      ...validReport(),
+      nip: '123',
+      actCode: '',
+      summary: '',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="nip-error"');
+    expect(res.text).toContain('id="actCode-error"');
+    expect(res.text).toContain('id="summary-error"');
+    expect(res.text).toContain('ringkasan-kesalahan');
+    expect(res.text).toContain('value="2024-10-02"');
+    expect(res.text).toContain('Tangkapan layar grup WhatsApp');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('refuses evidence that is not a PDF or an image, and writes nothing', async () => {
+    const before = await eventCount();
+    const res = await report(validReport(), { bytes: Buffer.from('MZ not a scan'), name: 'x.exe' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="evidence-error">Berkas harus PDF, JPG, atau PNG/);
+    expect(await eventCount()).toBe(before);
+  });
+
+  describe('a reported case through its life', () => {
+    let caseId: string;
+
+    beforeAll(async () => {
+      const res = await report(validReport(), { bytes: PDF, name: 'bukti.pdf' });
+      expect(res.status).toBe(303);
+      caseId = /\/kasus\/([^?]+)/.exec(res.headers.location)![1];
+    });
+
+    it('records the evidence hash in the event and keeps the file as uploaded', async () => {
+      const page = await bawaslu.get(`/kasus/${caseId}`).expect(200);
+      expect(page.text).toContain(sha256(PDF));
+      expect(page.text).toContain('Pelanggaran dilaporkan');
+      const reported = (
+        await t.app.get(EventStore).readStream(`case-${caseId}`)[Symbol.asyncIterator]().next()
+      ).value!;
+      expect(reported.data).toMatchObject({
+        evidence: [{ sha256: sha256(PDF), description: 'Tangkapan layar grup WhatsApp' }],
+      });
+      expect(reported.metadata).toMatchObject({ actorRole: 'BAWASLU' });
+      const file = await bawaslu
+        .get(`/kasus/${caseId}/bukti/${sha256(PDF)}`)
+        .buffer(true)
+        .expect(200);
+      expect(file.headers['content-type']).toBe('application/pdf');
+      expect(sha256(file.body as Buffer)).toBe(sha256(PDF));
+      await bawaslu.get(`/kasus/${caseId}/bukti/${'0'.repeat(64)}`).expect(404);
+    });
+
+    it('lists the case with its SLA clock', async () => {
+      const list = await bawaslu.get('/kasus').expect(200);
+      expect(list.text).toContain(caseId);
+      expect(list.text).toContain('Verifikasi awal s.d.');
+    });
+
+    it('verifies, refuses a confirmation without a recommendation, then confirms', async () => {
+      expect((await submit(bawaslu, caseId, 'verifikasi', { note: 'Lengkap' })).status).toBe(303);
+      const before = await eventCount();
+      const missing = await submit(bawaslu, caseId, 'konfirmasi', {
+        findings: 'Terbukti dari tangkapan layar',
+        authority: 'KASN',
+      });
+      expect(missing.status).toBe(400);
+      expect(missing.text).toContain('id="ethics-error"');
+      expect(missing.text).toContain('Terbukti dari tangkapan layar');
+      expect(await eventCount()).toBe(before);
+
+      const ok = await submit(bawaslu, caseId, 'konfirmasi', {
+        findings: 'Terbukti dari tangkapan layar',
+        authority: 'KASN',
+        ethics: 'MORAL_TERBUKA',
+        discipline: 'SEDANG',
+      });
+      expect(ok.status).toBe(303);
+      const page = await bawaslu.get(ok.headers.location).expect(200);
+      expect(page.text).toContain('Terbukti');
+      expect(page.text).toContain('Tindak lanjut PPK s.d.');
+      // The state moved on: the verification form is gone, a second confirmation is a clear refusal.
+      expect(page.text).not.toContain(`/kasus/${caseId}/verifikasi"`);
+      const again = await bawaslu
+        .post(`/kasus/${caseId}/konfirmasi`)
+        .type('form')
+        .send({
+          findings: 'x',
+          authority: 'KASN',
+          ethics: 'MORAL_TERBUKA',
+          _csrf: csrfFrom(page.text),
+        });
+      expect(again.status).toBe(400);
+      expect(again.text).toContain('CONFIRMED');
+    });
+
+    it('lets HR record the PPK decision, with field errors first', async () => {
+      const bad = await submit(hr, caseId, 'sanksi', { kind: 'MORAL_TERBUKA', decreeNumber: '' });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('id="decreeNumber-error"');
+      const ok = await submit(hr, caseId, 'sanksi', {
+        kind: 'MORAL_TERBUKA',
+        decreeNumber: '800/123/BKPSDM/2024',
+        decidedBy: 'Bupati Bangli',
+        decidedAt: '2024-10-20',
+        effectiveFrom: '2024-10-21',
+      });
+      expect(ok.status).toBe(303);
+      const page = await hr.get(ok.headers.location).expect(200);
+      expect(page.text).toContain('Keputusan sanksi PPK dicatat');
+      expect(page.text).toContain('800/123/BKPSDM/2024');
+    });
+  });
+
+  it('dismissal needs a reason', async () => {
+    const res = await report({ ...validReport(), nip: roster['dinas-pendidikan'].staff[0] });
+    const caseId = /\/kasus\/([^?]+)/.exec(res.headers.location)![1];
+    const bad = await submit(bawaslu, caseId, 'penghentian', { reason: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('id="reason-error"');
+    expect(
+      (await submit(bawaslu, caseId, 'penghentian', { reason: 'Tidak cukup bukti' })).status,
+    ).toBe(303);
+    expect((await bawaslu.get(`/kasus/${caseId}`)).text).toContain('Dihentikan');
+  });
+
+  it('the audit explorer filters the history, shows one stream, and downloads the export', async () => {
+    const all = await bawaslu.get('/audit').expect(200);
+    expect(all.text).toContain('Riwayat event');
+    expect(all.text).toContain('ElectionScheduled');
+    const confirmed = await bawaslu.get('/audit?type=ViolationConfirmed').expect(200);
+    const caseStream = /href="\/audit\?stream=(case-[^"]+)"/.exec(confirmed.text)![1];
+    expect(confirmed.text).not.toContain('<summary>ElectionScheduled');
+    const timeline = await bawaslu.get(`/audit?stream=${caseStream}`).expect(200);
+    expect(timeline.text).toContain(`Linimasa ${decodeURIComponent(caseStream)}`);
+    for (const type of [
+      'ViolationReported',
+      'CaseVerified',
+      'ViolationConfirmed',
+      'SanctionImposed',
+    ]) {
+      expect(timeline.text).toContain(`<summary>${type}`);
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    const none = await bawaslu.get('/audit?to=2000-01-01').expect(200);
+    expect(none.text).toContain('Tidak ada event yang cocok');
+    expect((await bawaslu.get(`/audit?from=${today}&type=SanctionImposed`)).text).toContain(
+      '<summary>SanctionImposed',
+    );
+    const bad = await bawaslu.get('/audit?from=2024-13-45').expect(400);
+    expect(bad.text).toContain('id="from-error"');
+
+    const exported = await bawaslu.get('/audit/ekspor').buffer(true).expect(200);
+    const lines = exported.text.trimEnd().split('\n');
+    expect(lines.length).toBe(Number(exported.headers['x-tree-size']));
+    expect(JSON.parse(lines[0])).toMatchObject({ v: 1, index: 0 });
+    await hr.get('/audit').expect(403);
+    await head.get('/audit/ekspor').expect(403);
+  });
+
+  it('keeps case pages from OPD heads, and answers an unknown case with 404', async () => {
+    await head.get('/kasus').expect(403);
+    await head.get('/kasus/baru').expect(403);
+    await bawaslu.get('/kasus/K-2024-TIDAKADA').expect(404);
+  });
+});
