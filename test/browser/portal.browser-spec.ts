@@ -1,4 +1,5 @@
 import { type Page } from 'playwright-core';
+import { ReadSide } from '../../apps/ledger/src/compliance/read-side';
 import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
 import {
   type BrowserHarness,
@@ -113,6 +114,70 @@ describe('pages in Chromium (demo regency)', () => {
     expect(await horizontalOverflow(visitor.page)).toBeLessThanOrEqual(0);
     await h.screenshot(visitor.page, 'verification-mobile');
     await visitor.context.close();
+    await context.close();
+  });
+
+  it('Bawaslu reports a violation with evidence, confirms it, and sees the OPD’s status change', async () => {
+    const read = h.t.app.get(ReadSide);
+    const [election] = read.queries.elections();
+    const opd = read.queries
+      .compliance(election.electionId, read.today())
+      .find((row) => row.status === 'PATUH');
+    expect(opd).toBeDefined();
+    const [asn] = read.queries.asnList(
+      { opdId: opd!.opdId, activeOnly: true },
+      {
+        page: 1,
+        pageSize: 1,
+      },
+    ).items;
+    const statusOf = async (page: Page) =>
+      page.locator('tr', { hasText: opd!.opdName }).locator('.status').textContent();
+
+    const { context, page } = await h.newPage();
+    await login(page, 'bawaslu', 'bawaslu-bangli-2024');
+    await page.goto('/kepatuhan');
+    expect(await statusOf(page)).toBe('PATUH');
+
+    await page.getByRole('link', { name: 'Laporkan pelanggaran' }).first().click();
+    await page.getByLabel('NIP atau nama ASN').fill(asn.name);
+    await page.getByRole('button', { name: 'Cari' }).click();
+    await page.getByLabel(new RegExp(asn.nip)).check();
+    await page.getByLabel('Perbuatan (katalog SKB 2022)').selectOption('N06');
+    await page.getByLabel('Sumber', { exact: true }).selectOption('BAWASLU_FINDING');
+    await page
+      .getByLabel('Uraian kejadian')
+      .fill('Menghadiri kampanye pasangan calon dengan atribut dinas');
+    await page.getByLabel('Berkas bukti (PDF, JPG atau PNG)').setInputFiles({
+      name: 'foto-kampanye.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('foto')]),
+    });
+    await page.getByLabel('Keterangan bukti').fill('Foto di lokasi kampanye');
+    await h.screenshot(page, 'case-report');
+    await page.getByRole('button', { name: 'Catat laporan' }).click();
+    await page.getByText(/Kasus K-\d{4}-[0-9A-Z]{8} tercatat/).waitFor();
+
+    await page.getByRole('button', { name: 'Nyatakan terverifikasi' }).click();
+    await page.getByText('Kasus diverifikasi; tenggat kajian Bawaslu berjalan.').waitFor();
+    await page.getByLabel('Hasil kajian').fill('Terbukti dari foto dan keterangan saksi');
+    await page.getByLabel('Rekomendasi diteruskan melalui').selectOption('KASN');
+    await page.getByLabel('Rekomendasi sanksi etik').selectOption('MORAL_TERBUKA');
+    await page.getByRole('button', { name: 'Nyatakan terbukti' }).click();
+    await page
+      .getByText(/Pelanggaran dinyatakan terbukti/)
+      .first()
+      .waitFor();
+    await h.screenshot(page, 'case-detail');
+
+    await page.getByRole('link', { name: 'Kasus', exact: true }).click();
+    await h.screenshot(page, 'cases');
+    await page.getByRole('link', { name: 'Kepatuhan OPD' }).click();
+    expect(await statusOf(page)).not.toBe('PATUH');
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByText('Cara memverifikasi').waitFor();
+    await h.screenshot(page, 'audit');
+    expect(h.externalRequests).toEqual([]);
     await context.close();
   });
 });

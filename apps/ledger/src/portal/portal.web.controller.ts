@@ -8,11 +8,16 @@ import {
   Req,
   Res,
   StreamableFile,
+  UploadedFile,
+  UseInterceptors,
 } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CURRENT_PAKTA_VERSION, DomainError, findPakta, isCalendarDay } from '@netral/domain';
 import type { Request, Response } from 'express';
 import { CertificateService } from '../certificates/certificate.service';
+import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
+import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
 import { ReadSide } from '../compliance/read-side';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
@@ -23,6 +28,13 @@ import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
 import { domainErrors, type Form, text, texts } from './form';
 
+const SCAN_UPLOAD = FileInterceptor('document', {
+  limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
+});
+
+const scanNote = (sha256: string | undefined) =>
+  sha256 ? ` Dokumen pindaian disimpan (SHA-256 ${sha256.slice(0, 12)}…).` : '';
+
 /** Pages for OPD heads (their dashboard and pledges) and HR (compliance table, certificates). */
 @ApiExcludeController()
 @Controller()
@@ -31,7 +43,21 @@ export class PortalWebController {
     private readonly read: ReadSide,
     private readonly pledges: PledgeCommands,
     private readonly certificates: CertificateService,
+    private readonly documents: DocumentStore,
   ) {}
+
+  /** The optional scanned paper of a pledge: a field error if it cannot be kept, else kept and hashed. */
+  private keepScan(
+    file: UploadedFileBytes | undefined,
+    errors: Record<string, string>,
+  ): () => string | undefined {
+    const problem = file ? documentProblem(file.buffer) : undefined;
+    if (problem) {
+      errors.document = `${problem} Pilih berkas lagi.`;
+    }
+    // Kept only once every other check has passed, just before the event that names it.
+    return () => (file && !problem ? this.documents.put(file.buffer).sha256 : undefined);
+  }
 
   /** The requested election, else the latest one (by voting day), with its monitoring period. */
   private election(requested?: string) {
@@ -135,7 +161,13 @@ export class PortalWebController {
 
   @Post('opd/pakta')
   @Roles('OPD_HEAD')
-  async signOwn(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
+  @UseInterceptors(SCAN_UPLOAD)
+  async signOwn(
+    @Actor() actor: ActorContext,
+    @Body() form: Form,
+    @UploadedFile() file: UploadedFileBytes | undefined,
+    @Res() res: Response,
+  ) {
     const electionId = text(form, 'electionId');
     const values = {
       signedAt: text(form, 'signedAt'),
@@ -153,6 +185,7 @@ export class PortalWebController {
     if (!isCalendarDay(values.signedAt)) {
       errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
     }
+    const keep = this.keepScan(file, errors);
     const opd = this.read.queries.opd(actor.opdId!);
     if (!opd?.headNip) {
       return this.renderOwnPledge(
@@ -175,6 +208,7 @@ export class PortalWebController {
       );
     }
     try {
+      const documentSha256 = keep();
       const result = await this.pledges.sign(
         {
           electionId,
@@ -182,10 +216,14 @@ export class PortalWebController {
           signedAt: values.signedAt,
           place: values.place,
           ...(values.witness ? { witnesses: [values.witness] } : {}),
+          ...(documentSha256 ? { documentSha256 } : {}),
         },
         actor,
       );
-      setFlash(res, { kind: 'success', message: 'Pakta integritas Anda telah tercatat.' });
+      setFlash(res, {
+        kind: 'success',
+        message: `Pakta integritas Anda telah tercatat.${scanNote(documentSha256)}`,
+      });
       res.redirect(
         303,
         `/opd?electionId=${encodeURIComponent(electionId)}&minPosition=${result.position ?? ''}`,
@@ -250,7 +288,13 @@ export class PortalWebController {
 
   @Post('opd/staf')
   @Roles('OPD_HEAD')
-  async signStaff(@Actor() actor: ActorContext, @Body() form: Form, @Res() res: Response) {
+  @UseInterceptors(SCAN_UPLOAD)
+  async signStaff(
+    @Actor() actor: ActorContext,
+    @Body() form: Form,
+    @UploadedFile() file: UploadedFileBytes | undefined,
+    @Res() res: Response,
+  ) {
     const electionId = text(form, 'electionId');
     const nips = texts(form, 'nip');
     const values = { signedAt: text(form, 'signedAt'), place: text(form, 'place'), nips };
@@ -264,6 +308,7 @@ export class PortalWebController {
     if (!isCalendarDay(values.signedAt)) {
       errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
     }
+    const keep = this.keepScan(file, errors);
     if (Object.keys(errors).length > 0) {
       return this.renderStaff(
         res,
@@ -276,12 +321,20 @@ export class PortalWebController {
     }
     let last: string | null = null;
     const failed: string[] = [];
+    // One scanned sheet may carry the whole batch's signatures: each pledge records its hash.
+    const documentSha256 = keep();
     for (const nip of nips) {
       try {
         last =
           (
             await this.pledges.sign(
-              { electionId, nip, signedAt: values.signedAt, place: values.place },
+              {
+                electionId,
+                nip,
+                signedAt: values.signedAt,
+                place: values.place,
+                ...(documentSha256 ? { documentSha256 } : {}),
+              },
               actor,
             )
           ).position ?? last;
@@ -295,7 +348,10 @@ export class PortalWebController {
     setFlash(
       res,
       failed.length === 0
-        ? { kind: 'success', message: `${nips.length} pakta integritas staf telah tercatat.` }
+        ? {
+            kind: 'success',
+            message: `${nips.length} pakta integritas staf telah tercatat.${scanNote(documentSha256)}`,
+          }
         : {
             kind: 'error',
             message: `${nips.length - failed.length} tercatat; ${failed.length} gagal: ${failed.join('; ')}`,

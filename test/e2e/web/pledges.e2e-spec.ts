@@ -1,0 +1,86 @@
+import { EventStore, type RecordedEvent } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  csrfFrom,
+  seedLedger,
+  type TestApp,
+  webLogin,
+} from '@netral/testing';
+import { createHash } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent';
+import { DocumentStore } from '../../../apps/ledger/src/documents/document-store';
+
+/** A scanned sheet as a phone camera produces it (JPEG magic bytes are what the upload check reads). */
+const SCAN = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('pindaian pakta')]);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('pledge pages with a scanned document (OPD head)', () => {
+  let t: TestApp;
+  let head: TestAgent;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
+
+  const pledgeEvents = async () => {
+    const events: RecordedEvent[] = [];
+    for await (const e of t.app
+      .get(EventStore)
+      .readAll({ filter: { eventTypeRegex: '^PledgeSigned$' } })) {
+      events.push(e);
+    }
+    return events;
+  };
+
+  const postStaff = async (nips: string[], scan?: { bytes: Buffer; name: string }) => {
+    const page = await head.get('/opd/staf?electionId=pilkada-2024').expect(200);
+    let pending = head
+      .post(`/opd/staf?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .redirects(0)
+      .field('electionId', 'pilkada-2024')
+      .field('place', 'Bangli')
+      .field('signedAt', '2024-09-20');
+    for (const nip of nips) {
+      pending = pending.field('nip', nip);
+    }
+    return scan ? pending.attach('document', scan.bytes, scan.name) : pending;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const admin = await createUser(t, 'ADMIN');
+    const hr = await createUser(t, 'HR');
+    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
+    roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 3 });
+    head = await webLogin(t, headUser.username);
+  });
+  afterAll(() => t.close());
+
+  it('refuses a file that is not a scan next to the field, keeps the choices, and writes nothing', async () => {
+    const [first] = roster['dinas-kesehatan'].staff;
+    const res = await postStaff([first], { bytes: Buffer.from('just text'), name: 'catatan.txt' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="document-error">Berkas harus PDF, JPG, atau PNG/);
+    expect(res.text).toContain(`value="${first}" checked`);
+    expect(res.text).toContain('value="Bangli"');
+    expect(await pledgeEvents()).toHaveLength(0);
+  });
+
+  it('records the scan’s SHA-256 on every pledge of the batch and keeps the file', async () => {
+    const nips = roster['dinas-kesehatan'].staff.slice(0, 2);
+    const res = await postStaff(nips, { bytes: SCAN, name: 'pakta-staf.jpg' });
+    expect(res.status).toBe(303);
+    const events = await pledgeEvents();
+    expect(events.map((e) => (e.data as { nip: string }).nip).sort()).toEqual([...nips].sort());
+    for (const e of events) {
+      expect(e.data).toMatchObject({ documentSha256: sha256(SCAN) });
+      expect(e.metadata).toMatchObject({ actorRole: 'OPD_HEAD', opdId: 'dinas-kesehatan' });
+    }
+    expect(t.app.get(DocumentStore).get(sha256(SCAN))?.bytes.equals(SCAN)).toBe(true);
+  });
+
+  it('signs without a scan too', async () => {
+    const nip = roster['dinas-kesehatan'].staff[2];
+    expect((await postStaff([nip])).status).toBe(303);
+    const signed = (await pledgeEvents()).find((e) => (e.data as { nip: string }).nip === nip);
+    expect(signed?.data).not.toHaveProperty('documentSha256');
+  });
+});
