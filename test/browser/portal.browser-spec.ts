@@ -179,5 +179,15 @@ describe('pages in Chromium (demo regency)', () => {
     await h.screenshot(page, 'audit');
     expect(h.externalRequests).toEqual([]);
     await context.close();
+
+    // The same pages on a phone: nothing wider than the screen.
+    const phone = await h.newPage({ mobile: true });
+    await login(phone.page, 'bawaslu', 'bawaslu-bangli-2024');
+    for (const path of ['/kasus', '/kasus/baru?q=Ketut', '/audit']) {
+      await phone.page.goto(path);
+      expect(await horizontalOverflow(phone.page)).toBeLessThanOrEqual(0);
+    }
+    await h.screenshot(phone.page, 'audit-mobile');
+    await phone.context.close();
   });
 });
