@@ -21,6 +21,8 @@ import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
 
 const FLUSH_EVERY = 1000;
+/** Events arriving within this window share one transaction of the log (fewer commits under load). */
+const FLUSH_DELAY_MS = 25;
 
 /**
  * Follows the store's global log into the transparency log (tlog.sqlite in the data directory) and signs
@@ -91,7 +93,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
       this.flush();
     } else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
     }
   }
 
