@@ -7,6 +7,9 @@ import {
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
 
+// Whole journeys in a real browser on a 2-core CI machine: seconds each, not milliseconds.
+jest.setTimeout(60_000);
+
 /** The people of the demo regency, at work in a real browser (Debian's Chromium). */
 describe('pages in Chromium (demo regency)', () => {
   let h: BrowserHarness;
@@ -189,5 +192,29 @@ describe('pages in Chromium (demo regency)', () => {
     }
     await h.screenshot(phone.page, 'audit-mobile');
     await phone.context.close();
+  });
+
+  it('HR uploads a roster with a bad NIP and sees that row’s problem, nothing written', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'bkpsdm', 'bkpsdm-bangli-2024');
+    await page.getByRole('link', { name: 'Registri' }).click();
+    await page.getByRole('link', { name: 'Dinas Kesehatan' }).click();
+    await page.getByRole('heading', { name: 'ASN Dinas Kesehatan' }).waitFor();
+    await h.screenshot(page, 'registry-asn');
+    await page.getByRole('link', { name: 'Impor CSV' }).first().click();
+    await page.getByLabel('Berkas CSV Daftar ASN').setInputFiles({
+      name: 'asn-baru.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n198502302010011002;I Made Salah Tanggal;Guru;PNS;1.01.01\n',
+      ),
+    });
+    await page.getByRole('button', { name: 'Unggah Daftar ASN' }).click();
+    await page.getByRole('heading', { name: /Baris bermasalah \(1 dari 1 baris\)/ }).waitFor();
+    expect(await page.locator('#baris-bermasalah td').first().textContent()).toBe('2');
+    await h.screenshot(page, 'registry-import-errors');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(h.externalRequests).toEqual([]);
+    await context.close();
   });
 });

@@ -55,7 +55,8 @@ const registerViewHelpers = (): void => {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('waktu', formatInstant);
   // Block helpers receive Handlebars' options object last: drop it.
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  // Like `||`: the first truthy argument (so `(or id name)` picks a value), else false.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hbs.registerHelper('urlencode', (value: unknown) =>
     encodeURIComponent(typeof value === 'string' ? value : ''),

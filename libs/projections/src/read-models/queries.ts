@@ -169,6 +169,28 @@ export class ReadModelQueries {
       | undefined;
   }
 
+  /** The OPD registry: every OPD by code, with its head's name and its active ASN count. */
+  opds() {
+    return this.db
+      .prepare(
+        `SELECT o.opd_id AS opdId, o.code, o.name, o.kind, o.status, o.head_nip AS headNip,
+           h.name AS headName, COALESCE(c.active_asn, 0) AS activeAsn
+         FROM rm_opds o LEFT JOIN rm_asn h ON h.nip = o.head_nip
+         LEFT JOIN rm_opd_counts c ON c.opd_id = o.opd_id
+         ORDER BY o.code, o.name`,
+      )
+      .all() as {
+      opdId: string;
+      code: string;
+      name: string;
+      kind: string;
+      status: string;
+      headNip: string | null;
+      headName: string | null;
+      activeAsn: number;
+    }[];
+  }
+
   /** Compliance rows of every active OPD (or one), computed from counters and the OPD's cases. */
   compliance(electionId: string, today: string, opdId?: string): ComplianceRow[] {
     const election = this.election(electionId);
