@@ -181,7 +181,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
           ethics: 'MORAL_TERBUKA',
           _csrf: csrfFrom(page.text),
         });
-      expect(again.status).toBe(400);
+      expect(again.status).toBe(409);
       expect(again.text).toContain('CONFIRMED');
     });
 

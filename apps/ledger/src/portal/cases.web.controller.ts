@@ -30,6 +30,7 @@ import {
   VerifyCaseDto,
 } from '../cases/case.dto';
 import { CaseCommands } from '../cases/case.commands';
+import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { ReadSide } from '../compliance/read-side';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
 import type { ActorContext } from '../identity/actor';
@@ -282,7 +283,7 @@ export class CasesWebController {
     res: Response,
     actor: ActorContext,
     caseId: string,
-    failed?: { values: Form; errors: FieldErrors; message: string },
+    failed?: { values: Form; errors: FieldErrors; message: string; status?: number },
   ) {
     const detail = this.read.queries.caseDetail(caseId, this.read.today());
     const events = await this.caseEvents(caseId);
@@ -311,7 +312,7 @@ export class CasesWebController {
         detail.sanctionPending,
     };
     const act = VIOLATION_ACTS.find((a) => a.code === detail.actCode);
-    res.status(failed ? 400 : 200).render('case-detail', {
+    res.status(failed ? (failed.status ?? 400) : 200).render('case-detail', {
       title: `Kasus ${caseId}`,
       flash: takeFlash(req, res),
       c: {
@@ -453,6 +454,8 @@ export class CasesWebController {
           values,
           errors: domainErrors(error),
           message: error.message,
+          // A refusal because of the case's state is a conflict, as on the API.
+          status: STATUS_OF_KIND[error.kind],
         });
       }
       throw error;
