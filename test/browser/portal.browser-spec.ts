@@ -217,4 +217,26 @@ describe('pages in Chromium (demo regency)', () => {
     expect(h.externalRequests).toEqual([]);
     await context.close();
   });
+
+  it('a report with an invalid NIP shows the error next to the NIP and keeps the other inputs', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'bawaslu', 'bawaslu-bangli-2024');
+    await page.goto('/kasus/baru');
+    await page.getByLabel('NIP lengkap').fill('198502302010011002');
+    await page.getByLabel('Perbuatan (katalog SKB 2022)').selectOption('N02');
+    await page.getByLabel('Sumber', { exact: true }).selectOption('PUBLIC_REPORT');
+    await page.getByLabel('Uraian kejadian').fill('Unggahan dukungan calon di media sosial');
+    await page.getByRole('button', { name: 'Catat laporan' }).click();
+    await page.getByText('Periksa kembali isian Anda').waitFor();
+    expect(await page.locator('#nip-error').textContent()).toContain('tanggal lahir');
+    expect(await page.getByLabel('NIP lengkap').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('NIP lengkap').inputValue()).toBe('198502302010011002');
+    expect(await page.getByLabel('Uraian kejadian').inputValue()).toBe(
+      'Unggahan dukungan calon di media sosial',
+    );
+    expect(await page.getByLabel('Perbuatan (katalog SKB 2022)').inputValue()).toBe('N02');
+    expect(await page.getByLabel('Sumber', { exact: true }).inputValue()).toBe('PUBLIC_REPORT');
+    await h.screenshot(page, 'case-report-invalid-nip');
+    await context.close();
+  });
 });

@@ -183,7 +183,9 @@ export class CasesWebController {
         checked: m.nip === chosen,
       })),
       moreMatches: matches ? matches.total > matches.items.length : false,
-      chosen: chosen && !matches?.items.some((m) => m.nip === chosen) ? chosen : undefined,
+      // A NIP chosen from an earlier search stays chosen; a typed one with a problem stays editable.
+      chosen:
+        chosen && !errors?.nip && !matches?.items.some((m) => m.nip === chosen) ? chosen : undefined,
       elections: options(
         elections.map((e) => ({ value: e.electionId, label: e.name })),
         typeof values.electionId === 'string'
