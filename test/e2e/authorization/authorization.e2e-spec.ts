@@ -1,5 +1,6 @@
-import { createTestApp, createUser, type TestApp } from '@netral/testing';
+import { createTestApp, createUser, csrfFrom, type TestApp, webLogin } from '@netral/testing';
 import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
 import {
   EVERYONE,
   MATRIX_OPD,
@@ -13,21 +14,40 @@ import {
 describe('authorisation matrix', () => {
   let t: TestApp;
   const tokens = new Map<Who, string>();
+  const usernames = new Map<Who, string>();
+  const browsers = new Map<Who, { agent: TestAgent; csrf: string }>();
   let counter = 0;
   let ctx: MatrixContext;
 
   beforeAll(async () => {
     t = await createTestApp();
     ctx = { t, unique: () => `${Date.now().toString(36)}${(counter += 1)}` };
-    tokens.set('ADMIN', (await createUser(t, 'ADMIN')).auth);
-    tokens.set('OPD_HEAD', (await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OPD })).auth);
-    tokens.set(
-      'OPD_HEAD_OTHER',
-      (await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OTHER_OPD })).auth,
-    );
-    tokens.set('BAWASLU', (await createUser(t, 'BAWASLU')).auth);
-    tokens.set('HR', (await createUser(t, 'HR')).auth);
+    const users = {
+      ADMIN: await createUser(t, 'ADMIN'),
+      OPD_HEAD: await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OPD }),
+      OPD_HEAD_OTHER: await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OTHER_OPD }),
+      BAWASLU: await createUser(t, 'BAWASLU'),
+      HR: await createUser(t, 'HR'),
+    };
+    for (const [who, user] of Object.entries(users) as [Who, (typeof users)['HR']][]) {
+      tokens.set(who, user.auth);
+      usernames.set(who, user.username);
+    }
   });
+
+  /** A signed-in browser per caller (for `web` rows), with a CSRF token from a page it loaded. */
+  const browser = async (who: Who) => {
+    let entry = browsers.get(who);
+    if (!entry) {
+      const username = usernames.get(who);
+      const agent = username ? await webLogin(t, username) : request.agent(t.server);
+      // Signed in, every page's layout has the logout form; signed out, the login form.
+      const page = await agent.get(username ? '/verifikasi' : '/login');
+      entry = { agent, csrf: csrfFrom(page.text) };
+      browsers.set(who, entry);
+    }
+    return entry;
+  };
 
   afterAll(async () => {
     await t.close();
@@ -43,10 +63,21 @@ describe('authorisation matrix', () => {
 
   it.each(cases)('$label as $who', async ({ route, who }) => {
     const path = typeof route.path === 'string' ? route.path : await route.path(ctx);
-    let req = request(t.server)[route.method](path);
-    const token = tokens.get(who);
-    if (token) {
-      req = req.set('Authorization', token);
+    let req;
+    if (route.web) {
+      const { agent, csrf } = await browser(who);
+      // In the query, as multipart forms send it (their body is parsed after the CSRF check).
+      req = agent[route.method](
+        route.method === 'get'
+          ? path
+          : `${path}${path.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrf)}`,
+      );
+    } else {
+      req = request(t.server)[route.method](path);
+      const token = tokens.get(who);
+      if (token) {
+        req = req.set('Authorization', token);
+      }
     }
     if (route.body) {
       req = req.send(await route.body(ctx));

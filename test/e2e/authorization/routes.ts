@@ -28,6 +28,11 @@ export interface MatrixRoute {
   name?: string;
   path: string | ((ctx: MatrixContext) => string | Promise<string>);
   body?: (ctx: MatrixContext) => object | Promise<object>;
+  /**
+   * A page, not the API: callers sign in through the login form (session cookie; pages ignore bearer
+   * tokens) and posts carry a valid CSRF token, so the row tests the role check and not the CSRF check.
+   */
+  web?: true;
   /** Expected status for each caller; every caller must be listed. */
   expect: Record<Who, number>;
 }
@@ -483,5 +488,39 @@ export const routes: MatrixRoute[] = [
       BAWASLU: 400,
       HR: 400,
     },
+  },
+  // HR's registry pages. Posts without a file answer the form's 400 (nothing is written); the certificate
+  // does not exist, so HR gets the 404 page.
+  ...[
+    '/registri',
+    `/registri/asn?opdId=${MATRIX_OPD}`,
+    '/registri/asn?q=198503',
+    '/registri/impor',
+    '/registri/contoh/asn-bangli.csv',
+    '/registri/contoh/opd-bangli.csv',
+  ].map((path): MatrixRoute => ({
+    method: 'get',
+    web: true,
+    path,
+    expect: allowOnly({ ADMIN: 200, HR: 200 }),
+  })),
+  ...['/registri/impor/asn', '/registri/impor/opd'].map((path): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path,
+    expect: allowOnly({ ADMIN: 400, HR: 400 }),
+  })),
+  {
+    method: 'get',
+    web: true,
+    path: '/sertifikat/SK-0000-TIDAKADA/cabut',
+    expect: allowOnly({ HR: 404 }),
+  },
+  {
+    method: 'post',
+    web: true,
+    path: '/sertifikat/SK-0000-TIDAKADA/pencabutan',
+    body: () => ({ reason: 'uji' }),
+    expect: allowOnly({ HR: 404 }),
   },
 ];

@@ -76,13 +76,40 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(res.text).toMatch(/<td>3<\/td><td>NIP<\/td>/);
     expect(res.text).toMatch(/<td>4<\/td><td>Nama<\/td>/);
     expect(res.text).toContain('tidak ada data yang disimpan');
+    // Line 5 repeats line 2's NIP; line 4 has three problems (name, type, OPD code), each its own row.
+    expect(res.text).toMatch(/<td>5<\/td><td>NIP<\/td>/);
+    expect(res.text).toMatch(/<td>4<\/td><td>Jenis ASN<\/td>/);
+    expect(res.text).toContain('href="#baris-bermasalah"');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('lists every bad row of a large file, not only the first ones', async () => {
+    const before = await eventCount();
+    const bad = 700;
+    const csv = Buffer.from(
+      [
+        'NIP;Nama;Jabatan;Jenis ASN;Kode OPD',
+        ...Array.from({ length: bad }, (_, i) => `12345${i};ASN ${i};Staf;PNS;1.01.01`),
+      ].join('\n'),
+    );
+    const res = await upload('asn', csv);
+    expect(res.status).toBe(400);
+    const nipRows = [...res.text.matchAll(/<tr><td>(\d+)<\/td><td>NIP<\/td>/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(nipRows).toEqual(Array.from({ length: bad }, (_, i) => i + 2));
     expect(await eventCount()).toBe(before);
   });
 
   it('a missing file is named next to its field', async () => {
-    const res = await upload('opd', undefined);
+    const res = await upload('opd', undefined, true);
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="file-opd-error"');
+    expect(res.text).toMatch(/id="file-opd" name="file" type="file"[^>]*aria-invalid="true"/);
+    expect(res.text).toContain('<a href="#file-opd">Pilih berkas CSV terlebih dahulu.</a>');
+    // The ticked "only check" box stays ticked; the other form is untouched.
+    expect(res.text).toContain('name="dryRun" value="ya" checked');
+    expect(res.text).not.toContain('id="file-asn-error"');
   });
 
   it('a dry run validates and writes nothing; the real import then writes', async () => {
@@ -97,6 +124,28 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(real.status).toBe(303);
     expect(await eventCount()).toBe(before + 1);
     expect((await hr.get(real.headers.location)).text).toContain('Kecamatan Uji');
+  });
+
+  it('a clean roster is imported and the flash says how many rows', async () => {
+    const nip = '199001012015031001';
+    const csv = Buffer.from(
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nip};I Wayan Uji Impor;Analis;PNS;9.01.01\n`,
+    );
+    const before = await eventCount();
+    const dry = await upload('asn', csv, true);
+    expect(dry.status).toBe(303);
+    expect(dry.headers.location).toBe('/registri/impor');
+    expect((await hr.get(dry.headers.location)).text).toContain('Belum ada yang disimpan');
+    expect(await eventCount()).toBe(before);
+
+    const real = await upload('asn', csv);
+    expect(real.status).toBe(303);
+    expect(await eventCount()).toBe(before + 1);
+    const registry = await hr.get(real.headers.location).expect(200);
+    expect(registry.text).toContain('asn.csv diimpor (1 baris: 1 baru, 0 tidak berubah)');
+    const asn = await hr.get('/registri/asn?opdId=kecamatan-uji').expect(200);
+    expect(asn.text).toContain(nip);
+    expect(asn.text).toContain('I Wayan Uji Impor');
   });
 
   it('revokes a certificate only with a reason', async () => {
@@ -131,14 +180,40 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       .send({ reason: '', _csrf: csrfFrom(form.text) });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('id="reason-error"');
+    expect(empty.text).toMatch(/<textarea id="reason"[^>]*aria-invalid="true"/);
+    expect(empty.text).toContain('<a href="#reason">Alasan pencabutan wajib diisi.</a>');
+    const long = await hr
+      .post(`/sertifikat/${certificateId}/pencabutan`)
+      .type('form')
+      .send({ reason: 'x'.repeat(1001), _csrf: csrfFrom(form.text) });
+    expect(long.status).toBe(400);
+    expect(long.text).toContain('Alasan paling panjang 1000 karakter');
     const done = await hr
       .post(`/sertifikat/${certificateId}/pencabutan`)
       .type('form')
       .redirects(0)
       .send({ reason: 'Data kepala OPD keliru', _csrf: csrfFrom(form.text) });
     expect(done.status).toBe(303);
+    const after = await hr.get(done.headers.location).expect(200);
+    expect(after.text).toContain(`Sertifikat ${certificateId} dicabut.`);
     const verification = await hr.get(`/v/${certificateId}`).expect(200);
     expect(verification.text).toContain('Data kepala OPD keliru');
+
+    // Revoking twice is the domain's refusal, told as a flash on the compliance page (never a 500).
+    const again = await hr
+      .post(`/sertifikat/${certificateId}/pencabutan`)
+      .type('form')
+      .redirects(0)
+      .send({ reason: 'Sekali lagi', _csrf: csrfFrom(form.text) });
+    expect(again.status).toBe(303);
+    const refused = await hr.get(again.headers.location).expect(200);
+    expect(refused.text).toMatch(/class="flash flash-error"[^>]*>Sertifikat \S+ sudah dicabut\./);
+    // An unknown certificate is a 404 page.
+    await hr
+      .post('/sertifikat/SK-0000-TIDAKADA/pencabutan')
+      .type('form')
+      .send({ reason: 'uji', _csrf: csrfFrom(form.text) })
+      .expect(404);
   });
 
   it('keeps the registry from other roles', async () => {

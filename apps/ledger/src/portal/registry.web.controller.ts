@@ -19,6 +19,7 @@ import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { RevokeCertificateDto } from '../certificates/certificate.dto';
 import { CertificateService } from '../certificates/certificate.service';
 import { repoRoot } from '../common/paths';
 import { ReadSide } from '../compliance/read-side';
@@ -28,21 +29,25 @@ import { Roles } from '../identity/roles.decorator';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
 import { type ImportReport, RosterImport } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
-import { type Form, text } from './form';
+import { type FieldErrors, type Form, text, validateAs } from './form';
 
 const PAGE_SIZE = 50;
-/** Bad rows listed on the page at most (the count says how many there are in all). */
-const ROWS_SHOWN = 500;
+/** Where the import page lists the bad rows (the error summary links to it). */
+const PROBLEMS_ANCHOR = 'baris-bermasalah';
+/** RevokeCertificateDto's @MaxLength, said in the page's words when it is exceeded. */
+const REASON_MAX_LENGTH = 1000;
 
 const IMPORTS = {
   asn: {
     label: 'Daftar ASN',
     columns: 'NIP; Nama; Jabatan; Jenis ASN (PNS/PPPK); Kode OPD',
+    header: 'NIP;Nama;Jabatan;Jenis ASN;Kode OPD',
     sample: 'asn-bangli.csv',
   },
   opd: {
     label: 'Daftar OPD',
     columns: 'Kode OPD; Nama OPD; Jenis; Kode Induk (opsional); ID OPD (opsional)',
+    header: 'Kode OPD;Nama OPD;Jenis;Kode Induk;ID OPD',
     sample: 'opd-bangli.csv',
   },
 } as const;
@@ -116,27 +121,38 @@ export class RegistryWebController {
     state: {
       flash?: ReturnType<typeof takeFlash>;
       kind?: ImportKind;
-      errors?: Record<string, string>;
+      dryRun?: boolean;
+      errors?: FieldErrors;
       report?: ImportReport;
     } = {},
   ) {
-    const failed = state.errors !== undefined || (state.report?.errors.length ?? 0) > 0;
-    res.status(failed ? 400 : 200).render('registry-import', {
+    const problems = state.report?.errors ?? [];
+    const badLines = new Set(problems.map((p) => p.line)).size;
+    // Every bad row is listed (the service collects them all), so one round of fixes is enough.
+    const errors: FieldErrors | undefined =
+      problems.length > 0
+        ? {
+            [PROBLEMS_ANCHOR]: `${problems.length} masalah pada ${badLines} baris; lihat tabel di bawah.`,
+          }
+        : state.errors;
+    res.status(errors ? 400 : 200).render('registry-import', {
       title: 'Impor CSV',
       flash: state.flash,
       imports: Object.entries(IMPORTS).map(([kind, info]) => ({
         kind,
         ...info,
         errors: state.kind === kind ? state.errors : undefined,
+        dryRun: state.kind === kind && state.dryRun === true,
       })),
-      formError: failed
-        ? state.report
-          ? `${state.report.errors.length} masalah pada berkas ${state.kind === 'asn' ? 'ASN' : 'OPD'}; tidak ada data yang disimpan. Perbaiki baris yang disebut lalu unggah lagi.`
+      errors,
+      formError: errors
+        ? problems.length > 0
+          ? `Berkas ${IMPORTS[state.kind ?? 'asn'].label} tidak diimpor: tidak ada data yang disimpan. Perbaiki setiap baris yang disebut lalu unggah lagi.`
           : 'Periksa isian yang ditandai.'
         : undefined,
-      report: state.report?.errors.length ? state.report : undefined,
-      problems: state.report?.errors.slice(0, ROWS_SHOWN),
-      moreProblems: Math.max(0, (state.report?.errors.length ?? 0) - ROWS_SHOWN),
+      report: problems.length > 0 ? state.report : undefined,
+      problems,
+      badLines,
     });
   }
 
@@ -145,7 +161,8 @@ export class RegistryWebController {
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 50 * 1024 * 1024, files: 1 } }))
   async import(
     @Param('kind') kind: string,
-    @Body() form: Form,
+    // Undefined when the post has no body a parser knows (e.g. not multipart).
+    @Body() form: Form | undefined,
     @UploadedFile() file: UploadedCsvFile | undefined,
     @Actor() actor: ActorContext,
     @Res() res: Response,
@@ -154,13 +171,16 @@ export class RegistryWebController {
       res.redirect(303, '/registri/impor');
       return;
     }
+    const dryRun = form?.dryRun === 'ya';
     if (!file || file.size === 0) {
       return this.renderImport(res, {
         kind,
-        errors: { [`file-${kind}`]: 'Pilih berkas CSV terlebih dahulu.' },
+        dryRun,
+        errors: {
+          [`file-${kind}`]: file ? 'Berkas CSV kosong.' : 'Pilih berkas CSV terlebih dahulu.',
+        },
       });
     }
-    const dryRun = form.dryRun === 'ya';
     const input = Readable.from([file.buffer]);
     const options = { dryRun };
     const report =
@@ -168,7 +188,7 @@ export class RegistryWebController {
         ? await this.roster.importAsn(input, actor, options)
         : await this.roster.importOpds(input, actor, options);
     if (report.errors.length > 0) {
-      return this.renderImport(res, { kind, report });
+      return this.renderImport(res, { kind, dryRun, report });
     }
     const counts = `${report.rows} baris: ${report.created} baru${report.transferred ? `, ${report.transferred} pindah OPD` : ''}, ${report.unchanged} tidak berubah`;
     setFlash(res, {
@@ -205,13 +225,7 @@ export class RegistryWebController {
     this.renderRevoke(res, certificateId, '');
   }
 
-  private renderRevoke(
-    res: Response,
-    certificateId: string,
-    reason: string,
-    errors?: Record<string, string>,
-    formError?: string,
-  ) {
+  private renderRevoke(res: Response, certificateId: string, reason: string, errors?: FieldErrors) {
     const row = this.certificates.row(certificateId);
     res.status(errors ? 400 : 200).render('certificate-revoke', {
       title: `Cabut ${certificateId}`,
@@ -222,7 +236,7 @@ export class RegistryWebController {
           : (this.read.queries.asn(row.subject_id)?.name ?? row.subject_id),
       values: { reason },
       errors,
-      formError,
+      formError: errors ? 'Periksa isian yang ditandai.' : undefined,
     });
   }
 
@@ -230,31 +244,36 @@ export class RegistryWebController {
   @Roles('HR')
   async revoke(
     @Param('certificateId') certificateId: string,
-    @Body() form: Form,
+    // Undefined when the post has no body a parser knows.
+    @Body() form: Form | undefined,
     @Actor() actor: ActorContext,
     @Res() res: Response,
   ) {
-    const reason = text(form, 'reason');
-    if (!reason) {
-      return this.renderRevoke(
-        res,
-        certificateId,
-        reason,
-        { reason: 'Alasan pencabutan wajib diisi.' },
-        'Periksa isian yang ditandai.',
-      );
+    const reason = text(form ?? {}, 'reason');
+    // The API's own DTO: the page accepts exactly what POST /api/v1/certificates/:id/revocation accepts.
+    const checked = validateAs(RevokeCertificateDto, { reason });
+    if (checked.errors) {
+      return this.renderRevoke(res, certificateId, reason, {
+        reason: reason
+          ? `Alasan paling panjang ${REASON_MAX_LENGTH} karakter (sekarang ${reason.length}).`
+          : 'Alasan pencabutan wajib diisi.',
+      });
     }
-    try {
-      const result = await this.certificates.revoke(certificateId, reason, actor);
-      setFlash(res, { kind: 'success', message: `Sertifikat ${certificateId} dicabut.` });
+    const back = (position?: string | null) => {
       const electionId = this.certificates.row(certificateId).election_id;
-      res.redirect(
-        303,
-        `/kepatuhan?electionId=${encodeURIComponent(electionId)}&minPosition=${result.position ?? ''}`,
-      );
+      return `/kepatuhan?electionId=${encodeURIComponent(electionId)}${position ? `&minPosition=${position}` : ''}`;
+    };
+    try {
+      const result = await this.certificates.revoke(certificateId, checked.value.reason, actor);
+      setFlash(res, { kind: 'success', message: `Sertifikat ${certificateId} dicabut.` });
+      res.redirect(303, back(result.position));
     } catch (error) {
-      if (error instanceof DomainError) {
-        return this.renderRevoke(res, certificateId, reason, {}, error.message);
+      // An unknown certificate is a 404 page; any other refusal (already revoked, e.g. by a confirmed case
+      // meanwhile) is told on the compliance page, where the certificate's current status shows.
+      if (error instanceof DomainError && error.kind !== 'NOT_FOUND') {
+        setFlash(res, { kind: 'error', message: error.message });
+        res.redirect(303, back());
+        return;
       }
       throw error;
     }
