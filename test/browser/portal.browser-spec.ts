@@ -194,30 +194,6 @@ describe('pages in Chromium (demo regency)', () => {
     await phone.context.close();
   });
 
-  it('HR uploads a roster with a bad NIP and sees that row’s problem, nothing written', async () => {
-    const { context, page } = await h.newPage();
-    await login(page, 'bkpsdm', 'bkpsdm-bangli-2024');
-    await page.getByRole('link', { name: 'Registri' }).click();
-    await page.getByRole('link', { name: 'Dinas Kesehatan' }).click();
-    await page.getByRole('heading', { name: 'ASN Dinas Kesehatan' }).waitFor();
-    await h.screenshot(page, 'registry-asn');
-    await page.getByRole('link', { name: 'Impor CSV' }).first().click();
-    await page.getByLabel('Berkas CSV Daftar ASN').setInputFiles({
-      name: 'asn-baru.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        'NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n198502302010011002;I Made Salah Tanggal;Guru;PNS;1.01.01\n',
-      ),
-    });
-    await page.getByRole('button', { name: 'Unggah Daftar ASN' }).click();
-    await page.getByRole('heading', { name: /Baris bermasalah \(1 dari 1 baris\)/ }).waitFor();
-    expect(await page.locator('#baris-bermasalah td').first().textContent()).toBe('2');
-    await h.screenshot(page, 'registry-import-errors');
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-    expect(h.externalRequests).toEqual([]);
-    await context.close();
-  });
-
   it('a report with an invalid NIP shows the error next to the NIP and keeps the other inputs', async () => {
     const { context, page } = await h.newPage();
     await login(page, 'bawaslu', 'bawaslu-bangli-2024');
