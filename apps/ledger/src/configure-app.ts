@@ -18,8 +18,13 @@ const ROLE_LABELS: Record<string, string> = {
 };
 
 let helpersRegistered = false;
-/** The service's time zone (NETRAL_TIMEZONE) for instants shown on pages; set by each configureApp. */
-let viewTimeZone = 'UTC';
+/** Formatters for instants shown on pages, in the service's time zone (NETRAL_TIMEZONE); built once per
+ * configureApp, not per value rendered. */
+const instantFormatters = (timeZone: string) => ({
+  dateTime: new Intl.DateTimeFormat('id-ID', { timeZone, dateStyle: 'medium', timeStyle: 'short' }),
+  zone: new Intl.DateTimeFormat('id-ID', { timeZone, timeZoneName: 'short' }),
+});
+let viewTime = instantFormatters('UTC');
 
 /** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone. */
 const formatInstant = (value: unknown): string => {
@@ -27,19 +32,10 @@ const formatInstant = (value: unknown): string => {
   if (!date || Number.isNaN(date.getTime()) || !/T/.test(value as string)) {
     return typeof value === 'string' ? value : '';
   }
-  return new Intl.DateTimeFormat('id-ID', {
-    timeZone: viewTimeZone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  })
-    .format(date)
-    .concat(' ', tzLabel(date));
+  const zone = viewTime.zone.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value;
+  return `${viewTime.dateTime.format(date)}${zone ? ` ${zone}` : ''}`;
 };
 
-const tzLabel = (date: Date): string =>
-  new Intl.DateTimeFormat('id-ID', { timeZone: viewTimeZone, timeZoneName: 'short' })
-    .formatToParts(date)
-    .find((p) => p.type === 'timeZoneName')?.value ?? viewTimeZone;
 /** Partials (views/partials) and the few helpers the templates need; hbs is a process-wide singleton. */
 const registerViewHelpers = (): void => {
   if (helpersRegistered) {
@@ -87,7 +83,7 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   app.setBaseViewsDir(join(ledgerSrc, 'web', 'views'));
   app.setViewEngine('hbs');
   registerViewHelpers();
-  viewTimeZone = app.get(AppConfig).timeZone;
+  viewTime = instantFormatters(app.get(AppConfig).timeZone);
   app.useStaticAssets(join(ledgerSrc, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
 
   const openApi = new DocumentBuilder()

@@ -20,11 +20,14 @@ export class IssueCertificateDto {
   electionId!: string;
 }
 
+/** The longest revocation reason the ledger takes (the revocation page says it in its own words). */
+export const REVOCATION_REASON_MAX_LENGTH = 1000;
+
 export class RevokeCertificateDto {
   @ApiProperty({ example: 'Data cakupan pakta ternyata keliru' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @MaxLength(REVOCATION_REASON_MAX_LENGTH)
   reason!: string;
 }
 

@@ -73,4 +73,12 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
       });
     }
   }
+
+  /** For pages: `minPosition` as it came in the URL of a redirect; anything but digits is ignored, so a
+   * hand-edited link shows the page rather than an error. */
+  readyForPage(minPosition: unknown): Promise<void> {
+    return this.ready(
+      typeof minPosition === 'string' && /^\d+$/.test(minPosition) ? minPosition : undefined,
+    );
+  }
 }

@@ -38,7 +38,16 @@ import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, type FieldErrors, type Form, text, validateAs } from './form';
+import {
+  domainErrors,
+  type FieldErrors,
+  type Form,
+  PAGE_SIZE,
+  pageNumber,
+  pager,
+  text,
+  validateAs,
+} from './form';
 
 export const CASE_STATUS_LABELS: Record<string, string> = {
   REPORTED: 'Dilaporkan',
@@ -68,8 +77,6 @@ const EVENT_LABELS: Record<string, string> = {
   SanctionImposed: 'Keputusan sanksi PPK dicatat',
 };
 
-const PAGE_SIZE = 50;
-
 const options = <T extends string>(
   values: readonly { value: T; label: string }[],
   selected: string,
@@ -94,9 +101,6 @@ const slaBadge = (sla: { clock: string | null; dueBy: string | null; overdue: bo
       }
     : undefined;
 
-const positionOrUndefined = (raw: string | undefined) =>
-  raw && /^\d+$/.test(raw) ? raw : undefined;
-
 /**
  * Bawaslu's case pages (report with evidence, list by SLA, detail with timeline, verification, confirmation,
  * dismissal) and HR's record of the PPK's sanction decision. The same CaseCommands as the API write.
@@ -118,16 +122,15 @@ export class CasesWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.ready(positionOrUndefined(query.minPosition));
+    await this.read.readyForPage(query.minPosition);
     const status = CASE_STATUS_LABELS[query.status ?? ''] ? query.status : undefined;
     const overdue = query.overdue === 'ya';
-    const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
+    const page = pageNumber(query.page);
     const result = this.read.queries.cases(
       { ...(status ? { status } : {}), ...(overdue ? { overdue: true } : {}) },
       this.read.today(),
       { page, pageSize: PAGE_SIZE },
     );
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const link = (p: number) =>
       `/kasus?${new URLSearchParams({ ...(status ? { status } : {}), ...(overdue ? { overdue: 'ya' } : {}), page: String(p) }).toString()}`;
     res.render('cases', {
@@ -149,10 +152,7 @@ export class CasesWebController {
         status ?? '',
       ),
       overdue,
-      page,
-      pages,
-      previous: page > 1 ? link(page - 1) : undefined,
-      next: page < pages ? link(page + 1) : undefined,
+      ...pager(result.total, page, PAGE_SIZE, link),
     });
   }
 
@@ -185,7 +185,9 @@ export class CasesWebController {
       moreMatches: matches ? matches.total > matches.items.length : false,
       // A NIP chosen from an earlier search stays chosen; a typed one with a problem stays editable.
       chosen:
-        chosen && !errors?.nip && !matches?.items.some((m) => m.nip === chosen) ? chosen : undefined,
+        chosen && !errors?.nip && !matches?.items.some((m) => m.nip === chosen)
+          ? chosen
+          : undefined,
       elections: options(
         elections.map((e) => ({ value: e.electionId, label: e.name })),
         typeof values.electionId === 'string'
@@ -276,7 +278,7 @@ export class CasesWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.ready(positionOrUndefined(minPosition));
+    await this.read.readyForPage(minPosition);
     await this.renderDetail(req, res, actor, caseId);
   }
 

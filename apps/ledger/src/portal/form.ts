@@ -18,6 +18,29 @@ export const texts = (form: Form, key: string): string[] => {
   );
 };
 
+/** Rows per page of the lists on the pages. */
+export const PAGE_SIZE = 50;
+
+/** The `page` of a list from the URL: 1 unless a positive number. */
+export const pageNumber = (raw: string | undefined): number =>
+  Math.max(1, Number.parseInt(raw ?? '1', 10) || 1);
+
+/** What the `pager` partial shows: this page of how many, and links to the pages around it. */
+export const pager = (
+  total: number,
+  page: number,
+  pageSize: number,
+  link: (page: number) => string,
+) => {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return {
+    page,
+    pages,
+    previous: page > 1 ? link(page - 1) : undefined,
+    next: page < pages ? link(page + 1) : undefined,
+  };
+};
+
 /** Field → message, shown next to the field and in the summary. */
 export type FieldErrors = Record<string, string>;
 

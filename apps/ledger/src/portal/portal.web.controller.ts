@@ -32,6 +32,19 @@ const SCAN_UPLOAD = FileInterceptor('document', {
   limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
 });
 
+/** Where and when a pakta was signed, as both pledge forms ask it. */
+const checkPlaceAndDay = (
+  values: { place: string; signedAt: string },
+  errors: Record<string, string>,
+): void => {
+  if (!values.place) {
+    errors.place = 'Tempat penandatanganan wajib diisi.';
+  }
+  if (!isCalendarDay(values.signedAt)) {
+    errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
+  }
+};
+
 const scanNote = (sha256: string | undefined) =>
   sha256 ? ` Dokumen pindaian disimpan (SHA-256 ${sha256.slice(0, 12)}…).` : '';
 
@@ -75,7 +88,7 @@ export class PortalWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.ready(minPosition && /^\d+$/.test(minPosition) ? minPosition : undefined);
+    await this.read.readyForPage(minPosition);
     const election = this.election(electionId);
     const opdId = actor.opdId!;
     if (!election) {
@@ -179,12 +192,7 @@ export class PortalWebController {
     if (!values.statement) {
       errors.statement = 'Centang pernyataan untuk menandatangani pakta integritas.';
     }
-    if (!values.place) {
-      errors.place = 'Tempat penandatanganan wajib diisi.';
-    }
-    if (!isCalendarDay(values.signedAt)) {
-      errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
-    }
+    checkPlaceAndDay(values, errors);
     const keep = this.keepScan(file, errors);
     const opd = this.read.queries.opd(actor.opdId!);
     if (!opd?.headNip) {
@@ -302,12 +310,7 @@ export class PortalWebController {
     if (nips.length === 0) {
       errors.nip = 'Pilih minimal satu ASN.';
     }
-    if (!values.place) {
-      errors.place = 'Tempat penandatanganan wajib diisi.';
-    }
-    if (!isCalendarDay(values.signedAt)) {
-      errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
-    }
+    checkPlaceAndDay(values, errors);
     const keep = this.keepScan(file, errors);
     if (Object.keys(errors).length > 0) {
       return this.renderStaff(
@@ -371,7 +374,7 @@ export class PortalWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.ready(minPosition && /^\d+$/.test(minPosition) ? minPosition : undefined);
+    await this.read.readyForPage(minPosition);
     const election = this.election(electionId);
     const rows = election
       ? this.read.queries.compliance(election.electionId, this.read.today())

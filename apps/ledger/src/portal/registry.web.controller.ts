@@ -19,7 +19,10 @@ import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { RevokeCertificateDto } from '../certificates/certificate.dto';
+import {
+  REVOCATION_REASON_MAX_LENGTH,
+  RevokeCertificateDto,
+} from '../certificates/certificate.dto';
 import { CertificateService } from '../certificates/certificate.service';
 import { repoRoot } from '../common/paths';
 import { ReadSide } from '../compliance/read-side';
@@ -29,13 +32,18 @@ import { Roles } from '../identity/roles.decorator';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
 import { type ImportReport, RosterImport } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
-import { type FieldErrors, type Form, text, validateAs } from './form';
+import {
+  type FieldErrors,
+  type Form,
+  PAGE_SIZE,
+  pageNumber,
+  pager,
+  text,
+  validateAs,
+} from './form';
 
-const PAGE_SIZE = 50;
 /** Where the import page lists the bad rows (the error summary links to it). */
 const PROBLEMS_ANCHOR = 'baris-bermasalah';
-/** RevokeCertificateDto's @MaxLength, said in the page's words when it is exceeded. */
-const REASON_MAX_LENGTH = 1000;
 
 const IMPORTS = {
   asn: {
@@ -73,7 +81,7 @@ export class RegistryWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.ready(minPosition && /^\d+$/.test(minPosition) ? minPosition : undefined);
+    await this.read.readyForPage(minPosition);
     res.render('registry', {
       title: 'Registri OPD',
       flash: takeFlash(req, res),
@@ -86,12 +94,11 @@ export class RegistryWebController {
   asn(@Query() query: Record<string, string | undefined>, @Res() res: Response) {
     const opd = query.opdId ? this.read.queries.opd(query.opdId) : undefined;
     const q = query.q?.trim() ?? '';
-    const page = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
+    const page = pageNumber(query.page);
     const result = this.read.queries.asnList(
       { ...(opd ? { opdId: opd.opdId } : {}), ...(q ? { q } : {}) },
       { page, pageSize: PAGE_SIZE },
     );
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const link = (p: number) =>
       `/registri/asn?${new URLSearchParams({ ...(opd ? { opdId: opd.opdId } : {}), ...(q ? { q } : {}), page: String(p) }).toString()}`;
     res.render('registry-asn', {
@@ -103,10 +110,7 @@ export class RegistryWebController {
         ...a,
         opdName: opd?.name ?? this.read.queries.opd(a.opdId)?.name ?? a.opdId,
       })),
-      page,
-      pages,
-      previous: page > 1 ? link(page - 1) : undefined,
-      next: page < pages ? link(page + 1) : undefined,
+      ...pager(result.total, page, PAGE_SIZE, link),
     });
   }
 
@@ -255,7 +259,7 @@ export class RegistryWebController {
     if (checked.errors) {
       return this.renderRevoke(res, certificateId, reason, {
         reason: reason
-          ? `Alasan paling panjang ${REASON_MAX_LENGTH} karakter (sekarang ${reason.length}).`
+          ? `Alasan paling panjang ${REVOCATION_REASON_MAX_LENGTH} karakter (sekarang ${reason.length}).`
           : 'Alasan pencabutan wajib diisi.',
       });
     }

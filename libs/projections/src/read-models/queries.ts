@@ -71,6 +71,15 @@ export const caseClock = (c: CaseRow, today: string) => {
   return { clock: stage.clock, dueBy: stage.dueBy, overdue, sanctionPending: pending, confirmed };
 };
 
+/** `column = ?` for each filter that is set (a fixed column name, the value bound), ANDed by the caller. */
+const equalities = (filters: [column: string, value: string | undefined][]) => {
+  const set = filters.filter((f): f is [string, string] => f[1] !== undefined);
+  return {
+    clauses: set.map(([column]) => `${column} = ?`),
+    params: set.map(([, value]) => value) as unknown[],
+  };
+};
+
 const caseView = (c: CaseRow, today: string) => {
   const clock = caseClock(c, today);
   return {
@@ -376,19 +385,12 @@ export class ReadModelQueries {
     today: string,
     page: Page,
   ) {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [
+    const { clauses, params } = equalities([
       ['election_id', filter.electionId],
       ['opd_id', filter.opdId],
       ['status', filter.status],
       ['act_code', filter.actCode],
-    ] as const) {
-      if (value !== undefined) {
-        clauses.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
+    ]);
     const rows = this.db
       .prepare(
         `SELECT * FROM rm_cases ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY reported_at DESC`,
@@ -438,20 +440,13 @@ export class ReadModelQueries {
     },
     page: Page,
   ) {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [
+    const { clauses, params } = equalities([
       ['election_id', filter.electionId],
       ['opd_id', filter.opdId],
       ['subject_type', filter.subjectType],
       ['subject_id', filter.subjectId],
       ['status', filter.status],
-    ] as const) {
-      if (value !== undefined) {
-        clauses.push(`${column} = ?`);
-        params.push(value);
-      }
-    }
+    ]);
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const total = (
       this.db.prepare(`SELECT COUNT(*) AS n FROM rm_certificates ${where}`).get(...params) as {
@@ -495,12 +490,7 @@ export class ReadModelQueries {
 
   /** ASN by OPD and/or a search term (digits: NIP prefix; otherwise a part of the name), paged, by name. */
   asnList(filter: { opdId?: string; q?: string; activeOnly?: boolean }, page: Page) {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.opdId) {
-      clauses.push('opd_id = ?');
-      params.push(filter.opdId);
-    }
+    const { clauses, params } = equalities([['opd_id', filter.opdId || undefined]]);
     const q = filter.q?.replace(/\s+/g, ' ').trim();
     if (q) {
       const digits = q.replace(/\s/g, '');
