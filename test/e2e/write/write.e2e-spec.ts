@@ -11,6 +11,7 @@ import {
   type TestUser,
 } from '@netral/testing';
 import request from 'supertest';
+import { Clock } from '../../../apps/ledger/src/common/clock';
 
 describe('write API', () => {
   let t: TestApp;
@@ -294,6 +295,38 @@ describe('write API', () => {
         field: 'signedAt',
         code: 'SIGNED_AT_IN_FUTURE',
       });
+    });
+
+    it("dates by the regency's day: after midnight WITA, today is already tomorrow in UTC terms", async () => {
+      // 01:30 WITA (Asia/Makassar, the default NETRAL_TIMEZONE) on 2 December; still 1 December in UTC.
+      const nip = nipFor(7101);
+      await expectStatus(
+        post(t, hr, '/api/v1/asn', {
+          nip,
+          name: 'I Made Jaga Malam',
+          position: 'Pelaksana',
+          employmentType: 'PNS',
+          opdId: 'dinas-pendidikan',
+        }),
+        201,
+      );
+      const res = await t.app
+        .get(Clock)
+        .at(new Date('2026-12-01T17:30:00Z'), () =>
+          post(t, hr, '/api/v1/pledges', pledge(nip, { signedAt: '2026-12-02' })),
+        );
+      expect(res.status).toBe(201);
+      const tomorrow = await t.app
+        .get(Clock)
+        .at(new Date('2026-12-01T17:30:00Z'), () =>
+          post(
+            t,
+            hr,
+            '/api/v1/pledges',
+            pledge(roster['dinas-pendidikan'].staff[1], { signedAt: '2026-12-03' }),
+          ),
+        );
+      expect(tomorrow.body.details[0]).toMatchObject({ code: 'SIGNED_AT_IN_FUTURE' });
     });
 
     it('lets HR void a pledge, after which it can be signed again', async () => {

@@ -46,9 +46,9 @@ export class CaseCommands {
       this.facts.election(dto.electionId),
       this.facts.asn(nip),
     ]);
-    const now = this.clock.now();
+    const at = this.clock.moment();
     for (let attempt = 0; ; attempt++) {
-      const caseId = newCaseId(String(now.getUTCFullYear()));
+      const caseId = newCaseId(at.today.slice(0, 4));
       try {
         const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
           type: 'ReportViolation',
@@ -66,7 +66,7 @@ export class CaseCommands {
             asn: asn.status === 'none' ? null : { status: asn.status, opdId: asn.opdId },
             sla: this.facts.sla,
           },
-          metadata: commandMetadata(actor, now),
+          metadata: commandMetadata(actor, at),
         });
         return written({ caseId }, position);
       } catch (error) {
@@ -119,7 +119,7 @@ export class CaseCommands {
   private async handle(caseId: string, actor: ActorContext, command: Unstamped<CaseCommand>) {
     const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
       ...command,
-      metadata: commandMetadata(actor, this.clock.now()),
+      metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ caseId }, position);
   }

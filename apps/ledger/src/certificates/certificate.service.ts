@@ -77,9 +77,8 @@ export class CertificateService {
     // Qualification is judged on everything written so far.
     const head = await this.store.headPosition();
     await this.read.ready(head === null ? undefined : String(head));
-    const today = this.read.today();
-    const now = this.clock.now();
-    const certificateId = newCertificateId(now.getUTCFullYear());
+    const { now, today } = this.clock.moment();
+    const certificateId = newCertificateId(Number(today.slice(0, 4)));
     const verificationUrl = `${this.config.publicBaseUrl}/v/${certificateId}`;
     const reasons: string[] = [];
     let opdId: string;
@@ -209,7 +208,7 @@ export class CertificateService {
         type: 'IssueCertificate',
         data,
         context: { reasons },
-        metadata: commandMetadata(actor, this.clock.now()),
+        metadata: commandMetadata(actor, this.clock.moment()),
       },
     );
     return position;
@@ -222,7 +221,11 @@ export class CertificateService {
     caseId?: string,
     causationId?: string,
   ) {
-    const metadata = commandMetadata(actor, this.clock.now(), causationId ? { causationId } : {});
+    const metadata = commandMetadata(
+      actor,
+      this.clock.moment(),
+      causationId ? { causationId } : {},
+    );
     const { position } = await this.aggregates.handle(
       streams.certificate(certificateId),
       certificateDecider,

@@ -1,12 +1,51 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '@netral/config';
+
+/** One reading of the clock: the instant, and the regency's calendar day at that instant. */
+export interface Moment {
+  now: Date;
+  /** `YYYY-MM-DD` in the service's time zone (NETRAL_TIMEZONE): deadlines and "not in the future" are
+   * local days. At 01:00 WITA it is already tomorrow in Bangli while UTC still says today. */
+  today: string;
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of `instant` in `timeZone`. Formatters are built once per zone (they are costly). */
+export const localDay = (instant: Date, timeZone: string): string => {
+  let format = dayFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormatters.set(timeZone, format);
+  }
+  return format.format(instant);
+};
 
 /** The one place the service reads the time, so tests can move it (SLA clocks, token expiry). */
 @Injectable()
 export class Clock {
   private pinned?: Date;
 
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
   now(): Date {
     return this.pinned ? new Date(this.pinned.getTime()) : new Date();
+  }
+
+  /** The regency's calendar day now. */
+  today(): string {
+    return this.moment().today;
+  }
+
+  /** The instant and the local day from a single reading, as command metadata carries them. */
+  moment(): Moment {
+    const now = this.now();
+    return { now, today: localDay(now, this.config.timeZone) };
   }
 
   /**
@@ -20,21 +59,5 @@ export class Clock {
     } finally {
       this.pinned = undefined;
     }
-  }
-}
-
-/** A clock tests set by hand: `clock.set('2024-11-01T08:00:00Z')`, `clock.advance(3_600_000)`. */
-export class FixedClock extends Clock {
-  constructor(private current: Date = new Date()) {
-    super();
-  }
-  override now(): Date {
-    return new Date(this.current.getTime());
-  }
-  set(at: string | Date): void {
-    this.current = new Date(at);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
   }
 }

@@ -12,15 +12,6 @@ import { ledgerProjection, ProjectionRunner, ReadModelQueries } from '@netral/pr
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 
-/** The regency's calendar day (deadlines are days in local time). */
-export const localDay = (now: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-
 /**
  * The read models (readmodels.sqlite in the data directory, on either event store), kept up to date by the
  * projection runner, and the `minPosition` wait that gives a client its own writes.
@@ -56,8 +47,9 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
     this.runner.close();
   }
 
+  /** The regency's calendar day (deadlines are days in local time). */
   today(): string {
-    return localDay(this.clock.now(), this.config.timeZone);
+    return this.clock.today();
   }
 
   /** Waits (bounded) until the read models include `minPosition`; says so clearly when they do not. */

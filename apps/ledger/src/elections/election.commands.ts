@@ -22,7 +22,7 @@ export class ElectionCommands {
       {
         type: 'ScheduleElection',
         data: { ...dto, regionCode: dto.regionCode ?? this.config.regionCode },
-        metadata: commandMetadata(actor, this.clock.now()),
+        metadata: commandMetadata(actor, this.clock.moment()),
       },
     );
     return written({ electionId: dto.electionId }, position);

@@ -1,4 +1,5 @@
 import type { CommandMetadata, Role } from '@netral/domain';
+import type { Moment } from '../common/clock';
 
 /** The authenticated caller of a request, as command and query services see it. */
 export interface ActorContext {
@@ -13,13 +14,15 @@ export interface ActorContext {
   idempotencyKey?: string;
 }
 
-/** Builds the metadata every command (and so every event) carries. `now` is passed in, never read here. */
+/** Builds the metadata every command (and so every event) carries. The time is passed in (one reading
+ * of the Clock), never read here. */
 export const commandMetadata = (
   actor: ActorContext,
-  now: Date,
+  at: Moment,
   extra: { idempotencyKey?: string; causationId?: string } = {},
 ): CommandMetadata => ({
-  now: now.toISOString(),
+  now: at.now.toISOString(),
+  today: at.today,
   actorId: actor.userId,
   actorRole: actor.role,
   ...(actor.opdId === undefined ? {} : { opdId: actor.opdId }),

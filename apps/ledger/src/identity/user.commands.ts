@@ -140,7 +140,7 @@ export class UserCommands implements OnApplicationBootstrap {
     actor: ActorContext,
     actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
-    const metadata = commandMetadata(actor, this.clock.now());
+    const metadata = commandMetadata(actor, this.clock.moment());
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,
       metadata: actorRole ? { ...metadata, actorRole } : metadata,

@@ -48,7 +48,7 @@ export class PledgeCommands {
           ...(opd && opd.status !== 'none' && opd.headNip ? { opdHeadNip: opd.headNip } : {}),
           ...(actor.role === 'OPD_HEAD' ? { submitterOpdScope: actor.opdId ?? '' } : {}),
         },
-        metadata: commandMetadata(actor, this.clock.now()),
+        metadata: commandMetadata(actor, this.clock.moment()),
       },
     );
     return written({ electionId: dto.electionId, nip }, position);
@@ -64,7 +64,7 @@ export class PledgeCommands {
     const { position } = await this.aggregates.handle(stream, pledgeDecider, {
       type: 'VoidPledge',
       data: { reason },
-      metadata: commandMetadata(actor, this.clock.now()),
+      metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ electionId, nip: bare }, position);
   }

@@ -65,7 +65,7 @@ export class OpdCommands {
   private async handle(opdId: string, actor: ActorContext, command: Unstamped<OpdCommand>) {
     const { position } = await this.aggregates.handle(streams.opd(opdId), opdDecider, {
       ...command,
-      metadata: commandMetadata(actor, this.clock.now()),
+      metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ opdId }, position);
   }
@@ -104,7 +104,7 @@ export class AsnCommands {
   private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {
     const { position } = await this.aggregates.handle(streams.asn(nip), asnDecider, {
       ...command,
-      metadata: commandMetadata(actor, this.clock.now()),
+      metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ nip }, position);
   }

@@ -233,7 +233,7 @@ export class RosterImport {
     let done = 0;
     let last = 0n;
     await this.inParallel(plan, async ({ row, action }) => {
-      const metadata = commandMetadata(actor, this.clock.now());
+      const metadata = commandMetadata(actor, this.clock.moment());
       const { position } = await this.aggregates.handle(
         streams.asn(row.nip),
         asnDecider,
@@ -396,7 +396,7 @@ export class RosterImport {
           ...(parentOpdId ? { parentOpdId } : {}),
         },
         context: { parentActive: true },
-        metadata: commandMetadata(actor, this.clock.now()),
+        metadata: commandMetadata(actor, this.clock.moment()),
       });
       last = position ?? last;
       options.onProgress?.('write', (done += 1), plan.length);

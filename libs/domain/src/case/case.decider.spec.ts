@@ -85,6 +85,27 @@ describe('case decider', () => {
   it('reports a violation with the catalogue version and the verification deadline', () => {
     given(caseDecider, []).when(report()).then([reported()]);
   });
+  it("counts days in the regency's time zone: today, and the deadline from it", () => {
+    // 01:30 WITA on 2 October, still 1 October in UTC.
+    const now = '2024-10-01T17:30:00.000Z';
+    const atNight = {
+      ...report({ occurredAt: '2024-10-02' }),
+      metadata: meta({ now, today: '2024-10-02' }),
+    };
+    given(caseDecider, [])
+      .when(atNight)
+      .then([
+        {
+          type: 'ViolationReported',
+          data: {
+            ...reported().data,
+            occurredAt: '2024-10-02',
+            reportedAt: now,
+            verificationDueBy: '2024-10-09',
+          },
+        },
+      ]);
+  });
   it('refuses an unknown act, a future occurrence, an unknown election or ASN', () => {
     given(caseDecider, [])
       .when(report({ actCode: 'N99' }))

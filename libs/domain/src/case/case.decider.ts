@@ -110,7 +110,7 @@ const transition = (state: Case, allowed: CaseStatus[], action: string) => {
 };
 
 const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
-  const now = command.metadata.now;
+  const { now, today } = command.metadata;
   switch (command.type) {
     case 'ReportViolation': {
       const { data, context } = command;
@@ -131,7 +131,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'ACT_UNKNOWN',
         );
       }
-      if (dayOf(data.occurredAt) > dayOf(now)) {
+      if (dayOf(data.occurredAt) > today) {
         problems.add(
           'occurredAt',
           'waktu kejadian tidak boleh di masa depan',
@@ -147,7 +147,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
             opdId: context.asn.opdId,
             actCatalogueVersion: ACT_CATALOGUE_VERSION,
             reportedAt: now,
-            verificationDueBy: addDays(dayOf(now), context.sla.verificationDays),
+            verificationDueBy: addDays(today, context.sla.verificationDays),
           },
         },
       ];
@@ -161,7 +161,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
             caseId: c.caseId,
             ...(command.data.note ? { note: command.data.note } : {}),
             verifiedAt: now,
-            reviewDueBy: addWorkingDays(dayOf(now), command.context.sla.reviewWorkingDays),
+            reviewDueBy: addWorkingDays(today, command.context.sla.reviewWorkingDays),
           },
         },
       ];
@@ -205,7 +205,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
             authority: command.data.authority,
             recommendation: { ...recommendation },
             confirmedAt: now,
-            followUpDueBy: addDays(dayOf(now), command.context.sla.followUpDays),
+            followUpDueBy: addDays(today, command.context.sla.followUpDays),
           },
         },
       ];
@@ -236,7 +236,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
         problems.add('effectiveUntil', 'tidak boleh sebelum effectiveFrom', 'DATE_ORDER');
       }
-      if (dayOf(data.decidedAt) > dayOf(now)) {
+      if (dayOf(data.decidedAt) > today) {
         problems.add(
           'decidedAt',
           'tanggal keputusan tidak boleh di masa depan',

@@ -94,6 +94,19 @@ describe('pledge decider', () => {
       .when(sign({ signedAt: '2024-10-02' }))
       .thenFails('SIGNED_AT_IN_FUTURE', 'INVALID');
   });
+  it("judges 'not in the future' by the regency's day, not UTC's", () => {
+    // 01:30 WITA on 2 October is still 1 October in UTC: a pledge dated 2 October is signed today.
+    const atNight = (signedAt: string): SignPledge => ({
+      ...sign({ signedAt }),
+      metadata: meta({ now: '2024-10-01T17:30:00.000Z', today: '2024-10-02' }),
+    });
+    given(pledgeDecider, [])
+      .when(atNight('2024-10-02'))
+      .then([signed({ signedAt: '2024-10-02', late: true, submittedBy: 'hr.bangli' })]);
+    given(pledgeDecider, [])
+      .when(atNight('2024-10-03'))
+      .thenFails('SIGNED_AT_IN_FUTURE', 'INVALID');
+  });
   it('voids a signed pledge only', () => {
     given(pledgeDecider, [signed()])
       .when({ type: 'VoidPledge', data: { reason: 'salah orang' }, metadata: meta() })

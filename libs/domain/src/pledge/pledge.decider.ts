@@ -70,7 +70,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
           'PAKTA_TEXT_UNKNOWN',
         );
       }
-      if (dayOf(data.signedAt) > dayOf(metadata.now)) {
+      if (dayOf(data.signedAt) > metadata.today) {
         problems.add(
           'signedAt',
           'tanggal penandatanganan tidak boleh di masa depan',

@@ -16,6 +16,9 @@ export interface DomainEvent<Type extends string, Data extends Record<string, un
 /** Who acts, when and why: every command carries it and it ends up in every event's metadata. */
 export interface CommandMetadata {
   now: string; // ISO 8601 instant
+  /** The regency's calendar day at `now` (`YYYY-MM-DD`, the service's time zone): rules about days (not in
+   * the future, SLA deadlines) count local days, not UTC ones. */
+  today: string;
   actorId: string;
   actorRole: 'ADMIN' | 'OPD_HEAD' | 'BAWASLU' | 'HR' | 'SYSTEM';
   opdId?: string;

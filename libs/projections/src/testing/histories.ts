@@ -32,12 +32,10 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
   const states = new Map<string, unknown>();
   let written = 0;
   let day = 0;
-  const meta = (): CommandMetadata => ({
-    now: new Date(Date.UTC(2024, 8, 1 + Math.floor(day++ / 4))).toISOString(),
-    actorId: 'uji',
-    actorRole: 'HR',
-    correlationId: 'uji',
-  });
+  const meta = (): CommandMetadata => {
+    const now = new Date(Date.UTC(2024, 8, 1 + Math.floor(day++ / 4))).toISOString();
+    return { now, today: now.slice(0, 10), actorId: 'uji', actorRole: 'HR', correlationId: 'uji' };
+  };
   const run = async <S, C, E extends { type: string; data: Record<string, unknown> }>(
     stream: string,
     decider: Decider<S, C, E>,
