@@ -9,6 +9,7 @@ import {
 } from '@netral/testing';
 import { createHash } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent';
+import { Clock } from '../../../apps/ledger/src/common/clock';
 
 /** A minimal valid PDF: what a scanned report looks like to the upload check. */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -232,7 +233,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     ]) {
       expect(timeline.text).toContain(`<summary>${type}`);
     }
-    const today = new Date().toISOString().slice(0, 10);
+    const today = t.app.get(Clock).today(); // the regency's day: the filter's days are local
     const none = await bawaslu.get('/audit?to=2000-01-01').expect(200);
     expect(none.text).toContain('Tidak ada event yang cocok');
     expect((await bawaslu.get(`/audit?from=${today}&type=SanctionImposed`)).text).toContain(
