@@ -98,7 +98,7 @@ describe('case decider', () => {
         {
           type: 'ViolationReported',
           data: {
-            ...reported().data,
+            ...(reported().data as Extract<CaseEvent, { type: 'ViolationReported' }>['data']),
             occurredAt: '2024-10-02',
             reportedAt: now,
             verificationDueBy: '2024-10-09',
