@@ -462,6 +462,11 @@ export const describeEventStoreContract = (
           await expect(
             collect(store.readStream(missing, { direction: 'backwards', maxCount: 1 })),
           ).rejects.toBeInstanceOf(StreamNotFoundError);
+          for (const fromRevision of [3n, 'end'] as const) {
+            await expect(
+              collect(store.readStream(missing, { fromRevision })),
+            ).rejects.toBeInstanceOf(StreamNotFoundError);
+          }
         },
         timeout,
       );
