@@ -286,3 +286,31 @@ describe('identity', () => {
     });
   });
 });
+
+describe('rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ NETRAL_RATE_LIMIT_PER_MINUTE: '10' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('answers 429 with Retry-After past the per-address limit, counting each route on its own', async () => {
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await request(t.server).get('/api/v1/audit/public-key');
+      statuses.push(res.status);
+      if (i === 0) {
+        expect(res.headers['x-ratelimit-limit']).toBe('10');
+        expect(res.headers['x-ratelimit-remaining']).toBe('9');
+      }
+      if (i === 10) {
+        expect(res.headers['retry-after']).toBe('60');
+        expect(res.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      }
+    }
+    expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+    expect((await request(t.server).get('/api/v1/audit/checkpoints')).status).toBe(200);
+  });
+});

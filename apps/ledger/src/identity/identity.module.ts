@@ -12,6 +12,7 @@ import { AuthApiController, UsersApiController } from './identity.api.controller
 import { IdentityWebController } from './identity.web.controller';
 import { LoginThrottle } from './login-throttle';
 import { NetralThrottlerGuard } from './throttler.guard';
+import { WindowThrottlerStorage } from './throttler-storage';
 import { UserCommands } from './user.commands';
 import { UserDirectory } from './user-directory';
 
@@ -31,9 +32,10 @@ import { UserDirectory } from './user-directory';
     }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => [
-        { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
-      ],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        storage: new WindowThrottlerStorage(),
+      }),
     }),
   ],
   controllers: [AuthApiController, UsersApiController, IdentityWebController],
