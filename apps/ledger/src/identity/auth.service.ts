@@ -11,6 +11,9 @@ import { LoginThrottle } from './login-throttle';
 import { decoyHash, verifyPassword } from './password';
 import { type KnownUser, UserDirectory } from './user-directory';
 
+/** Verified tokens remembered at most (a few per active user and device). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export const LOGIN_FAILED_MESSAGE = 'Nama pengguna atau kata sandi salah.';
 
 export interface TokenClaims {
@@ -50,6 +53,7 @@ export const publicUser = (user: KnownUser): LoginResult['user'] => ({
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
+  private readonly verifiedTokens = new Map<string, TokenClaims & { exp: number }>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -95,10 +99,8 @@ export class AuthService {
     token: string,
     correlationId: string,
   ): Promise<(ActorContext & { exp: number }) | undefined> {
-    let claims: TokenClaims & { exp: number };
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims & { exp: number }>(token);
-    } catch {
+    const claims = await this.verified(token);
+    if (!claims) {
       return undefined;
     }
     const user = this.directory.active(claims.sub);
@@ -114,6 +116,38 @@ export class AuthService {
       correlationId,
       exp: claims.exp,
     };
+  }
+
+  /**
+   * The claims of a valid, unexpired token. A token's signature is checked once and remembered until it
+   * expires: the same string always verifies the same way, and every API call carries one (verification was
+   * a visible share of each request). Expiry is checked on every call; who the user is and whether they are
+   * still active is looked up fresh by the caller.
+   */
+  private async verified(token: string): Promise<(TokenClaims & { exp: number }) | undefined> {
+    const nowSeconds = Date.now() / 1000;
+    const known = this.verifiedTokens.get(token);
+    if (known) {
+      if (known.exp > nowSeconds) {
+        return known;
+      }
+      this.verifiedTokens.delete(token);
+      return undefined;
+    }
+    let claims: TokenClaims & { exp: number };
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims & { exp: number }>(token);
+    } catch {
+      return undefined;
+    }
+    if (this.verifiedTokens.size >= VERIFIED_TOKENS_KEPT) {
+      // Bounded: drop the oldest (insertion order); they are verified again if they come back.
+      for (const oldest of [...this.verifiedTokens.keys()].slice(0, VERIFIED_TOKENS_KEPT / 10)) {
+        this.verifiedTokens.delete(oldest);
+      }
+    }
+    this.verifiedTokens.set(token, claims);
+    return claims;
   }
 
   async sign(userId: string, ttlSeconds: number): Promise<string> {
