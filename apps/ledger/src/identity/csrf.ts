@@ -43,6 +43,32 @@ export class CsrfMiddleware implements NestMiddleware {
       next();
       return;
     }
+    if (!SAFE_METHODS.has(req.method)) {
+      this.ensureBrowserId(req, res);
+      if (!this.csrf.validateRequest(req)) {
+        // Thrown, not passed to next(): Nest's exception filters then answer (a page, or JSON).
+        throw new ForbiddenException({ code: 'CSRF_INVALID', message: CSRF_MESSAGE });
+      }
+    }
+    // Every page can render forms: the views get a token, made when a page first reads it (a health
+    // check, an asset or a redirect needs neither the HMAC nor the cookies).
+    let token: string | undefined;
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (token === undefined) {
+          this.ensureBrowserId(req, res);
+          token = this.csrf.generateCsrfToken(req, res);
+        }
+        return token;
+      },
+    });
+    next();
+  }
+
+  /** The random per-browser id tokens are bound to, set on the first page a browser gets. */
+  private ensureBrowserId(req: Request, res: Response): void {
     const cookies = req.cookies as Record<string, string | undefined>;
     if (!cookies[BROWSER_COOKIE]) {
       const id = randomBytes(18).toString('base64url');
@@ -54,12 +80,5 @@ export class CsrfMiddleware implements NestMiddleware {
         path: '/',
       });
     }
-    if (!SAFE_METHODS.has(req.method) && !this.csrf.validateRequest(req)) {
-      // Thrown, not passed to next(): Nest's exception filters then answer (a page, or JSON).
-      throw new ForbiddenException({ code: 'CSRF_INVALID', message: CSRF_MESSAGE });
-    }
-    // Every page can render forms: hand the token to the views.
-    res.locals.csrfToken = this.csrf.generateCsrfToken(req, res);
-    next();
   }
 }
