@@ -41,6 +41,9 @@ module.exports = {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
+      // Whole journeys in a real browser on a 2-core CI machine, the first one starting Chromium cold:
+      // seconds each, not milliseconds.
+      testTimeout: 60_000,
     },
   ],
 };

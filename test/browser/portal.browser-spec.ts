@@ -7,9 +7,6 @@ import {
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
 
-// Whole journeys in a real browser on a 2-core CI machine: seconds each, not milliseconds.
-jest.setTimeout(60_000);
-
 /** The people of the demo regency, at work in a real browser (Debian's Chromium). */
 describe('pages in Chromium (demo regency)', () => {
   let h: BrowserHarness;

@@ -6,9 +6,6 @@ import {
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
 
-// Whole journeys in a real browser on a 2-core CI machine: seconds each, not milliseconds.
-jest.setTimeout(60_000);
-
 /** A roster whose only row has an impossible birth date in its NIP (30 February). */
 const BAD_ROSTER = Buffer.from(
   'NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n198502302010011002;I Made Salah Tanggal;Guru;PNS;1.01.01\n',
