@@ -41,9 +41,9 @@ module.exports = {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
-      // Whole journeys in a real browser on a 2-core CI machine, the first one starting Chromium cold:
-      // seconds each, not milliseconds.
-      testTimeout: 60_000,
+      // Whole journeys in a real browser: a journey-sized timeout for every test and hook (testTimeout is
+      // a global option in Jest, so it is set per project here).
+      setupFilesAfterEnv: ['<rootDir>/test/browser/browser-timeout.ts'],
     },
   ],
 };
