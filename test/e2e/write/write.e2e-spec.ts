@@ -552,6 +552,36 @@ describe('write API', () => {
       expect(res.status).toBe(400);
     });
 
+    it('a number JSON cannot carry, with an Idempotency-Key (hashed before validation)', async () => {
+      const before = await head_();
+      const res = await request(t.server)
+        .post('/api/v1/pledges')
+        .set('Authorization', hr.auth)
+        .set('Idempotency-Key', 'angka-besar-1')
+        .set('Content-Type', 'application/json')
+        .send('{"electionId":"pilkada-2024","nip":"1","witnesses":[1e999],"place":"Bangli"}');
+      expect(res.status).toBe(400);
+      expect(res.body.details[0]).toMatchObject({ field: 'witnesses.0', code: 'isFinite' });
+      expect(await head_()).toBe(before);
+    });
+
+    it('impossible times of day and offsets', async () => {
+      for (const signedAt of [
+        '2024-09-20T25:99Z',
+        '2024-09-20T10:00+99:99',
+        '2024-09-20T10:00:61Z',
+      ]) {
+        const res = await post(t, hr, '/api/v1/pledges', {
+          electionId: 'pilkada-2024',
+          nip: nipFor(1),
+          signedAt,
+          place: 'Bangli',
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.details[0]).toMatchObject({ field: 'signedAt', code: 'DATE_INVALID' });
+      }
+    });
+
     it('a huge string', async () => {
       const res = await post(t, hr, '/api/v1/opds', {
         opdId: 'dinas-x',

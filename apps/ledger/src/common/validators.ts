@@ -39,7 +39,25 @@ export const IsCalendarDay =
     });
   };
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const INSTANT =
+  /^\d{4}-\d{2}-\d{2}(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+
+/** A real day, and when a time is given a real time of day (00:00–23:59:59) and offset (±14:00 at most). */
+export const isDayOrInstant = (value: string): boolean => {
+  const m = INSTANT.exec(value);
+  if (!m || !isCalendarDay(value.slice(0, 10))) {
+    return false;
+  }
+  const [, hour, minute, second, offsetHours, offsetMinutes] = m.map(Number);
+  return (
+    m[1] === undefined ||
+    (hour <= 23 &&
+      minute <= 59 &&
+      (m[3] === undefined || second <= 59) &&
+      (m[4] === undefined || offsetHours * 60 + offsetMinutes <= 14 * 60) &&
+      (m[5] === undefined || offsetMinutes <= 59))
+  );
+};
 
 /** A calendar day, or a day with a time and an explicit offset (`2024-09-20T10:00:00+08:00`). */
 export const IsDayOrInstant =
@@ -50,8 +68,7 @@ export const IsDayOrInstant =
       propertyName,
       options,
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && INSTANT.test(value) && isCalendarDay(value.slice(0, 10)),
+        validate: (value: unknown) => typeof value === 'string' && isDayOrInstant(value),
         defaultMessage: () =>
           'DATE_INVALID: harus tanggal (YYYY-MM-DD) atau tanggal dan jam dengan zona waktu (2024-09-20T10:00:00+08:00)',
       },

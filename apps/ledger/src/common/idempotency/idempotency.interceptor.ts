@@ -20,7 +20,30 @@ type UploadRequest = Request & {
   user?: { userId?: string };
 };
 
+/** The path of the first number JSON cannot carry (`1e999` parses to Infinity), if any. */
+const nonFiniteNumber = (value: unknown, path: string): string | undefined => {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? undefined : path;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = nonFiniteNumber(inner, path ? `${path}.${key}` : key);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+  }
+  return undefined;
+};
+
 const requestHash = (req: UploadRequest): string => {
+  const field = nonFiniteNumber(req.body, '');
+  if (field !== undefined) {
+    // canonicalize (RFC 8785) refuses such numbers: answer what a user can fix, never a 500.
+    throw new InputValidationException([
+      { field: field || 'body', code: 'isFinite', reason: 'angka terlalu besar atau tidak valid' },
+    ]);
+  }
   const hash = createHash('sha256');
   hash.update(`${req.method} ${req.baseUrl}${req.path}\n`);
   hash.update(canonicalize(req.body ?? null) ?? 'null');
