@@ -14,6 +14,8 @@ import {
   verifyInclusion,
 } from '@netral/transparency-log';
 import canonicalize from 'canonicalize';
+import { get as httpGet, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuditLog } from '../../../apps/ledger/src/audit/audit-log.service';
 
@@ -137,6 +139,47 @@ describe('audit API', () => {
     });
     const slice = await get('/api/v1/audit/export?from=3&to=5', bawaslu);
     expect(slice.text.trimEnd().split('\n')).toEqual(lines.slice(3, 5));
+  });
+
+  it('stops reading the log when the client goes away mid-download', async () => {
+    const audit = t.app.get(AuditLog);
+    let closed = false;
+    // An endless export: only the client leaving can end it.
+    const spy = jest.spyOn(audit, 'exportLines').mockImplementation(async function* () {
+      try {
+        for (;;) {
+          yield Buffer.alloc(64 * 1024, 'a');
+        }
+      } finally {
+        closed = true;
+      }
+    });
+    const server = t.server as unknown as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve, reject) => {
+        const req = httpGet(
+          {
+            port,
+            host: '127.0.0.1',
+            path: '/api/v1/audit/export',
+            headers: { authorization: bawaslu.auth },
+          },
+          (res) => res.once('data', () => req.destroy()),
+        );
+        req.on('error', () => undefined);
+        req.on('close', () => resolve());
+        req.on('timeout', () => reject(new Error('no answer')));
+      });
+      for (let i = 0; i < 100 && !closed; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(closed).toBe(true);
+    } finally {
+      spy.mockRestore();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('filters the history by stream, type, OPD, actor and time, with each leaf index', async () => {

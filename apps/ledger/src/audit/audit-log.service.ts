@@ -15,8 +15,9 @@ import {
   TransparencyLog,
 } from '@netral/transparency-log';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
 
@@ -189,7 +190,8 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
 
 /**
  * Streams leaves [from, to) as NDJSON (line i = the canonical bytes of leaf i) with backpressure, so memory
- * stays constant however large the log. The API and the audit explorer's download both answer with it.
+ * stays constant however large the log. The API and the audit explorer's download both answer with it. A
+ * client that goes away mid-download ends the read at once (pipeline closes the source).
  */
 export const streamExport = async (
   audit: AuditLog,
@@ -205,15 +207,21 @@ export const streamExport = async (
     `attachment; filename="netral-export-${from}-${end}.ndjson"`,
   );
   res.setHeader('X-Tree-Size', String(audit.log.size));
-  for await (const line of audit.exportLines(from, end)) {
-    if (!res.write(Buffer.concat([line, NEWLINE]))) {
-      await once(res, 'drain');
-    }
-    if (res.destroyed) {
-      return;
+  async function* lines(): AsyncGenerator<Buffer> {
+    for await (const line of audit.exportLines(from, end)) {
+      yield Buffer.concat([line, NEWLINE]);
     }
   }
-  res.end();
+  try {
+    await pipeline(Readable.from(lines()), res);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      return; // the client disconnected: nothing to answer, and the read has been closed
+    }
+    // Failed mid-stream: pipeline has cut the response, so the client sees a truncated download
+    // rather than a complete-looking file; an error page is no longer possible.
+    new Logger('AuditExport').error({ err: error }, 'export failed');
+  }
 };
 
 const NEWLINE = Buffer.from('\n');
