@@ -522,7 +522,6 @@ export class SqliteEventStore extends EventStore {
         status: 'up',
         adapter: 'sqlite',
         details: {
-          file: this.options.file,
           synchronous: this.synchronous,
           headPosition: head === null ? null : head.toString(),
           ...this.counters,

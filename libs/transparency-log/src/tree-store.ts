@@ -87,12 +87,21 @@ export class TransparencyLog implements SubtreeSource {
         note TEXT NOT NULL, created_at TEXT NOT NULL);
       CREATE TRIGGER IF NOT EXISTS checkpoints_append_only BEFORE UPDATE ON checkpoints
         BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS checkpoints_kept BEFORE DELETE ON checkpoints
+        BEGIN SELECT RAISE(ABORT, 'checkpoints are kept: DELETE refused'); END;
+      CREATE TRIGGER IF NOT EXISTS nodes_append_only BEFORE UPDATE ON nodes
+        BEGIN SELECT RAISE(ABORT, 'tree nodes are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS nodes_kept BEFORE DELETE ON nodes
+        BEGIN SELECT RAISE(ABORT, 'tree nodes are kept: DELETE refused'); END;
+      CREATE TRIGGER IF NOT EXISTS leaves_append_only BEFORE UPDATE ON leaves
+        BEGIN SELECT RAISE(ABORT, 'leaves are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS leaves_kept BEFORE DELETE ON leaves
+        BEGIN SELECT RAISE(ABORT, 'leaves are kept: DELETE refused'); END;
     `);
     this.statements = {
       node: this.db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?').pluck(),
-      insertNode: this.db.prepare(
-        'INSERT OR REPLACE INTO nodes (level, idx, hash) VALUES (?, ?, ?)',
-      ),
+      // A subtree is complete once and never changes: a second write of it is an error, not an update.
+      insertNode: this.db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
       insertLeaf: this.db.prepare('INSERT INTO leaves (idx, position) VALUES (?, ?)'),
       indexOf: this.db.prepare('SELECT idx FROM leaves WHERE position = ?').pluck(),
       positionOf: this.db.prepare('SELECT position FROM leaves WHERE idx = ?').pluck(),
@@ -111,8 +120,8 @@ export class TransparencyLog implements SubtreeSource {
       latest: this.db.prepare(
         'SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1',
       ),
-      all: this.db.prepare(
-        'SELECT tree_size, root, note, created_at FROM checkpoints ORDER BY tree_size DESC LIMIT ? OFFSET ?',
+      before: this.db.prepare(
+        'SELECT tree_size, root, note, created_at FROM checkpoints WHERE tree_size < ? ORDER BY tree_size DESC LIMIT ?',
       ),
     };
     this.restore();
@@ -236,9 +245,10 @@ export class TransparencyLog implements SubtreeSource {
     return row ? toStored(row) : undefined;
   }
 
-  checkpoints(limit = 100, offset = 0): StoredCheckpoint[] {
+  /** Signed checkpoints, newest first: `limit` of them below tree size `before` (paging by tree size). */
+  checkpoints(limit = 100, before = Number.MAX_SAFE_INTEGER): StoredCheckpoint[] {
     return (
-      this.statements.all.all(limit, offset) as {
+      this.statements.before.all(before, limit) as {
         tree_size: bigint;
         root: Buffer;
         note: string;

@@ -2,6 +2,7 @@ import { EventStore } from '@netral/event-store';
 import {
   createTestApp,
   createUser,
+  ELECTION,
   seedLedger,
   type TestApp,
   type TestUser,
@@ -117,6 +118,35 @@ describe('audit API', () => {
       second.treeSize,
       treeSize,
     ]);
+  });
+
+  it('signs on demand for Bawaslu, and pages the whole checkpoint history by tree size', async () => {
+    await request(t.server)
+      .post('/api/v1/elections')
+      .set('Authorization', admin.auth)
+      .send({ ...ELECTION, electionId: 'pemilu-2034' })
+      .expect(201);
+    // No wait for the builder: the route itself waits until everything written is a leaf.
+    const signed = await request(t.server)
+      .post('/api/v1/audit/checkpoints')
+      .set('Authorization', bawaslu.auth)
+      .expect(201);
+    expect(signed.body.treeSize).toBe(Number(await t.app.get(EventStore).headPosition()));
+    expect(signed.body.note).toContain(`\n${signed.body.treeSize}\n`);
+    const all: number[] = [];
+    let before: number | null = null;
+    do {
+      const page = (
+        await get(`/api/v1/audit/checkpoints?limit=1${before ? `&before=${before}` : ''}`)
+      ).body as { items: { treeSize: number }[]; next: number | null };
+      all.push(...page.items.map((c) => c.treeSize));
+      before = page.next;
+    } while (before !== null);
+    const everything = (await get('/api/v1/audit/checkpoints?limit=1000')).body;
+    expect(all).toEqual(everything.items.map((c: { treeSize: number }) => c.treeSize));
+    expect(all[0]).toBe(signed.body.treeSize);
+    expect(everything.next).toBeNull();
+    expect((await get('/api/v1/audit/checkpoints?limit=0')).status).toBe(400);
   });
 
   it('exports line i as exactly the canonical bytes of leaf i', async () => {

@@ -231,6 +231,12 @@ export const routes: MatrixRoute[] = [
   // Audit: history and export for Bawaslu and admins; verification material for anyone.
   { method: 'get', path: '/api/v1/audit/events', expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }) },
   { method: 'get', path: '/api/v1/audit/export', expect: allowOnly({ ADMIN: 200, BAWASLU: 200 }) },
+  {
+    method: 'post',
+    path: '/api/v1/audit/checkpoints',
+    body: () => ({}),
+    expect: allowOnly({ ADMIN: 201, BAWASLU: 201 }),
+  },
   ...[
     '/api/v1/audit/checkpoint',
     '/api/v1/audit/checkpoints',

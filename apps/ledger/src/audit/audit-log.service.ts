@@ -4,6 +4,7 @@ import {
   Logger,
   type OnApplicationShutdown,
   type OnModuleInit,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
@@ -22,6 +23,14 @@ import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
 
 const FLUSH_EVERY = 1000;
+
+/** What callers get once the builder has stopped (see AuditLog.fail): a 503 that says why. */
+const stoppedError = () =>
+  new ServiceUnavailableException({
+    code: 'TRANSPARENCY_LOG_STOPPED',
+    message:
+      'Log transparansi berhenti karena pemeriksaan integritas gagal; tidak ada checkpoint baru sampai operator memeriksanya.',
+  });
 /** Events arriving within this window share one transaction of the log (fewer commits under load). */
 const FLUSH_DELAY_MS = 25;
 
@@ -40,7 +49,8 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private flushScheduled = false;
   private closed = false;
   private timer?: NodeJS.Timeout;
-  private waiters: { position: bigint; resolve: () => void }[] = [];
+  private waiters: { position: bigint; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private failure?: Error;
 
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
@@ -89,7 +99,16 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   }
 
   private accept(event: RecordedEvent): void {
+    if (this.failure) {
+      return;
+    }
     this.buffer.push(event);
+    // "No later than T seconds after new events": the clock starts with the first unsigned event.
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+      this.signQuietly();
+    }, this.config.checkpoint.everySeconds * 1000).unref();
     if (this.buffer.length >= FLUSH_EVERY) {
       this.flush();
     } else if (!this.flushScheduled) {
@@ -100,12 +119,17 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.closed || this.buffer.length === 0) {
+    if (this.closed || this.failure || this.buffer.length === 0) {
       return;
     }
     const batch = this.buffer;
     this.buffer = [];
-    this.log.append(batch);
+    try {
+      this.log.append(batch);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
     const position = this.log.position;
     if (position !== null) {
       const ready = this.waiters.filter((w) => w.position <= position);
@@ -114,41 +138,91 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     }
     const last = this.log.latestCheckpoint()?.treeSize ?? 0;
     if (this.log.size - last >= this.config.checkpoint.everyEvents) {
-      this.checkpointNow();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        if (!this.closed) {
-          this.signQuietly();
-        }
-      }, this.config.checkpoint.everySeconds * 1000);
-      this.timer.unref();
+      this.signQuietly();
     }
   }
 
-  /** A scheduled checkpoint: a refusal is logged (by checkpointNow) and retried with the next events. */
+  /** A scheduled checkpoint. A refusal means the log contradicts what it signed: it stops (see fail). */
   private signQuietly(): void {
     try {
       this.checkpointNow();
-    } catch {
-      // already logged
+    } catch (error) {
+      this.fail(error);
     }
+  }
+
+  /**
+   * The log cannot go on (an event out of order, a store that no longer matches the logged leaves, a tree
+   * that contradicts a signed checkpoint, a disk error). It stops following rather than sign anything
+   * doubtful, answers what it already holds, and /health reports it down until a person has looked
+   * (`npm run cli -- audit check`) and restarted the service.
+   */
+  private fail(error: unknown): void {
+    if (this.failure) {
+      return;
+    }
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.logger.error(
+      { err: this.failure, treeSize: this.log.size },
+      'transparency log stopped; run `npm run cli -- audit check`, then restart',
+    );
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.buffer = [];
+    this.waiters.splice(0).forEach((w) => w.reject(stoppedError()));
+    void this.follower.stop();
+  }
+
+  /** For /health: down once the builder has stopped (or its subscription failed). */
+  health(): { status: 'up' | 'down'; details: Record<string, unknown> } {
+    const failure = this.failure ?? this.follower.failure;
+    const latest = this.log.latestCheckpoint();
+    return {
+      status: failure ? 'down' : 'up',
+      details: {
+        treeSize: this.log.size,
+        latestCheckpoint: latest
+          ? { treeSize: latest.treeSize, createdAt: latest.createdAt }
+          : null,
+        ...(failure ? { reason: failure.message } : {}),
+      },
+    };
   }
 
   /** Signs a checkpoint of everything built so far (no-op when nothing is new). */
   checkpointNow(): StoredCheckpoint | undefined {
+    if (this.failure) {
+      throw stoppedError();
+    }
     try {
-      return this.log.checkpoint(this.clock.now()) ?? this.log.latestCheckpoint();
+      const signed = this.log.checkpoint(this.clock.now());
+      if (this.buffer.length === 0) {
+        clearTimeout(this.timer); // everything received is signed now
+        this.timer = undefined;
+      }
+      return signed ?? this.log.latestCheckpoint();
     } catch (error) {
       this.logger.error({ err: error }, 'checkpoint refused');
       throw error;
     }
   }
 
+  /** On demand: waits until every event written so far is a leaf, then signs (or returns the latest). */
+  async signEverything(): Promise<StoredCheckpoint | undefined> {
+    const head = await this.store.headPosition();
+    if (head !== null) {
+      await this.includes(head);
+    }
+    return this.checkpointNow();
+  }
+
   /** Resolves once the event at `position` is a leaf of the log (bounded wait). */
   async includes(position: bigint, timeoutMs = 5000): Promise<void> {
     if (this.log.position !== null && this.log.position >= position) {
       return;
+    }
+    if (this.failure) {
+      throw stoppedError();
     }
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -163,6 +237,10 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
         resolve: () => {
           clearTimeout(timer);
           resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       });
     });

@@ -1,10 +1,33 @@
-import { Controller, Get, Header, NotFoundException, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, NotFoundException, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { StoredCheckpoint } from '@netral/transparency-log';
 import type { Response } from 'express';
 import { Public, Roles } from '../identity/roles.decorator';
-import { AuditEventsQuery, ConsistencyQuery, ExportQuery, InclusionQuery } from './audit.dto';
+import {
+  AuditEventsQuery,
+  CheckpointsQuery,
+  ConsistencyQuery,
+  ExportQuery,
+  InclusionQuery,
+} from './audit.dto';
 import { AuditLog, streamExport } from './audit-log.service';
 import { AuditQueries } from './audit.queries';
+
+const signed = (checkpoint: StoredCheckpoint | undefined): StoredCheckpoint => {
+  if (!checkpoint) {
+    throw new NotFoundException({
+      code: 'NO_CHECKPOINT',
+      message: 'Belum ada checkpoint: log masih kosong.',
+    });
+  }
+  return checkpoint;
+};
 
 @ApiTags('audit')
 @Controller({ path: 'audit', version: '1' })
@@ -39,23 +62,30 @@ export class AuditApiController {
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   checkpoint(): string {
-    const latest = this.audit.log.latestCheckpoint() ?? this.audit.checkpointNow();
-    if (!latest) {
-      throw new NotFoundException({
-        code: 'NO_CHECKPOINT',
-        message: 'Belum ada checkpoint: log masih kosong.',
-      });
-    }
-    return latest.note;
+    return signed(this.audit.log.latestCheckpoint() ?? this.audit.checkpointNow()).note;
   }
 
   @Get('checkpoints')
   @Public()
   @ApiOkResponse({
-    description: '{ items: [{ treeSize, rootHash, note, createdAt }] } terbaru lebih dulu',
+    description:
+      'Setiap checkpoint yang pernah ditandatangani, terbaru lebih dulu: { items: [{ treeSize, rootHash, note, createdAt }], next } (next: nilai `before` halaman berikutnya, null di akhir)',
   })
-  checkpoints() {
-    return { items: this.audit.log.checkpoints(1000) };
+  checkpoints(@Query() query: CheckpointsQuery) {
+    const limit = query.limit ?? 100;
+    const items = this.audit.log.checkpoints(limit, query.before);
+    return { items, next: items.length === limit ? items[items.length - 1].treeSize : null };
+  }
+
+  /** On demand: Bawaslu or an admin asks for a checkpoint of everything logged now (e.g. before archiving). */
+  @Post('checkpoints')
+  @Roles('BAWASLU', 'ADMIN')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({
+    description: 'Checkpoint terbaru setelah menandatangani semua yang sudah tercatat',
+  })
+  async sign() {
+    return signed(await this.audit.signEverything());
   }
 
   @Get('proofs/inclusion')

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
@@ -94,13 +94,13 @@ export class ExportQuery {
 }
 
 export class InclusionQuery {
-  @ApiPropertyOptional({ example: 12 })
+  @ApiProperty({ example: 12 })
   @Type(() => Number)
   @IsInt()
   @Min(0)
   index!: number;
 
-  @ApiPropertyOptional({ example: 1000, description: 'Ukuran pohon checkpoint yang dipakai' })
+  @ApiProperty({ example: 1000, description: 'Ukuran pohon checkpoint yang dipakai' })
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -108,15 +108,35 @@ export class InclusionQuery {
 }
 
 export class ConsistencyQuery {
-  @ApiPropertyOptional({ example: 500 })
+  @ApiProperty({ example: 500 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   from!: number;
 
-  @ApiPropertyOptional({ example: 1000 })
+  @ApiProperty({ example: 1000 })
   @Type(() => Number)
   @IsInt()
   @Min(1)
   to!: number;
+}
+
+export class CheckpointsQuery {
+  @ApiPropertyOptional({
+    example: 5000,
+    description: 'Halaman berikutnya: checkpoint dengan ukuran pohon di bawah ini (nilai `next`)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  before?: number;
+
+  @ApiPropertyOptional({ example: 100, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
 }

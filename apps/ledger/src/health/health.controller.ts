@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { AuditLog } from '../audit/audit-log.service';
 import { Public } from '../identity/roles.decorator';
 import { EventStoreHealthIndicator } from './event-store.health';
 
@@ -10,13 +11,23 @@ import { EventStoreHealthIndicator } from './event-store.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
     private readonly eventStore: EventStoreHealthIndicator,
+    private readonly audit: AuditLog,
   ) {}
 
-  /** 200 with each dependency's state, or 503 when one is down. */
+  /** 200 with each dependency's state, or 503 when one is down: the event store, and the transparency
+   * log builder (down once it has refused to go on, so a stalled audit trail is never silent). */
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventStore.check()]);
+    return this.health.check([
+      () => this.eventStore.check(),
+      () => {
+        const { status, details } = this.audit.health();
+        const check = this.indicator.check('transparencyLog');
+        return status === 'up' ? check.up(details) : check.down(details);
+      },
+    ]);
   }
 }

@@ -12,7 +12,7 @@ export class EventFollower {
   private done?: Promise<void>;
   private applied: bigint | null = null;
   private caughtUp = false;
-  private failure?: Error;
+  private stoppedBy?: Error;
   private waiters: { position: bigint; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private caughtUpWaiters: (() => void)[] = [];
 
@@ -42,7 +42,7 @@ export class EventFollower {
           this.advance(message.event.position);
         }
       } catch (error) {
-        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.stoppedBy = error instanceof Error ? error : new Error(String(error));
         this.logger.error({ err: error }, `${this.name} stopped following the log`);
         this.waiters.splice(0).forEach((w) => w.reject(error));
         this.caughtUpWaiters.splice(0).forEach((resolve) => resolve());
@@ -51,9 +51,14 @@ export class EventFollower {
     if (!this.caughtUp) {
       await new Promise<void>((resolve) => this.caughtUpWaiters.push(resolve));
     }
-    if (this.failure) {
-      throw this.failure;
+    if (this.stoppedBy) {
+      throw this.stoppedBy;
     }
+  }
+
+  /** Why following stopped, when it did (the subscription or `apply` failed). */
+  get failure(): Error | undefined {
+    return this.stoppedBy;
   }
 
   /** The last position known applied (events of other streams count: the filter skipped them). */
@@ -63,8 +68,8 @@ export class EventFollower {
 
   /** Resolves once everything up to `position` has been applied, or rejects after `timeoutMs`. */
   waitFor(position: bigint, timeoutMs = 5000): Promise<void> {
-    if (this.failure) {
-      return Promise.reject(this.failure);
+    if (this.stoppedBy) {
+      return Promise.reject(this.stoppedBy);
     }
     if (this.applied !== null && this.applied >= position) {
       return Promise.resolve();
