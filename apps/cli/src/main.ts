@@ -41,6 +41,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.exitCode = 78;
     return;
   }
+  // Not a verdict: a crash must never read as "verification failed" (1) in an auditor's script.
   console.error(error);
-  process.exitCode = 1;
+  process.exitCode = 3;
 });

@@ -1,21 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, ConfigValidationError, loadConfig } from '@netral/config';
 import { AppModule } from './app.module';
+import { loadConfigOrExit } from './boot';
 import { configureApp } from './configure-app';
 import { DEMO_LOGINS } from './demo/demo.seeder';
 
-const loadConfigOrExit = (): AppConfig => {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      console.error(`Netral cannot start. ${error.message}`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
-};
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   IsUrl,
   Matches,
   Max,
@@ -111,10 +112,7 @@ export class EnvironmentVariables {
   NETRAL_RATE_LIMIT_PER_MINUTE?: number;
 
   @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z_]+\/[A-Za-z_]+$/, {
-    message: 'must be an IANA time zone such as Asia/Makassar',
-  })
+  @IsTimeZone({ message: 'must be an IANA time zone such as Asia/Makassar, Asia/Jakarta or UTC' })
   NETRAL_TIMEZONE?: string;
 
   @IsOptional()
@@ -151,8 +149,9 @@ export class EnvironmentVariables {
   NETRAL_CHECKPOINT_KEY_PASSPHRASE?: string;
 
   @IsOptional()
-  @Matches(/^[\x21-\x7e]+$/, {
-    message: 'must be printable ASCII without spaces, e.g. netral.example.go.id/ledger',
+  // The C2SP signed-note rules for key names (the origin is also the key name): no space, no '+'.
+  @Matches(/^[\x21-\x2a\x2c-\x7e]+$/, {
+    message: "must be printable ASCII without spaces or '+', e.g. netral.example.go.id/ledger",
   })
   NETRAL_CHECKPOINT_ORIGIN?: string;
 

@@ -1,6 +1,6 @@
 import { configFor } from '@netral/config';
 import { EventStoreDbEventStore, SqliteEventStore } from '@netral/event-store';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEventStore } from './event-store.module';
@@ -21,8 +21,9 @@ describe('openEventStore', () => {
       expect(await store.health()).toMatchObject({
         status: 'up',
         adapter: 'sqlite',
-        details: { file: join(dataDir, 'events.sqlite'), synchronous: 'NORMAL' },
+        details: { synchronous: 'NORMAL' },
       });
+      expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
     } finally {
       await store.close();
     }
