@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { type Unstamped, written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
 import { normaliseNip } from '../registry/registry.commands';
@@ -46,6 +47,9 @@ export class CaseCommands {
       this.facts.election(dto.electionId),
       this.facts.asn(nip),
     ]);
+    if (asn.status !== 'none') {
+      assertOpdScope(actor, asn.opdId);
+    }
     const at = this.clock.moment();
     for (let attempt = 0; ; attempt++) {
       const caseId = newCaseId(at.today.slice(0, 4));
@@ -117,6 +121,13 @@ export class CaseCommands {
   }
 
   private async handle(caseId: string, actor: ActorContext, command: Unstamped<CaseCommand>) {
+    if (actor.role === 'OPD_HEAD') {
+      // Whatever the route: an OPD head never moves another OPD's case (read only for them).
+      const { state } = await this.aggregates.load(streams.case(caseId), caseDecider);
+      if (state.status !== 'none') {
+        assertOpdScope(actor, state.opdId);
+      }
+    }
     const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
       ...command,
       metadata: commandMetadata(actor, this.clock.moment()),

@@ -4,6 +4,7 @@ import { electionDecider, streams } from '@netral/domain';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertRegencyWide } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import type { ScheduleElectionDto } from './election.dto';
 
@@ -16,6 +17,7 @@ export class ElectionCommands {
   ) {}
 
   async schedule(dto: ScheduleElectionDto, actor: ActorContext) {
+    assertRegencyWide(actor);
     const { position } = await this.aggregates.handle(
       streams.election(dto.electionId),
       electionDecider,

@@ -22,3 +22,14 @@ export const scopedOpdId = (actor: ActorContext, requested?: string): string | u
   }
   return requested;
 };
+
+/** Commands over the whole regency (elections, users, roster imports): never an OPD head's, whatever the
+ * route lets through. */
+export const assertRegencyWide = (actor: ActorContext): void => {
+  if (actor.role === 'OPD_HEAD') {
+    throw forbidden(
+      'OPD_SCOPE',
+      'Tindakan ini berlaku untuk seluruh daerah; Kepala OPD hanya mengelola OPD-nya sendiri.',
+    );
+  }
+};

@@ -9,6 +9,7 @@ import { type ActorContext, commandMetadata } from './actor';
 import { CredentialsStore } from './credentials.store';
 import { hashPassword, passwordProblem } from './password';
 import { UserDirectory } from './user-directory';
+import { assertRegencyWide } from './opd-scope';
 
 export interface NewUser {
   username: string;
@@ -140,6 +141,7 @@ export class UserCommands implements OnApplicationBootstrap {
     actor: ActorContext,
     actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
+    assertRegencyWide(actor);
     const metadata = commandMetadata(actor, this.clock.moment());
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,

@@ -11,6 +11,7 @@ import {
 import { Clock } from '../common/clock';
 import { type Unstamped, written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
 import type { EnrollAsnDto, RegisterOpdDto } from './registry.dto';
@@ -63,6 +64,7 @@ export class OpdCommands {
   }
 
   private async handle(opdId: string, actor: ActorContext, command: Unstamped<OpdCommand>) {
+    assertOpdScope(actor, opdId);
     const { position } = await this.aggregates.handle(streams.opd(opdId), opdDecider, {
       ...command,
       metadata: commandMetadata(actor, this.clock.moment()),
@@ -81,6 +83,7 @@ export class AsnCommands {
   ) {}
 
   async enroll(dto: EnrollAsnDto, actor: ActorContext) {
+    assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
     return this.handle(nip, actor, {
       type: 'EnrollAsn',
@@ -90,6 +93,7 @@ export class AsnCommands {
   }
 
   async transfer(nip: string, toOpdId: string, actor: ActorContext) {
+    assertOpdScope(actor, toOpdId);
     return this.handle(normaliseNip(nip), actor, {
       type: 'TransferAsn',
       data: { toOpdId },
@@ -97,11 +101,18 @@ export class AsnCommands {
     });
   }
 
-  recordLeft(nip: string, reason: string, actor: ActorContext) {
+  async recordLeft(nip: string, reason: string, actor: ActorContext) {
     return this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } });
   }
 
   private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {
+    if (actor.role === 'OPD_HEAD') {
+      // Whatever the route: an OPD head changes only their own OPD's staff (read only for them).
+      const asn = await this.facts.asn(nip);
+      if (asn.status !== 'none') {
+        assertOpdScope(actor, asn.opdId);
+      }
+    }
     const { position } = await this.aggregates.handle(streams.asn(nip), asnDecider, {
       ...command,
       metadata: commandMetadata(actor, this.clock.moment()),

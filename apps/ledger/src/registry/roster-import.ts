@@ -15,6 +15,7 @@ import { parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
+import { assertRegencyWide } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { OPD_KINDS } from './registry.dto';
 
@@ -120,6 +121,7 @@ export class RosterImport {
     actor: ActorContext,
     options: ImportOptions = {},
   ): Promise<ImportReport> {
+    assertRegencyWide(actor);
     const opds = await this.opdsByCode();
     const errors: RowProblem[] = [];
     const rows: {
@@ -271,6 +273,7 @@ export class RosterImport {
     actor: ActorContext,
     options: ImportOptions = {},
   ): Promise<ImportReport> {
+    assertRegencyWide(actor);
     const existing = await this.opdsByCode();
     const errors: RowProblem[] = [];
     const rows: {
