@@ -119,12 +119,12 @@ describe('pages in Chromium (demo regency)', () => {
 
   it('Bawaslu reports a violation with evidence, confirms it, and sees the OPD’s status change', async () => {
     const read = h.t.app.get(ReadSide);
-    const [election] = read.queries.elections();
-    const opd = read.queries
+    const [election] = read.unscoped.elections();
+    const opd = read.unscoped
       .compliance(election.electionId, read.today())
       .find((row) => row.status === 'PATUH');
     expect(opd).toBeDefined();
-    const [asn] = read.queries.asnList(
+    const [asn] = read.unscoped.asnList(
       { opdId: opd!.opdId, activeOnly: true },
       {
         page: 1,

@@ -67,7 +67,7 @@ export class CertificateService {
   }
 
   async issue(dto: IssueCertificateDto, actor: ActorContext) {
-    const election = this.read.queries.election(dto.electionId);
+    const election = this.read.unscoped.election(dto.electionId);
     if (!election) {
       throw new NotFoundException({
         code: 'ELECTION_NOT_FOUND',
@@ -96,7 +96,7 @@ export class CertificateService {
       checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
     };
     if (dto.subjectType === 'OPD') {
-      const [row] = this.read.queries.compliance(dto.electionId, today, dto.subjectId);
+      const [row] = this.read.unscoped.compliance(dto.electionId, today, dto.subjectId);
       if (!row) {
         throw new NotFoundException({
           code: 'OPD_NOT_FOUND',
@@ -107,16 +107,16 @@ export class CertificateService {
       if (row.status !== 'PATUH') {
         reasons.push(`status kepatuhan ${row.opdName} adalah ${row.status}`, ...row.reasons);
       }
-      const headAsn = row.headNip ? this.read.queries.asn(row.headNip) : undefined;
+      const headAsn = row.headNip ? this.read.unscoped.asn(row.headNip) : undefined;
       doc = await renderOpdCertificate({
         ...common,
         opd: { name: row.opdName, code: row.opdCode },
         coverage: { activeAsn: row.activeAsn, pledged: row.pledged, percent: row.coverage },
         head: { name: headAsn?.name ?? null, nip: row.headNip, pledgedAt: row.headPledgedAt },
-        cases: this.read.queries.caseCounts(dto.electionId, row.opdId),
+        cases: this.read.unscoped.caseCounts(dto.electionId, row.opdId),
       });
     } else {
-      const asn = this.read.queries.asn(dto.subjectId.replace(/[\s.]/g, ''));
+      const asn = this.read.unscoped.asn(dto.subjectId.replace(/[\s.]/g, ''));
       if (!asn) {
         throw new NotFoundException({
           code: 'ASN_NOT_FOUND',
@@ -124,14 +124,14 @@ export class CertificateService {
         });
       }
       opdId = asn.opdId;
-      const pledge = this.read.queries.pledge(dto.electionId, asn.nip);
+      const pledge = this.read.unscoped.pledge(dto.electionId, asn.nip);
       if (asn.status !== 'ACTIVE') {
         reasons.push('ASN sudah tidak aktif');
       }
       if (pledge?.status !== 'SIGNED') {
         reasons.push('ASN belum menandatangani pakta integritas untuk pemilihan ini');
       }
-      for (const c of this.read.queries.confirmedCasesOf(dto.electionId, asn.nip)) {
+      for (const c of this.read.unscoped.confirmedCasesOf(dto.electionId, asn.nip)) {
         reasons.push(`pelanggaran netralitas terbukti (kasus ${c.caseId}, ${c.actCode})`);
       }
       doc = await renderAsnCertificate({
@@ -140,7 +140,7 @@ export class CertificateService {
           name: asn.name,
           nip: asn.nip,
           position: asn.position,
-          opdName: this.read.queries.opd(asn.opdId)?.name ?? asn.opdId,
+          opdName: this.read.unscoped.opd(asn.opdId)?.name ?? asn.opdId,
         },
         pledgedAt: pledge?.signedAt ?? now.toISOString(),
       });
@@ -239,7 +239,7 @@ export class CertificateService {
   }
 
   row(certificateId: string): CertificateRow {
-    const row = this.read.queries.certificate(certificateId);
+    const row = this.read.unscoped.certificate(certificateId);
     if (!row) {
       throw new NotFoundException({
         code: 'CERTIFICATE_NOT_FOUND',
@@ -269,19 +269,19 @@ export class CertificateService {
       row.subject_type === 'OPD'
         ? {
             type: 'OPD' as const,
-            name: this.read.queries.opd(row.subject_id)?.name ?? row.subject_id,
+            name: this.read.unscoped.opd(row.subject_id)?.name ?? row.subject_id,
             opdId: row.subject_id,
           }
         : (() => {
-            const asn = this.read.queries.asn(row.subject_id);
+            const asn = this.read.unscoped.asn(row.subject_id);
             return {
               type: 'ASN' as const,
               name: asn?.name ?? null,
               nip: maskNip(row.subject_id),
-              opdName: asn ? (this.read.queries.opd(asn.opdId)?.name ?? asn.opdId) : null,
+              opdName: asn ? (this.read.unscoped.opd(asn.opdId)?.name ?? asn.opdId) : null,
             };
           })();
-    const election = this.read.queries.election(row.election_id);
+    const election = this.read.unscoped.election(row.election_id);
     const leafIndex = this.audit.log.indexOfPosition(BigInt(row.position));
     const latest = this.audit.log.latestCheckpoint();
     const proof =
@@ -318,7 +318,7 @@ export class CertificateService {
   /** Each check of an uploaded PDF reported separately; never throws for bad input. */
   verifyUpload(bytes: Buffer) {
     const pdf = verifyPdf(bytes, [this.material.rootPem]);
-    const row = this.read.queries.certificateBySha256(pdf.sha256);
+    const row = this.read.unscoped.certificateBySha256(pdf.sha256);
     const checks = {
       signature: pdf.signatureValid && pdf.signerTrusted,
       coversWholeFile: pdf.coversWholeFile,

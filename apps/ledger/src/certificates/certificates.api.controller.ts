@@ -28,7 +28,6 @@ import { invalid } from '@netral/domain';
 import type { Response } from 'express';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
-import { scopedOpdId } from '../identity/opd-scope';
 import { Public, Roles } from '../identity/roles.decorator';
 import { ReadSide } from '../compliance/read-side';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
@@ -59,11 +58,10 @@ export class CertificatesApiController {
   @ApiBearerAuth()
   async list(@Query() q: CertificatesQuery, @Actor() actor: ActorContext) {
     await this.read.ready(q.minPosition);
-    const opdId = scopedOpdId(actor, q.opdId);
-    const { total, items } = this.read.queries.certificates(
-      { ...q, ...(opdId ? { opdId } : {}) },
-      { page: q.page ?? 1, pageSize: q.pageSize ?? 50 },
-    );
+    const { total, items } = this.read.for(actor).certificates(q, {
+      page: q.page ?? 1,
+      pageSize: q.pageSize ?? 50,
+    });
     return {
       total,
       items: items.map((c) => ({

@@ -50,7 +50,7 @@ export class RevocationReactor implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     await this.read.ready(String(event.position));
-    for (const certificate of this.read.queries.certificatesToRevoke(
+    for (const certificate of this.read.unscoped.certificatesToRevoke(
       state.electionId,
       state.nip,
       state.opdId,

@@ -49,3 +49,22 @@ export const complianceCsv = (rows: readonly ComplianceRow[]): string =>
       r.sanctionsOverdue,
     ]),
   );
+
+/** The ASN who have not pledged yet, with their OPD, as HR downloads it. */
+export const missingPledgesCsv = (
+  rows: readonly {
+    opd?: { code: string; name: string };
+    asn: { nip: string; name: string; position: string; employmentType: string };
+  }[],
+): string =>
+  toCsv(
+    ['Kode OPD', 'OPD', 'NIP', 'Nama', 'Jabatan', 'Jenis ASN'],
+    rows.map(({ opd, asn }) => [
+      opd?.code,
+      opd?.name,
+      asn.nip,
+      asn.name,
+      asn.position,
+      asn.employmentType,
+    ]),
+  );

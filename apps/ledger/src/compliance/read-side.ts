@@ -11,6 +11,8 @@ import { EventStore } from '@netral/event-store';
 import { ledgerProjection, ProjectionRunner, ReadModelQueries } from '@netral/projections';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
+import type { ActorContext } from '../identity/actor';
+import { ScopedQueries } from './scoped-queries';
 
 /**
  * The read models (readmodels.sqlite in the data directory, on either event store), kept up to date by the
@@ -20,7 +22,9 @@ import { Clock } from '../common/clock';
 export class ReadSide implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ReadSide');
   readonly runner: ProjectionRunner;
-  readonly queries: ReadModelQueries;
+  /** Every OPD's data with no OPD scope: only for services acting for the ledger itself (certificate
+   * issuing and verification, the revocation reactor), never for answering a person; use `for(actor)`. */
+  readonly unscoped: ReadModelQueries;
 
   constructor(
     @Inject(EventStore) store: EventStore,
@@ -35,7 +39,7 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
         onError: (error) => this.logger.error({ err: error }, 'projection runner stopped'),
       },
     );
-    this.queries = new ReadModelQueries(this.runner.db, config.patuhMinCoveragePercent);
+    this.unscoped = new ReadModelQueries(this.runner.db, config.patuhMinCoveragePercent);
   }
 
   async onModuleInit(): Promise<void> {
@@ -45,6 +49,11 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
     this.runner.close();
+  }
+
+  /** The read models as `actor` may see them (an OPD head: their own OPD only). */
+  for(actor: ActorContext): ScopedQueries {
+    return new ScopedQueries(this.unscoped, actor);
   }
 
   /** The regency's calendar day (deadlines are days in local time). */

@@ -1,55 +1,29 @@
-import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { invalid } from '@netral/domain';
 import type { Response } from 'express';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
-import { assertOpdScope, scopedOpdId } from '../identity/opd-scope';
 import { Roles } from '../identity/roles.decorator';
-import { complianceCsv, type CsvValue, toCsv } from './csv';
+import { complianceCsv, missingPledgesCsv } from './csv';
 import { CasesQuery, ComplianceQuery, ElectionQuery, ReadQuery, RosterQuery } from './read.dto';
 import { ReadSide } from './read-side';
 
-const STATUS_ORDER = { TIDAK_PATUH: 0, PERLU_TINDAK_LANJUT: 1, PATUH: 2 } as const;
 const page = (q: { page?: number; pageSize?: number }) => ({
   page: q.page ?? 1,
   pageSize: q.pageSize ?? 50,
 });
 
+const pageOf = <T>(rows: T[], q: { page?: number; pageSize?: number }) => {
+  const { page: p, pageSize } = page(q);
+  return { total: rows.length, items: rows.slice((p - 1) * pageSize, p * pageSize) };
+};
+
+/** The query routes. The OPD scope is applied by `this.read.for(actor)`, not here. */
 @ApiTags('compliance')
 @ApiBearerAuth()
 @Controller({ version: '1' })
 export class ReadApiController {
   constructor(private readonly read: ReadSide) {}
-
-  private election(electionId: string) {
-    const election = this.read.queries.election(electionId);
-    if (!election) {
-      throw new NotFoundException({
-        code: 'ELECTION_NOT_FOUND',
-        message: `Pemilihan ${electionId} tidak ditemukan.`,
-      });
-    }
-    return election;
-  }
-
-  private complianceRows(q: ComplianceQuery, actor: ActorContext) {
-    this.election(q.electionId);
-    const rows = this.read.queries
-      .compliance(q.electionId, this.read.today(), scopedOpdId(actor))
-      .filter((r) => q.status === undefined || r.status === q.status);
-    const sort = q.sort ?? 'status';
-    rows.sort((a, b) =>
-      sort === 'name'
-        ? a.opdName.localeCompare(b.opdName)
-        : sort === 'coverage'
-          ? a.coverage - b.coverage || a.opdName.localeCompare(b.opdName)
-          : STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-            a.coverage - b.coverage ||
-            a.opdName.localeCompare(b.opdName),
-    );
-    return rows;
-  }
 
   @Get('compliance')
   @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
@@ -58,25 +32,17 @@ export class ReadApiController {
   })
   async compliance(@Query() q: ComplianceQuery, @Actor() actor: ActorContext) {
     await this.read.ready(q.minPosition);
-    const rows = this.complianceRows(q, actor);
-    const { page: p, pageSize } = page(q);
-    return {
-      electionId: q.electionId,
-      asOf: this.read.today(),
-      total: rows.length,
-      items: rows.slice((p - 1) * pageSize, p * pageSize),
-    };
+    const rows = this.read.for(actor).complianceTable(q.electionId, this.read.today(), q);
+    return { electionId: q.electionId, asOf: this.read.today(), ...pageOf(rows, q) };
   }
 
   @Get('compliance/summary')
   @Roles('ADMIN', 'BAWASLU', 'HR')
-  async summary(@Query() q: ElectionQuery) {
+  async summary(@Query() q: ElectionQuery, @Actor() actor: ActorContext) {
     await this.read.ready(q.minPosition);
-    this.election(q.electionId);
-    return {
-      ...this.read.queries.summary(q.electionId, this.read.today()),
-      asOf: this.read.today(),
-    };
+    const queries = this.read.for(actor);
+    queries.requireElection(q.electionId);
+    return { ...queries.summary(q.electionId, this.read.today()), asOf: this.read.today() };
   }
 
   @Get('compliance/export')
@@ -89,7 +55,7 @@ export class ReadApiController {
     @Res({ passthrough: true }) res: Response,
   ) {
     await this.read.ready(q.minPosition);
-    const rows = this.complianceRows(q, actor);
+    const rows = this.read.for(actor).complianceTable(q.electionId, this.read.today(), q);
     res.setHeader(
       'Content-Disposition',
       `attachment; filename="kepatuhan-${q.electionId}-${this.read.today()}.csv"`,
@@ -104,16 +70,8 @@ export class ReadApiController {
     @Query() q: ElectionQuery,
     @Actor() actor: ActorContext,
   ) {
-    assertOpdScope(actor, opdId);
     await this.read.ready(q.minPosition);
-    this.election(q.electionId);
-    const [row] = this.read.queries.compliance(q.electionId, this.read.today(), opdId);
-    if (!row) {
-      throw new NotFoundException({
-        code: 'OPD_NOT_FOUND',
-        message: `OPD ${opdId} tidak ditemukan.`,
-      });
-    }
+    const row = this.read.for(actor).opdCompliance(q.electionId, opdId, this.read.today());
     return { ...row, asOf: this.read.today() };
   }
 
@@ -122,42 +80,22 @@ export class ReadApiController {
   @ApiOkResponse({ description: 'Daftar ASN satu OPD: siapa sudah, siapa belum, siapa terlambat' })
   async roster(@Query() q: RosterQuery, @Actor() actor: ActorContext) {
     await this.read.ready(q.minPosition);
-    const opdId = scopedOpdId(actor, q.opdId);
-    if (!opdId) {
-      throw invalid('OPD_REQUIRED', 'Sebutkan OPD (opdId).', [
-        { field: 'opdId', reason: 'wajib diisi', code: 'OPD_REQUIRED' },
-      ]);
-    }
-    this.election(q.electionId);
-    return {
-      electionId: q.electionId,
-      opdId,
-      ...this.read.queries.roster(q.electionId, opdId, q.filter ?? 'all', page(q)),
-    };
+    return this.read.for(actor).opdRoster(q.electionId, q.opdId, q.filter ?? 'all', page(q));
   }
 
   @Get('pledges/missing')
   @Roles('ADMIN', 'BAWASLU', 'HR')
   @ApiProduces('text/csv')
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async missingCsv(@Query() q: RosterQuery, @Res({ passthrough: true }) res: Response) {
+  async missingCsv(
+    @Query() q: RosterQuery,
+    @Actor() actor: ActorContext,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     await this.read.ready(q.minPosition);
-    this.election(q.electionId);
-    const opds = q.opdId
-      ? [q.opdId]
-      : this.read.queries.compliance(q.electionId, this.read.today()).map((r) => r.opdId);
-    const rows: CsvValue[][] = [];
-    for (const opdId of opds) {
-      const opd = this.read.queries.opd(opdId);
-      for (const asn of this.read.queries.roster(q.electionId, opdId, 'missing', {
-        page: 1,
-        pageSize: 1_000_000,
-      }).items) {
-        rows.push([opd?.code, opd?.name, asn.nip, asn.name, asn.position, asn.employmentType]);
-      }
-    }
+    const rows = this.read.for(actor).missingPledges(q.electionId, this.read.today(), q.opdId);
     res.setHeader('Content-Disposition', `attachment; filename="belum-pakta-${q.electionId}.csv"`);
-    return toCsv(['Kode OPD', 'OPD', 'NIP', 'Nama', 'Jabatan', 'Jenis ASN'], rows);
+    return missingPledgesCsv(rows);
   }
 
   @Get('cases')
@@ -165,10 +103,9 @@ export class ReadApiController {
   @ApiOkResponse({ description: 'Registri kasus dengan jam SLA; yang terlambat lebih dulu' })
   async cases(@Query() q: CasesQuery, @Actor() actor: ActorContext) {
     await this.read.ready(q.minPosition);
-    const opdId = scopedOpdId(actor, q.opdId);
     return {
       asOf: this.read.today(),
-      ...this.read.queries.cases({ ...q, ...(opdId ? { opdId } : {}) }, this.read.today(), page(q)),
+      ...this.read.for(actor).cases(q, this.read.today(), page(q)),
     };
   }
 
@@ -180,15 +117,7 @@ export class ReadApiController {
     @Actor() actor: ActorContext,
   ) {
     await this.read.ready(q.minPosition);
-    const detail = this.read.queries.caseDetail(caseId, this.read.today());
-    if (!detail) {
-      throw new NotFoundException({
-        code: 'CASE_NOT_FOUND',
-        message: `Kasus ${caseId} tidak ditemukan.`,
-      });
-    }
-    assertOpdScope(actor, detail.opdId);
-    return detail;
+    return this.read.for(actor).requireCase(caseId, this.read.today());
   }
 
   @Get('projections/status')

@@ -23,13 +23,13 @@ export const scopedOpdId = (actor: ActorContext, requested?: string): string | u
   return requested;
 };
 
-/** Commands over the whole regency (elections, users, roster imports): never an OPD head's, whatever the
- * route lets through. */
+/** Data and commands over the whole regency (summaries, elections, users, roster imports): never an OPD
+ * head's, whatever the route lets through. */
 export const assertRegencyWide = (actor: ActorContext): void => {
   if (actor.role === 'OPD_HEAD') {
     throw forbidden(
       'OPD_SCOPE',
-      'Tindakan ini berlaku untuk seluruh daerah; Kepala OPD hanya mengelola OPD-nya sendiri.',
+      'Ini mencakup seluruh daerah; Kepala OPD hanya dapat melihat dan mengubah data OPD-nya sendiri.',
     );
   }
 };

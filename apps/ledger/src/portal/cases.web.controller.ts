@@ -119,14 +119,16 @@ export class CasesWebController {
   @Roles('BAWASLU', 'HR', 'ADMIN')
   async list(
     @Query() query: Record<string, string | undefined>,
+    @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
   ) {
     await this.read.readyForPage(query.minPosition);
+    const queries = this.read.for(actor);
     const status = CASE_STATUS_LABELS[query.status ?? ''] ? query.status : undefined;
     const overdue = query.overdue === 'ya';
     const page = pageNumber(query.page);
-    const result = this.read.queries.cases(
+    const result = queries.cases(
       { ...(status ? { status } : {}), ...(overdue ? { overdue: true } : {}) },
       this.read.today(),
       { page, pageSize: PAGE_SIZE },
@@ -137,14 +139,14 @@ export class CasesWebController {
       title: 'Kasus pelanggaran',
       flash: takeFlash(req, res),
       total: result.total,
-      overdueCount: this.read.queries.cases({ overdue: true }, this.read.today(), {
+      overdueCount: queries.cases({ overdue: true }, this.read.today(), {
         page: 1,
         pageSize: 1,
       }).total,
       cases: result.items.map((c) => ({
         ...c,
         statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
-        opdName: this.read.queries.opd(c.opdId)?.name ?? c.opdId,
+        opdName: queries.opd(c.opdId)?.name ?? c.opdId,
         badge: slaBadge(c.sla),
       })),
       statuses: options(
@@ -158,18 +160,29 @@ export class CasesWebController {
 
   @Get('baru')
   @Roles('BAWASLU')
-  reportForm(@Query('q') q: string | undefined, @Res() res: Response) {
-    this.renderReport(res, { q: q ?? '', occurredAt: this.read.today() });
+  reportForm(
+    @Query('q') q: string | undefined,
+    @Actor() actor: ActorContext,
+    @Res() res: Response,
+  ) {
+    this.renderReport(res, actor, { q: q ?? '', occurredAt: this.read.today() });
   }
 
-  private renderReport(res: Response, values: Form, errors?: FieldErrors, formError?: string) {
+  private renderReport(
+    res: Response,
+    actor: ActorContext,
+    values: Form,
+    errors?: FieldErrors,
+    formError?: string,
+  ) {
+    const queries = this.read.for(actor);
     const q = typeof values.q === 'string' ? values.q.trim() : '';
     const matches =
       q.length >= 3
-        ? this.read.queries.asnList({ q, activeOnly: true }, { page: 1, pageSize: 20 })
+        ? queries.asnList({ q, activeOnly: true }, { page: 1, pageSize: 20 })
         : undefined;
     const chosen = typeof values.nip === 'string' ? values.nip : '';
-    const elections = this.read.queries.elections();
+    const elections = queries.elections();
     res.status(errors ? 400 : 200).render('case-report', {
       title: 'Laporkan pelanggaran',
       values,
@@ -179,7 +192,7 @@ export class CasesWebController {
       tooShort: q.length > 0 && q.length < 3,
       matches: matches?.items.map((m) => ({
         ...m,
-        opdName: this.read.queries.opd(m.opdId)?.name ?? m.opdId,
+        opdName: queries.opd(m.opdId)?.name ?? m.opdId,
         checked: m.nip === chosen,
       })),
       moreMatches: matches ? matches.total > matches.items.length : false,
@@ -241,7 +254,7 @@ export class CasesWebController {
       errors.evidenceDescription = 'Jelaskan isi bukti yang dilampirkan.';
     }
     if (Object.keys(errors).length > 0 || !checked.value) {
-      return this.renderReport(res, values, errors, 'Periksa isian yang ditandai.');
+      return this.renderReport(res, actor, values, errors, 'Periksa isian yang ditandai.');
     }
     try {
       const evidence = file ? this.documents.put(file.buffer) : undefined;
@@ -263,7 +276,7 @@ export class CasesWebController {
       res.redirect(303, `/kasus/${result.caseId}?minPosition=${result.position ?? ''}`);
     } catch (error) {
       if (error instanceof DomainError) {
-        return this.renderReport(res, values, domainErrors(error), error.message);
+        return this.renderReport(res, actor, values, domainErrors(error), error.message);
       }
       throw error;
     }
@@ -289,7 +302,8 @@ export class CasesWebController {
     caseId: string,
     failed?: { values: Form; errors: FieldErrors; message: string; status?: number },
   ) {
-    const detail = this.read.queries.caseDetail(caseId, this.read.today());
+    const queries = this.read.for(actor);
+    const detail = queries.caseDetail(caseId, this.read.today());
     const events = await this.caseEvents(caseId);
     if (!detail || events.length === 0) {
       throw new NotFoundException({
@@ -301,7 +315,7 @@ export class CasesWebController {
       evidence?: { sha256: string; description: string }[];
       occurredAt?: string;
     };
-    const asn = this.read.queries.asn(detail.nip);
+    const asn = queries.asn(detail.nip);
     const bawaslu = actor.role === 'BAWASLU';
     const values = failed?.values ?? {};
     const formValue = (key: string, fallback = '') =>
@@ -309,7 +323,7 @@ export class CasesWebController {
     const forms = {
       verify: bawaslu && detail.status === 'REPORTED',
       confirm: bawaslu && detail.status === 'VERIFIED',
-      dismiss: bawaslu && (detail.status === 'REPORTED' || detail.status === 'VERIFIED'),
+      dismiss: bawaslu && detail.status === 'VERIFIED',
       sanction:
         actor.role === 'HR' &&
         (detail.status === 'CONFIRMED' || detail.status === 'SANCTIONED') &&
@@ -328,7 +342,7 @@ export class CasesWebController {
         recommendationJson: detail.recommendation,
       },
       asn,
-      opd: this.read.queries.opd(detail.opdId),
+      opd: queries.opd(detail.opdId),
       evidence: reported.evidence ?? [],
       timeline: events.map((e) => ({
         label: EVENT_LABELS[e.type] ?? e.type,

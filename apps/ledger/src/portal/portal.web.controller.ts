@@ -19,6 +19,7 @@ import { CertificateService } from '../certificates/certificate.service';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
 import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
 import { ReadSide } from '../compliance/read-side';
+import type { ScopedQueries } from '../compliance/scoped-queries';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
@@ -73,10 +74,10 @@ export class PortalWebController {
   }
 
   /** The requested election, else the latest one (by voting day), with its monitoring period. */
-  private election(requested?: string) {
-    const all = this.read.queries.elections();
+  private election(queries: ScopedQueries, requested?: string) {
+    const all = queries.elections();
     const chosen = all.find((e) => e.electionId === requested) ?? all[0];
-    return chosen ? this.read.queries.election(chosen.electionId) : undefined;
+    return chosen ? queries.election(chosen.electionId) : undefined;
   }
 
   @Get('opd')
@@ -89,7 +90,8 @@ export class PortalWebController {
     @Res() res: Response,
   ) {
     await this.read.readyForPage(minPosition);
-    const election = this.election(electionId);
+    const queries = this.read.for(actor);
+    const election = this.election(queries, electionId);
     const opdId = actor.opdId!;
     if (!election) {
       res.render('opd-dashboard', {
@@ -99,32 +101,31 @@ export class PortalWebController {
       });
       return;
     }
-    const [row] = this.read.queries.compliance(election.electionId, this.read.today(), opdId);
-    const missing = this.read.queries.roster(election.electionId, opdId, 'missing', {
+    const [row] = queries.compliance(election.electionId, this.read.today(), opdId);
+    const missing = queries.roster(election.electionId, opdId, 'missing', {
       page: 1,
       pageSize: 500,
     });
-    const late = this.read.queries.roster(election.electionId, opdId, 'late', {
+    const late = queries.roster(election.electionId, opdId, 'late', {
       page: 1,
       pageSize: 500,
     });
-    const cases = this.read.queries.cases(
-      { electionId: election.electionId, opdId },
-      this.read.today(),
-      { page: 1, pageSize: 100 },
-    );
+    const cases = queries.cases({ electionId: election.electionId, opdId }, this.read.today(), {
+      page: 1,
+      pageSize: 100,
+    });
     res.render('opd-dashboard', {
       title: 'Dasbor OPD',
       flash: takeFlash(req, res),
       election,
-      elections: this.read.queries.elections(),
+      elections: queries.elections(),
       row,
-      opd: this.read.queries.opd(opdId),
+      opd: queries.opd(opdId),
       missing: missing.items,
       missingTotal: missing.total,
       late: late.items,
       cases: cases.items,
-      certificates: this.read.queries.certificates(
+      certificates: queries.certificates(
         { opdId, electionId: election.electionId },
         { page: 1, pageSize: 20 },
       ).items,
@@ -138,7 +139,7 @@ export class PortalWebController {
     @Query('electionId') electionId: string | undefined,
     @Res() res: Response,
   ) {
-    this.renderOwnPledge(res, actor, this.election(electionId)?.electionId, {
+    this.renderOwnPledge(res, actor, this.election(this.read.for(actor), electionId)?.electionId, {
       signedAt: this.read.today(),
       place: '',
     });
@@ -152,13 +153,13 @@ export class PortalWebController {
     errors?: Record<string, string>,
     formError?: string,
   ) {
-    const election = electionId ? this.read.queries.election(electionId) : undefined;
-    const opd = this.read.queries.opd(actor.opdId!);
-    const head = opd?.headNip ? this.read.queries.asn(opd.headNip) : undefined;
-    const existing =
-      election && opd?.headNip
-        ? this.read.queries.pledge(election.electionId, opd.headNip)
-        : undefined;
+    const queries = this.read.for(actor);
+    const election = electionId ? queries.election(electionId) : undefined;
+    const opd = queries.opd(actor.opdId!);
+    // The appointed head while they still work here: a transfer does not clear the appointment.
+    const appointed = opd?.headNip ? this.read.unscoped.asn(opd.headNip) : undefined;
+    const head = appointed?.opdId === actor.opdId ? appointed : undefined;
+    const existing = election && head ? queries.pledge(election.electionId, head.nip) : undefined;
     res.status(errors ? 400 : 200).render('own-pledge', {
       title: 'Pakta integritas Kepala OPD',
       election,
@@ -194,7 +195,7 @@ export class PortalWebController {
     }
     checkPlaceAndDay(values, errors);
     const keep = this.keepScan(file, errors);
-    const opd = this.read.queries.opd(actor.opdId!);
+    const opd = this.read.for(actor).opd(actor.opdId!);
     if (!opd?.headNip) {
       return this.renderOwnPledge(
         res,
@@ -258,7 +259,7 @@ export class PortalWebController {
     @Query('electionId') electionId: string | undefined,
     @Res() res: Response,
   ) {
-    this.renderStaff(res, actor, this.election(electionId)?.electionId, {
+    this.renderStaff(res, actor, this.election(this.read.for(actor), electionId)?.electionId, {
       signedAt: this.read.today(),
       place: '',
       nips: [],
@@ -273,14 +274,15 @@ export class PortalWebController {
     errors?: Record<string, string>,
     formError?: string,
   ) {
-    const election = electionId ? this.read.queries.election(electionId) : undefined;
+    const queries = this.read.for(actor);
+    const election = electionId ? queries.election(electionId) : undefined;
     const missing = election
-      ? this.read.queries.roster(election.electionId, actor.opdId!, 'missing', {
+      ? queries.roster(election.electionId, actor.opdId!, 'missing', {
           page: 1,
           pageSize: 1000,
         }).items
       : [];
-    const opd = this.read.queries.opd(actor.opdId!);
+    const opd = queries.opd(actor.opdId!);
     res.status(errors ? 400 : 200).render('staff-pledges', {
       title: 'Pakta integritas staf',
       election,
@@ -369,38 +371,27 @@ export class PortalWebController {
   @Get('kepatuhan')
   @Roles('HR', 'ADMIN', 'BAWASLU')
   async compliance(
+    @Actor() actor: ActorContext,
     @Query('electionId') electionId: string | undefined,
     @Query('minPosition') minPosition: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ) {
     await this.read.readyForPage(minPosition);
-    const election = this.election(electionId);
-    const rows = election
-      ? this.read.queries.compliance(election.electionId, this.read.today())
-      : [];
-    const order = { TIDAK_PATUH: 0, PERLU_TINDAK_LANJUT: 1, PATUH: 2 };
-    rows.sort(
-      (a, b) =>
-        order[a.status] - order[b.status] ||
-        a.coverage - b.coverage ||
-        a.opdName.localeCompare(b.opdName),
-    );
+    const queries = this.read.for(actor);
+    const election = this.election(queries, electionId);
+    // Worst first, as on the API.
+    const rows = election ? queries.complianceTable(election.electionId, this.read.today()) : [];
     res.render('compliance', {
       title: 'Kepatuhan OPD',
       flash: takeFlash(req, res),
       election,
-      elections: this.read.queries.elections(),
+      elections: queries.elections(),
       rows,
-      summary: election
-        ? this.read.queries.summary(election.electionId, this.read.today())
-        : undefined,
+      summary: election ? queries.summary(election.electionId, this.read.today()) : undefined,
       chart: coverageChart([...rows].sort((a, b) => a.opdName.localeCompare(b.opdName))),
       certificates: election
-        ? this.read.queries.certificates(
-            { electionId: election.electionId },
-            { page: 1, pageSize: 50 },
-          ).items
+        ? queries.certificates({ electionId: election.electionId }, { page: 1, pageSize: 50 }).items
         : [],
     });
   }
@@ -408,13 +399,13 @@ export class PortalWebController {
   @Get('kepatuhan.csv')
   @Roles('HR', 'ADMIN', 'BAWASLU')
   complianceExport(
+    @Actor() actor: ActorContext,
     @Query('electionId') electionId: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): string {
-    const election = this.election(electionId);
-    const rows = election
-      ? this.read.queries.compliance(election.electionId, this.read.today())
-      : [];
+    const queries = this.read.for(actor);
+    const election = this.election(queries, electionId);
+    const rows = election ? queries.compliance(election.electionId, this.read.today()) : [];
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(
       'Content-Disposition',

@@ -78,6 +78,7 @@ export class RegistryWebController {
   @Roles('HR', 'ADMIN')
   async opds(
     @Query('minPosition') minPosition: string | undefined,
+    @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
   ) {
@@ -85,17 +86,22 @@ export class RegistryWebController {
     res.render('registry', {
       title: 'Registri OPD',
       flash: takeFlash(req, res),
-      opds: this.read.queries.opds(),
+      opds: this.read.for(actor).opds(),
     });
   }
 
   @Get('registri/asn')
   @Roles('HR', 'ADMIN')
-  asn(@Query() query: Record<string, string | undefined>, @Res() res: Response) {
-    const opd = query.opdId ? this.read.queries.opd(query.opdId) : undefined;
+  asn(
+    @Query() query: Record<string, string | undefined>,
+    @Actor() actor: ActorContext,
+    @Res() res: Response,
+  ) {
+    const queries = this.read.for(actor);
+    const opd = query.opdId ? queries.opd(query.opdId) : undefined;
     const q = query.q?.trim() ?? '';
     const page = pageNumber(query.page);
-    const result = this.read.queries.asnList(
+    const result = queries.asnList(
       { ...(opd ? { opdId: opd.opdId } : {}), ...(q ? { q } : {}) },
       { page, pageSize: PAGE_SIZE },
     );
@@ -108,7 +114,7 @@ export class RegistryWebController {
       total: result.total,
       items: result.items.map((a) => ({
         ...a,
-        opdName: opd?.name ?? this.read.queries.opd(a.opdId)?.name ?? a.opdId,
+        opdName: opd?.name ?? queries.opd(a.opdId)?.name ?? a.opdId,
       })),
       ...pager(result.total, page, PAGE_SIZE, link),
     });
@@ -225,19 +231,30 @@ export class RegistryWebController {
 
   @Get('sertifikat/:certificateId/cabut')
   @Roles('HR')
-  revokeForm(@Param('certificateId') certificateId: string, @Res() res: Response) {
-    this.renderRevoke(res, certificateId, '');
+  revokeForm(
+    @Param('certificateId') certificateId: string,
+    @Actor() actor: ActorContext,
+    @Res() res: Response,
+  ) {
+    this.renderRevoke(res, actor, certificateId, '');
   }
 
-  private renderRevoke(res: Response, certificateId: string, reason: string, errors?: FieldErrors) {
+  private renderRevoke(
+    res: Response,
+    actor: ActorContext,
+    certificateId: string,
+    reason: string,
+    errors?: FieldErrors,
+  ) {
+    const queries = this.read.for(actor);
     const row = this.certificates.row(certificateId);
     res.status(errors ? 400 : 200).render('certificate-revoke', {
       title: `Cabut ${certificateId}`,
       certificate: row,
       subject:
         row.subject_type === 'OPD'
-          ? (this.read.queries.opd(row.subject_id)?.name ?? row.subject_id)
-          : (this.read.queries.asn(row.subject_id)?.name ?? row.subject_id),
+          ? (queries.opd(row.subject_id)?.name ?? row.subject_id)
+          : (queries.asn(row.subject_id)?.name ?? row.subject_id),
       values: { reason },
       errors,
       formError: errors ? 'Periksa isian yang ditandai.' : undefined,
@@ -257,7 +274,7 @@ export class RegistryWebController {
     // The API's own DTO: the page accepts exactly what POST /api/v1/certificates/:id/revocation accepts.
     const checked = validateAs(RevokeCertificateDto, { reason });
     if (checked.errors) {
-      return this.renderRevoke(res, certificateId, reason, {
+      return this.renderRevoke(res, actor, certificateId, reason, {
         reason: reason
           ? `Alasan paling panjang ${REVOCATION_REASON_MAX_LENGTH} karakter (sekarang ${reason.length}).`
           : 'Alasan pencabutan wajib diisi.',
