@@ -207,6 +207,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
   it('dismissal needs a reason', async () => {
     const res = await report({ ...validReport(), nip: roster['dinas-pendidikan'].staff[0] });
     const caseId = /\/kasus\/([^?]+)/.exec(res.headers.location)![1];
+    expect((await submit(bawaslu, caseId, 'verifikasi', {})).status).toBe(303);
     const bad = await submit(bawaslu, caseId, 'penghentian', { reason: '' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('id="reason-error"');

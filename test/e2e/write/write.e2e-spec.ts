@@ -459,7 +459,7 @@ describe('write API', () => {
       ).toBe('PTDH_NOT_ALLOWED');
     });
 
-    it('dismisses a reported case; an unknown case is a 404', async () => {
+    it('dismisses a verified case, refuses a report not yet verified; an unknown case is a 404', async () => {
       const { caseId } = (
         await expectStatus(
           post(
@@ -471,6 +471,13 @@ describe('write API', () => {
           201,
         )
       ).body;
+      const early = await post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, {
+        reason: 'Tidak cukup bukti',
+      });
+      expect(early.status).toBe(409);
+      expect(early.body).toMatchObject({ code: 'CASE_INVALID_TRANSITION' });
+      expect(early.body.message).toContain('REPORTED');
+      await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
       await expectStatus(
         post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, { reason: 'Tidak cukup bukti' }),
         200,

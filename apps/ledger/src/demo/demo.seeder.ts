@@ -369,6 +369,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
         'Laporan masyarakat tentang unggahan media sosial',
         'PUBLIC_REPORT',
       );
+      await verify(dayPlus(day, -2), caseId);
       await this.clock.at(wita(day), () => count(this.cases.dismiss(caseId, reason, bawaslu)));
     }
     return commands;

@@ -176,17 +176,24 @@ describe('case decider', () => {
       .when({ type: 'DismissViolation', data: { reason: 'x' }, metadata: meta() })
       .thenFails('CASE_NOT_FOUND', 'NOT_FOUND');
   });
-  it('dismisses a reported or verified case', () => {
-    for (const history of [[reported()], [reported(), verified]]) {
-      given(caseDecider, history)
-        .when({ type: 'DismissViolation', data: { reason: 'tidak cukup bukti' }, metadata: meta() })
-        .then([
-          {
-            type: 'ViolationDismissed',
-            data: { caseId: 'K-1', reason: 'tidak cukup bukti', dismissedAt: meta().now },
-          },
-        ]);
-    }
+  it('dismisses a verified case; a report must be verified first', () => {
+    const dismiss = {
+      type: 'DismissViolation',
+      data: { reason: 'tidak cukup bukti' },
+      metadata: meta(),
+    } as const;
+    given(caseDecider, [reported(), verified])
+      .when(dismiss)
+      .then([
+        {
+          type: 'ViolationDismissed',
+          data: { caseId: 'K-1', reason: 'tidak cukup bukti', dismissedAt: meta().now },
+        },
+      ]);
+    const error = given(caseDecider, [reported()])
+      .when(dismiss)
+      .thenFails('CASE_INVALID_TRANSITION', 'CONFLICT');
+    expect(error.message).toContain('REPORTED');
   });
   it('needs a recommendation, and no discipline for an ethics-only act', () => {
     given(caseDecider, [reported(), verified])

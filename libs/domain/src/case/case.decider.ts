@@ -211,7 +211,9 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       ];
     }
     case 'DismissViolation': {
-      const c = transition(state, ['REPORTED', 'VERIFIED'], 'dihentikan');
+      // Dismissal follows the task force's verification, as confirmation does: reported → verified → confirmed |
+      // dismissed. A report not yet verified is a 409 naming its state.
+      const c = transition(state, ['VERIFIED'], 'dihentikan');
       return [
         {
           type: 'ViolationDismissed',
