@@ -65,6 +65,37 @@ describe('roster import', () => {
     expect(await head()).toBe(before);
   });
 
+  it('finds OPD rows that could only fail while writing before writing any (ids, parents, cycles)', async () => {
+    // The samples were imported above: 4.01.01 is sekretariat-daerah.
+    const csv = [
+      'Kode OPD;Nama OPD;Jenis;Kode Induk;ID OPD',
+      '9.01.01;Dinas Baru;Dinas;;',
+      '9.01.02;Dinas  Baru;Dinas;;', // the same id once slugified
+      '9.01.03;Badan Lain;Badan;;sekretariat-daerah', // an id the registry gives another code
+      '9.01.04;Bagian A;Lainnya;9.01.05;bagian-a',
+      '9.01.05;Bagian B;Lainnya;9.01.04;bagian-b', // A's parent is B, B's is A
+      '9.01.06;Bagian C;Lainnya;9.01.06;bagian-c', // its own parent
+    ].join('\n');
+    const before = await head();
+    const res = await upload('/api/v1/opds/import?dryRun=true', csv);
+    expect(res.status).toBe(400);
+    const reasons = (res.body.details as { field: string; reason: string }[]).map(
+      (d) => `${d.field}: ${d.reason}`,
+    );
+    expect(reasons).toEqual([
+      expect.stringMatching(/^baris 3: ID OPD: ID dinas-baru ganda: sudah dipakai di baris 2/),
+      expect.stringMatching(
+        /^baris 4: ID OPD: ID sekretariat-daerah sudah dipakai OPD berkode 4\.01\.01/,
+      ),
+      expect.stringMatching(
+        /^baris 5: Kode Induk: induk berputar: 9\.01\.04 → 9\.01\.05 → 9\.01\.04/,
+      ),
+      expect.stringMatching(/^baris 6: Kode Induk: induk berputar/),
+      expect.stringMatching(/^baris 7: Kode Induk: induk berputar: 9\.01\.06 → 9\.01\.06/),
+    ]);
+    expect(await head()).toBe(before);
+  });
+
   it('treats a row for an ASN now in another OPD as a transfer; matches headers loosely', async () => {
     const nip = nipFor(4242);
     await upload(

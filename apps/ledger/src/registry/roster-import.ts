@@ -335,14 +335,54 @@ export class RosterImport {
       options.onProgress?.('validate', count, count);
     }
     const fileCodes = new Map(rows.map((r) => [r.code, r.opdId]));
+    const byCode = new Map(rows.map((r) => [r.code, r]));
+    const idLines = new Map<string, number>();
     const plan: typeof rows = [];
     let unchanged = 0;
     for (const row of rows) {
-      if (row.parentCode && !fileCodes.has(row.parentCode) && !existing.has(row.parentCode)) {
+      const parentInRegistry = row.parentCode ? existing.get(row.parentCode) : undefined;
+      if (row.parentCode && !fileCodes.has(row.parentCode) && !parentInRegistry) {
         errors.push({
           line: row.line,
           column: 'Kode Induk',
           reason: `OPD induk dengan kode "${row.parentCode}" tidak ada di berkas maupun di registri`,
+        });
+      } else if (row.parentCode && !fileCodes.has(row.parentCode) && !parentInRegistry!.active) {
+        errors.push({
+          line: row.line,
+          column: 'Kode Induk',
+          reason: `OPD induk ${parentInRegistry!.opdId} sudah dibubarkan`,
+        });
+      }
+      // Parents within the file must end at the registry or a top-level OPD, never loop back.
+      const seen = new Set([row.code]);
+      for (let up = row.parentCode; up !== undefined && byCode.has(up);) {
+        if (seen.has(up)) {
+          errors.push({
+            line: row.line,
+            column: 'Kode Induk',
+            reason: `induk berputar: ${[...seen, up].join(' → ')}`,
+          });
+          break;
+        }
+        seen.add(up);
+        up = byCode.get(up)!.parentCode;
+      }
+      const sameId = idLines.get(row.opdId);
+      if (sameId !== undefined) {
+        errors.push({
+          line: row.line,
+          column: 'ID OPD',
+          reason: `ID ${row.opdId} ganda: sudah dipakai di baris ${sameId} (isi kolom ID OPD agar berbeda)`,
+        });
+      }
+      idLines.set(row.opdId, row.line);
+      const takenId = existing.get(row.opdId);
+      if (takenId && takenId.code !== row.code) {
+        errors.push({
+          line: row.line,
+          column: 'ID OPD',
+          reason: `ID ${row.opdId} sudah dipakai OPD berkode ${takenId.code} di registri`,
         });
       }
       const known = existing.get(row.code);
@@ -372,15 +412,9 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
-    // Parents first: a child's registration checks that its parent exists.
-    const depth = (row: (typeof rows)[number], seen = 0): number =>
-      row.parentCode && fileCodes.has(row.parentCode) && seen < 10
-        ? 1 +
-          depth(
-            rows.find((r) => r.code === row.parentCode)!,
-            seen + 1,
-          )
-        : 0;
+    // Parents first: a child's registration checks that its parent exists (no cycles: refused above).
+    const depth = (row: (typeof rows)[number]): number =>
+      row.parentCode && byCode.has(row.parentCode) ? 1 + depth(byCode.get(row.parentCode)!) : 0;
     plan.sort((a, b) => depth(a) - depth(b));
     let last = 0n;
     let done = 0;
@@ -398,6 +432,7 @@ export class RosterImport {
           regionCode: this.config.regionCode,
           ...(parentOpdId ? { parentOpdId } : {}),
         },
+        // Checked above for every row: a parent is in this file (written first) or active in the registry.
         context: { parentActive: true },
         metadata: commandMetadata(actor, this.clock.moment()),
       });
