@@ -44,6 +44,8 @@ describe('catalogues', () => {
     expect(v1.points).toHaveLength(4);
     expect(v1.text).toContain('politik uang');
     expect(v1.sha256).toBe(createHash('sha256').update(v1.text).digest('hex'));
+    // The hash recorded with every v1 signature since it shipped: the text must never move under it.
+    expect(v1.sha256).toBe('75bfc541d6b9fd15048a906a0df2a2845f619d7c73771be37b46dfa3c304f7e4');
     expect(new Set(PAKTA_TEXTS.map((t) => t.version)).size).toBe(PAKTA_TEXTS.length);
   });
 });

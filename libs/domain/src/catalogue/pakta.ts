@@ -8,8 +8,11 @@ export interface PaktaText {
   sha256: string;
 }
 
+/** Builds a version's exact text and checks it against the SHA-256 it shipped with: signatures already
+ * recorded carry that hash, so an edited wording must fail loudly here (it is a new version instead). */
 const build = (
   version: string,
+  shippedSha256: string,
   title: string,
   opening: string,
   points: string[],
@@ -18,13 +21,13 @@ const build = (
   const text = [title, '', opening, ...points.map((p, i) => `${i + 1}. ${p}`), '', closing].join(
     '\n',
   );
-  return {
-    version,
-    title,
-    points,
-    text,
-    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
-  };
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  if (sha256 !== shippedSha256) {
+    throw new Error(
+      `pakta text ${version} differs from the text shipped (SHA-256 ${shippedSha256}): add a new version instead of editing it`,
+    );
+  }
+  return { version, title, points, text, sha256 };
 };
 
 /** The pakta integritas texts, by version. A signature stores the version and the SHA-256 of the exact text
@@ -32,6 +35,7 @@ const build = (
 export const PAKTA_TEXTS: readonly PaktaText[] = [
   build(
     'v1',
+    '75bfc541d6b9fd15048a906a0df2a2845f619d7c73771be37b46dfa3c304f7e4',
     'PAKTA INTEGRITAS NETRALITAS APARATUR SIPIL NEGARA',
     'Saya yang bertanda tangan di bawah ini, sebagai Aparatur Sipil Negara, dengan ini menyatakan:',
     [
