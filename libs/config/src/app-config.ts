@@ -36,6 +36,8 @@ export class AppConfig {
   readonly minPositionWaitMs!: number;
   /** Requests per minute per client address (login has its own, stricter limit). */
   readonly rateLimitPerMinute!: number;
+  /** Login attempts per minute from one address, whatever the usernames (password spraying, scrypt cost). */
+  readonly loginRateLimitPerMinute!: number;
   /** The regency's time zone: deadlines and "today" are local days. */
   readonly timeZone!: string;
   /** Share of active ASN that must have pledged for PATUH (100 = every one). */
@@ -130,6 +132,7 @@ export const loadConfig = (
     },
     minPositionWaitMs: parsed.NETRAL_MIN_POSITION_WAIT_MS ?? 2000,
     rateLimitPerMinute: parsed.NETRAL_RATE_LIMIT_PER_MINUTE ?? 1200,
+    loginRateLimitPerMinute: parsed.NETRAL_LOGIN_RATE_LIMIT_PER_MINUTE ?? 60,
     timeZone: parsed.NETRAL_TIMEZONE ?? 'Asia/Makassar',
     patuhMinCoveragePercent: parsed.NETRAL_PATUH_MIN_COVERAGE_PERCENT ?? 100,
     log: {

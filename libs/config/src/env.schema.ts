@@ -112,6 +112,13 @@ export class EnvironmentVariables {
   NETRAL_RATE_LIMIT_PER_MINUTE?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  NETRAL_LOGIN_RATE_LIMIT_PER_MINUTE?: number;
+
+  @IsOptional()
   @IsTimeZone({ message: 'must be an IANA time zone such as Asia/Makassar, Asia/Jakarta or UTC' })
   NETRAL_TIMEZONE?: string;
 

@@ -290,7 +290,10 @@ describe('identity', () => {
 describe('rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ NETRAL_RATE_LIMIT_PER_MINUTE: '10' });
+    t = await createTestApp({
+      NETRAL_RATE_LIMIT_PER_MINUTE: '10',
+      NETRAL_LOGIN_RATE_LIMIT_PER_MINUTE: '3',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -312,5 +315,16 @@ describe('rate limit', () => {
     }
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
     expect((await request(t.server).get('/api/v1/audit/checkpoints')).status).toBe(200);
+  });
+
+  it('limits password attempts per address across usernames (no spraying)', async () => {
+    const statuses = [];
+    for (const username of ['satu', 'dua', 'tiga', 'empat']) {
+      const res = await request(t.server)
+        .post('/api/v1/auth/login')
+        .send({ username: `penebak-${username}`, password: 'tebakan-panjang-1' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 });

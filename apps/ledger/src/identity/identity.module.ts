@@ -1,4 +1,9 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import {
+  type ExecutionContext,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -11,7 +16,8 @@ import { CsrfMiddleware } from './csrf';
 import { AuthApiController, UsersApiController } from './identity.api.controller';
 import { IdentityWebController } from './identity.web.controller';
 import { LoginThrottle } from './login-throttle';
-import { NetralThrottlerGuard } from './throttler.guard';
+import { isLoginAttempt, NetralThrottlerGuard } from './throttler.guard';
+import type { Request } from 'express';
 import { WindowThrottlerStorage } from './throttler-storage';
 import { UserCommands } from './user.commands';
 import { UserDirectory } from './user-directory';
@@ -33,7 +39,19 @@ import { UserDirectory } from './user-directory';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        throttlers: [
+          { name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute },
+          // Login from one address, whatever the usernames tried: the per-username limit on the login
+          // routes alone would let one address spray guesses (each an scrypt) across many accounts.
+          {
+            name: 'loginAddress',
+            ttl: 60_000,
+            limit: config.loginRateLimitPerMinute,
+            getTracker: (req: Record<string, unknown>) =>
+              (req as unknown as Request).ip ?? 'unknown',
+            skipIf: (context: ExecutionContext) => !isLoginAttempt(context),
+          },
+        ],
         storage: new WindowThrottlerStorage(),
       }),
     }),

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
 
@@ -9,7 +9,7 @@ export class NetralThrottlerGuard extends ThrottlerGuard {
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
     const ip = request.ip ?? 'unknown';
-    if (request.originalUrl.split('?')[0].endsWith('/login')) {
+    if (isLoginPath(request)) {
       const body = request.body as { username?: unknown } | undefined;
       const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
       return Promise.resolve(`${ip}|${username}`);
@@ -17,3 +17,12 @@ export class NetralThrottlerGuard extends ThrottlerGuard {
     return Promise.resolve(ip);
   }
 }
+
+const isLoginPath = (request: Request): boolean =>
+  request.originalUrl.split('?')[0].endsWith('/login');
+
+/** A password submitted to the API or the login page. */
+export const isLoginAttempt = (context: ExecutionContext): boolean => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return request.method === 'POST' && isLoginPath(request);
+};
