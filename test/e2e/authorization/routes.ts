@@ -1,4 +1,7 @@
-import type { TestApp } from '@netral/testing';
+import { nipFor, type TestApp } from '@netral/testing';
+import { ElectionCommands } from '../../../apps/ledger/src/elections/election.commands';
+import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
+import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
 
 /** Who calls: nobody signed in, each role, and an OPD head of another OPD than the data concerns. */
 export type Who = 'anonymous' | 'ADMIN' | 'OPD_HEAD' | 'OPD_HEAD_OTHER' | 'BAWASLU' | 'HR';
@@ -36,6 +39,44 @@ export interface MatrixRoute {
   /** Expected status for each caller; every caller must be listed. */
   expect: Record<Who, number>;
 }
+
+const MATRIX_ELECTION = 'matrix-2024';
+let matrixLedger: Promise<void> | undefined;
+let matrixNips = 0;
+
+/** An ASN enrolled just now in MATRIX_OPD (with the matrix's election and OPD written once): a write row
+ * for it answers 201 to its own OPD head and HR, 403 OPD_SCOPE to the head of another OPD. */
+const freshMatrixAsn = async ({ t }: MatrixContext): Promise<string> => {
+  const actor = systemActor();
+  matrixLedger ??= (async () => {
+    await t.app.get(ElectionCommands).schedule(
+      {
+        electionId: MATRIX_ELECTION,
+        name: 'Pilkada Matriks',
+        kind: 'PILKADA',
+        votingDay: '2024-11-27',
+        monitoringFrom: '2024-09-25',
+        monitoringUntil: '2024-12-15',
+      },
+      actor,
+    );
+    for (const [opdId, code] of [
+      [MATRIX_OPD, '9.01.01'],
+      [MATRIX_OTHER_OPD, '9.01.02'],
+    ]) {
+      await t.app.get(OpdCommands).register({ opdId, code, name: opdId, kind: 'DINAS' }, actor);
+    }
+  })();
+  await matrixLedger;
+  const nip = nipFor(7_000 + (matrixNips += 1));
+  await t.app
+    .get(AsnCommands)
+    .enroll(
+      { nip, name: 'ASN Matriks', position: 'Pelaksana', employmentType: 'PNS', opdId: MATRIX_OPD },
+      actor,
+    );
+  return nip;
+};
 
 const allowOnly = (allowed: Partial<Record<Who, number>>, denied = 403): Record<Who, number> => ({
   anonymous: 401,
@@ -151,6 +192,13 @@ export const routes: MatrixRoute[] = [
     }),
     expect: allowOnly({ ADMIN: 404, HR: 404 }),
   },
+  // Uploads without a file: the allowed roles get the missing-file 400, the others the guard's answer.
+  ...['/api/v1/asn/import', '/api/v1/opds/import'].map((path): MatrixRoute => ({
+    method: 'post',
+    path,
+    body: () => ({}),
+    expect: allowOnly({ ADMIN: 400, HR: 400 }),
+  })),
   {
     method: 'post',
     path: `/api/v1/asn/${'198503122010011002'}/transfer`,
@@ -166,13 +214,14 @@ export const routes: MatrixRoute[] = [
   {
     method: 'post',
     path: '/api/v1/pledges',
-    body: () => ({
-      electionId: 'tidak-ada',
-      nip: MATRIX_NIP,
+    // A real ASN of MATRIX_OPD: the other OPD's head is refused by the OPD scope, not by missing data.
+    body: async (ctx) => ({
+      electionId: MATRIX_ELECTION,
+      nip: await freshMatrixAsn(ctx),
       signedAt: '2024-09-20',
       place: 'Bangli',
     }),
-    expect: allowOnly({ OPD_HEAD: 404, OPD_HEAD_OTHER: 404, HR: 404 }),
+    expect: allowOnly({ OPD_HEAD: 201, HR: 201 }),
   },
   {
     method: 'post',
