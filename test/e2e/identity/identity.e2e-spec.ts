@@ -328,3 +328,48 @@ describe('rate limit', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 });
+
+describe('administrators', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('always keeps one active administrator, and keeps system names for the system', async () => {
+    const first = await createUser(t, 'ADMIN');
+    const selfDemotion = await request(t.server)
+      .post(`/api/v1/users/${first.userId}/role`)
+      .set('Authorization', first.auth)
+      .send({ role: 'HR' });
+    expect(selfDemotion.status).toBe(409);
+    expect(selfDemotion.body.code).toBe('LAST_ADMIN');
+    const second = await createUser(t, 'ADMIN');
+    await request(t.server)
+      .post(`/api/v1/users/${first.userId}/deactivation`)
+      .set('Authorization', second.auth)
+      .send({ reason: 'Pensiun' })
+      .expect(200);
+    const lastOne = await request(t.server)
+      .post(`/api/v1/users/${second.userId}/role`)
+      .set('Authorization', second.auth)
+      .send({ role: 'BAWASLU' });
+    expect(lastOne.body.code).toBe('LAST_ADMIN');
+    const reserved = await request(t.server)
+      .post('/api/v1/users')
+      .set('Authorization', second.auth)
+      .send({
+        username: 'system',
+        displayName: 'Sistem',
+        password: 'sandi-yang-panjang',
+        role: 'HR',
+      });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.details[0]).toMatchObject({
+      field: 'username',
+      code: 'USERNAME_RESERVED',
+    });
+  });
+});

@@ -110,6 +110,7 @@ export class UserCommands implements OnApplicationBootstrap {
       {
         type: 'ChangeUserRole',
         data: { role: change.role, ...(change.opdId ? { opdId: change.opdId } : {}) },
+        context: { otherActiveAdmins: this.otherActiveAdmins(userId) },
       },
       actor,
     );
@@ -121,8 +122,22 @@ export class UserCommands implements OnApplicationBootstrap {
     reason: string,
     actor: ActorContext,
   ): Promise<{ userId: string; position: string }> {
-    const position = await this.write(userId, { type: 'DeactivateUser', data: { reason } }, actor);
+    const position = await this.write(
+      userId,
+      {
+        type: 'DeactivateUser',
+        data: { reason },
+        context: { otherActiveAdmins: this.otherActiveAdmins(userId) },
+      },
+      actor,
+    );
     return { userId, position: String(position) };
+  }
+
+  private otherActiveAdmins(userId: string): number {
+    return this.directory
+      .list()
+      .filter((u) => u.status === 'active' && u.role === 'ADMIN' && u.userId !== userId).length;
   }
 
   /** Sets a new password for an existing, active user (CLI reset; not an event: hashes never are). */

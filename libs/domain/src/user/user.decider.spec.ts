@@ -37,6 +37,21 @@ const register = (data: Partial<Extract<UserCommand, { type: 'RegisterUser' }>['
     data: { username: 'made', displayName: 'I Made Sudarma', role: 'HR', ...data },
     metadata: meta,
   }) as const;
+const changeRole = (
+  data: Extract<UserCommand, { type: 'ChangeUserRole' }>['data'],
+  context: Partial<Extract<UserCommand, { type: 'ChangeUserRole' }>['context']> = {},
+): UserCommand => ({
+  type: 'ChangeUserRole',
+  data,
+  context: { otherActiveAdmins: 1, ...context },
+  metadata: meta,
+});
+const deactivate = (otherActiveAdmins = 1): UserCommand => ({
+  type: 'DeactivateUser',
+  data: { reason: 'pensiun' },
+  context: { otherActiveAdmins },
+  metadata: meta,
+});
 
 describe('user decider', () => {
   it('registers a new user under their username', () => {
@@ -55,17 +70,14 @@ describe('user decider', () => {
     ['username too short', [], register({ username: 'ab' }), 'USERNAME_INVALID'],
     ['OPD head without OPD', [], register({ role: 'OPD_HEAD' }), 'OPD_REQUIRED'],
     ['HR bound to an OPD', [], register({ opdId: 'dinas-kesehatan' }), 'OPD_NOT_ALLOWED'],
+    ['a username the system writes as', [], register({ username: 'system' }), 'USERNAME_RESERVED'],
   ] as const)('rejects %s', (_name, history, command, code) => {
     expect(given([...history]).when(command)).toBe(code);
   });
 
   it('changes a role, recording the previous one', () => {
     expect(
-      given([registered()]).when({
-        type: 'ChangeUserRole',
-        data: { role: 'OPD_HEAD', opdId: 'inspektorat' },
-        metadata: meta,
-      }),
+      given([registered()]).when(changeRole({ role: 'OPD_HEAD', opdId: 'inspektorat' })),
     ).toEqual([
       {
         type: 'UserRoleChanged',
@@ -75,41 +87,37 @@ describe('user decider', () => {
   });
 
   it('decides nothing when the role does not change', () => {
-    expect(
-      given([registered()]).when({ type: 'ChangeUserRole', data: { role: 'HR' }, metadata: meta }),
-    ).toEqual([]);
+    expect(given([registered()]).when(changeRole({ role: 'HR' }))).toEqual([]);
   });
 
   it('deactivates, and then refuses further changes', () => {
-    const deactivate = {
-      type: 'DeactivateUser',
-      data: { reason: 'pensiun' },
-      metadata: meta,
-    } as const;
-    const deactivated = given([registered()]).when(deactivate);
+    const deactivated = given([registered()]).when(deactivate());
     expect(deactivated).toEqual([
       { type: 'UserDeactivated', data: { userId: 'made', reason: 'pensiun' } },
     ]);
     const history = [registered(), ...(deactivated as UserEvent[])];
-    expect(given(history).when(deactivate)).toBe('USER_DEACTIVATED');
-    expect(
-      given(history).when({ type: 'ChangeUserRole', data: { role: 'ADMIN' }, metadata: meta }),
-    ).toBe('USER_DEACTIVATED');
+    expect(given(history).when(deactivate())).toBe('USER_DEACTIVATED');
+    expect(given(history).when(changeRole({ role: 'ADMIN' }))).toBe('USER_DEACTIVATED');
   });
 
   it('refuses to let an admin deactivate themselves', () => {
     expect(
-      given([registered({ userId: 'admin', username: 'admin', role: 'ADMIN' })]).when({
-        type: 'DeactivateUser',
-        data: { reason: 'x' },
-        metadata: meta,
-      }),
+      given([registered({ userId: 'admin', username: 'admin', role: 'ADMIN' })]).when(deactivate()),
     ).toBe('CANNOT_DEACTIVATE_SELF');
   });
 
   it('refuses changes to a user that does not exist', () => {
-    expect(given([]).when({ type: 'DeactivateUser', data: { reason: 'x' }, metadata: meta })).toBe(
-      'USER_NOT_FOUND',
+    expect(given([]).when(deactivate())).toBe('USER_NOT_FOUND');
+  });
+
+  it('always keeps one active administrator', () => {
+    const onlyAdmin = [registered({ userId: 'wayan', username: 'wayan', role: 'ADMIN' })];
+    expect(given(onlyAdmin).when(deactivate(0))).toBe('LAST_ADMIN');
+    expect(given(onlyAdmin).when(changeRole({ role: 'HR' }, { otherActiveAdmins: 0 }))).toBe(
+      'LAST_ADMIN',
     );
+    expect(given(onlyAdmin).when(deactivate(1))).toEqual([
+      { type: 'UserDeactivated', data: { userId: 'wayan', reason: 'pensiun' } },
+    ]);
   });
 });

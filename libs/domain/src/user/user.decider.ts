@@ -7,6 +7,15 @@ export const ROLES: readonly Role[] = ['ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR'];
 /** Usernames double as user ids (`user-{username}` streams), so they are short, lowercase and stable. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 
+/** Ids the ledger writes as actors itself (systemActor, the CLI): never a person's username. */
+export const RESERVED_USERNAMES: readonly string[] = ['system', 'cli'];
+
+/** What a user command is checked against besides the user's own stream. */
+interface UserFacts {
+  /** Active administrators other than this user. */
+  otherActiveAdmins: number;
+}
+
 export type RegisterUser = {
   type: 'RegisterUser';
   data: { username: string; displayName: string; role: Role; opdId?: string };
@@ -15,11 +24,13 @@ export type RegisterUser = {
 export type ChangeUserRole = {
   type: 'ChangeUserRole';
   data: { role: Role; opdId?: string };
+  context: UserFacts;
   metadata: CommandMetadata;
 };
 export type DeactivateUser = {
   type: 'DeactivateUser';
   data: { reason: string };
+  context: UserFacts;
   metadata: CommandMetadata;
 };
 export type UserCommand = RegisterUser | ChangeUserRole | DeactivateUser;
@@ -51,6 +62,16 @@ const checkRoleScope = (role: Role, opdId: string | undefined): void => {
   }
 };
 
+/** The ledger always keeps one active administrator: users and elections can only be managed by one. */
+const keepAnAdmin = (user: { role: Role; username: string }, otherActiveAdmins: number): void => {
+  if (user.role === 'ADMIN' && otherActiveAdmins === 0) {
+    throw conflict(
+      'LAST_ADMIN',
+      `${user.username} adalah satu-satunya administrator aktif; angkat administrator lain terlebih dahulu.`,
+    );
+  }
+};
+
 const activeUser = (state: User) => {
   if (state.status === 'none') {
     throw notFound('USER_NOT_FOUND', 'Pengguna tidak ditemukan.');
@@ -77,6 +98,11 @@ const decide = (command: UserCommand, state: User): UserEvent[] => {
           },
         ]);
       }
+      if (RESERVED_USERNAMES.includes(username)) {
+        throw invalid('USERNAME_RESERVED', `Nama pengguna ${username} dipakai oleh sistem.`, [
+          { field: 'username', reason: 'dipakai oleh sistem', code: 'USERNAME_RESERVED' },
+        ]);
+      }
       checkRoleScope(role, opdId);
       return [
         {
@@ -91,6 +117,9 @@ const decide = (command: UserCommand, state: User): UserEvent[] => {
       checkRoleScope(role, opdId);
       if (user.role === role && user.opdId === opdId) {
         return [];
+      }
+      if (role !== 'ADMIN') {
+        keepAnAdmin(user, command.context.otherActiveAdmins);
       }
       return [
         {
@@ -113,6 +142,7 @@ const decide = (command: UserCommand, state: User): UserEvent[] => {
           'Anda tidak dapat menonaktifkan akun Anda sendiri.',
         );
       }
+      keepAnAdmin(user, command.context.otherActiveAdmins);
       return [
         { type: 'UserDeactivated', data: { userId: user.userId, reason: command.data.reason } },
       ];
