@@ -12,7 +12,11 @@ import { configureApp } from '../../apps/ledger/src/configure-app';
 import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
 import { ElectionCommands } from '../../apps/ledger/src/elections/election.commands';
 import { OpdCommands } from '../../apps/ledger/src/registry/registry.commands';
+import { PledgeCommands } from '../../apps/ledger/src/pledges/pledge.commands';
 import { RosterImport } from '../../apps/ledger/src/registry/roster-import';
+import { AuditLog } from '../../apps/ledger/src/audit/audit-log.service';
+import { ReadSide } from '../../apps/ledger/src/compliance/read-side';
+import { EventStore } from '@netral/event-store';
 import { type BenchRow, type BenchSuite, diskWorkDir } from './bench-kit';
 
 /** A running app for load tests: the real module and HTTP stack on a disk-backed temp dir, fsync on. */
@@ -84,6 +88,15 @@ export const startLoadTarget = async (
   const importSeconds = (performance.now() - started) / 1000;
   if (report.errors.length > 0 || report.created !== asnCount) {
     throw new Error(`bench roster import failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
+  }
+  // Measure a settled service: the read models and the transparency log have caught up with the import
+  // (otherwise the first seconds of every load run compete with hashing the whole roster).
+  const head = await app.get(EventStore).headPosition();
+  if (head !== null) {
+    await app.get(AuditLog).includes(head, 300_000);
+    if (!(await app.get(ReadSide).runner.waitFor(head, 300_000))) {
+      throw new Error('read models did not catch up with the bench roster');
+    }
   }
   const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
     method: 'POST',
@@ -178,6 +191,35 @@ export const runHealthLoad = async (
 ): Promise<LoadResult> =>
   summarise((await loadInChild({ kind: 'health', url: target.url, ...options })).result);
 
+/**
+ * The same pledge command without HTTP: PledgeCommands.sign called in-process by `connections` concurrent
+ * callers, NIPs taken from the end of the fresh list (the HTTP load takes them from the start). What the
+ * write path itself (stream reads, decision, group commit, the followers) sustains on this machine.
+ */
+const runDirectPledges = async (
+  target: LoadTarget,
+  options: { seconds: number; connections: number },
+): Promise<number> => {
+  const commands = target.app.get(PledgeCommands);
+  const actor = { ...systemActor(), role: 'HR' as const };
+  let next = target.freshNips.length - 1;
+  const until = performance.now() + options.seconds * 1000;
+  let done = 0;
+  const caller = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const nip = target.freshNips[next--];
+      await commands.sign(
+        { electionId: 'bench-2024', nip, signedAt: '2024-09-20', place: 'Bangli' },
+        actor,
+      );
+      done += 1;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: options.connections }, caller));
+  return (done * 1000) / (performance.now() - started);
+};
+
 const arg = (args: string[], name: string, fallback: number): number => {
   const found = args.find((a) => a.startsWith(`--${name}=`));
   return found ? Number(found.slice(name.length + 3)) : fallback;
@@ -197,6 +239,7 @@ export const commandsBench: BenchSuite = {
       await runHealthLoad(target, { seconds: 2, connections }); // warm-up
       const health = await runHealthLoad(target, { seconds, connections });
       const pledges = await runPledgeLoad(target, { seconds, connections });
+      const direct = await runDirectPledges(target, { seconds: Math.min(seconds, 5), connections });
       const ratio = pledges.requestsPerSecond / health.requestsPerSecond;
       const rows: BenchRow[] = [
         {
@@ -219,6 +262,12 @@ export const commandsBench: BenchSuite = {
           target: '≥ 1,500',
           met: pledges.requestsPerSecond >= 1500,
           note: `${pledges.total} pledges, ${pledges.non2xx} non-2xx, ${pledges.errors} errors`,
+        },
+        {
+          metric: 'PledgeCommands.sign in-process (no HTTP)',
+          value: direct,
+          unit: 'pledges/s',
+          note: `${connections} concurrent callers: the write path without the HTTP stack`,
         },
         {
           metric: 'POST /pledges / GET /health',

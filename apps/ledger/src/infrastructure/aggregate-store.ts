@@ -75,11 +75,18 @@ export class AggregateStore {
     streamId: string,
     decider: Decider<State, Command, Event>,
     command: Command,
-    options: { maxAttempts?: number } = {},
+    options: {
+      maxAttempts?: number;
+      /** The stream as the caller just read it (e.g. a bulk import that folded many streams in one scan):
+       * the first attempt decides on it; a concurrent write since then fails the append and the retry
+       * reloads, so the rule is still checked against the state it is appended after. */
+      known?: Loaded<State>;
+    } = {},
   ): Promise<Handled<State, Event>> {
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(streamId, decider);
+      const { state, revision } =
+        attempt === 1 && options.known ? options.known : await this.load(streamId, decider);
       const events = decider.decide(command, state);
       if (events.length === 0) {
         return { state, events, position: null };

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
+  type Asn,
   asnDecider,
+  type AsnEvent,
   type EmploymentType,
   invalid,
   type OpdKind,
@@ -16,8 +18,10 @@ import type { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
-import { AggregateStore } from '../infrastructure/aggregate-store';
+import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
 import { OPD_KINDS } from './registry.dto';
+
+const NO_ASN: Loaded<Asn> = { state: { status: 'none' }, revision: 'no_stream' };
 
 /** One problem of one row: what the report (CLI, API, page) shows. */
 export interface RowProblem {
@@ -208,10 +212,12 @@ export class RosterImport {
       errors,
       position: null,
     };
-    // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer.
+    // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer. One
+    // scan of the ASN streams rather than a read per row; only the file's NIPs are kept.
+    const known = await this.asnStates(new Set(rows.map((row) => row.nip)));
     const plan: { row: (typeof rows)[number]; action: 'enroll' | 'transfer' }[] = [];
-    await this.inParallel(rows, async (row) => {
-      const { state } = await this.aggregates.load(streams.asn(row.nip), asnDecider);
+    for (const row of rows) {
+      const { state } = known.get(row.nip) ?? NO_ASN;
       if (state.status === 'none') {
         plan.push({ row, action: 'enroll' });
       } else if (state.status === 'left') {
@@ -225,7 +231,7 @@ export class RosterImport {
       } else {
         report.unchanged += 1;
       }
-    });
+    }
     errors.sort((a, b) => a.line - b.line);
     report.created = plan.filter((p) => p.action === 'enroll').length;
     report.transferred = plan.length - report.created;
@@ -234,8 +240,8 @@ export class RosterImport {
     }
     let done = 0;
     let last = 0n;
+    const metadata = commandMetadata(actor, this.clock.moment());
     await this.inParallel(plan, async ({ row, action }) => {
-      const metadata = commandMetadata(actor, this.clock.moment());
       const { position } = await this.aggregates.handle(
         streams.asn(row.nip),
         asnDecider,
@@ -258,6 +264,7 @@ export class RosterImport {
               context: { opd: 'active' },
               metadata,
             },
+        { known: known.get(row.nip) ?? NO_ASN },
       );
       if (position !== null && position > last) {
         last = position;
@@ -459,6 +466,22 @@ export class RosterImport {
       );
     }
     return report;
+  }
+
+  /** The ASN streams of the given NIPs, folded from one scan of the `asn-*` streams. */
+  private async asnStates(nips: ReadonlySet<string>): Promise<Map<string, Loaded<Asn>>> {
+    const states = new Map<string, Loaded<Asn>>();
+    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['asn-'] } })) {
+      const nip = event.streamId.slice('asn-'.length);
+      if (nips.has(nip)) {
+        const { state } = states.get(nip) ?? NO_ASN;
+        states.set(nip, {
+          state: asnDecider.evolve(state, { type: event.type, data: event.data } as AsnEvent),
+          revision: event.revision,
+        });
+      }
+    }
+    return states;
   }
 
   /** Every OPD by its code (and by its id), folded from the `opd-*` streams. */
