@@ -1,8 +1,9 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import {
   checkpointBody,
   isValidKeyName,
   keyId,
+  loadPrivateKey,
   parseVerifierKey,
   rawPublicKey,
   signCheckpoint,
@@ -103,5 +104,42 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
         `${name}+00000000+${Buffer.concat([Buffer.from([1]), publicKey]).toString('base64')}`,
       ),
     ).toThrow(/key id/);
+  });
+
+  it("agrees with Go's signed-note test vector (golang.org/x/mod/sumdb/note)", () => {
+    // The published verifier key and signed note of note_test.go: same key-id rule, same key encoding,
+    // same signature line (em dash, name, base64 of key id || Ed25519 signature over the text).
+    const go = parseVerifierKey(
+      'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+    );
+    expect(go.name).toBe('PeterNeumann');
+    expect(go.keyId.toString('hex')).toBe('c74f20a3');
+    expect(keyId('PeterNeumann', rawPublicKey(go.key))).toEqual(go.keyId);
+    const text =
+      "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+    const line =
+      '\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=';
+    const signature = Buffer.from(line.split(' ')[2], 'base64');
+    expect(signature.subarray(0, 4)).toEqual(go.keyId);
+    expect(verify(null, Buffer.from(text), go.key, signature.subarray(4))).toBe(true);
+    expect(
+      verify(null, Buffer.from(text.replace('answer', 'problem')), go.key, signature.subarray(4)),
+    ).toBe(false);
+  });
+
+  it('loads a passphrase-protected Ed25519 key, and refuses any other kind of key', () => {
+    const { privateKey: ed } = generateKeyPairSync('ed25519');
+    const pem = ed.export({
+      format: 'pem',
+      type: 'pkcs8',
+      cipher: 'aes-256-cbc',
+      passphrase: 'rahasia-kunci',
+    });
+    expect(rawPublicKey(loadPrivateKey(pem as string, 'rahasia-kunci'))).toEqual(rawPublicKey(ed));
+    expect(() => loadPrivateKey(pem as string, 'salah')).toThrow();
+    const { privateKey: rsa } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(() => loadPrivateKey(rsa.export({ format: 'pem', type: 'pkcs8' }) as string)).toThrow(
+      /must be Ed25519, got rsa/,
+    );
   });
 });

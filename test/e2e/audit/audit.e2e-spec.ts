@@ -238,6 +238,22 @@ describe('audit API', () => {
     expect(byActor.items.map((e: { type: string }) => e.type)).toContain('ElectionScheduled');
     const future = (await get('/api/v1/audit/events?from=2999-01-01T00:00:00Z', bawaslu)).body;
     expect(future.items).toEqual([]);
+    const past = (await get('/api/v1/audit/events?to=2000-01-01T00:00:00Z', bawaslu)).body;
+    expect(past.items).toEqual([]);
+    const firstEvent = (await get('/api/v1/audit/events?limit=1', bawaslu)).body.items[0] as {
+      recorded: string;
+    };
+    // `to` is exclusive ("recorded before"): up to the first event's instant plus a millisecond.
+    const justAfter = new Date(Date.parse(firstEvent.recorded) + 1).toISOString();
+    const untilFirst = (await get(`/api/v1/audit/events?to=${justAfter}&limit=1000`, bawaslu)).body
+      .items as { recorded: string }[];
+    expect(untilFirst.length).toBeGreaterThan(0);
+    expect(untilFirst.every((e) => e.recorded <= firstEvent.recorded)).toBe(true);
+    const byPrefix = (await get('/api/v1/audit/events?streamPrefix=asn-&limit=1000', bawaslu)).body;
+    expect(byPrefix.items.length).toBe(10); // 2 OPDs × (head + 4 staff)
+    expect(byPrefix.items.every((e: { streamId: string }) => e.streamId.startsWith('asn-'))).toBe(
+      true,
+    );
     const page = (await get('/api/v1/audit/events?limit=2', bawaslu)).body;
     const next = (
       await get(`/api/v1/audit/events?limit=2&fromPosition=${page.nextPosition}`, bawaslu)
