@@ -600,6 +600,18 @@ describe('write API', () => {
       expect(res.body.details[0].field).toBe('name');
     });
 
+    it('a NIP in the path is checked like one in a body', async () => {
+      for (const [path, code] of [
+        ['/api/v1/asn/198502302010011002/transfer', 'NIP_BIRTH_DATE'],
+        ['/api/v1/asn/12345/departure', 'NIP_FORMAT'],
+        ['/api/v1/pledges/pilkada-2024/198503122010013002/voiding', 'NIP_GENDER'],
+      ]) {
+        const res = await post(t, hr, path, { toOpdId: 'dinas-kesehatan', reason: 'uji' });
+        expect(res.status).toBe(400);
+        expect(res.body.details[0]).toMatchObject({ field: 'nip', code });
+      }
+    });
+
     it('strange path parameters', async () => {
       for (const path of [
         '/api/v1/opds/%24all/head',

@@ -1,4 +1,6 @@
+import { type PipeTransform } from '@nestjs/common';
 import { isCalendarDay, validateNip } from '@netral/domain';
+import { InputValidationException } from './validation';
 import {
   registerDecorator,
   type ValidationArguments,
@@ -80,3 +82,17 @@ export const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
 export const SLUG_MESSAGE =
   'huruf kecil, angka dan tanda hubung (2–64 karakter), mis. dinas-kesehatan';
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A NIP in a URL path (`/asn/:nip/transfer`): the same check and reason code as in a body, so a typo is a
+ * 400 saying what is wrong with it rather than a 404 for an ASN that cannot exist. */
+export class NipParamPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    const check = validateNip(value);
+    if (!check.valid) {
+      throw new InputValidationException([
+        { field: 'nip', reason: `${check.code}: ${check.reason}`, code: check.code },
+      ]);
+    }
+    return check.nip;
+  }
+}

@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { ActorContext } from '../identity/actor';
+import { NipParamPipe } from '../common/validators';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { ReasonDto } from '../registry/registry.dto';
@@ -40,7 +41,7 @@ export class PledgesApiController {
   @ApiConflictResponse({ description: 'PLEDGE_NOT_SIGNED' })
   void(
     @Param('electionId') electionId: string,
-    @Param('nip') nip: string,
+    @Param('nip', NipParamPipe) nip: string,
     @Body() dto: ReasonDto,
     @Actor() actor: ActorContext,
   ) {

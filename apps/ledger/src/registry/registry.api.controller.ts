@@ -27,6 +27,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { ActorContext } from '../identity/actor';
+import { NipParamPipe } from '../common/validators';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { AsnCommands, OpdCommands } from './registry.commands';
@@ -189,14 +190,22 @@ export class AsnApiController {
   @Post(':nip/transfer')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  transfer(@Param('nip') nip: string, @Body() dto: TransferAsnDto, @Actor() actor: ActorContext) {
+  transfer(
+    @Param('nip', NipParamPipe) nip: string,
+    @Body() dto: TransferAsnDto,
+    @Actor() actor: ActorContext,
+  ) {
     return this.asn.transfer(nip, dto.toOpdId, actor);
   }
 
   @Post(':nip/departure')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  departure(@Param('nip') nip: string, @Body() dto: ReasonDto, @Actor() actor: ActorContext) {
+  departure(
+    @Param('nip', NipParamPipe) nip: string,
+    @Body() dto: ReasonDto,
+    @Actor() actor: ActorContext,
+  ) {
     return this.asn.recordLeft(nip, dto.reason, actor);
   }
 }
