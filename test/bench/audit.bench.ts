@@ -126,11 +126,11 @@ export const auditBench: BenchSuite = {
     }
 
     // Write-path overhead: the same load with the builder following the store live, then suspended;
-    // on, off, on, off, on, each "on" starting caught up (the leaves deferred while it was off are hashed
+    // on, off, on, off, on, off, on, each "on" starting caught up (the leaves deferred while it was off are hashed
     // between runs, so no run pays for another's events). Overhead per pair, against the mean of its two
     // neighbouring "on" runs, so drift on a shared machine cancels out; the median counts.
-    const rounds = 2;
-    const target = await startLoadTarget(Math.max(60_000, seconds * (2 * rounds + 1) * 3000));
+    const rounds = 3;
+    const target = await startLoadTarget(Math.max(60_000, (seconds * (2 * rounds + 1) + 2) * 3000));
     try {
       const audit = target.app.get(AuditLog);
       const store = target.app.get(EventStore);
@@ -139,6 +139,8 @@ export const auditBench: BenchSuite = {
         await audit.includes((await store.headPosition()) ?? 0n, 300_000);
         return (await runPledgeLoad(target, { seconds, connections: 32 })).requestsPerSecond;
       };
+      await runPledgeLoad(target, { seconds: 2, connections: 32 }); // warm-up: JIT, caches
+      await audit.includes((await store.headPosition()) ?? 0n, 300_000);
       const on = [(await runPledgeLoad(target, { seconds, connections: 32 })).requestsPerSecond];
       const off: number[] = [];
       for (let round = 0; round < rounds; round++) {
