@@ -34,6 +34,15 @@ describe('demo regency', () => {
     }
   });
 
+  it('dates its checkpoints when they were really signed, not on the backfilled days', async () => {
+    const startedAt = Date.now() - 10 * 60_000;
+    const { items } = (await request(t.server).get('/api/v1/audit/checkpoints')).body as {
+      items: { createdAt: string }[];
+    };
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((c) => Date.parse(c.createdAt) > startedAt)).toBe(true);
+  });
+
   it('lets every demo login sign in', async () => {
     for (const login of DEMO_LOGINS) {
       const res = await request(t.server)

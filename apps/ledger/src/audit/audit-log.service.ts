@@ -195,7 +195,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
       throw stoppedError();
     }
     try {
-      const signed = this.log.checkpoint(this.clock.now());
+      const signed = this.log.checkpoint(this.clock.wallNow());
       if (this.buffer.length === 0) {
         clearTimeout(this.timer); // everything received is signed now
         this.timer = undefined;

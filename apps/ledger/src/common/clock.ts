@@ -37,6 +37,12 @@ export class Clock {
     return this.pinned ? new Date(this.pinned.getTime()) : new Date();
   }
 
+  /** The real time even while pinned for a backfill: what the ledger states about itself (a checkpoint is
+   * signed now, whatever day the history being written claims). */
+  wallNow(): Date {
+    return new Date();
+  }
+
   /** The regency's calendar day now. */
   today(): string {
     return this.moment().today;
