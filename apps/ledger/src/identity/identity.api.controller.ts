@@ -77,6 +77,8 @@ export class UsersApiController {
   @Post(':userId/role')
   @Roles('ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{ userId, position } (position null when the role is unchanged)' })
+  @ApiConflictResponse({ description: 'USER_DEACTIVATED, LAST_ADMIN' })
   changeRole(
     @Param('userId') userId: string,
     @Body() dto: ChangeRoleDto,
@@ -88,6 +90,8 @@ export class UsersApiController {
   @Post(':userId/deactivation')
   @Roles('ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: "{ userId, position }: the user's tokens stop working at once" })
+  @ApiConflictResponse({ description: 'USER_DEACTIVATED, CANNOT_DEACTIVATE_SELF, LAST_ADMIN' })
   deactivate(
     @Param('userId') userId: string,
     @Body() dto: DeactivateUserDto,

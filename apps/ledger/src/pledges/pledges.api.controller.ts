@@ -6,6 +6,7 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { ActorContext } from '../identity/actor';
@@ -38,6 +39,10 @@ export class PledgesApiController {
   @Post(':electionId/:nip/voiding')
   @Roles('HR')
   @HttpCode(200)
+  @ApiOkResponse({
+    description: '{ electionId, nip, position }: the pledge is void; a new one may be signed',
+  })
+  @ApiBadRequestResponse({ description: 'NIP_* di path: NIP tidak valid, dengan alasannya' })
   @ApiConflictResponse({ description: 'PLEDGE_NOT_SIGNED' })
   void(
     @Param('electionId') electionId: string,

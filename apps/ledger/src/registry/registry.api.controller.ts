@@ -131,6 +131,8 @@ export class OpdsApiController {
   @Post(':opdId/renaming')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{ opdId, position } (position null when the name is unchanged)' })
+  @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
   rename(@Param('opdId') opdId: string, @Body() dto: RenameOpdDto, @Actor() actor: ActorContext) {
     return this.opds.rename(opdId, dto.name, actor);
   }
@@ -138,6 +140,9 @@ export class OpdsApiController {
   @Post(':opdId/dissolution')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{ opdId, position }' })
+  @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'OPD_DISSOLVED' })
   dissolve(@Param('opdId') opdId: string, @Body() dto: ReasonDto, @Actor() actor: ActorContext) {
     return this.opds.dissolve(opdId, dto.reason, actor);
   }
@@ -190,6 +195,10 @@ export class AsnApiController {
   @Post(':nip/transfer')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{ nip, position }' })
+  @ApiBadRequestResponse({ description: 'NIP_* di path: NIP tidak valid, dengan alasannya' })
+  @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND, OPD_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'ASN_ALREADY_IN_OPD, ASN_LEFT, OPD_DISSOLVED' })
   transfer(
     @Param('nip', NipParamPipe) nip: string,
     @Body() dto: TransferAsnDto,
@@ -201,6 +210,10 @@ export class AsnApiController {
   @Post(':nip/departure')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
+  @ApiOkResponse({ description: '{ nip, position }' })
+  @ApiBadRequestResponse({ description: 'NIP_* di path: NIP tidak valid, dengan alasannya' })
+  @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'ASN_LEFT' })
   departure(
     @Param('nip', NipParamPipe) nip: string,
     @Body() dto: ReasonDto,
