@@ -261,12 +261,22 @@ describe('identity', () => {
       const user = await createUser(t, 'HR');
       const agent = await webLogin(t, user.username);
       const home = await agent.get('/').redirects(1);
+      // A copy of the session cookie taken before logout (another tab, a stolen cookie)…
+      const session = /netral_session=[^;]+/.exec(String(home.request.getHeader('cookie')))?.[0];
+      expect(session).toBeDefined();
+      expect((await api().get('/').set('Cookie', session!).redirects(0)).headers.location).toBe(
+        '/kepatuhan',
+      );
       const out = await agent
         .post('/logout')
         .type('form')
         .send({ _csrf: csrfFrom(home.text) });
       expect(out.status).toBe(303);
       expect((await agent.get('/').redirects(0)).headers.location).toBe('/login');
+      // …stops working too: logout ends the session, not only this browser's cookie.
+      expect((await api().get('/').set('Cookie', session!).redirects(0)).headers.location).toBe(
+        '/login',
+      );
     });
 
     it('never redirects off-site after login', async () => {

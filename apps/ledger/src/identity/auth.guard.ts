@@ -90,14 +90,14 @@ export class AuthGuard implements CanActivate {
       // Sliding session: renewed while in use, expires after a working day of inactivity.
       setSessionCookie(
         res,
-        await this.auth.sign(actor.userId, SESSION_TTL_SECONDS),
+        await this.auth.renew(actor.userId, actor.sessionId, SESSION_TTL_SECONDS),
         secureCookies(this.config.publicBaseUrl),
       );
     }
     if (!actor) {
       return undefined;
     }
-    const { exp: _exp, ...context } = actor;
+    const { exp: _exp, sessionId: _sessionId, ...context } = actor;
     // The layout shows who is signed in.
     res.locals.currentUser = context;
     return context;

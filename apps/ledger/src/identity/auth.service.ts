@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/commo
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@netral/config';
 import type { Role } from '@netral/domain';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActorContext } from './actor';
@@ -20,6 +20,8 @@ export interface TokenClaims {
   sub: string;
   /** Informative only: every request re-reads role and OPD from the user directory. */
   role: Role;
+  /** Web sessions only: one id from login to logout, kept by every renewal, so logout ends them all. */
+  sid?: string;
 }
 
 export interface LoginResult {
@@ -54,6 +56,8 @@ export const publicUser = (user: KnownUser): LoginResult['user'] => ({
 export class AuthService {
   private readonly logger = new Logger('Auth');
   private readonly verifiedTokens = new Map<string, TokenClaims & { exp: number }>();
+  /** Sessions ended by logout (id → until, epoch seconds); loaded at start, checked on every request. */
+  private readonly revoked: Map<string, number>;
 
   constructor(
     private readonly jwt: JwtService,
@@ -61,7 +65,9 @@ export class AuthService {
     private readonly credentials: CredentialsStore,
     private readonly throttle: LoginThrottle,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.revoked = credentials.revokedSessions(Math.floor(Date.now() / 1000));
+  }
 
   /** Checks a username and password; the same answer for an unknown user and a wrong password, after the
    * same amount of work. Repeated failures for one username from one address are slowed down. */
@@ -69,7 +75,7 @@ export class AuthService {
     username: string,
     password: string,
     ip: string,
-    ttlSeconds?: number,
+    session?: { ttlSeconds: number },
   ): Promise<LoginResult> {
     const key = `${username.toLowerCase()}|${ip}`;
     this.throttle.check(key);
@@ -83,8 +89,12 @@ export class AuthService {
     }
     this.throttle.succeed(key);
     this.logger.log({ username: user.username, ip }, 'login succeeded');
-    const expiresIn = ttlSeconds ?? this.config.jwt.ttlSeconds;
-    const claims: TokenClaims = { sub: user.userId, role: user.role };
+    const expiresIn = session?.ttlSeconds ?? this.config.jwt.ttlSeconds;
+    const claims: TokenClaims = {
+      sub: user.userId,
+      role: user.role,
+      ...(session ? { sid: randomUUID() } : {}),
+    };
     return {
       accessToken: await this.jwt.signAsync(claims, { expiresIn }),
       tokenType: 'Bearer',
@@ -98,9 +108,9 @@ export class AuthService {
   async actorFor(
     token: string,
     correlationId: string,
-  ): Promise<(ActorContext & { exp: number }) | undefined> {
+  ): Promise<(ActorContext & { exp: number; sessionId?: string }) | undefined> {
     const claims = await this.verified(token);
-    if (!claims) {
+    if (!claims || (claims.sid !== undefined && this.revoked.has(claims.sid))) {
       return undefined;
     }
     const user = this.directory.active(claims.sub);
@@ -115,7 +125,21 @@ export class AuthService {
       ...(user.opdId ? { opdId: user.opdId } : {}),
       correlationId,
       exp: claims.exp,
+      ...(claims.sid ? { sessionId: claims.sid } : {}),
     };
+  }
+
+  /**
+   * Logout: the session's tokens stop working everywhere in this instance at once, including a copy of an
+   * older cookie from before a renewal (they share the session id). Kept until the longest of them expires.
+   */
+  async endSession(token: string, sessionTtlSeconds: number): Promise<void> {
+    const claims = await this.verified(token);
+    if (claims?.sid) {
+      const until = Math.ceil(Date.now() / 1000) + sessionTtlSeconds;
+      this.revoked.set(claims.sid, until);
+      this.credentials.revokeSession(claims.sid, until);
+    }
   }
 
   /**
@@ -150,12 +174,17 @@ export class AuthService {
     return claims;
   }
 
-  async sign(userId: string, ttlSeconds: number): Promise<string> {
+  /** A renewed session token: same user, same session id, a fresh expiry. */
+  async renew(userId: string, sessionId: string | undefined, ttlSeconds: number): Promise<string> {
     const user = this.directory.active(userId);
     if (!user) {
       throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
     }
-    const claims: TokenClaims = { sub: user.userId, role: user.role };
+    const claims: TokenClaims = {
+      sub: user.userId,
+      role: user.role,
+      ...(sessionId ? { sid: sessionId } : {}),
+    };
     return this.jwt.signAsync(claims, { expiresIn: ttlSeconds });
   }
 }

@@ -23,7 +23,27 @@ export class CredentialsStore implements OnApplicationShutdown {
       user_id TEXT PRIMARY KEY,
       hash TEXT NOT NULL,
       updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS revoked_sessions (
+      session_id TEXT PRIMARY KEY,
+      until INTEGER NOT NULL
     )`);
+  }
+
+  /** Web sessions ended by logout, kept until every token of them has expired (epoch seconds). */
+  revokedSessions(nowSeconds: number): Map<string, number> {
+    this.db.prepare('DELETE FROM revoked_sessions WHERE until <= ?').run(nowSeconds);
+    const rows = this.db.prepare('SELECT session_id, until FROM revoked_sessions').all() as {
+      session_id: string;
+      until: number;
+    }[];
+    return new Map(rows.map((row) => [row.session_id, row.until]));
+  }
+
+  revokeSession(sessionId: string, untilSeconds: number): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO revoked_sessions (session_id, until) VALUES (?, ?)')
+      .run(sessionId, untilSeconds);
   }
 
   get(userId: string): PasswordHash | undefined {

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpException, Inject, Ip, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpException,
+  Inject,
+  Ip,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { AppConfig } from '@netral/config';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService } from './auth.service';
@@ -10,6 +21,7 @@ import { Public } from './roles.decorator';
 import {
   clearSessionCookie,
   secureCookies,
+  SESSION_COOKIE,
   SESSION_TTL_SECONDS,
   setSessionCookie,
 } from './session';
@@ -56,7 +68,9 @@ export class IdentityWebController {
     }
     if (Object.keys(errors).length === 0) {
       try {
-        const result = await this.auth.login(username, password, ip, SESSION_TTL_SECONDS);
+        const result = await this.auth.login(username, password, ip, {
+          ttlSeconds: SESSION_TTL_SECONDS,
+        });
         setSessionCookie(res, result.accessToken, secureCookies(this.config.publicBaseUrl));
         res.redirect(303, next);
         return;
@@ -81,7 +95,12 @@ export class IdentityWebController {
 
   @Post('logout')
   @Public()
-  logout(@Res() res: Response) {
+  async logout(@Req() req: Request, @Res() res: Response) {
+    const token = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
+    if (token) {
+      // Not only this browser's cookie: any copy of this session's tokens stops working too.
+      await this.auth.endSession(token, SESSION_TTL_SECONDS);
+    }
     clearSessionCookie(res);
     res.redirect(303, '/login?keluar=1');
   }
