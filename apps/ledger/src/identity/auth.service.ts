@@ -136,7 +136,13 @@ export class AuthService {
   async endSession(token: string, sessionTtlSeconds: number): Promise<void> {
     const claims = await this.verified(token);
     if (claims?.sid) {
-      const until = Math.ceil(Date.now() / 1000) + sessionTtlSeconds;
+      const now = Math.ceil(Date.now() / 1000);
+      for (const [sessionId, expires] of this.revoked) {
+        if (expires <= now) {
+          this.revoked.delete(sessionId); // every token of it has expired on its own
+        }
+      }
+      const until = now + sessionTtlSeconds;
       this.revoked.set(claims.sid, until);
       this.credentials.revokeSession(claims.sid, until);
     }
