@@ -11,7 +11,18 @@ import {
   Min,
 } from 'class-validator';
 
-export class AuditEventsQuery {
+/** How many items a page holds (both paged audit lists). */
+class PageLimitQuery {
+  @ApiPropertyOptional({ example: 100, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class AuditEventsQuery extends PageLimitQuery {
   @ApiPropertyOptional({ example: 'case-K-2024-7Q3M9XHD', description: 'Satu stream' })
   @IsOptional()
   @IsString()
@@ -64,14 +75,6 @@ export class AuditEventsQuery {
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'posisi: bilangan bulat tak negatif' })
   fromPosition?: string;
-
-  @ApiPropertyOptional({ example: 100, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class ExportQuery {
@@ -121,7 +124,7 @@ export class ConsistencyQuery {
   to!: number;
 }
 
-export class CheckpointsQuery {
+export class CheckpointsQuery extends PageLimitQuery {
   @ApiPropertyOptional({
     example: 5000,
     description: 'Halaman berikutnya: checkpoint dengan ukuran pohon di bawah ini (nilai `next`)',
@@ -131,12 +134,4 @@ export class CheckpointsQuery {
   @IsInt()
   @Min(1)
   before?: number;
-
-  @ApiPropertyOptional({ example: 100, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }

@@ -16,8 +16,7 @@ import { CsrfMiddleware } from './csrf';
 import { AuthApiController, UsersApiController } from './identity.api.controller';
 import { IdentityWebController } from './identity.web.controller';
 import { LoginThrottle } from './login-throttle';
-import { isLoginAttempt, NetralThrottlerGuard } from './throttler.guard';
-import type { Request } from 'express';
+import { clientAddress, isLoginAttempt, NetralThrottlerGuard } from './throttler.guard';
 import { WindowThrottlerStorage } from './throttler-storage';
 import { UserCommands } from './user.commands';
 import { UserDirectory } from './user-directory';
@@ -47,8 +46,7 @@ import { UserDirectory } from './user-directory';
             name: 'loginAddress',
             ttl: 60_000,
             limit: config.loginRateLimitPerMinute,
-            getTracker: (req: Record<string, unknown>) =>
-              (req as unknown as Request).ip ?? 'unknown',
+            getTracker: clientAddress,
             skipIf: (context: ExecutionContext) => !isLoginAttempt(context),
           },
         ],

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 export class NetralThrottlerGuard extends ThrottlerGuard {
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
-    const ip = request.ip ?? 'unknown';
+    const ip = clientAddress(req);
     if (isLoginPath(request)) {
       const body = request.body as { username?: unknown } | undefined;
       const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
@@ -17,6 +17,10 @@ export class NetralThrottlerGuard extends ThrottlerGuard {
     return Promise.resolve(ip);
   }
 }
+
+/** The address a client is counted by (behind the trusted loopback proxy: the forwarded one). */
+export const clientAddress = (req: Record<string, unknown>): string =>
+  (req as unknown as Request).ip ?? 'unknown';
 
 const isLoginPath = (request: Request): boolean =>
   request.originalUrl.split('?')[0].endsWith('/login');
