@@ -104,6 +104,34 @@ describe('projection runner', () => {
     await store.close();
   });
 
+  it('two processes following into one file (the service and the CLI) apply each event once', async () => {
+    const eventsFile = join(dir, 'events.sqlite');
+    const store = new SqliteEventStore({ file: eventsFile, synchronous: 'NORMAL' });
+    const other = new SqliteEventStore({ file: eventsFile, synchronous: 'NORMAL' });
+    const steps = fc.sample(fc.array(stepArbitrary, { minLength: 60, maxLength: 60 }), {
+      numRuns: 1,
+      seed: 7,
+    })[0];
+    const service = new ProjectionRunner(store, join(dir, 'rm.sqlite'), [ledgerProjection], {
+      batchSize: 5,
+    });
+    const cli = new ProjectionRunner(other, join(dir, 'rm.sqlite'), [ledgerProjection], {
+      batchSize: 3,
+    });
+    await Promise.all([service.start(), cli.start()]);
+    await writeHistory(store, steps);
+    const head = (await store.headPosition())!;
+    expect(await service.waitFor(head, 5000)).toBe(true);
+    expect(await cli.waitFor(head, 5000)).toBe(true);
+    expect(dump(service.db)).toBe(await rebuilt(store, dir, 'alone.sqlite'));
+    for (const runner of [service, cli]) {
+      await runner.stop();
+      runner.close();
+    }
+    await other.close();
+    await store.close();
+  });
+
   it('rebuilds itself when a projection version changes', async () => {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
     await writeHistory(store, [

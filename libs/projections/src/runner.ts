@@ -183,28 +183,54 @@ export class ProjectionRunner {
     caughtUp();
   }
 
+  /**
+   * Several processes may follow into the same file (the service and the CLI on one data directory): under
+   * the write lock each batch re-reads the stored checkpoint and applies only what no process applied yet.
+   */
   private commit(batch: RecordedEvent[]): void {
     if (batch.length === 0) {
       return;
     }
     const last = batch[batch.length - 1].position;
-    this.db.transaction(() => {
-      for (const event of batch) {
-        if (this.checkpoint !== null && event.position <= this.checkpoint) {
-          continue;
+    const done = this.db
+      .transaction(() => {
+        const applied = later(this.checkpoint, this.storedPosition());
+        for (const event of batch) {
+          if (applied !== null && event.position <= applied) {
+            continue;
+          }
+          for (const projection of this.byType.get(event.type) ?? []) {
+            projection.apply(this.db, event);
+          }
         }
-        for (const projection of this.byType.get(event.type) ?? []) {
-          projection.apply(this.db, event);
-        }
-      }
-      this.db.prepare('UPDATE projection_state SET position = ?').run(String(last));
-    })();
-    this.advance(last);
+        return this.storeCheckpoint(last, applied);
+      })
+      .immediate();
+    this.advance(done);
   }
 
   private saveCheckpoint(position: bigint): void {
+    const done = this.db
+      .transaction(() => this.storeCheckpoint(position, this.storedPosition()))
+      .immediate();
+    this.advance(done);
+  }
+
+  private storedPosition(): bigint | null {
+    const stored = this.db
+      .prepare('SELECT position FROM projection_state LIMIT 1')
+      .pluck()
+      .get() as string | null | undefined;
+    return stored === null || stored === undefined ? null : BigInt(stored);
+  }
+
+  /** Moves the stored checkpoint forward only; returns where the read models now stand. */
+  private storeCheckpoint(position: bigint, stored: bigint | null): bigint {
+    if (stored !== null && stored >= position) {
+      return stored;
+    }
     this.db.prepare('UPDATE projection_state SET position = ?').run(String(position));
-    this.advance(position);
+    return position;
   }
 
   private advance(position: bigint): void {
@@ -273,3 +299,6 @@ export class ProjectionRunner {
     this.db.close();
   }
 }
+
+const later = (a: bigint | null, b: bigint | null): bigint | null =>
+  a === null ? b : b === null || a >= b ? a : b;

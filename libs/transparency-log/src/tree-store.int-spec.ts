@@ -65,6 +65,31 @@ describe('TransparencyLog (SQLite file)', () => {
     log.close();
   });
 
+  it('is built by two processes on one file (the service and the CLI) as one sequence', () => {
+    const service = new TransparencyLog(file, signer);
+    const cli = new TransparencyLog(file, signer);
+    const events = Array.from({ length: 20 }, (_, i) => event(i + 1));
+    service.append(events.slice(0, 10));
+    cli.append(events.slice(0, 15)); // 10 already logged by the service: checked and skipped
+    expect(cli.checkpoint(now)!.treeSize).toBe(15);
+    service.append(events.slice(10, 20)); // 5 already logged by the CLI
+    expect(cli.checkpoint(now)!.treeSize).toBe(20); // signs the stored tree, grown by the service
+    expect(service.checkpoint(now)).toBeUndefined(); // already signed at 20 by the CLI
+    expect(cli.size).toBe(20);
+    const alone = new TransparencyLog(join(dir, 'alone.sqlite'), signer);
+    alone.append(events);
+    expect(service.root().equals(alone.root())).toBe(true);
+    expect(cli.root().equals(alone.root())).toBe(true);
+    expect(service.checkpoints().map((c) => c.treeSize)).toEqual([20, 15]);
+    // An already-logged position whose event differs is a rewritten history, not a duplicate.
+    const rewritten = { ...event(3), data: { opdId: 'opd-3', name: 'Diubah' } };
+    expect(() => service.append([rewritten])).toThrow(/no longer matches leaf 2/);
+    expect(() => service.append([event(0)])).toThrow(TransparencyLogIntegrityError);
+    for (const log of [service, cli, alone]) {
+      log.close();
+    }
+  });
+
   it('refuses to sign a tree inconsistent with the checkpoint it signed before', () => {
     let log = new TransparencyLog(file, signer);
     log.append([1, 2, 3].map(event));

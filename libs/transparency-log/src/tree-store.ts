@@ -108,7 +108,8 @@ export class TransparencyLog implements SubtreeSource {
       indexAtOrAfter: this.db.prepare(
         'SELECT idx, position FROM leaves WHERE position >= ? ORDER BY position LIMIT 1',
       ),
-      count: this.db.prepare('SELECT COUNT(*) FROM leaves').pluck(),
+      // Leaves are 0…n-1 without gaps; MAX of the rowid is O(1), COUNT(*) a scan.
+      count: this.db.prepare('SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves').pluck(),
       leaves: this.db.prepare(
         `SELECT l.idx, l.position, n.hash FROM leaves l JOIN nodes n ON n.level = 0 AND n.idx = l.idx
          WHERE l.idx >= ? AND l.idx < ? ORDER BY l.idx`,
@@ -163,37 +164,65 @@ export class TransparencyLog implements SubtreeSource {
   /**
    * Appends events as the next leaves, in one transaction (a crash keeps all of the batch or none of it).
    * Positions must strictly increase past the last leaf: an event out of order is refused, never logged.
+   *
+   * Several processes may build the same file (the service and the CLI on one data directory): each
+   * batch first takes the write lock and re-reads the stored edge. Events another process has already
+   * logged are checked against their stored leaf (same bytes, same index) and skipped, so the log stays
+   * one sequence whoever wrote it.
    */
   append(events: readonly RecordedEvent[]): void {
-    let previous = this.lastPosition;
-    for (const event of events) {
-      if (previous !== null && event.position <= previous) {
-        throw new TransparencyLogIntegrityError(
-          `event at position ${event.position} arrived after position ${previous}: leaves are appended in global order only`,
-          this.size,
-        );
+    for (let i = 1; i < events.length; i++) {
+      if (events[i].position <= events[i - 1].position) {
+        throw outOfOrder(events[i].position, events[i - 1].position, this.size);
       }
-      previous = event.position;
     }
     if (events.length === 0) {
       return;
     }
     try {
-      this.db.transaction(() => {
-        for (const event of events) {
-          const index = this.range.size;
-          this.range.push(leafHash(leafBytes(event, index)), (level, idx, hash) => {
-            this.statements.insertNode.run(level, idx, hash);
-          });
-          this.statements.insertLeaf.run(index, event.position);
-        }
-      })();
-      this.lastPosition = previous;
+      this.db
+        .transaction(() => {
+          this.refresh();
+          for (const event of events) {
+            if (this.lastPosition !== null && event.position <= this.lastPosition) {
+              this.checkLogged(event);
+              continue;
+            }
+            const index = this.range.size;
+            this.range.push(leafHash(leafBytes(event, index)), (level, idx, hash) => {
+              this.statements.insertNode.run(level, idx, hash);
+            });
+            this.statements.insertLeaf.run(index, event.position);
+            this.lastPosition = event.position;
+          }
+        })
+        .immediate();
     } catch (error) {
       // The in-memory right edge moved with the rolled-back rows: put it back as stored.
       this.cache.clear();
       this.restore();
       throw error;
+    }
+  }
+
+  /** Inside the write lock: adopts leaves another process appended since this one last looked. */
+  private refresh(): void {
+    if (Number(this.statements.count.get()) !== this.range.size) {
+      this.restore();
+    }
+  }
+
+  /** An event at or before the last leaf must be that leaf's event, byte for byte. */
+  private checkLogged(event: RecordedEvent): void {
+    const index = this.indexOfPosition(event.position);
+    if (index === undefined) {
+      throw outOfOrder(event.position, this.lastPosition ?? 0n, this.size);
+    }
+    if (!leafHash(leafBytes(event, index)).equals(this.leafHash(index))) {
+      throw new TransparencyLogIntegrityError(
+        `event at position ${event.position} no longer matches leaf ${index} as logged`,
+        index,
+      );
     }
   }
 
@@ -262,6 +291,16 @@ export class TransparencyLog implements SubtreeSource {
    * is not consistent with the last signed checkpoint: a signed history is never contradicted.
    */
   checkpoint(now: Date): StoredCheckpoint | undefined {
+    // Under the write lock, on the stored tree: another process may have grown it or signed it already.
+    return this.db
+      .transaction(() => {
+        this.refresh();
+        return this.signCurrent(now);
+      })
+      .immediate();
+  }
+
+  private signCurrent(now: Date): StoredCheckpoint | undefined {
     const size = this.size;
     const previous = this.latestCheckpoint();
     if (previous && previous.treeSize > size) {
@@ -331,3 +370,9 @@ const toStored = (row: {
   note: row.note,
   createdAt: row.created_at,
 });
+
+const outOfOrder = (position: bigint, previous: bigint, size: number) =>
+  new TransparencyLogIntegrityError(
+    `event at position ${position} arrived after position ${previous}: leaves are appended in global order only`,
+    size,
+  );
