@@ -19,6 +19,8 @@ COPY --from=build --chown=netral:netral /app/dist ./dist
 # Views, static assets, fonts and catalogues are served from their sources.
 COPY --from=build --chown=netral:netral /app/apps ./apps
 COPY --from=build --chown=netral:netral /app/libs ./libs
+# The sample CSV files the registry page offers for download.
+COPY --from=build --chown=netral:netral /app/samples ./samples
 USER netral
 VOLUME ["/data"]
 EXPOSE 3000

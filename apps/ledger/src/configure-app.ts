@@ -65,6 +65,13 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // `/API/v1/…` is not `/api/v1/…`: one spelling per route, so no check keyed on a path can be sidestepped
+  // by changing its case. The router already exists (the adapter installs middleware when created); its
+  // routes are added later, at init, and take this flag.
+  app.set('case sensitive routing', true);
+  (
+    app.getHttpAdapter().getInstance() as unknown as { router: { caseSensitive: boolean } }
+  ).router.caseSensitive = true;
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({

@@ -5,7 +5,6 @@ import { loadConfigOrExit } from './boot';
 import { configureApp } from './configure-app';
 import { DEMO_LOGINS } from './demo/demo.seeder';
 
-
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

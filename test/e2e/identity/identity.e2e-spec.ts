@@ -8,7 +8,13 @@ import {
 } from '@netral/testing';
 import { EventStore as EventStoreToken } from '@netral/event-store';
 import { sign } from 'jsonwebtoken';
+import Database from 'better-sqlite3';
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { UserCommands } from '../../../apps/ledger/src/identity/user.commands';
 
 const SECRET = 'rahasia-uji-yang-panjangnya-lebih-dari-32-karakter';
 
@@ -200,6 +206,72 @@ describe('identity', () => {
     expect(again.status).toBe(409);
   });
 
+  it('accepts each token only where it was issued: an API token is no session, a session no API token', async () => {
+    const user = await createUser(t, 'HR');
+    // An API token pasted into the session cookie neither opens a page nor becomes a renewable session.
+    const page = await api().get('/').set('Cookie', `netral_session=${user.token}`).redirects(0);
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/login');
+    expect(String(page.headers['set-cookie'] ?? '')).not.toMatch(/netral_session=ey/);
+    // A session cookie's token is no bearer token.
+    const agent = await webLogin(t, user.username);
+    const home = await agent.get('/').redirects(1);
+    const session = /netral_session=([^;]+)/.exec(String(home.request.getHeader('cookie')))![1];
+    const asBearer = await api().get('/api/v1/auth/me').set('Authorization', `Bearer ${session}`);
+    expect(asBearer.status).toBe(401);
+    // Routes have one spelling: `/API/` is not the API, so the cookie cannot reach it that way either.
+    expect((await agent.get('/API/v1/auth/me')).status).toBe(404);
+    expect((await agent.get('/api/v1/auth/me')).status).toBe(401);
+  });
+
+  it('ends every token and session issued before a password change', async () => {
+    const user = await createUser(t, 'HR');
+    const agent = await webLogin(t, user.username);
+    expect((await agent.get('/').redirects(0)).headers.location).toBe('/kepatuhan');
+    await t.app.get(UserCommands).setPassword(user.userId, 'sandi-baru-yang-panjang');
+    expect((await api().get('/api/v1/auth/me').set('Authorization', user.auth)).status).toBe(401);
+    expect((await agent.get('/').redirects(0)).headers.location).toBe('/login');
+    const fresh = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: user.username, password: 'sandi-baru-yang-panjang' });
+    expect(fresh.status).toBe(200);
+    const me = await api()
+      .get('/api/v1/auth/me')
+      .set('Authorization', `Bearer ${fresh.body.accessToken}`);
+    expect(me.status).toBe(200);
+  });
+
+  it('keeps credentials and request fingerprints private: owner-only files, keyed hashes', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const body = {
+      username: 'hr.sidik',
+      displayName: 'Sidik Jari',
+      password: 'sandi-sidik-jari-1',
+      role: 'HR',
+    };
+    const res = await api()
+      .post('/api/v1/users')
+      .set('Authorization', admin.auth)
+      .set('Idempotency-Key', 'sidik-jari-1')
+      .send(body);
+    expect(res.status).toBe(201);
+    for (const file of ['identity.sqlite', 'idempotency.sqlite']) {
+      expect(statSync(join(t.dataDir, file)).mode & 0o077).toBe(0);
+    }
+    const db = new Database(join(t.dataDir, 'idempotency.sqlite'), { readonly: true });
+    const stored = db
+      .prepare("SELECT request_hash FROM idempotent_requests WHERE key = 'sidik-jari-1'")
+      .pluck()
+      .get();
+    db.close();
+    // Not a plain SHA-256 of what was sent: the file is no offline test for a guessed password.
+    const plain = createHash('sha256')
+      .update(`POST /api/v1/users\n${canonicalize(body)}`)
+      .digest('hex');
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored).not.toBe(plain);
+  });
+
   describe('web pages', () => {
     it('shows the login page in Bahasa Indonesia with a CSRF token', async () => {
       const res = await api().get('/login');
@@ -309,7 +381,7 @@ describe('rate limit', () => {
     await t.close();
   });
 
-  it('answers 429 with Retry-After past the per-address limit, counting each route on its own', async () => {
+  it('answers 429 with Retry-After past the per-address limit, counting every route together', async () => {
     const statuses = [];
     for (let i = 0; i < 11; i++) {
       const res = await request(t.server).get('/api/v1/audit/public-key');
@@ -324,18 +396,46 @@ describe('rate limit', () => {
       }
     }
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
-    expect((await request(t.server).get('/api/v1/audit/checkpoints')).status).toBe(200);
+    // Another route is no way around it.
+    expect((await request(t.server).get('/api/v1/audit/checkpoints')).status).toBe(429);
+  });
+});
+
+describe('login rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ NETRAL_LOGIN_RATE_LIMIT_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await t.close();
   });
 
-  it('limits password attempts per address across usernames (no spraying)', async () => {
+  it('limits password attempts per address across usernames and login routes (no spraying)', async () => {
     const statuses = [];
-    for (const username of ['satu', 'dua', 'tiga', 'empat']) {
+    for (const [i, path] of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/LOGIN',
+      '/api/v1/auth/login',
+    ].entries()) {
       const res = await request(t.server)
-        .post('/api/v1/auth/login')
-        .send({ username: `penebak-${username}`, password: 'tebakan-panjang-1' });
+        .post(path)
+        .send({ username: `penebak-${i}`, password: 'tebakan-panjang-1' });
       statuses.push(res.status);
     }
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    // Routes have one spelling: the upper-case path is no login route, and no way past the limit.
+    expect(statuses).toEqual([401, 404, 401]);
+    const third = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'penebak-3', password: 'tebakan-panjang-1' });
+    expect(third.status).toBe(401);
+    // The login page is the same door: the address has used its attempts.
+    const agent = request.agent(t.server);
+    const page = await agent.get('/login');
+    const web = await agent
+      .post('/login')
+      .type('form')
+      .send({ username: 'penebak-4', password: 'tebakan-panjang-1', _csrf: csrfFrom(page.text) });
+    expect(web.status).toBe(429);
   });
 });
 

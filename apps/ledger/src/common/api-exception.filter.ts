@@ -18,7 +18,12 @@ export interface ErrorBody {
   correlationId?: string;
 }
 
-export const STATUS_OF_KIND = { INVALID: 400, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409 } as const;
+export const STATUS_OF_KIND = {
+  INVALID: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+} as const;
 const REASON: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -78,15 +78,15 @@ export class AuthGuard implements CanActivate {
     const correlationId = typeof req.id === 'string' ? req.id : '';
     if (isApiRequest(req)) {
       const token = bearerToken(req);
-      return token ? this.auth.actorFor(token, correlationId) : undefined;
+      return token ? this.auth.actorFor(token, correlationId, 'access') : undefined;
     }
     const cookies = req.cookies as Record<string, string | undefined> | undefined;
     const token = cookies?.[SESSION_COOKIE];
     if (!token) {
       return undefined;
     }
-    const actor = await this.auth.actorFor(token, correlationId);
-    if (actor && actor.exp * 1000 - Date.now() < (SESSION_TTL_SECONDS * 1000) / 2) {
+    const actor = await this.auth.actorFor(token, correlationId, 'session');
+    if (actor?.sessionId && actor.exp * 1000 - Date.now() < (SESSION_TTL_SECONDS * 1000) / 2) {
       // Sliding session: renewed while in use, expires after a working day of inactivity.
       setSessionCookie(
         res,

@@ -16,13 +16,21 @@ const VERIFIED_TOKENS_KEPT = 10_000;
 
 export const LOGIN_FAILED_MESSAGE = 'Nama pengguna atau kata sandi salah.';
 
+/** `access`: a short-lived API bearer token. `session`: the web session cookie. Each is accepted only
+ * where it was issued for, so an API token pasted into a cookie never becomes a renewable session, and a
+ * session cookie never authenticates an API call. */
+export type TokenKind = 'access' | 'session';
+
 export interface TokenClaims {
   sub: string;
   /** Informative only: every request re-reads role and OPD from the user directory. */
   role: Role;
+  typ: TokenKind;
   /** Web sessions only: one id from login to logout, kept by every renewal, so logout ends them all. */
   sid?: string;
 }
+
+type VerifiedClaims = TokenClaims & { exp: number; iat: number };
 
 export interface LoginResult {
   accessToken: string;
@@ -55,7 +63,7 @@ export const publicUser = (user: KnownUser): LoginResult['user'] => ({
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
-  private readonly verifiedTokens = new Map<string, TokenClaims & { exp: number }>();
+  private readonly verifiedTokens = new Map<string, VerifiedClaims>();
   /** Sessions ended by logout (id → until, epoch seconds); loaded at start, checked on every request. */
   private readonly revoked: Map<string, number>;
 
@@ -90,31 +98,35 @@ export class AuthService {
     this.throttle.succeed(key);
     this.logger.log({ username: user.username, ip }, 'login succeeded');
     const expiresIn = session?.ttlSeconds ?? this.config.jwt.ttlSeconds;
-    const claims: TokenClaims = {
-      sub: user.userId,
-      role: user.role,
-      ...(session ? { sid: randomUUID() } : {}),
-    };
+    const claims: TokenClaims = session
+      ? { sub: user.userId, role: user.role, typ: 'session', sid: randomUUID() }
+      : { sub: user.userId, role: user.role, typ: 'access' };
     return {
-      accessToken: await this.jwt.signAsync(claims, { expiresIn }),
+      accessToken: await this.sign(claims, expiresIn),
       tokenType: 'Bearer',
       expiresIn,
       user: publicUser(user),
     };
   }
 
-  /** The actor behind a token, or undefined when the token is invalid, expired, or its user is no longer
-   * active. Role and OPD come from the directory, so changes apply at once. */
+  /** The actor behind a token of the given kind, or undefined when the token is invalid, expired, of the
+   * other kind, from an ended session, older than its user's last password change, or its user is no
+   * longer active. Role and OPD come from the directory, so changes apply at once. */
   async actorFor(
     token: string,
     correlationId: string,
+    kind: TokenKind,
   ): Promise<(ActorContext & { exp: number; sessionId?: string }) | undefined> {
     const claims = await this.verified(token);
-    if (!claims || (claims.sid !== undefined && this.revoked.has(claims.sid))) {
+    if (!claims || claims.typ !== kind) {
+      return undefined;
+    }
+    if (kind === 'session' && (claims.sid === undefined || this.revoked.has(claims.sid))) {
       return undefined;
     }
     const user = this.directory.active(claims.sub);
-    if (!user) {
+    // A new password ends every token issued before it (read from the file: the CLI may have set it).
+    if (!user || claims.iat * 1000 < this.credentials.changedAt(user.userId)) {
       return undefined;
     }
     return {
@@ -135,7 +147,7 @@ export class AuthService {
    */
   async endSession(token: string, sessionTtlSeconds: number): Promise<void> {
     const claims = await this.verified(token);
-    if (claims?.sid) {
+    if (claims?.typ === 'session' && claims.sid) {
       const now = Math.ceil(Date.now() / 1000);
       for (const [sessionId, expires] of this.revoked) {
         if (expires <= now) {
@@ -154,7 +166,7 @@ export class AuthService {
    * a visible share of each request). Expiry is checked on every call; who the user is and whether they are
    * still active is looked up fresh by the caller.
    */
-  private async verified(token: string): Promise<(TokenClaims & { exp: number }) | undefined> {
+  private async verified(token: string): Promise<VerifiedClaims | undefined> {
     const nowSeconds = Date.now() / 1000;
     const known = this.verifiedTokens.get(token);
     if (known) {
@@ -164,9 +176,9 @@ export class AuthService {
       this.verifiedTokens.delete(token);
       return undefined;
     }
-    let claims: TokenClaims & { exp: number };
+    let claims: VerifiedClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims & { exp: number }>(token);
+      claims = await this.jwt.verifyAsync<VerifiedClaims>(token);
     } catch {
       return undefined;
     }
@@ -180,8 +192,14 @@ export class AuthService {
     return claims;
   }
 
+  /** `iat` to the millisecond (RFC 7519 NumericDate may be fractional): a token issued in the same second
+   * as a password change is still ordered before or after it. */
+  private sign(claims: TokenClaims, expiresIn: number): Promise<string> {
+    return this.jwt.signAsync({ ...claims, iat: Date.now() / 1000 }, { expiresIn });
+  }
+
   /** A renewed session token: same user, same session id, a fresh expiry. */
-  async renew(userId: string, sessionId: string | undefined, ttlSeconds: number): Promise<string> {
+  async renew(userId: string, sessionId: string, ttlSeconds: number): Promise<string> {
     const user = this.directory.active(userId);
     if (!user) {
       throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
@@ -189,8 +207,9 @@ export class AuthService {
     const claims: TokenClaims = {
       sub: user.userId,
       role: user.role,
-      ...(sessionId ? { sid: sessionId } : {}),
+      typ: 'session',
+      sid: sessionId,
     };
-    return this.jwt.signAsync(claims, { expiresIn: ttlSeconds });
+    return this.sign(claims, ttlSeconds);
   }
 }

@@ -3,6 +3,7 @@ import { AppConfig } from '@netral/config';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateSqliteFile } from '../common/private-file';
 import type { PasswordHash } from './password';
 
 /**
@@ -16,7 +17,7 @@ export class CredentialsStore implements OnApplicationShutdown {
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     mkdirSync(config.dataDir, { recursive: true });
-    this.db = new Database(join(config.dataDir, 'identity.sqlite'));
+    this.db = new Database(privateSqliteFile(join(config.dataDir, 'identity.sqlite')));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS credentials (
@@ -28,6 +29,21 @@ export class CredentialsStore implements OnApplicationShutdown {
       session_id TEXT PRIMARY KEY,
       until INTEGER NOT NULL
     )`);
+    const columns = this.db.prepare('PRAGMA table_info(credentials)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'changed_at')) {
+      // Added later: files from before start at 0 (no token is older than an unknown change).
+      this.db.exec('ALTER TABLE credentials ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0');
+    }
+    this.changedAtStatement = this.db
+      .prepare<[string], number>('SELECT changed_at FROM credentials WHERE user_id = ?')
+      .pluck();
+  }
+
+  private readonly changedAtStatement: Database.Statement<[string], number>;
+
+  /** When the user's password was last set (epoch milliseconds, wall clock); tokens issued before are void. */
+  changedAt(userId: string): number {
+    return this.changedAtStatement.get(userId) ?? 0;
   }
 
   /** Web sessions ended by logout, kept until every token of them has expired (epoch seconds). */
@@ -52,13 +68,15 @@ export class CredentialsStore implements OnApplicationShutdown {
     return row ? (JSON.parse(row.hash) as PasswordHash) : undefined;
   }
 
+  /** `now` is the recorded time (the service clock); the token cut-off uses the wall clock, as tokens do. */
   set(userId: string, hash: PasswordHash, now: Date): void {
     this.db
       .prepare(
-        `INSERT INTO credentials (user_id, hash, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
+        `INSERT INTO credentials (user_id, hash, updated_at, changed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at,
+           changed_at = excluded.changed_at`,
       )
-      .run(userId, JSON.stringify(hash), now.toISOString());
+      .run(userId, JSON.stringify(hash), now.toISOString(), Date.now());
   }
 
   onApplicationShutdown(): void {

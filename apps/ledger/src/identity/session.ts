@@ -8,8 +8,9 @@ export const BROWSER_COOKIE = 'netral_browser';
 /** Web sessions last a working day, renewed while in use. */
 export const SESSION_TTL_SECONDS = 8 * 3600;
 
-// originalUrl, not path: inside mounted middleware `path` is relative to the mount point.
-export const isApiRequest = (req: Request): boolean => req.originalUrl.startsWith('/api/');
+// originalUrl, not path: inside mounted middleware `path` is relative to the mount point. Routing is case
+// sensitive (configureApp), but a check that decides how a caller authenticates must not depend on it.
+export const isApiRequest = (req: Request): boolean => /^\/api\//i.test(req.originalUrl);
 
 export const secureCookies = (publicBaseUrl: string): boolean =>
   publicBaseUrl.startsWith('https://');

@@ -6,6 +6,12 @@ import type { Request } from 'express';
  * NAT does not lock out its colleagues while someone guessing one account is stopped. */
 @Injectable()
 export class NetralThrottlerGuard extends ThrottlerGuard {
+  /** One count per client across every route (the library's default counts each route apart, which
+   * would give the API login and the login page a limit each). */
+  protected override generateKey(_context: ExecutionContext, suffix: string, name: string): string {
+    return `${name}|${suffix}`;
+  }
+
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
     const ip = clientAddress(req);
@@ -23,7 +29,7 @@ export const clientAddress = (req: Record<string, unknown>): string =>
   (req as unknown as Request).ip ?? 'unknown';
 
 const isLoginPath = (request: Request): boolean =>
-  request.originalUrl.split('?')[0].endsWith('/login');
+  request.originalUrl.split('?')[0].toLowerCase().endsWith('/login');
 
 /** A password submitted to the API or the login page. */
 export const isLoginAttempt = (context: ExecutionContext): boolean => {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
+import type { Hmac } from 'node:crypto';
 import { from, type Observable, of, switchMap, tap } from 'rxjs';
 import { InputValidationException } from '../validation';
 import { IdempotencyStore } from './idempotency.store';
@@ -36,7 +36,7 @@ const nonFiniteNumber = (value: unknown, path: string): string | undefined => {
   return undefined;
 };
 
-const requestHash = (req: UploadRequest): string => {
+const requestHash = (req: UploadRequest, hash: Hmac): string => {
   const field = nonFiniteNumber(req.body, '');
   if (field !== undefined) {
     // canonicalize (RFC 8785) refuses such numbers: answer what a user can fix, never a 500.
@@ -44,7 +44,6 @@ const requestHash = (req: UploadRequest): string => {
       { field: field || 'body', code: 'isFinite', reason: 'angka terlalu besar atau tidak valid' },
     ]);
   }
-  const hash = createHash('sha256');
   hash.update(`${req.method} ${req.baseUrl}${req.path}\n`);
   hash.update(canonicalize(req.body ?? null) ?? 'null');
   if (req.file?.buffer) {
@@ -90,7 +89,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         },
       ]);
     }
-    return from(this.run(userId, key, requestHash(req), res, next)).pipe(switchMap((o) => o));
+    return from(this.run(userId, key, requestHash(req, this.store.fingerprint()), res, next)).pipe(
+      switchMap((o) => o),
+    );
   }
 
   private async run(

@@ -1,8 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import Database from 'better-sqlite3';
+import { createHmac, type Hmac, hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { jwtSecret } from '../../identity/auth.service';
+import { privateSqliteFile } from '../private-file';
 
 export type IdempotencyRecord =
   | { state: 'completed'; requestHash: string; response: string }
@@ -25,9 +28,16 @@ export class IdempotencyStore implements OnApplicationShutdown {
     release: Database.Statement<[string, string]>;
   };
 
+  /** Request fingerprints are keyed: a body can hold a new user's password, and a plain SHA-256 of it
+   * would let whoever reads this file test guesses offline, without scrypt's cost. */
+  private readonly fingerprintKey: Buffer;
+
   constructor(@Inject(AppConfig) config: AppConfig) {
     mkdirSync(config.dataDir, { recursive: true });
-    this.db = new Database(join(config.dataDir, 'idempotency.sqlite'));
+    this.fingerprintKey = Buffer.from(
+      hkdfSync('sha256', jwtSecret(config), '', 'netral idempotency request fingerprint', 32),
+    );
+    this.db = new Database(privateSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotent_requests (
@@ -48,6 +58,11 @@ export class IdempotencyStore implements OnApplicationShutdown {
         'DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND response IS NULL',
       ),
     };
+  }
+
+  /** A keyed hash (HMAC-SHA-256) to fingerprint one request with. */
+  fingerprint(): Hmac {
+    return createHmac('sha256', this.fingerprintKey);
   }
 
   /** Atomically claims the key; returns the existing record when it was already claimed. */
