@@ -109,6 +109,45 @@ describe('roster import', () => {
     expect(moved.body).toMatchObject({ created: 0, transferred: 1 });
   });
 
+  it('reads a semicolon file whose names hold unquoted commas (Excel, Indonesian locale)', async () => {
+    const nip = nipFor(4343);
+    const res = await upload(
+      '/api/v1/asn/import',
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\r\n${nip};dr. I Wayan Sudana, M.Kes.;Dokter Ahli Madya;PNS;1.02.01\r\n`,
+    );
+    expect(res.body).toMatchObject({ created: 1, errors: [] });
+    for await (const event of t.app.get(EventStore).readStream(`asn-${nip}`)) {
+      expect(event.data).toMatchObject({
+        name: 'dr. I Wayan Sudana, M.Kes.',
+        opdId: expect.any(String),
+      });
+    }
+  });
+
+  it('never takes a dry run for a real import, nor the reverse', async () => {
+    const csv = `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(4444)};I Made Uji;Staf;PNS;1.02.01\n`;
+    const before = await head();
+    // dryRun as a form field is not read: refused, rather than ignored and written for real.
+    const field = await request(t.server)
+      .post('/api/v1/asn/import')
+      .set('Authorization', hr.auth)
+      .field('dryRun', 'true')
+      .attach('file', Buffer.from(csv), 'roster.csv');
+    expect(field.status).toBe(400);
+    expect(field.body.details).toEqual([expect.objectContaining({ field: 'dryRun' })]);
+    const bad = await upload('/api/v1/asn/import?dryRun=ya', csv);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0]).toMatchObject({ field: 'dryRun', reason: 'harus true atau false' });
+    expect(await head()).toBe(before);
+    // The same Idempotency-Key on the dry run and then the real import: two different requests.
+    const dry = await upload('/api/v1/asn/import?dryRun=true', csv).set('Idempotency-Key', 'imp-1');
+    expect(dry.body).toMatchObject({ dryRun: true, created: 1 });
+    const real = await upload('/api/v1/asn/import', csv).set('Idempotency-Key', 'imp-1');
+    expect(real.status).toBe(409);
+    const other = await upload('/api/v1/asn/import', csv).set('Idempotency-Key', 'imp-2');
+    expect(other.body).toMatchObject({ dryRun: false, created: 1 });
+  });
+
   it('answers a missing file, a missing column and a non-CSV clearly', async () => {
     expect(
       (await request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth)).body.code,

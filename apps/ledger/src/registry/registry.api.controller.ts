@@ -51,7 +51,21 @@ export interface UploadedCsvFile {
 }
 
 /** An uploaded CSV as a stream, or a 400 naming the missing `file` field. */
-export const uploadedCsv = (file: UploadedCsvFile | undefined): Readable => {
+export const uploadedCsv = (file: UploadedCsvFile | undefined, fields: unknown): Readable => {
+  // Only the file is read: another form field (a `dryRun` sent as a field, say) would be ignored
+  // silently, and a dry run taken for real writes.
+  const extra = fields && typeof fields === 'object' ? Object.keys(fields) : [];
+  if (extra.length > 0) {
+    throw invalid(
+      'FIELD_UNKNOWN',
+      'Formulir unggahan hanya berisi kolom "file"; opsi seperti dryRun ditulis di URL (?dryRun=true).',
+      extra.map((field) => ({
+        field,
+        reason: 'kolom formulir tidak dikenal: hapus, atau pakai parameter URL',
+        code: 'FIELD_UNKNOWN',
+      })),
+    );
+  }
   if (!file) {
     throw invalid('FILE_REQUIRED', 'Unggah berkas CSV pada kolom "file".', [
       { field: 'file', reason: 'wajib: berkas CSV', code: 'FILE_REQUIRED' },
@@ -59,6 +73,15 @@ export const uploadedCsv = (file: UploadedCsvFile | undefined): Readable => {
   }
   return Readable.from(file.buffer);
 };
+
+const dryRunPipe = () =>
+  new ParseBoolPipe({
+    optional: true,
+    exceptionFactory: () =>
+      invalid('DRY_RUN_INVALID', 'Parameter dryRun harus true atau false.', [
+        { field: 'dryRun', reason: 'harus true atau false', code: 'isBoolean' },
+      ]),
+  });
 
 const CSV_UPLOAD: ApiBodyOptions = {
   schema: {
@@ -96,11 +119,12 @@ export class OpdsApiController {
   })
   async importOpds(
     @UploadedFile() file: UploadedCsvFile | undefined,
-    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
+    @Body() fields: unknown,
+    @Query('dryRun', dryRunPipe()) dryRun: boolean | undefined,
     @Actor() actor: ActorContext,
   ) {
     return RosterImport.assertClean(
-      await this.roster.importOpds(uploadedCsv(file), actor, { dryRun: dryRun ?? false }),
+      await this.roster.importOpds(uploadedCsv(file, fields), actor, { dryRun: dryRun ?? false }),
     );
   }
 
@@ -173,11 +197,12 @@ export class AsnApiController {
   })
   async importAsn(
     @UploadedFile() file: UploadedCsvFile | undefined,
-    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
+    @Body() fields: unknown,
+    @Query('dryRun', dryRunPipe()) dryRun: boolean | undefined,
     @Actor() actor: ActorContext,
   ) {
     return RosterImport.assertClean(
-      await this.roster.importAsn(uploadedCsv(file), actor, { dryRun: dryRun ?? false }),
+      await this.roster.importAsn(uploadedCsv(file, fields), actor, { dryRun: dryRun ?? false }),
     );
   }
 

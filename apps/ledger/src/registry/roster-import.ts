@@ -14,7 +14,7 @@ import {
 } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
 import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
@@ -513,17 +513,21 @@ export class RosterImport {
     return byCode;
   }
 
-  /** Parses a CSV (`,` or `;`, UTF-8 with or without BOM), checking the header once. */
+  /** Parses a CSV (`,` or `;`, whichever the header uses; UTF-8 with or without BOM), checking the header
+   * once. */
   private async *records<K extends string>(
     input: Readable,
     columns: Record<K, string>,
     required: readonly string[],
     errors: RowProblem[],
   ): AsyncGenerator<{ line: number; record: Partial<Record<K, string>> }> {
-    const parser = input.pipe(
+    const { delimiter, stream } = await sniffDelimiter(input);
+    const parser = stream.pipe(
       parse({
         bom: true,
-        delimiter: [',', ';'],
+        // One separator per file, read off the header: Excel in the Indonesian locale writes `;` and leaves
+        // commas inside names unquoted ("dr. I Wayan Sudana, M.Kes."), so both at once would split them.
+        delimiter,
         columns: (header: string[]) => header.map(norm),
         skip_empty_lines: true,
         trim: true,
@@ -578,3 +582,39 @@ export class RosterImport {
     );
   }
 }
+
+/** The header line's separator (`;` when it has more of them than commas), and the input, unconsumed. */
+const sniffDelimiter = async (
+  input: Readable,
+): Promise<{ delimiter: string; stream: Readable }> => {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string, undefined>;
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await chunks.next();
+    if (done) {
+      break;
+    }
+    const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+    head.push(chunk);
+    size += chunk.length;
+    if (chunk.includes(0x0a) || size >= 64 * 1024) {
+      break;
+    }
+  }
+  const headText = Buffer.concat(head).toString('utf8');
+  const firstLine = headText.split('\n', 1)[0];
+  const count = (c: string) => firstLine.split(c).length - 1;
+  const delimiter = count(';') > count(',') ? ';' : ',';
+  const rest = async function* () {
+    yield* head;
+    for (;;) {
+      const { value, done } = await chunks.next();
+      if (done) {
+        return;
+      }
+      yield value;
+    }
+  };
+  return { delimiter, stream: Readable.from(rest()) };
+};

@@ -44,7 +44,8 @@ const requestHash = (req: UploadRequest, hash: Hmac): string => {
       { field: field || 'body', code: 'isFinite', reason: 'angka terlalu besar atau tidak valid' },
     ]);
   }
-  hash.update(`${req.method} ${req.baseUrl}${req.path}\n`);
+  // The query is part of the request: `?dryRun=true` and a real import are different requests.
+  hash.update(`${req.method} ${req.originalUrl}\n`);
   hash.update(canonicalize(req.body ?? null) ?? 'null');
   if (req.file?.buffer) {
     hash.update('\nfile:');
