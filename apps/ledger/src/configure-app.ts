@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '@netral/config';
+import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
 
 const ROLE_LABELS: Record<string, string> = {
@@ -83,8 +84,9 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
     }),
   );
   app.use(cookieParser());
-  app.useBodyParser('json', { limit: '2mb' });
+  app.useBodyParser('json', { limit: '2mb', verify: refuseDeepJson });
   app.useBodyParser('urlencoded', { extended: true, limit: '2mb' });
+  app.use(keepParserErrors);
   // JSON API under /api/v1; HTML pages (version-neutral controllers) stay at the root.
   app.enableVersioning({ type: VersioningType.URI, prefix: 'api/v' });
   app.setBaseViewsDir(join(ledgerSrc, 'web', 'views'));

@@ -86,12 +86,107 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
       ...(body.details ? { details: body.details } : {}),
     };
   }
+  const parsing = bodyParserError(exception);
+  if (parsing) {
+    return parsing;
+  }
   return {
     statusCode: 500,
     error: REASON[500],
     message: 'Terjadi kesalahan pada server. Sebutkan kode korelasi ini kepada admin.',
     ...(correlationId ? { correlationId } : {}),
   };
+};
+
+/** What body-parser answers before any route runs (too large, not JSON, too deeply nested…), said in
+ * Bahasa Indonesia with what to fix. Its errors carry `type` and `status` (http-errors). */
+const bodyParserError = (exception: unknown): ErrorBody | undefined => {
+  if (!(exception instanceof Error)) {
+    return undefined;
+  }
+  const { type, status } = exception as Error & { type?: unknown; status?: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) {
+    return undefined;
+  }
+  const known: Record<string, [number, string, string]> = {
+    'entity.too.large': [
+      413,
+      'BODY_TOO_LARGE',
+      'Isi permintaan melebihi batas 2 MB. Kirim data lebih kecil.',
+    ],
+    'parameters.too.many': [413, 'BODY_TOO_LARGE', 'Formulir berisi terlalu banyak kolom.'],
+    'entity.parse.failed': [
+      400,
+      'BODY_INVALID',
+      'Isi permintaan bukan JSON yang sah. Periksa tanda kutip, koma dan kurung.',
+    ],
+    [BODY_TOO_DEEP]: [
+      400,
+      'BODY_TOO_DEEP',
+      `Isi permintaan bersarang terlalu dalam (lebih dari ${MAX_BODY_DEPTH} tingkat).`,
+    ],
+    'encoding.unsupported': [415, 'BODY_ENCODING', 'Pengodean isi permintaan tidak didukung.'],
+    'charset.unsupported': [415, 'BODY_ENCODING', 'Gunakan UTF-8 untuk isi permintaan.'],
+    'request.aborted': [400, 'BODY_INCOMPLETE', 'Permintaan terputus sebelum selesai dikirim.'],
+    'request.size.invalid': [400, 'BODY_INCOMPLETE', 'Panjang isi permintaan tidak sesuai.'],
+  };
+  const [statusCode, code, message] = known[type] ?? [
+    status,
+    'BODY_INVALID',
+    'Isi permintaan tidak dapat dibaca.',
+  ];
+  return { statusCode, error: REASON[statusCode] ?? 'Error', code, message };
+};
+
+/**
+ * Express error middleware placed right after the body parsers: Nest turns a parser's SyntaxError into a
+ * bare 400 carrying the engine's English message; handed on as a plain error with body-parser's `type`,
+ * it reaches the filter above and is answered like every other body problem.
+ */
+export const keepParserErrors = (
+  error: unknown,
+  _req: unknown,
+  _res: unknown,
+  next: (error: unknown) => void,
+): void => {
+  if (error instanceof SyntaxError && 'type' in error) {
+    const { type, status } = error as SyntaxError & { type: unknown; status?: unknown };
+    next(Object.assign(new Error(error.message), { type, status: status ?? 400 }));
+    return;
+  }
+  next(error);
+};
+
+/** JSON nested deeper than this is refused before parsing: validation walks bodies recursively. */
+export const MAX_BODY_DEPTH = 32;
+export const BODY_TOO_DEEP = 'entity.too.deep';
+
+/** body-parser's `verify` hook: counts bracket depth over the raw bytes (outside strings), O(n). */
+export const refuseDeepJson = (_req: unknown, _res: unknown, buf: Buffer): void => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) {
+        i++; // the escaped character
+      } else if (c === 0x22) {
+        inString = false;
+      }
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_BODY_DEPTH) {
+        throw Object.assign(new Error('JSON nested too deeply'), {
+          status: 400,
+          expose: true,
+          type: BODY_TOO_DEEP,
+        });
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
 };
 
 const isHealthReport = (exception: unknown): exception is HttpException =>
