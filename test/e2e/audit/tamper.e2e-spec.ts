@@ -1,10 +1,13 @@
 import { EventStore } from '@netral/event-store';
 import { createTestApp, createUser, seedLedger, type TestApp } from '@netral/testing';
-import { TransparencyLog, verifyConsistency } from '@netral/transparency-log';
+import { leafBytes, TransparencyLog, verifyConsistency } from '@netral/transparency-log';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { get, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { registerAuditCommands } from '../../../apps/cli/src/commands/audit';
@@ -61,6 +64,30 @@ describe('tampering is detected offline', () => {
     const file = join(dataDir, name);
     writeFileSync(file, res.text);
     return file;
+  };
+
+  /** A download the server cuts mid-stream: what arrived before the cut (supertest only reports "aborted"). */
+  const cutDownload = async (path: string): Promise<string> => {
+    const bawaslu = await createUser(t, 'BAWASLU');
+    const server = (t.server as unknown as Server).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<string>((resolve) => {
+        const chunks: Buffer[] = [];
+        const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
+        get(
+          { host: '127.0.0.1', port, path, agent: false, headers: { authorization: bawaslu.auth } },
+          (res) => {
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('close', done);
+          },
+        ).on('error', done);
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   };
 
   const tamper = (sql: (db: Database.Database) => void) => {
@@ -197,7 +224,25 @@ describe('tampering is detected offline', () => {
       });
       await reopen();
       const expectedIndex = t.app.get(AuditLog).log.indexOfPosition(BigInt(affectedPosition))!;
-      const fresh = await exportNow('tampered.ndjson');
+
+      // The running service checks every exported line against the leaf it logged: it cuts the download
+      // before the first affected leaf and stops its log (health down) rather than serve a rewritten history.
+      const served = await cutDownload('/api/v1/audit/export');
+      expect(served.split('\n').filter(Boolean)).toHaveLength(expectedIndex);
+      const health = await request(t.server).get('/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details.transparencyLog).toMatchObject({
+        status: 'down',
+        reason: expect.stringContaining(`leaf ${expectedIndex}`),
+      });
+
+      // A server whose log was rebuilt from the tampered store would serve this export.
+      const fresh = join(dataDir, 'tampered.ndjson');
+      const lines: Buffer[] = [];
+      for await (const event of t.app.get(EventStore).readAll()) {
+        lines.push(Buffer.concat([leafBytes(event, lines.length), Buffer.from('\n')]));
+      }
+      writeFileSync(fresh, Buffer.concat(lines)); // one buffer per line: lines.length is the index
 
       const { code, output } = await cli(
         'audit',

@@ -43,6 +43,16 @@ describe('request bodies', () => {
     },
   );
 
+  it('takes text of spaces only for no text: a required field refuses it, naming the field', async () => {
+    const before = await t.app.get(EventStore).headPosition();
+    const res = await post(
+      JSON.stringify({ opdId: 'dinas-kosong', code: '9.09.10', name: '   ', kind: 'DINAS' }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'name' })]);
+    expect(await t.app.get(EventStore).headPosition()).toBe(before);
+  });
+
   it('counts brackets inside strings as text, not nesting', async () => {
     const res = await post(
       JSON.stringify({

@@ -10,10 +10,13 @@ import { AppConfig } from '@netral/config';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
 import {
   leafBytes,
+  leafHash,
   loadCheckpointKey,
   type StoredCheckpoint,
+  type StoredLeaf,
   TRANSPARENCY_LOG_FILE,
   TransparencyLog,
+  TransparencyLogIntegrityError,
 } from '@netral/transparency-log';
 import type { Response } from 'express';
 import { join } from 'node:path';
@@ -256,12 +259,36 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     let index = from;
+    let stored: StoredLeaf[] = [];
     for await (const event of this.store.readAll({ fromPosition: start })) {
       if (index >= to) {
         return;
       }
-      yield leafBytes(event, index);
+      // Every line is checked against the leaf as logged: a store edited behind the service's back is
+      // never served as history. The log stops (health down) and the download is cut.
+      if (stored.length === 0) {
+        stored = this.log.leaves(index, Math.min(to, index + EXPORT_CHECK_PAGE)).reverse();
+      }
+      const logged = stored.pop();
+      const bytes = leafBytes(event, index);
+      if (!logged || logged.position !== event.position || !leafHash(bytes).equals(logged.hash)) {
+        const error = new TransparencyLogIntegrityError(
+          `leaf ${index}: the event store no longer holds the event logged there (position ${logged?.position ?? '?'}, found ${event.position})`,
+          index,
+        );
+        this.fail(error);
+        throw error;
+      }
+      yield bytes;
       index += 1;
+    }
+    if (index < to) {
+      const error = new TransparencyLogIntegrityError(
+        `leaf ${index}: the event store ends before the log does`,
+        index,
+      );
+      this.fail(error);
+      throw error;
     }
   }
 }
@@ -303,3 +330,5 @@ export const streamExport = async (
 };
 
 const NEWLINE = Buffer.from('\n');
+/** Stored leaves read per query while an export is checked line by line. */
+const EXPORT_CHECK_PAGE = 1000;

@@ -1,4 +1,9 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  BadRequestException,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
 
 export interface FieldProblem {
   field: string;
@@ -38,8 +43,31 @@ export class InputValidationException extends BadRequestException {
 }
 
 /** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed. */
+/** Text of spaces only is no text: it becomes '' so "required" rules refuse it (a PTDH's legal basis, a
+ * reason, a place) instead of storing blanks. Bodies are at most 32 levels deep (refuseDeepJson). */
+const blanksToEmpty = (value: unknown): unknown => {
+  if (typeof value === 'string') {
+    return value.length > 0 && value.trim().length === 0 ? '' : value;
+  }
+  if (Array.isArray(value)) {
+    return value.map(blanksToEmpty);
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      (value as Record<string, unknown>)[key] = blanksToEmpty(inner);
+    }
+  }
+  return value;
+};
+
+class LedgerValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return super.transform(metadata.type === 'body' ? blanksToEmpty(value) : value, metadata);
+  }
+}
+
 export const createValidationPipe = () =>
-  new ValidationPipe({
+  new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -35,6 +35,7 @@ import { ReadSide } from '../compliance/read-side';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
+import { assertOpdScope } from '../identity/opd-scope';
 import { Roles } from '../identity/roles.decorator';
 import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
 import { setFlash, takeFlash } from './flash';
@@ -425,10 +426,16 @@ export class CasesWebController {
   async evidence(
     @Param('caseId') caseId: string,
     @Param('sha256') sha256: string,
+    @Actor() actor: ActorContext,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
     const [reported] = await this.caseEvents(caseId);
-    const listed = (reported?.data as { evidence?: { sha256: string }[] } | undefined)?.evidence;
+    const data = reported?.data as { opdId?: string; evidence?: { sha256: string }[] } | undefined;
+    if (data?.opdId) {
+      // Scoped here too, not only by @Roles: widening the roles must not open other OPDs' evidence.
+      assertOpdScope(actor, data.opdId);
+    }
+    const listed = data?.evidence;
     const kept = listed?.some((e) => e.sha256 === sha256) ? this.documents.get(sha256) : undefined;
     if (!kept) {
       throw new NotFoundException({

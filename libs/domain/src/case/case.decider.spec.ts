@@ -237,6 +237,9 @@ describe('case decider', () => {
       .when(ptdh)
       .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
     given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: '   ' }))
+      .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
+    given(caseDecider, [reported(), verified, confirmed])
       .when(
         sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: 'Putusan pengadilan 12/2024' }),
       )

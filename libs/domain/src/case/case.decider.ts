@@ -253,7 +253,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           `Perbuatan ${c.actCode} hanya dikenai sanksi etik (sanksi moral).`,
         );
       }
-      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis) {
+      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis?.trim()) {
         throw invalid(
           'PTDH_NOT_ALLOWED',
           'PTDH hanya untuk perbuatan N05 (keanggotaan partai politik), kecuali disertai dasar hukum.',
