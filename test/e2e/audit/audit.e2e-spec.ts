@@ -272,6 +272,16 @@ describe('audit API', () => {
         .field,
     ).toBe('treeSize');
     expect((await get('/api/v1/audit/proofs/inclusion?index=abc&treeSize=1')).status).toBe(400);
+    // Only plain decimal digits are numbers: nothing silently means 0, 16 or 100.
+    for (const index of ['', '%20', '0x10', '1e2', '-1', '1.5']) {
+      const res = await get(`/api/v1/audit/proofs/inclusion?index=${index}&treeSize=${size}`);
+      expect({ index, status: res.status, field: res.body.details?.[0]?.field }).toEqual({
+        index,
+        status: 400,
+        field: 'index',
+      });
+    }
+    expect((await get('/api/v1/audit/export?from=&to=', bawaslu)).status).toBe(400);
     expect((await get('/api/v1/audit/proofs/consistency?from=5&to=2')).status).toBe(400);
     expect((await get('/api/v1/audit/events?from=kemarin', bawaslu)).body.details[0].field).toBe(
       'from',

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsISO8601,
@@ -12,10 +12,17 @@ import {
 } from 'class-validator';
 
 /** How many items a page holds (both paged audit lists). */
+/** A query number written as plain decimal digits: `?index=` (empty), `0x10` or `1e2` stay text and fail
+ * the integer check with the parameter named, instead of silently meaning 0, 16 or 100. */
+const WholeNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value,
+  );
+
 class PageLimitQuery {
   @ApiPropertyOptional({ example: 100, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -80,7 +87,7 @@ export class AuditEventsQuery extends PageLimitQuery {
 export class ExportQuery {
   @ApiPropertyOptional({ example: 0, description: 'Indeks daun pertama (inklusif)' })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(0)
   from?: number;
@@ -90,7 +97,7 @@ export class ExportQuery {
     description: 'Indeks daun terakhir (eksklusif); bawaan: ukuran pohon',
   })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(0)
   to?: number;
@@ -98,13 +105,13 @@ export class ExportQuery {
 
 export class InclusionQuery {
   @ApiProperty({ example: 12 })
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(0)
   index!: number;
 
   @ApiProperty({ example: 1000, description: 'Ukuran pohon checkpoint yang dipakai' })
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   treeSize!: number;
@@ -112,13 +119,13 @@ export class InclusionQuery {
 
 export class ConsistencyQuery {
   @ApiProperty({ example: 500 })
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   from!: number;
 
   @ApiProperty({ example: 1000 })
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   to!: number;
@@ -130,7 +137,7 @@ export class CheckpointsQuery extends PageLimitQuery {
     description: 'Halaman berikutnya: checkpoint dengan ukuran pohon di bawah ini (nilai `next`)',
   })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   before?: number;
