@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreArgumentError } from './errors';
 import { compileRegex } from './filter';
-import type {
-  Direction,
-  EventData,
-  EventFilter,
-  ExpectedRevision,
-  JsonObject,
-  ReadAllOptions,
-  ReadStreamOptions,
-  SubscribeToAllOptions,
+import {
+  MAX_APPEND_BYTES,
+  type Direction,
+  type EventData,
+  type EventFilter,
+  type ExpectedRevision,
+  type JsonObject,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type SubscribeToAllOptions,
 } from './event-store.port';
 
 /**
@@ -18,8 +19,6 @@ import type {
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** EventStoreDB refuses records above 16 MiB; the embedded store keeps the same ceiling. */
-export const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 export interface CheckedEvent {
   id: string;
@@ -99,14 +98,6 @@ const checkEvent = (event: EventData, index: number): CheckedEvent => {
   }
   const dataJson = serialise(event.data, `${at}.data`);
   const metadataJson = serialise(metadata, `${at}.metadata`);
-  const chars = dataJson.length + metadataJson.length;
-  // A UTF-16 unit is at most 3 UTF-8 bytes: only measure bytes when the cheap bound is not enough.
-  if (
-    chars * 3 > MAX_EVENT_BYTES &&
-    Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson) > MAX_EVENT_BYTES
-  ) {
-    throw new EventStoreArgumentError(at, `larger than ${MAX_EVENT_BYTES} bytes`);
-  }
   return {
     id: event.id ?? randomUUID(),
     type: event.type,
@@ -115,6 +106,35 @@ const checkEvent = (event: EventData, index: number): CheckedEvent => {
     dataJson,
     metadataJson,
   };
+};
+
+/**
+ * Refuses a batch a default EventStoreDB would refuse (MAX_APPEND_BYTES: the server sums data bytes +
+ * metadata bytes + twice the type's length over the whole append, `Event.SizeOnDisk`, against its
+ * MaxAppendSize). Checked up front by both adapters, so an append that works on the embedded store cannot
+ * fail on a default server, and a refused one writes nothing.
+ */
+const checkAppendSize = (events: readonly CheckedEvent[]): void => {
+  let chars = 0;
+  let types = 0;
+  for (const event of events) {
+    chars += event.dataJson.length + event.metadataJson.length;
+    types += event.type.length * 2;
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only measure bytes when the cheap bound is not enough.
+  if (chars * 3 + types <= MAX_APPEND_BYTES) {
+    return;
+  }
+  let bytes = types;
+  for (const event of events) {
+    bytes += Buffer.byteLength(event.dataJson) + Buffer.byteLength(event.metadataJson);
+  }
+  if (bytes > MAX_APPEND_BYTES) {
+    throw new EventStoreArgumentError(
+      'events',
+      `${bytes} bytes in one append (data + metadata + 2 × type length, as EventStoreDB counts them), more than the ${MAX_APPEND_BYTES} one append may hold (EventStoreDB's default MaxAppendSize): split the events or keep large documents outside the store`,
+    );
+  }
 };
 
 export const checkAppend = (
@@ -130,9 +150,11 @@ export const checkAppend = (
   if (list.length === 0) {
     throw new EventStoreArgumentError('events', 'must contain at least one event');
   }
+  const checked = list.map(checkEvent);
+  checkAppendSize(checked);
   return {
     streamId: id,
-    events: list.map(checkEvent),
+    events: checked,
     expected: checkExpectedRevision(expectedRevision),
   };
 };

@@ -22,12 +22,20 @@ export interface EventData<
   metadata?: TMeta;
 }
 
+/** Together, the events of one append may hold at most 1,048,576 bytes, counted as EventStoreDB counts
+ * them: UTF-8 bytes of the JSON data and metadata plus twice the length of each type (EventStoreDB's
+ * default `MaxAppendSize`, a whole-batch limit). Both adapters refuse more with EventStoreArgumentError. */
+export const MAX_APPEND_BYTES = 1_048_576;
+
 export interface RecordedEvent<TData = JsonObject, TMeta = JsonObject> {
   id: string;
   streamId: string;
   /** Revision within its stream, from 0. */
   revision: bigint;
-  /** Global commit position: strictly increasing in commit order across all streams. */
+  /** Global commit position: strictly increasing in commit order across all streams. Opaque: on
+   * EventStoreDB it is a byte offset in the log, so `position - 1n` is no position at all. Start reads and
+   * subscriptions only from positions the store handed out (or `start`/`end`); anything else may be
+   * refused with EventStoreArgumentError. */
   position: bigint;
   type: string;
   data: TData;
@@ -72,7 +80,13 @@ export interface ReadAllOptions {
 }
 
 export interface SubscribeToAllOptions {
-  /** Exclusive: the subscription delivers events strictly after this position. Defaults to `start`. */
+  /**
+   * Exclusive: the subscription delivers events strictly after this position. Defaults to `start`.
+   * `end` is the head of the log at the moment the subscription is established, which may be after the
+   * call returns (EventStoreDB resolves it with a round trip): an event appended between the call and the
+   * subscription's first message may or may not be delivered. To be sure to receive an append, make it
+   * after that first message (the `caughtUp` signal, when nothing matching was appended in between).
+   */
   fromPosition?: bigint | 'start' | 'end';
   filter?: EventFilter;
 }

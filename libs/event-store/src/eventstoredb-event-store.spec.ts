@@ -1,7 +1,9 @@
 import {
   AccessDeniedError,
+  MaxAppendSizeExceededError,
   StreamDeletedError as EsdbStreamDeletedError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+  convertToCommandError,
 } from '@eventstore/db-client';
 import { describeEventStoreContract } from './contract/event-store.contract';
 import {
@@ -50,6 +52,20 @@ describeEventStoreContract(
     replaysStartPosition: true,
   }),
 );
+
+/** Turns of the event loop until `done()` holds (the fake answers on setImmediate, never on a clock). */
+const until = async (done: () => boolean): Promise<void> => {
+  for (let turn = 0; !done(); turn++) {
+    if (turn > 1_000) {
+      throw new Error('condition not reached');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+};
+
+/** A gRPC status as client 6.x hands it out when it knows no class for it (an UnknownError). */
+const grpcStatus = (code: number, details: string): Error =>
+  convertToCommandError(Object.assign(new Error(`${code} ${details}`), { code, details }));
 
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   const out: T[] = [];
@@ -295,6 +311,171 @@ describe('EventStoreDbEventStore', () => {
     server.down = false;
     await store.appendToStream('opd-9', event(1));
     expect((await reader.events(1)).map((e) => e.streamId)).toEqual(['opd-9']);
+  });
+
+  it('reports down with a reason when the server does not answer the health probe in time, and cancels the read', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server, { ...fastRetries(), healthTimeoutMs: 50 });
+    expect((await store.health()).status).toBe('up');
+    server.hangReads = true;
+    const started = Date.now();
+    const health = await store.health();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(health).toMatchObject({
+      status: 'down',
+      adapter: 'eventstoredb',
+      details: { reason: 'EventStoreDB did not answer the health probe within 50 ms' },
+    });
+    expect(server.cancelledReads).toBe(1);
+    server.hangReads = false;
+    expect((await store.health()).status).toBe('up');
+  });
+
+  it('refuses reads and subscriptions from a position inside a record with an argument error, without retrying', async () => {
+    const server = new FakeEventStoreDbServer();
+    const delays: number[] = [];
+    const store = open(server, fastRetries(delays));
+    await store.appendToStream('opd-1', event(0));
+    const { position } = await store.appendToStream('opd-1', event(1));
+    // A log offset: one less is inside the previous record, which the server refuses.
+    const inside = position - 1n;
+    const readError = await collect(store.readAll({ fromPosition: inside })).catch(
+      (e: unknown) => e,
+    );
+    expect(readError).toBeInstanceOf(EventStoreArgumentError);
+    expect(readError).toMatchObject({ argument: 'fromPosition' });
+    await expect(
+      collect(store.readAll({ fromPosition: inside, direction: 'backwards' })),
+    ).rejects.toBeInstanceOf(EventStoreArgumentError);
+
+    const iterator = store.subscribeToAll({ fromPosition: inside })[Symbol.asyncIterator]();
+    const subscribeError = await iterator.next().catch((e: unknown) => e);
+    expect(subscribeError).toBeInstanceOf(EventStoreArgumentError);
+    expect(subscribeError).toMatchObject({ argument: 'fromPosition' });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(delays).toEqual([]);
+    expect((await store.health()).details).toMatchObject({ subscriptions: 0 });
+
+    // Positions the store handed out stay valid starting points.
+    const reader = new Reader(store.subscribeToAll({ fromPosition: position }));
+    expect((await reader.next()).kind).toBe('caughtUp');
+  });
+
+  it('maps the server refusing an append as too large, or as malformed, to an argument error', async () => {
+    const server = new FakeEventStoreDbServer({ maxAppendSize: 1_000 });
+    const store = open(server);
+    const error = await store
+      .appendToStream('doc-1', { type: 'Large', data: { blob: 'x'.repeat(2_000) } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventStoreArgumentError);
+    expect(error).toMatchObject({ argument: 'events' });
+    expect((error as Error).message).toMatch(/1000 bytes/);
+    expect(server.lastRevision('doc-1')).toBeUndefined();
+
+    const real = server.client();
+    const refusing = (failure: Error): EventStoreDbEventStore => {
+      const stubbed = new EventStoreDbEventStore({
+        readAll: (options) => real.readAll(options),
+        readStream: (name, options) => real.readStream(name, options),
+        subscribeToAll: (options) => real.subscribeToAll(options),
+        appendToStream: () => Promise.reject(failure),
+        dispose: () => Promise.resolve(),
+      });
+      stores.push(stubbed);
+      return stubbed;
+    };
+    await expect(
+      refusing(MaxAppendSizeExceededError.fromMaxAppendSize(4_096)).appendToStream('x', event(0)),
+    ).rejects.toMatchObject({ name: 'EventStoreArgumentError', argument: 'events' });
+    await expect(
+      refusing(grpcStatus(3, 'INVALID_ARGUMENT: Record is too big.')).appendToStream('x', event(0)),
+    ).rejects.toMatchObject({ name: 'EventStoreArgumentError', argument: 'events' });
+  });
+
+  it('refuses throwOnAppendFailure=false in the connection string (client 6.x then reports a wrong actual revision)', async () => {
+    for (const connectionString of [
+      'esdb://localhost:2113?tls=false&throwOnAppendFailure=false',
+      'kurrentdb://localhost:2113?throwonappendfailure=false',
+    ]) {
+      expect(() => EventStoreDbEventStore.connect(connectionString)).toThrow(
+        expect.objectContaining({
+          name: 'EventStoreArgumentError',
+          argument: 'connectionString',
+          message: expect.stringMatching(/throwOnAppendFailure=false is not supported/),
+        }),
+      );
+    }
+    const store = EventStoreDbEventStore.connect(
+      'esdb://localhost:2113?tls=false&throwOnAppendFailure=true',
+    );
+    await store.close();
+  });
+
+  it('lets appends in flight finish before disposing the client on close', async () => {
+    // An older server: the append's position is read back after the write, while close() waits.
+    const server = new FakeEventStoreDbServer({ omitAppendPosition: true });
+    const client = server.client();
+    const store = new EventStoreDbEventStore(client, fastRetries());
+    const release = server.holdAppends();
+    const appending = store.appendToStream('pledge-1', event(0));
+    let closed = false;
+    const closing = store.close().then(() => {
+      closed = true;
+    });
+    await until(() => server.clients.length > 0);
+    for (let turn = 0; turn < 20; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(closed).toBe(false);
+    expect(client.disposed).toBe(false);
+    await expect(store.appendToStream('pledge-2', event(1))).rejects.toBeInstanceOf(
+      EventStoreClosedError,
+    );
+    release();
+    const result = await appending;
+    expect(result.nextExpectedRevision).toBe(0n);
+    expect(result.position).toBe(server.log.find((e) => e.streamId === 'pledge-1')?.position);
+    await closing;
+    expect(client.disposed).toBe(true);
+  });
+
+  it('waits for appends in flight only so long on close, then disposes anyway', async () => {
+    const server = new FakeEventStoreDbServer();
+    const client = server.client();
+    const warnings: string[] = [];
+    const store = new EventStoreDbEventStore(client, {
+      ...fastRetries(),
+      closeTimeoutMs: 30,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    const release = server.holdAppends();
+    const appending = store.appendToStream('pledge-1', event(0)).catch((e: unknown) => e);
+    await store.close();
+    expect(client.disposed).toBe(true);
+    expect(warnings).toEqual([
+      'EventStoreDB: closing with 1 append(s) still unanswered after 30 ms; their outcome is unknown',
+    ]);
+    release();
+    expect(await appending).toBeInstanceOf(Error);
+  });
+
+  it('counts a re-subscription as reconnecting until the server has answered on it', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    const reader = new Reader(store.subscribeToAll());
+    expect((await reader.next()).kind).toBe('caughtUp');
+    server.silentSubscriptions = true;
+    server.dropSubscriptions();
+    // The new subscription is requested, and the server stays silent on it.
+    await until(() => server.unanswered.length === 1);
+    expect((await store.health()).details).toMatchObject({
+      subscriptions: 1,
+      subscriptionsReconnecting: 1,
+    });
+    server.answerSubscriptions();
+    await store.appendToStream('opd-1', event(0));
+    expect((await reader.events(1)).map((e) => e.streamId)).toEqual(['opd-1']);
+    expect((await store.health()).details).toMatchObject({ subscriptionsReconnecting: 0 });
   });
 
   it('parses esdb:// and kurrentdb:// connection strings, refuses others with an argument error', async () => {

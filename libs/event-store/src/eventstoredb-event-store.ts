@@ -5,9 +5,11 @@ import {
   EventStoreDBClient,
   FORWARDS,
   InvalidArgumentError,
+  MaxAppendSizeExceededError,
   START,
   StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
+  UnknownError,
   UnsupportedError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
   eventTypeFilter,
@@ -32,6 +34,7 @@ import {
   checkReadStream,
   checkStreamId,
   checkSubscribe,
+  type CheckedAppend,
 } from './arguments';
 import {
   EventStoreArgumentError,
@@ -80,6 +83,8 @@ export interface EsdbRead<E> extends AsyncIterable<E> {
 /** A catch-up subscription as the client returns it: a Node Readable (object mode) plus `caughtUp`. */
 export interface EsdbSubscription {
   readonly readableLength: number;
+  /** The server's first answer on a subscription (every gRPC server sends it). */
+  on(event: 'confirmation', listener: () => void): unknown;
   on(event: 'data', listener: (resolved: AllStreamResolvedEvent) => void): unknown;
   on(event: 'caughtUp', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -102,8 +107,10 @@ export interface EventStoreDbEventStoreOptions {
   resubscribe?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Messages a subscription buffers before it pauses the server stream (its consumer is slow). */
   highWaterMark?: number;
-  /** Deadline of the health probe (ms). */
+  /** How long the health probe waits for the server before reporting down (ms). */
   healthTimeoutMs?: number;
+  /** How long close() waits for appends in flight before it disposes the client (ms). */
+  closeTimeoutMs?: number;
   logger?: EventStoreLogger;
   /** Timer used for re-subscription delays; replaceable in tests. Returns a cancel function. */
   schedule?: (callback: () => void, delayMs: number) => () => void;
@@ -161,11 +168,47 @@ const toRecorded = (event: EsdbRecordedEvent, commitPosition?: bigint): Recorded
   created: event.created,
 });
 
+/** gRPC status INVALID_ARGUMENT (`status` of @grpc/grpc-js, which the client does not re-export). */
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** The server refused a request as malformed. Client 6.x knows no class for most of these (a read from
+ * a position that is not a record boundary, an event above MaxAppendEventSize, a record too big) and
+ * hands them out as UnknownError carrying the status code. */
+const isInvalidArgumentStatus = (error: unknown): error is UnknownError => {
+  if (!(error instanceof UnknownError)) {
+    return false;
+  }
+  const code: number | undefined = error.code;
+  return code === GRPC_INVALID_ARGUMENT;
+};
+
+/** Errors of reads and subscriptions on $all. */
+const mapReadError = (error: unknown): unknown => {
+  if (isInvalidArgumentStatus(error)) {
+    return /invalid position/i.test(error.message)
+      ? new EventStoreArgumentError(
+          'fromPosition',
+          'not the position of an event in this store (EventStoreDB positions are log offsets: start from a position the store returned, or start/end)',
+        )
+      : new EventStoreArgumentError('options', `refused by EventStoreDB: ${error.message}`);
+  }
+  return error;
+};
+
 const mapError = (
   error: unknown,
   streamId: string,
   expected: ExpectedRevision = 'any',
 ): unknown => {
+  if (error instanceof MaxAppendSizeExceededError) {
+    return new EventStoreArgumentError(
+      'events',
+      `more than the ${error.maxAppendSize} bytes the server accepts in one append (its MaxAppendSize)`,
+    );
+  }
+  if (isInvalidArgumentStatus(error)) {
+    return new EventStoreArgumentError('events', `refused by EventStoreDB: ${error.message}`);
+  }
   if (error instanceof EsdbWrongExpectedVersionError) {
     const actual = error.actualVersion;
     return new WrongExpectedVersionError(
@@ -185,10 +228,24 @@ const isFatal = (error: unknown): boolean =>
   error instanceof AccessDeniedError ||
   error instanceof InvalidArgumentError ||
   error instanceof UnsupportedError ||
-  error instanceof EventStoreArgumentError;
+  error instanceof EventStoreArgumentError ||
+  isInvalidArgumentStatus(error);
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+
+/** Client 6.x with `throwOnAppendFailure=false` resolves a failed append with `success: false` and an
+ * `actual` built from `BigInt(hasCurrentStreamRevision())` (0n or 1n, not the revision): refused, so a
+ * conflict always arrives as the client's WrongExpectedVersionError with the real revision. */
+const assertAppendFailuresThrow = (client: EventStoreDbClientLike): void => {
+  const setting = (client as { throwOnAppendFailure?: unknown }).throwOnAppendFailure;
+  if (setting === false) {
+    throw new EventStoreArgumentError(
+      'connectionString',
+      'throwOnAppendFailure=false is not supported: with it @eventstore/db-client 6.x reports a wrong actual revision for a refused append; remove the option (the adapter maps the thrown error itself)',
+    );
+  }
+};
 
 /** Masks the password in `esdb://user:password@host`. */
 const redact = (connectionString: string | undefined): string | undefined =>
@@ -231,6 +288,10 @@ export class EventStoreDbEventStore extends EventStore {
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
   private readonly policy: SubscriptionPolicy;
   private readonly healthTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
+  /** Appends sent and not yet answered: close() lets them finish before disposing the client, which
+   * would otherwise cancel their gRPC stream and leave their outcome unknown. */
+  private readonly pendingAppends = new Set<Promise<AppendResult>>();
 
   /** Parses the connection string (the client connects lazily, on first use). */
   static connect(
@@ -246,7 +307,12 @@ export class EventStoreDbEventStore extends EventStore {
     } catch (error) {
       throw new EventStoreArgumentError('connectionString', messageOf(error));
     }
-    return new EventStoreDbEventStore(client, { ...options, connectionString });
+    try {
+      return new EventStoreDbEventStore(client, { ...options, connectionString });
+    } catch (error) {
+      void client.dispose().catch(() => undefined);
+      throw error;
+    }
   }
 
   constructor(
@@ -254,7 +320,9 @@ export class EventStoreDbEventStore extends EventStore {
     private readonly options: EventStoreDbEventStoreOptions = {},
   ) {
     super();
+    assertAppendFailuresThrow(client);
     this.healthTimeoutMs = options.healthTimeoutMs ?? 3_000;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
     this.policy = {
       initialDelayMs: options.resubscribe?.initialDelayMs ?? 100,
       maxDelayMs: options.resubscribe?.maxDelayMs ?? 10_000,
@@ -276,6 +344,16 @@ export class EventStoreDbEventStore extends EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     const input = checkAppend(streamId, events, options.expectedRevision);
+    const append = this.append(input);
+    this.pendingAppends.add(append);
+    try {
+      return await append;
+    } finally {
+      this.pendingAppends.delete(append);
+    }
+  }
+
+  private async append(input: CheckedAppend): Promise<AppendResult> {
     let result: EsdbAppendResult;
     try {
       result = await this.client.appendToStream(
@@ -288,23 +366,23 @@ export class EventStoreDbEventStore extends EventStore {
     } catch (error) {
       throw mapError(error, input.streamId, input.expected);
     }
-    const next = toBigInt(result.nextExpectedRevision);
     if (!result.success) {
-      // Only when the connection string sets throwOnAppendFailure=false.
-      throw new WrongExpectedVersionError(
-        input.streamId,
-        input.expected,
-        next < 0n ? 'no_stream' : next,
+      // Only with throwOnAppendFailure=false, which the constructor refuses: the result's revision
+      // cannot be trusted then, so nothing is made of it.
+      throw new Error(
+        `EventStoreDB client reported a refused append to ${input.streamId} without raising an error`,
       );
     }
+    const next = toBigInt(result.nextExpectedRevision);
     const position = result.position
       ? toBigInt(result.position.commit)
       : await this.positionOfRevision(input.streamId, next);
     return { nextExpectedRevision: next, position };
   }
 
+  /** Part of an append (old servers leave the position out): runs even while close() waits for it. */
   private async positionOfRevision(streamId: string, revision: bigint): Promise<bigint> {
-    for await (const event of this.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
+    for await (const event of this.streamEvents(streamId, 'forwards', revision, 1)) {
       return event.position;
     }
     throw new Error(`EventStoreDB acknowledged ${streamId}@${revision} but cannot read it back`);
@@ -317,6 +395,15 @@ export class EventStoreDbEventStore extends EventStore {
     this.assertOpen();
     const id = checkStreamId(streamId);
     const { direction, from, maxCount } = checkReadStream(options);
+    yield* this.streamEvents(id, direction, from, maxCount);
+  }
+
+  private async *streamEvents(
+    id: string,
+    direction: 'forwards' | 'backwards',
+    from: bigint | 'start' | 'end',
+    maxCount: number,
+  ): AsyncGenerator<RecordedEvent> {
     let read: EsdbRead<ResolvedEvent> | undefined;
     try {
       read = this.client.readStream(id, {
@@ -389,19 +476,23 @@ export class EventStoreDbEventStore extends EventStore {
           yield toRecorded(event, resolved.commitPosition);
         }
       }
+    } catch (error) {
+      throw mapReadError(error);
     } finally {
       await read.cancel();
     }
   }
 
   /** The last position in the log, system events included: the point a new subscription catches up to. */
-  private async logHead(deadline?: number): Promise<bigint | null> {
-    const read = this.client.readAll({
-      direction: BACKWARDS,
-      fromPosition: END,
-      maxCount: 1,
-      ...(deadline === undefined ? {} : { deadline }),
-    });
+  private logHead(): Promise<bigint | null> {
+    return this.headOf(this.headRead());
+  }
+
+  private headRead(): EsdbRead<AllStreamResolvedEvent> {
+    return this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+  }
+
+  private async headOf(read: EsdbRead<AllStreamResolvedEvent>): Promise<bigint | null> {
     try {
       for await (const resolved of read) {
         if (resolved.event) {
@@ -412,8 +503,40 @@ export class EventStoreDbEventStore extends EventStore {
         }
       }
       return null;
+    } catch (error) {
+      throw mapReadError(error);
     } finally {
       await read.cancel();
+    }
+  }
+
+  /**
+   * The log head within `healthTimeoutMs`. A deadline passed to the client would not bound it: client 6.x
+   * creates streaming reads with `deadline: Infinity`, so against a hung server the read never settles.
+   * When the timer wins, the read is cancelled without waiting (the client's cancel waits for the
+   * channel, which on a hung server may never come).
+   */
+  private async probeHead(): Promise<bigint | null> {
+    const read = this.headRead();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `EventStoreDB did not answer the health probe within ${this.healthTimeoutMs} ms`,
+            ),
+          ),
+        this.healthTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.headOf(read), timedOut]);
+    } catch (error) {
+      void read.cancel().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -453,7 +576,7 @@ export class EventStoreDbEventStore extends EventStore {
       return { status: 'down', adapter: 'eventstoredb', details: { ...details, reason: 'closed' } };
     }
     try {
-      const head = await this.logHead(this.healthTimeoutMs);
+      const head = await this.probeHead();
       return {
         status: 'up',
         adapter: 'eventstoredb',
@@ -474,8 +597,29 @@ export class EventStoreDbEventStore extends EventStore {
     }
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.unsubscribe()));
+    await this.settlePendingAppends();
     // Without dispose() the gRPC channel keeps the process (and Jest) alive.
     await this.client.dispose();
+  }
+
+  /** Waits (bounded) for the appends already sent: dispose() would cancel them mid-flight, and their
+   * callers would never learn whether they were written. */
+  private async settlePendingAppends(): Promise<void> {
+    const pending = [...this.pendingAppends];
+    if (pending.length === 0) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.closeTimeoutMs);
+    });
+    const late = await Promise.race([Promise.allSettled(pending).then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      this.options.logger?.warn(
+        `EventStoreDB: closing with ${this.pendingAppends.size} append(s) still unanswered after ${this.closeTimeoutMs} ms; their outcome is unknown`,
+      );
+    }
   }
 
   private assertOpen(): void {
@@ -607,6 +751,7 @@ class EventStoreDbSubscription implements Subscription {
       });
       subscription = created;
       this.current = created;
+      created.on('confirmation', () => this.onAnswer(created));
       created.on('data', (resolved) => this.onData(created, resolved));
       created.on('caughtUp', () => this.onServerCaughtUp(created));
       created.on('error', (error) => this.onDrop(created, error));
@@ -615,7 +760,6 @@ class EventStoreDbSubscription implements Subscription {
       if (this.paused) {
         created.pause();
       }
-      this.reconnecting = false;
       // Nothing to catch up on: the log was empty, or we resume at (or past) the head we started from.
       if (
         this.headAtStart === null ||
@@ -628,10 +772,19 @@ class EventStoreDbSubscription implements Subscription {
     }
   }
 
+  /** A re-subscription is over once the server has answered on it, not when the request went out:
+   * until then health keeps counting it as reconnecting. */
+  private onAnswer(subscription: EsdbSubscription): void {
+    if (subscription === this.current) {
+      this.reconnecting = false;
+    }
+  }
+
   private onData(subscription: EsdbSubscription, resolved: AllStreamResolvedEvent): void {
     if (subscription !== this.current) {
       return;
     }
+    this.onAnswer(subscription);
     try {
       const event = resolved.event;
       if (event) {
@@ -663,6 +816,7 @@ class EventStoreDbSubscription implements Subscription {
    * the signal goes out after exactly those events, never before. */
   private onServerCaughtUp(subscription: EsdbSubscription): void {
     if (subscription === this.current) {
+      this.onAnswer(subscription);
       this.caughtUpAfterBuffered(subscription.readableLength);
     }
   }
@@ -670,6 +824,9 @@ class EventStoreDbSubscription implements Subscription {
   /** Older servers send no caught-up message; a filter checkpoint past the starting head means the same. */
   private onCheckpoint(subscription: unknown, position: EsdbPosition): void {
     const current = this.current;
+    if (current !== undefined && subscription === current) {
+      this.onAnswer(current);
+    }
     if (
       current !== undefined &&
       subscription === current &&
@@ -728,10 +885,11 @@ class EventStoreDbSubscription implements Subscription {
     }
   }
 
-  private onDrop(subscription: EsdbSubscription | undefined, error: unknown): void {
+  private onDrop(subscription: EsdbSubscription | undefined, dropped: unknown): void {
     if (!this.active || (subscription !== undefined && subscription !== this.current)) {
       return;
     }
+    const error = mapReadError(dropped);
     this.current = undefined;
     // Whatever the old stream still buffers is read again from `lastSeen` by the next subscription.
     this.caughtUpAfter = undefined;

@@ -6,15 +6,16 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '../errors';
-import type {
-  AppendOptions,
-  EventData,
-  EventStore,
-  ExpectedRevision,
-  JsonObject,
-  RecordedEvent,
-  Subscription,
-  SubscriptionMessage,
+import {
+  MAX_APPEND_BYTES,
+  type AppendOptions,
+  type EventData,
+  type EventStore,
+  type ExpectedRevision,
+  type JsonObject,
+  type RecordedEvent,
+  type Subscription,
+  type SubscriptionMessage,
 } from '../event-store.port';
 
 /**
@@ -655,17 +656,14 @@ export const describeEventStoreContract = (
               filter: { streamPrefixes: [`${scope}-`] },
             }),
           );
-          // Appended after subscribing but before the first read: it belongs to the subscription.
+          // `end` is fixed once the subscription is established (on EventStoreDB a round trip after the
+          // call): only an append made after its first message is sure to belong to it.
+          expect((await reader.next()).kind).toBe('caughtUp');
           const fresh = await append(`${scope}-x`, event('New'));
-          // Whether it arrives before or after the caught-up signal depends on timing; both are right.
-          const seen: RecordedEvent[] = [];
-          while (seen.length === 0 || reader.caughtUpCount() === 0) {
-            const message = await reader.next();
-            if (message.kind === 'event') {
-              seen.push(message.event);
-            }
-          }
-          expect(seen.map((e) => e.position)).toEqual([fresh.position]);
+          const [delivered] = await reader.events(1);
+          expect(delivered.position).toBe(fresh.position);
+          expect(delivered.type).toBe(type('New'));
+          expect(reader.caughtUpCount()).toBe(1);
           await reader.subscription.unsubscribe();
         },
         timeout,
@@ -797,21 +795,89 @@ export const describeEventStoreContract = (
         'round-trips a 1 MB payload',
         async () => {
           const s = stream('large');
-          // 10^6 characters: inside EventStoreDB's default 1 MiB append limit once framed.
+          // 10^6 characters; the append counts 10^6 + 11 (`{"blob":"…"}`) + 2 (metadata `{}`) + twice
+          // the type's length bytes, well inside the MAX_APPEND_BYTES ceiling.
           const blob = 'Netralitas ASN. '.repeat(62_500);
           expect(blob).toHaveLength(1_000_000);
-          const result = await append(s, event('Large', { blob }));
+          const large = event('Large', { blob });
+          expect(1_000_013 + 2 * large.type.length).toBeLessThanOrEqual(MAX_APPEND_BYTES);
+          // Positions are opaque (log offsets on EventStoreDB, where `position - 1n` lands inside a
+          // record): subscribe from an event written just before instead.
+          const marker = await append(stream('large-marker'), event('Marker'));
+          await append(s, large);
           const [recorded] = await read(s);
           expect(recorded.data.blob).toBe(blob);
           const reader = new Reader(
             store.subscribeToAll({
-              fromPosition: result.position - 1n,
+              fromPosition: marker.position,
               filter: { streamPrefixes: [s] },
             }),
           );
           const { events } = await reader.untilCaughtUp();
           expect(events.map((e) => e.data.blob === blob)).toEqual([true]);
           await reader.subscription.unsubscribe();
+        },
+        timeout,
+      );
+    });
+
+    describe('append size ceiling', () => {
+      // EventStoreDB counts an append as the UTF-8 bytes of every event's data and metadata plus twice
+      // each type's length; `{"blob":"…"}` is the blob plus 11 bytes, the default metadata `{}` is 2.
+      const sizedType = type('Sized');
+      const overhead = 11 + 2 + 2 * sizedType.length;
+      const sized = (bytes: number): EventData => ({
+        type: sizedType,
+        data: { blob: 'x'.repeat(bytes) },
+      });
+
+      it(
+        `accepts an append of up to ${MAX_APPEND_BYTES} bytes, the whole batch counted`,
+        async () => {
+          const s = stream('ceiling-fits');
+          const justUnder = await append(s, sized(MAX_APPEND_BYTES - overhead - 1));
+          expect(justUnder.nextExpectedRevision).toBe(0n);
+          const exactly = await append(s, sized(MAX_APPEND_BYTES - overhead));
+          expect(exactly.nextExpectedRevision).toBe(1n);
+          const half = (MAX_APPEND_BYTES - 2 * overhead) / 2;
+          const batch = await append(s, [sized(half), sized(half)]);
+          expect(batch.nextExpectedRevision).toBe(3n);
+          const events = await read(s);
+          expect(events.map((e) => (e.data.blob as string).length)).toEqual([
+            MAX_APPEND_BYTES - overhead - 1,
+            MAX_APPEND_BYTES - overhead,
+            half,
+            half,
+          ]);
+        },
+        timeout,
+      );
+
+      it(
+        'refuses a larger append with an argument error and writes none of it',
+        async () => {
+          const s = stream('ceiling-over');
+          await append(s, event('Opened'));
+          const half = (MAX_APPEND_BYTES - 2 * overhead) / 2;
+          const over: [string, EventData | EventData[]][] = [
+            ['one byte over', sized(MAX_APPEND_BYTES - overhead + 1)],
+            // Far fewer characters than the ceiling, one byte too many: 'é' is two bytes in UTF-8.
+            [
+              'multi-byte text',
+              {
+                type: sizedType,
+                data: { blob: 'é'.repeat(Math.floor((MAX_APPEND_BYTES - overhead) / 2) + 1) },
+              },
+            ],
+            ['a batch of events that each fit', [sized(half), sized(half + 1)]],
+            ['metadata counted too', { ...sized(MAX_APPEND_BYTES - overhead), metadata: { a: 1 } }],
+          ];
+          for (const [label, events] of over) {
+            const error = await failureOf(append(s, events));
+            expect([label, error]).toEqual([label, expect.any(EventStoreArgumentError)]);
+            expect(error).toMatchObject({ argument: 'events' });
+          }
+          expect(await read(s)).toHaveLength(1);
         },
         timeout,
       );

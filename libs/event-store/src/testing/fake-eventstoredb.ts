@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  MaxAppendSizeExceededError,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
@@ -14,6 +15,7 @@ import {
   type ReadStreamOptions,
   type ResolvedEvent,
   type SubscribeToAllOptions,
+  convertToCommandError,
 } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -30,6 +32,8 @@ import type {
  * checks raising the client's own error classes, readAll forwards inclusive and backwards exclusive of its
  * start (configurable), subscriptions exclusive of their start, server-side filters, a `caughtUp` message
  * sent while earlier events are still buffered client-side, and connections that can be dropped on demand.
+ * Like the server, it refuses to read or subscribe from a position that is not a record boundary, and
+ * refuses appends above its MaxAppendSize; it can also hang (reads, appends, subscriptions) on demand.
  */
 export interface FakeServerOptions {
   /** Whether a backwards $all read includes the record at its start position. */
@@ -42,7 +46,30 @@ export interface FakeServerOptions {
   numericPositions?: boolean;
   /** Subscriptions also deliver the event at their start position (a replay the adapter must drop). */
   replaysStartPosition?: boolean;
+  /** The server's MaxAppendSize (default 1 MiB, as on a real server). */
+  maxAppendSize?: number;
 }
+
+/** What client 6.x makes of the server's answer to a read from a position inside a record: the server
+ * sends status INVALID_ARGUMENT without an exception key, so the client knows no class for it. */
+const invalidPosition = (): Error =>
+  convertToCommandError(
+    Object.assign(new Error('3 INVALID_ARGUMENT: Trying to read from an invalid position.'), {
+      code: 3,
+      details: 'Trying to read from an invalid position.',
+    }),
+  );
+
+/** `Event.SizeOnDisk` of the server: what counts against MaxAppendSize. */
+const sizeOnDisk = (event: EventData): number => {
+  const bytes = (value: unknown): number =>
+    value === undefined
+      ? 0
+      : value instanceof Uint8Array
+        ? value.length
+        : Buffer.byteLength(JSON.stringify(value));
+  return bytes(event.data) + bytes(event.metadata) + event.type.length * 2;
+};
 
 interface StoredEvent {
   streamId: string;
@@ -67,6 +94,13 @@ export class FakeEventStoreDbServer {
   refuseSubscriptions = 0;
   /** Subscriptions fail with AccessDeniedError (a fatal error) while set. */
   denySubscriptions = false;
+  /** Reads are accepted and never answered while set (a hung server); `cancelledReads` counts cancels. */
+  hangReads = false;
+  cancelledReads = 0;
+  /** New subscriptions are accepted and answer nothing until `answerSubscriptions()`. */
+  silentSubscriptions = false;
+  readonly unanswered: FakeSubscription[] = [];
+  private appendGate: Promise<void> | undefined;
   private nextPosition = 512n;
   private appends = 0;
 
@@ -97,8 +131,51 @@ export class FakeEventStoreDbServer {
     }
   }
 
+  /** Appends wait (unanswered, not yet written) until the returned function is called. */
+  holdAppends(): () => void {
+    let release!: () => void;
+    this.appendGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.appendGate = undefined;
+      release();
+    };
+  }
+
+  async appendTurn(): Promise<void> {
+    // A network round trip: concurrent appends are decided by the server one at a time.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.appendGate) {
+      await this.appendGate;
+    }
+  }
+
+  /** The subscriptions started while `silentSubscriptions` was set get their first answer now. */
+  answerSubscriptions(): void {
+    this.silentSubscriptions = false;
+    for (const subscription of this.unanswered.splice(0)) {
+      subscription.start();
+    }
+  }
+
+  deferStart(subscription: FakeSubscription): boolean {
+    if (!this.silentSubscriptions) {
+      return false;
+    }
+    this.unanswered.push(subscription);
+    return true;
+  }
+
   headPosition(): bigint {
     return this.log[this.log.length - 1].position;
+  }
+
+  /** Where a read may start: the log's beginning, a record, or the end of the log (and past it). */
+  isRecordBoundary(position: bigint): boolean {
+    return (
+      position === 0n ||
+      position >= this.nextPosition ||
+      this.log.some((e) => e.position === position)
+    );
   }
 
   lastRevision(streamId: string): bigint | undefined {
@@ -147,6 +224,10 @@ export class FakeEventStoreDbServer {
       (typeof expected === 'bigint' && last === expected);
     if (!ok) {
       throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
+    }
+    const maxAppendSize = this.options.maxAppendSize ?? 1_048_576;
+    if (events.reduce((sum, e) => sum + sizeOnDisk(e), 0) > maxAppendSize) {
+      throw MaxAppendSizeExceededError.fromMaxAppendSize(maxAppendSize);
     }
     let written: StoredEvent | undefined;
     for (const event of events) {
@@ -214,6 +295,17 @@ const failingRead = <E>(error: Error): EsdbRead<E> => {
   return Object.assign(readable, { cancel: () => Promise.resolve(void readable.destroy()) });
 };
 
+const hungRead = <E>(server: FakeEventStoreDbServer): EsdbRead<E> => {
+  const readable = new Readable({ objectMode: true, read: () => undefined });
+  return Object.assign(readable, {
+    cancel: () => {
+      server.cancelledReads += 1;
+      readable.destroy();
+      return Promise.resolve();
+    },
+  });
+};
+
 const readOf = <E>(items: () => E[]): EsdbRead<E> => {
   // Lazily, like the server: nothing is read before the first pull.
   const readable = Readable.from(
@@ -230,7 +322,7 @@ class FakeSubscription extends Readable implements EsdbSubscription {
   private caughtUp = false;
   constructor(
     private readonly server: FakeEventStoreDbServer,
-    from: bigint,
+    private readonly from: bigint,
     private readonly serverFilter: Filter | undefined,
   ) {
     super({ objectMode: true, highWaterMark: 16, read: () => undefined });
@@ -238,6 +330,9 @@ class FakeSubscription extends Readable implements EsdbSubscription {
   }
 
   start(): void {
+    if (this.destroyed || this.server.deferStart(this)) {
+      return;
+    }
     if (this.server.down || this.server.refuseSubscriptions > 0) {
       this.server.refuseSubscriptions = Math.max(0, this.server.refuseSubscriptions - 1);
       this.emit('error', new UnavailableError(undefined, 'server unavailable'));
@@ -247,6 +342,11 @@ class FakeSubscription extends Readable implements EsdbSubscription {
       this.emit('error', new AccessDeniedError(undefined, 'access denied'));
       return;
     }
+    if (this.from >= 0n && !this.server.isRecordBoundary(this.from)) {
+      this.emit('error', invalidPosition());
+      return;
+    }
+    this.emit('confirmation');
     // As in the real client: the caught-up message is processed while the events before it may still be
     // buffered in the Readable, waiting for the consumer.
     const wasPaused = this.isPaused();
@@ -304,8 +404,11 @@ export class FakeEventStoreDbClient implements EventStoreDbClientLike {
     options: AppendToStreamOptions = {},
   ): Promise<AppendResult> {
     this.check();
-    // A network round trip: concurrent appends are decided by the server one at a time.
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.server.appendTurn();
+    if (this.disposed) {
+      // dispose() cancels the client's append stream: the caller never learns the outcome.
+      throw new Error('append cancelled: the client was disposed');
+    }
     if (this.server.down) {
       throw new UnavailableError(undefined, 'server unavailable');
     }
@@ -349,7 +452,17 @@ export class FakeEventStoreDbClient implements EventStoreDbClientLike {
     if (this.server.down) {
       return failingRead(new UnavailableError(undefined, 'server unavailable'));
     }
+    if (this.server.hangReads) {
+      return hungRead(this.server);
+    }
     const { fromPosition = 'start', direction = 'forwards' } = options;
+    if (
+      fromPosition !== 'start' &&
+      fromPosition !== 'end' &&
+      !this.server.isRecordBoundary(BigInt(fromPosition.commit))
+    ) {
+      return failingRead(invalidPosition());
+    }
     const maxCount = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const inclusive = this.server.options.backwardsInclusive ?? false;
     return readOf(() => {
