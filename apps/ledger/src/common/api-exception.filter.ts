@@ -6,7 +6,11 @@ import {
   Logger,
 } from '@nestjs/common';
 import { DomainError } from '@netral/domain';
-import { StreamNotFoundError, WrongExpectedVersionError } from '@netral/event-store';
+import {
+  EventStoreArgumentError,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@netral/event-store';
 import type { Request, Response } from 'express';
 
 export interface ErrorBody {
@@ -57,6 +61,16 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
       error: REASON[409],
       code: 'CONCURRENT_MODIFICATION',
       message: 'Data ini baru saja diubah oleh pengguna lain. Muat ulang lalu coba lagi.',
+    };
+  }
+  if (exception instanceof EventStoreArgumentError) {
+    // A value the store refuses (a position that is not one of its own, an append too large).
+    return {
+      statusCode: 400,
+      error: REASON[400],
+      code: 'INVALID_ARGUMENT',
+      message: `Nilai ${exception.argument} tidak dapat dipakai: ${exception.reason}`,
+      details: [{ field: exception.argument, reason: exception.reason, code: 'INVALID_ARGUMENT' }],
     };
   }
   if (exception instanceof StreamNotFoundError) {
