@@ -1,7 +1,5 @@
-import { nipFor, type TestApp } from '@netral/testing';
-import { ElectionCommands } from '../../../apps/ledger/src/elections/election.commands';
-import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
-import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
+import type { TestApp } from '@netral/testing';
+import { freshMatrixAsn, MATRIX_ELECTION, MATRIX_OPD, type MatrixData } from './matrix-data';
 
 /** Who calls: nobody signed in, each role, and an OPD head of another OPD than the data concerns. */
 export type Who = 'anonymous' | 'ADMIN' | 'OPD_HEAD' | 'OPD_HEAD_OTHER' | 'BAWASLU' | 'HR';
@@ -14,70 +12,37 @@ export const EVERYONE: readonly Who[] = [
   'HR',
 ];
 
-/** The OPD the matrix's data belongs to (OPD_HEAD heads it, OPD_HEAD_OTHER heads `MATRIX_OTHER_OPD`). */
-export const MATRIX_OPD = 'dinas-kesehatan';
-export const MATRIX_OTHER_OPD = 'dinas-pendidikan';
 const MATRIX_NIP = '198503122010011002';
 
 export interface MatrixContext {
   t: TestApp;
+  /** Real records of MATRIX_OPD, written before the rows run. */
+  data: MatrixData;
   /** A fresh suffix per request, for bodies that create something unique. */
   unique: () => string;
 }
 
-export interface MatrixRoute {
+/** A literal path, or one computed from the context, then named as the route it calls. */
+type MatrixPath =
+  { path: string; name?: never } | { name: string; path: (ctx: MatrixContext) => string };
+
+export type MatrixRoute = MatrixPath & {
   method: 'get' | 'post';
-  /** For a computed path: how the row is named in the test output. */
-  name?: string;
-  path: string | ((ctx: MatrixContext) => string | Promise<string>);
   body?: (ctx: MatrixContext) => object | Promise<object>;
   /**
    * A page, not the API: callers sign in through the login form (session cookie; pages ignore bearer
-   * tokens) and posts carry a valid CSRF token, so the row tests the role check and not the CSRF check.
+   * tokens), ask for HTML as a browser does, and posts carry a valid CSRF token and a form body, so the
+   * row tests the role check and not the CSRF check.
    */
   web?: true;
+  /** The row ends the caller's session (logout): it runs in a browser signed in for it alone, so the
+   * rows after it keep theirs. */
+  endsSession?: true;
   /** Expected status for each caller; every caller must be listed. */
   expect: Record<Who, number>;
-}
-
-const MATRIX_ELECTION = 'matrix-2024';
-let matrixLedger: Promise<void> | undefined;
-let matrixNips = 0;
-
-/** An ASN enrolled just now in MATRIX_OPD (with the matrix's election and OPD written once): a write row
- * for it answers 201 to its own OPD head and HR, 403 OPD_SCOPE to the head of another OPD. */
-const freshMatrixAsn = async ({ t }: MatrixContext): Promise<string> => {
-  const actor = systemActor();
-  matrixLedger ??= (async () => {
-    await t.app.get(ElectionCommands).schedule(
-      {
-        electionId: MATRIX_ELECTION,
-        name: 'Pilkada Matriks',
-        kind: 'PILKADA',
-        votingDay: '2024-11-27',
-        monitoringFrom: '2024-09-25',
-        monitoringUntil: '2024-12-15',
-      },
-      actor,
-    );
-    for (const [opdId, code] of [
-      [MATRIX_OPD, '9.01.01'],
-      [MATRIX_OTHER_OPD, '9.01.02'],
-    ]) {
-      await t.app.get(OpdCommands).register({ opdId, code, name: opdId, kind: 'DINAS' }, actor);
-    }
-  })();
-  await matrixLedger;
-  const nip = nipFor(7_000 + (matrixNips += 1));
-  await t.app
-    .get(AsnCommands)
-    .enroll(
-      { nip, name: 'ASN Matriks', position: 'Pelaksana', employmentType: 'PNS', opdId: MATRIX_OPD },
-      actor,
-    );
-  return nip;
 };
 
+/** An API route: the listed callers get their status, other roles 403, nobody signed in 401. */
 const allowOnly = (allowed: Partial<Record<Who, number>>, denied = 403): Record<Who, number> => ({
   anonymous: 401,
   ADMIN: denied,
@@ -88,22 +53,34 @@ const allowOnly = (allowed: Partial<Record<Who, number>>, denied = 403): Record<
   ...allowed,
 });
 
+/** A page: as allowOnly, but a browser without a session is sent to sign in (303 to /login?next=…). */
+const allowPage = (allowed: Partial<Record<Who, number>>): Record<Who, number> => ({
+  ...allowOnly(allowed),
+  anonymous: 303,
+  ...allowed,
+});
+
+/** The same answer for every caller, signed in or not: a public route. */
+const everyone = (status: number): Record<Who, number> => ({
+  anonymous: status,
+  ADMIN: status,
+  OPD_HEAD: status,
+  OPD_HEAD_OTHER: status,
+  BAWASLU: status,
+  HR: status,
+});
+
 /**
  * The one table of who may call what. Every feature adds its routes here; the spec runs each row for
- * every caller against the real app.
+ * every caller against the real app, and fails when a route the app registers has no row.
  */
 export const routes: MatrixRoute[] = [
+  // Identity.
   {
-    method: 'get',
-    path: '/health',
-    expect: {
-      anonymous: 200,
-      ADMIN: 200,
-      OPD_HEAD: 200,
-      OPD_HEAD_OTHER: 200,
-      BAWASLU: 200,
-      HR: 200,
-    },
+    method: 'post',
+    path: '/api/v1/auth/login',
+    body: ({ data }) => data.login,
+    expect: everyone(200),
   },
   {
     method: 'get',
@@ -201,13 +178,13 @@ export const routes: MatrixRoute[] = [
   })),
   {
     method: 'post',
-    path: `/api/v1/asn/${'198503122010011002'}/transfer`,
+    path: `/api/v1/asn/${MATRIX_NIP}/transfer`,
     body: () => ({ toOpdId: 'tidak-ada' }),
     expect: allowOnly({ ADMIN: 404, HR: 404 }),
   },
   {
     method: 'post',
-    path: `/api/v1/asn/${'198503122010011002'}/departure`,
+    path: `/api/v1/asn/${MATRIX_NIP}/departure`,
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ ADMIN: 404, HR: 404 }),
   },
@@ -215,9 +192,9 @@ export const routes: MatrixRoute[] = [
     method: 'post',
     path: '/api/v1/pledges',
     // A real ASN of MATRIX_OPD: the other OPD's head is refused by the OPD scope, not by missing data.
-    body: async (ctx) => ({
+    body: async ({ t }) => ({
       electionId: MATRIX_ELECTION,
-      nip: await freshMatrixAsn(ctx),
+      nip: await freshMatrixAsn(t),
       signedAt: '2024-09-20',
       place: 'Bangli',
     }),
@@ -225,7 +202,7 @@ export const routes: MatrixRoute[] = [
   },
   {
     method: 'post',
-    path: `/api/v1/pledges/tidak-ada/${'198503122010011002'}/voiding`,
+    path: `/api/v1/pledges/tidak-ada/${MATRIX_NIP}/voiding`,
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ HR: 409 }),
   },
@@ -292,49 +269,38 @@ export const routes: MatrixRoute[] = [
     '/api/v1/audit/public-key',
     '/api/v1/audit/proofs/inclusion?index=0&treeSize=1',
     '/api/v1/audit/proofs/consistency?from=1&to=1',
-  ].map((path): MatrixRoute => ({
-    method: 'get',
-    path,
-    expect: {
-      anonymous: 200,
-      ADMIN: 200,
-      OPD_HEAD: 200,
-      OPD_HEAD_OTHER: 200,
-      BAWASLU: 200,
-      HR: 200,
-    },
-  })),
-  // Read side. The matrix app has no election: an allowed caller gets the rule's 404, a refused one 401/403;
-  // OPD heads asking about another OPD are refused (OPD scope).
+  ].map((path): MatrixRoute => ({ method: 'get', path, expect: everyone(200) })),
+  // Read side, over MATRIX_ELECTION and MATRIX_OPD's real data: an OPD head asking about another OPD is
+  // refused (OPD scope); asking without naming an OPD, they get their own.
   {
     method: 'get',
-    path: '/api/v1/compliance?electionId=tidak-ada',
-    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/compliance?electionId=${MATRIX_ELECTION}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
-    path: '/api/v1/compliance/summary?electionId=tidak-ada',
-    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/compliance/summary?electionId=${MATRIX_ELECTION}`,
+    expect: allowOnly({ ADMIN: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
-    path: '/api/v1/compliance/export?electionId=tidak-ada',
-    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/compliance/export?electionId=${MATRIX_ELECTION}`,
+    expect: allowOnly({ ADMIN: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
-    path: `/api/v1/opds/${MATRIX_OPD}/compliance?electionId=tidak-ada`,
-    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/opds/${MATRIX_OPD}/compliance?electionId=${MATRIX_ELECTION}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
-    path: `/api/v1/pledges?electionId=tidak-ada&opdId=${MATRIX_OPD}`,
-    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/pledges?electionId=${MATRIX_ELECTION}&opdId=${MATRIX_OPD}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
-    path: '/api/v1/pledges/missing?electionId=tidak-ada',
-    expect: allowOnly({ ADMIN: 404, BAWASLU: 404, HR: 404 }),
+    path: `/api/v1/pledges/missing?electionId=${MATRIX_ELECTION}`,
+    expect: allowOnly({ ADMIN: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
@@ -348,8 +314,9 @@ export const routes: MatrixRoute[] = [
   },
   {
     method: 'get',
-    path: '/api/v1/cases/K-0000-TIDAKADA',
-    expect: allowOnly({ ADMIN: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404, BAWASLU: 404, HR: 404 }),
+    name: '/api/v1/cases/:caseId (a case of MATRIX_OPD)',
+    path: ({ data }) => `/api/v1/cases/${data.caseId}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'get',
@@ -370,8 +337,14 @@ export const routes: MatrixRoute[] = [
   },
   {
     method: 'get',
-    path: '/api/v1/certificates/SK-0000-TIDAKADA/pdf',
-    expect: allowOnly({ HR: 404, OPD_HEAD: 404, OPD_HEAD_OTHER: 404 }),
+    path: `/api/v1/certificates?opdId=${MATRIX_OPD}`,
+    expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, BAWASLU: 200, HR: 200 }),
+  },
+  {
+    method: 'get',
+    name: '/api/v1/certificates/:certificateId/pdf (a certificate of MATRIX_OPD)',
+    path: ({ data }) => `/api/v1/certificates/${data.certificateId}/pdf`,
+    expect: allowOnly({ HR: 200, OPD_HEAD: 200 }),
   },
   {
     method: 'post',
@@ -379,40 +352,151 @@ export const routes: MatrixRoute[] = [
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ HR: 404 }),
   },
-  ...[
-    '/api/v1/certificates/root-ca.pem',
-    '/api/v1/certificates/SK-0000-TIDAKADA/verification',
-    '/v/SK-0000-TIDAKADA',
-    '/verifikasi',
-  ].map((path): MatrixRoute => {
-    const status = path.includes('TIDAKADA') ? 404 : 200;
-    return {
+  // Verification material and the QR target: anyone, about a real certificate.
+  { method: 'get', path: '/api/v1/certificates/root-ca.pem', expect: everyone(200) },
+  {
+    method: 'get',
+    name: '/api/v1/certificates/:certificateId/verification',
+    path: ({ data }) => `/api/v1/certificates/${data.certificateId}/verification`,
+    expect: everyone(200),
+  },
+  // Without a file: the form's 400 for everyone, nobody turned away.
+  { method: 'post', path: '/api/v1/certificates/verify', expect: everyone(400) },
+  {
+    method: 'get',
+    web: true,
+    name: '/v/:certificateId',
+    path: ({ data }) => `/v/${data.certificateId}`,
+    expect: everyone(200),
+  },
+  { method: 'get', web: true, path: '/verifikasi', expect: everyone(200) },
+  { method: 'post', web: true, path: '/verifikasi', expect: everyone(400) },
+
+  // Pages: signing in and out. Home sends each role to its work and a browser without a session to sign
+  // in; the login page sends a signed-in browser home. An empty login form is the form's 400 for anyone.
+  { method: 'get', web: true, path: '/', expect: everyone(303) },
+  {
+    method: 'get',
+    web: true,
+    path: '/login',
+    expect: { ...everyone(303), anonymous: 200 },
+  },
+  { method: 'post', web: true, path: '/login', body: () => ({}), expect: everyone(400) },
+  { method: 'post', web: true, endsSession: true, path: '/logout', expect: everyone(303) },
+
+  // The OPD head's pages, always about their own OPD (the other OPD's head sees theirs). Forms posted
+  // empty answer the form's 400 and write nothing.
+  ...['/opd', `/opd?electionId=${MATRIX_ELECTION}`, '/opd/pakta', '/opd/staf'].map(
+    (path): MatrixRoute => ({
       method: 'get',
+      web: true,
       path,
-      expect: {
-        anonymous: status,
-        ADMIN: status,
-        OPD_HEAD: status,
-        OPD_HEAD_OTHER: status,
-        BAWASLU: status,
-        HR: status,
-      },
-    };
-  }),
+      expect: allowPage({ OPD_HEAD: 200, OPD_HEAD_OTHER: 200 }),
+    }),
+  ),
+  ...['/opd/pakta', '/opd/staf'].map((path): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path,
+    body: () => ({}),
+    expect: allowPage({ OPD_HEAD: 400, OPD_HEAD_OTHER: 400 }),
+  })),
+
+  // Bawaslu's case pages, also open to HR and admins (a real case of MATRIX_OPD and its evidence file);
+  // OPD heads see cases through their dashboard only.
+  {
+    method: 'get',
+    web: true,
+    path: '/kasus',
+    expect: allowPage({ BAWASLU: 200, HR: 200, ADMIN: 200 }),
+  },
+  { method: 'get', web: true, path: '/kasus/baru', expect: allowPage({ BAWASLU: 200 }) },
   {
     method: 'post',
-    path: '/api/v1/certificates/verify',
-    expect: {
-      anonymous: 400,
-      ADMIN: 400,
-      OPD_HEAD: 400,
-      OPD_HEAD_OTHER: 400,
-      BAWASLU: 400,
-      HR: 400,
-    },
+    web: true,
+    path: '/kasus',
+    body: () => ({}),
+    expect: allowPage({ BAWASLU: 400 }),
   },
-  // HR's registry pages. Posts without a file answer the form's 400 (nothing is written); the certificate
-  // does not exist, so HR gets the 404 page.
+  {
+    method: 'get',
+    web: true,
+    name: '/kasus/:caseId (a case of MATRIX_OPD)',
+    path: ({ data }) => `/kasus/${data.caseId}`,
+    expect: allowPage({ BAWASLU: 200, HR: 200, ADMIN: 200 }),
+  },
+  {
+    method: 'get',
+    web: true,
+    name: '/kasus/:caseId/bukti/:sha256 (its evidence)',
+    path: ({ data }) => `/kasus/${data.caseId}/bukti/${data.evidenceSha256}`,
+    expect: allowPage({ BAWASLU: 200, HR: 200, ADMIN: 200 }),
+  },
+  // The case forms post about a case that does not exist: the allowed role gets the 404 page.
+  ...['verifikasi', 'konfirmasi', 'penghentian'].map((action): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path: `/kasus/K-0000-TIDAKADA/${action}`,
+    body: () => ({}),
+    expect: allowPage({ BAWASLU: 404 }),
+  })),
+  {
+    method: 'post',
+    web: true,
+    path: '/kasus/K-0000-TIDAKADA/sanksi',
+    body: () => ({}),
+    expect: allowPage({ HR: 404 }),
+  },
+
+  // The audit explorer and its export.
+  ...['/audit', '/audit/ekspor'].map((path): MatrixRoute => ({
+    method: 'get',
+    web: true,
+    path,
+    expect: allowPage({ BAWASLU: 200, ADMIN: 200 }),
+  })),
+
+  // Compliance of every OPD, and HR's certificates from it. Issuing for an election that does not exist
+  // goes back to the compliance page with the refusal in a flash (Post/Redirect/Get).
+  ...['/kepatuhan', `/kepatuhan?electionId=${MATRIX_ELECTION}`, '/kepatuhan.csv'].map(
+    (path): MatrixRoute => ({
+      method: 'get',
+      web: true,
+      path,
+      expect: allowPage({ HR: 200, BAWASLU: 200, ADMIN: 200 }),
+    }),
+  ),
+  {
+    method: 'post',
+    web: true,
+    path: '/sertifikat',
+    body: () => ({ subjectType: 'OPD', subjectId: MATRIX_OPD, electionId: 'tidak-ada' }),
+    expect: allowPage({ HR: 303 }),
+  },
+  {
+    method: 'get',
+    web: true,
+    name: '/sertifikat/:certificateId/pdf (a certificate of MATRIX_OPD)',
+    path: ({ data }) => `/sertifikat/${data.certificateId}/pdf`,
+    expect: allowPage({ HR: 200, OPD_HEAD: 200 }),
+  },
+  {
+    method: 'get',
+    web: true,
+    name: '/sertifikat/:certificateId/cabut',
+    path: ({ data }) => `/sertifikat/${data.certificateId}/cabut`,
+    expect: allowPage({ HR: 200 }),
+  },
+  // Revoking one that does not exist: HR gets the 404 page.
+  {
+    method: 'post',
+    web: true,
+    path: '/sertifikat/SK-0000-TIDAKADA/pencabutan',
+    body: () => ({ reason: 'uji' }),
+    expect: allowPage({ HR: 404 }),
+  },
+
+  // HR's registry pages. Posts without a file answer the form's 400 (nothing is written).
   ...[
     '/registri',
     `/registri/asn?opdId=${MATRIX_OPD}`,
@@ -424,25 +508,16 @@ export const routes: MatrixRoute[] = [
     method: 'get',
     web: true,
     path,
-    expect: allowOnly({ ADMIN: 200, HR: 200 }),
+    expect: allowPage({ ADMIN: 200, HR: 200 }),
   })),
   ...['/registri/impor/asn', '/registri/impor/opd'].map((path): MatrixRoute => ({
     method: 'post',
     web: true,
     path,
-    expect: allowOnly({ ADMIN: 400, HR: 400 }),
+    expect: allowPage({ ADMIN: 400, HR: 400 }),
   })),
-  {
-    method: 'get',
-    web: true,
-    path: '/sertifikat/SK-0000-TIDAKADA/cabut',
-    expect: allowOnly({ HR: 404 }),
-  },
-  {
-    method: 'post',
-    web: true,
-    path: '/sertifikat/SK-0000-TIDAKADA/pencabutan',
-    body: () => ({ reason: 'uji' }),
-    expect: allowOnly({ HR: 404 }),
-  },
+
+  // Operational endpoints, public by design (README, "Operational endpoints").
+  { method: 'get', path: '/health', expect: everyone(200) },
+  { method: 'get', path: '/metrics', expect: everyone(200) },
 ];
