@@ -35,6 +35,9 @@ export class ProjectionRunner {
   private waiters: { position: bigint; resolve: () => void }[] = [];
   private readonly byType = new Map<string, Projection[]>();
   private failure?: Error;
+  /** Prepared once: every batch reads and moves the stored checkpoint. */
+  private readPosition?: Database.Statement;
+  private writePosition?: Database.Statement;
 
   constructor(
     readonly store: EventStore,
@@ -217,10 +220,8 @@ export class ProjectionRunner {
   }
 
   private storedPosition(): bigint | null {
-    const stored = this.db
-      .prepare('SELECT position FROM projection_state LIMIT 1')
-      .pluck()
-      .get() as string | null | undefined;
+    this.readPosition ??= this.db.prepare('SELECT position FROM projection_state LIMIT 1').pluck();
+    const stored = this.readPosition.get() as string | null | undefined;
     return stored === null || stored === undefined ? null : BigInt(stored);
   }
 
@@ -229,7 +230,8 @@ export class ProjectionRunner {
     if (stored !== null && stored >= position) {
       return stored;
     }
-    this.db.prepare('UPDATE projection_state SET position = ?').run(String(position));
+    this.writePosition ??= this.db.prepare('UPDATE projection_state SET position = ?');
+    this.writePosition.run(String(position));
     return position;
   }
 
