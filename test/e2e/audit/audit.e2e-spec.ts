@@ -3,6 +3,8 @@ import {
   createTestApp,
   createUser,
   ELECTION,
+  expectStatus,
+  post,
   seedLedger,
   type TestApp,
   type TestUser,
@@ -25,6 +27,7 @@ describe('audit API', () => {
   let bawaslu: TestUser;
   let hr: TestUser;
   let admin: TestUser;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
 
   const settle = async () => {
     const head = await t.app.get(EventStore).headPosition();
@@ -36,7 +39,7 @@ describe('audit API', () => {
     admin = await createUser(t, 'ADMIN');
     hr = await createUser(t, 'HR');
     bawaslu = await createUser(t, 'BAWASLU');
-    await seedLedger(t, { admin, hr }, { staffPerOpd: 4 });
+    roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 4 });
     await settle();
   });
 
@@ -261,6 +264,66 @@ describe('audit API', () => {
     expect(next.items[0].leafIndex).toBe(page.items[1].leafIndex + 1);
   });
 
+  it('filters by OPD every event of a case, though only the report names the OPD', async () => {
+    const nip = roster['dinas-kesehatan'].staff[0];
+    const { caseId } = (
+      await expectStatus(
+        post(t, bawaslu, '/api/v1/cases', {
+          electionId: ELECTION.electionId,
+          nip,
+          source: 'BAWASLU_FINDING',
+          actCode: 'N06',
+          occurredAt: '2024-09-28',
+          summary: 'Membagikan materi kampanye di Facebook',
+        }),
+        201,
+      )
+    ).body as { caseId: string };
+    await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
+    await expectStatus(
+      post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+        findings: 'Terbukti',
+        authority: 'BKN',
+        recommendation: { discipline: 'SEDANG' },
+      }),
+      200,
+    );
+    await expectStatus(
+      post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+        track: 'DISCIPLINE',
+        kind: 'POTONG_TUKIN_6',
+        decreeNumber: '800/7/2024',
+        decidedBy: 'Bupati Bangli',
+        decidedAt: '2024-10-20',
+        effectiveFrom: '2024-11-01',
+      }),
+      201,
+    );
+    const caseEvents = async (query: string) =>
+      (
+        (await get(`/api/v1/audit/events?${query}&limit=1000`, bawaslu)).body.items as {
+          streamId: string;
+          type: string;
+          position: string;
+        }[]
+      ).filter((e) => e.streamId === `case-${caseId}`);
+    const all = await caseEvents('opdId=dinas-kesehatan');
+    expect(all.map((e) => e.type)).toEqual([
+      'ViolationReported',
+      'CaseVerified',
+      'ViolationConfirmed',
+      'SanctionImposed',
+    ]);
+    // A page that starts after the report still knows whose case it is.
+    const later = await caseEvents(`opdId=dinas-kesehatan&fromPosition=${all[1].position}`);
+    expect(later.map((e) => e.type)).toEqual([
+      'CaseVerified',
+      'ViolationConfirmed',
+      'SanctionImposed',
+    ]);
+    expect(await caseEvents('opdId=dinas-pendidikan')).toEqual([]);
+  });
+
   it('answers impossible proof requests and bad filters with a 400 naming the field', async () => {
     const size = t.app.get(AuditLog).log.size;
     expect(
@@ -282,7 +345,40 @@ describe('audit API', () => {
       });
     }
     expect((await get('/api/v1/audit/export?from=&to=', bawaslu)).status).toBe(400);
-    expect((await get('/api/v1/audit/proofs/consistency?from=5&to=2')).status).toBe(400);
+    const fields = async (path: string, user?: TestUser) => {
+      const res = await get(path, user);
+      return {
+        status: res.status,
+        fields: (res.body.details as { field: string }[]).map((d) => d.field),
+        message: res.body.message as string,
+      };
+    };
+    expect(await fields('/api/v1/audit/export?from=10&to=5', bawaslu)).toEqual({
+      status: 400,
+      fields: ['from'],
+      message: expect.stringContaining('from harus ≤ to') as string,
+    });
+    expect(await fields(`/api/v1/audit/export?to=${size + 1}`, bawaslu)).toEqual({
+      status: 400,
+      fields: ['to'],
+      message: expect.stringContaining(`Log baru berisi ${size} daun`) as string,
+    });
+    expect(await fields(`/api/v1/audit/export?from=${size + 1}`, bawaslu)).toMatchObject({
+      status: 400,
+      fields: ['from'],
+    });
+    // The whole log and an empty range at its end are still fine.
+    expect((await get(`/api/v1/audit/export?from=${size}&to=${size}`, bawaslu)).status).toBe(200);
+    expect((await get(`/api/v1/audit/export?to=${size}`, bawaslu)).status).toBe(200);
+    expect(await fields('/api/v1/audit/proofs/consistency?from=5&to=2')).toMatchObject({
+      status: 400,
+      fields: ['from'],
+    });
+    expect(await fields(`/api/v1/audit/proofs/consistency?from=1&to=${size + 1}`)).toEqual({
+      status: 400,
+      fields: ['to'],
+      message: expect.stringContaining(`to=${size + 1} belum ada`) as string,
+    });
     expect((await get('/api/v1/audit/events?from=kemarin', bawaslu)).body.details[0].field).toBe(
       'from',
     );

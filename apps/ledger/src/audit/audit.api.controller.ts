@@ -54,7 +54,8 @@ export class AuditApiController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON: baris i = byte kanonis daun i (yang di-hash)' })
   export(@Query() query: ExportQuery, @Res() res: Response): Promise<void> {
-    return streamExport(this.audit, res, query.from, query.to);
+    const { from, to } = this.queries.exportRange(query.from, query.to);
+    return streamExport(this.audit, res, from, to);
   }
 
   @Get('checkpoint')

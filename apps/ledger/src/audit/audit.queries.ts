@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { invalid } from '@netral/domain';
-import { EventStore } from '@netral/event-store';
+import { EventStore, type RecordedEvent } from '@netral/event-store';
 import type { AuditEventsQuery } from './audit.dto';
 import { AuditLog } from './audit-log.service';
 
 /** At most this many events are scanned per page; the answer then says where to continue. */
 const SCAN_LIMIT = 50_000;
+
+/** Streams whose OPD is set by their first event and never changes: a case (the ASN's OPD when reported)
+ * and a certificate (the OPD concerned when issued). */
+const OPD_FIXED_AT_OPENING = /^(case|certificate)-/;
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -26,6 +30,7 @@ export class AuditQueries {
       : query.streamPrefix
         ? [query.streamPrefix]
         : undefined;
+    const belongsTo = this.opdMembership();
     const items = [];
     let scanned = 0;
     let nextPosition: string | null = null;
@@ -44,15 +49,11 @@ export class AuditQueries {
       if (query.stream && event.streamId !== query.stream) {
         continue;
       }
-      const metadata = event.metadata as { actorId?: string; opdId?: string };
-      const data = event.data as { opdId?: string; fromOpdId?: string; toOpdId?: string };
+      const metadata = event.metadata as { actorId?: string };
       if (query.actorId && metadata.actorId !== query.actorId) {
         continue;
       }
-      if (
-        query.opdId &&
-        ![data.opdId, data.fromOpdId, data.toOpdId, metadata.opdId].includes(query.opdId)
-      ) {
+      if (query.opdId && !(await belongsTo(event, query.opdId))) {
         continue;
       }
       const recorded = event.created.getTime();
@@ -76,8 +77,78 @@ export class AuditQueries {
     return { items, nextPosition };
   }
 
+  /**
+   * Whether an event concerns an OPD: the OPDs it names itself, or, for a case or certificate stream whose
+   * later events name none (CaseVerified, ViolationConfirmed, SanctionImposed, CertificateRevoked…), the OPD
+   * its stream was opened for (ViolationReported / CertificateIssued). That opening event is read from the
+   * store, once per stream and request, so a page that starts after it (fromPosition) still finds them.
+   */
+  private opdMembership() {
+    const openedFor = new Map<string, Promise<string | undefined>>();
+    const streamOpd = async (streamId: string): Promise<string | undefined> => {
+      for await (const first of this.store.readStream(streamId, { maxCount: 1 })) {
+        return (first.data as { opdId?: string }).opdId;
+      }
+      return undefined;
+    };
+    return async (event: RecordedEvent, opdId: string): Promise<boolean> => {
+      const data = event.data as { opdId?: string; fromOpdId?: string; toOpdId?: string };
+      const metadata = event.metadata as { opdId?: string };
+      const named = [data.opdId, data.fromOpdId, data.toOpdId, metadata.opdId];
+      if (named.includes(opdId)) {
+        return true;
+      }
+      if (named.some((id) => id !== undefined) || !OPD_FIXED_AT_OPENING.test(event.streamId)) {
+        return false;
+      }
+      let opened = openedFor.get(event.streamId);
+      if (!opened) {
+        opened = streamOpd(event.streamId);
+        openedFor.set(event.streamId, opened);
+      }
+      return (await opened) === opdId;
+    };
+  }
+
+  /**
+   * The export range [from, to), checked against the log: a range that is not within it is a 400 naming the
+   * parameter, never an empty or silently shortened 200 (an auditor archiving `?to=5000` must not receive
+   * 4,000 lines that look complete). Without `to`, the whole log as it is now.
+   */
+  exportRange(from = 0, to?: number): { from: number; to: number } {
+    const size = this.audit.log.size;
+    const reject = (field: 'from' | 'to', code: string, message: string, reason: string) => {
+      throw invalid(code, message, [{ field, reason, code }]);
+    };
+    if (from > size) {
+      reject(
+        'from',
+        'TREE_SIZE_UNKNOWN',
+        `Log baru berisi ${size} daun; from=${from} melewati ukuran pohon (from maksimal ${size}).`,
+        `maksimal ${size} (ukuran pohon sekarang)`,
+      );
+    }
+    if (to !== undefined && to > size) {
+      reject(
+        'to',
+        'TREE_SIZE_UNKNOWN',
+        `Log baru berisi ${size} daun; to=${to} melewati ukuran pohon. Pakai to ≤ ${size}, atau tanpa to untuk seluruh log.`,
+        `maksimal ${size} (ukuran pohon sekarang)`,
+      );
+    }
+    if (to !== undefined && from > to) {
+      reject(
+        'from',
+        'RANGE_OUT_OF_ORDER',
+        `from (${from}) lebih besar dari to (${to}): ekspor berisi daun from sampai sebelum to, jadi from harus ≤ to.`,
+        `harus ≤ to (${to})`,
+      );
+    }
+    return { from, to: to ?? size };
+  }
+
   inclusion(index: number, treeSize: number) {
-    this.checkTree(treeSize);
+    this.checkTree(treeSize, 'treeSize');
     if (index >= treeSize) {
       throw invalid('INDEX_OUTSIDE_TREE', `Indeks ${index} di luar pohon berukuran ${treeSize}.`, [
         {
@@ -96,11 +167,13 @@ export class AuditQueries {
   }
 
   consistency(from: number, to: number) {
-    this.checkTree(to);
+    this.checkTree(to, 'to');
     if (from > to) {
-      throw invalid('SIZES_OUT_OF_ORDER', 'from harus kurang dari atau sama dengan to.', [
-        { field: 'from', reason: 'harus ≤ to', code: 'SIZES_OUT_OF_ORDER' },
-      ]);
+      throw invalid(
+        'SIZES_OUT_OF_ORDER',
+        `from (${from}) harus kurang dari atau sama dengan to (${to}).`,
+        [{ field: 'from', reason: `harus ≤ to (${to})`, code: 'SIZES_OUT_OF_ORDER' }],
+      );
     }
     return {
       from,
@@ -109,14 +182,15 @@ export class AuditQueries {
     };
   }
 
-  private checkTree(treeSize: number): void {
+  /** `field` is the query parameter that carried the size, so the 400 names what the caller sent. */
+  private checkTree(treeSize: number, field: 'treeSize' | 'to'): void {
     if (treeSize > this.audit.log.size) {
       throw invalid(
         'TREE_SIZE_UNKNOWN',
-        `Log baru berisi ${this.audit.log.size} event; ukuran ${treeSize} belum ada.`,
+        `Log baru berisi ${this.audit.log.size} event; ${field}=${treeSize} belum ada.`,
         [
           {
-            field: 'treeSize',
+            field,
             reason: `maksimal ${this.audit.log.size}`,
             code: 'TREE_SIZE_UNKNOWN',
           },
