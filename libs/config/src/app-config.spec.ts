@@ -50,6 +50,73 @@ describe('configuration', () => {
     );
   });
 
+  it.each([
+    ['PORT', 'abc', 'must be a whole number from 0 to 65535'],
+    ['PORT', '70000', 'must be a whole number from 0 to 65535'],
+    ['PORT', '', 'must be a whole number from 0 to 65535'],
+    ['NETRAL_JWT_TTL_SECONDS', '1.5', 'must be a whole number from 30 to 86400'],
+    ['NETRAL_CHECKPOINT_EVERY_EVENTS', '0', 'must be a whole number of at least 1'],
+    ['HOST', '', 'must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::'],
+    ['NETRAL_DATA_DIR', '', 'must be a directory path such as ./data or /var/lib/netral'],
+    [
+      'PUBLIC_BASE_URL',
+      'netral.banglikab.go.id',
+      'must be an http:// or https:// URL such as https://netral.banglikab.go.id',
+    ],
+    ['NETRAL_BOOTSTRAP_ADMIN_PASSWORD', 'x'.repeat(201), 'must be 10 to 200 characters'],
+  ])('gives %s=%j one reason that says what is allowed', (variable, value, reason) => {
+    expect(problemsOf({ [variable]: value })).toEqual([
+      expect.objectContaining({ variable, reason }),
+    ]);
+  });
+
+  it.each([
+    'esdb://localhost:2113?tls=false',
+    'esdb://node1:2113,node2:2113,node3:2113?tls=false&nodePreference=leader',
+    'esdb://admin:changeit@localhost:2113?tls=false',
+    'esdb+discover://cluster.example.go.id:2113',
+    'kurrentdb://localhost:2113?tls=false',
+    'kurrentdb+discover://cluster.example.go.id:2113',
+    'esdb://localhost',
+  ])('accepts the EventStoreDB connection string %s', (value) => {
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: value }).eventStoreConnectionString).toBe(
+      value,
+    );
+  });
+
+  it.each([
+    [
+      'foo',
+      /^must start with esdb:\/\/, esdb\+discover:\/\/, kurrentdb:\/\/ or kurrentdb\+discover:\/\//,
+    ],
+    ['http://localhost:2113', /^must start with esdb:\/\//],
+    ['esdb://', /^names no host/],
+    ['esdb:///', /^names no host/],
+    ['esdb://localhost:abc?tls=false', /^is refused by the EventStoreDB client \(.*port number\)/],
+    [
+      'esdb://localhost:2113?tls=maybe',
+      /^is refused by the EventStoreDB client \(.*true or false\)/,
+    ],
+    [
+      'esdb://localhost:2113?throwOnAppendFailure=false',
+      /^must not set throwOnAppendFailure=false/,
+    ],
+  ])('refuses the EventStoreDB connection string %j, naming the expected form', (value, reason) => {
+    const problems = problemsOf({ EVENTSTORE_CONNECTION_STRING: value });
+    expect(problems).toEqual([
+      { variable: 'EVENTSTORE_CONNECTION_STRING', value, reason: expect.stringMatching(reason) },
+    ]);
+    if (!/throwOnAppendFailure/.test(value)) {
+      expect(problems[0].reason).toContain('esdb://localhost:2113?tls=false');
+    }
+  });
+
+  it('never echoes the password inside a connection string', () => {
+    const [problem] = problemsOf({ EVENTSTORE_CONNECTION_STRING: 'esdb://admin:geheim@host:x' });
+    expect(problem.value).toBe('esdb://admin:***@host:x');
+    expect(new ConfigValidationError([problem]).message).not.toContain('geheim');
+  });
+
   it('accepts every IANA zone, not only Area/City', () => {
     for (const zone of ['UTC', 'Asia/Jakarta', 'America/Argentina/Buenos_Aires', 'Etc/GMT-8']) {
       expect(loadConfig({ NETRAL_TIMEZONE: zone }).timeZone).toBe(zone);

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { isAbsolute, resolve } from 'node:path';
 import { EnvironmentVariables } from './env.schema';
+import { redactConnectionString } from './eventstore-connection-string';
 
 /** The typed, validated configuration every other part injects. Nothing else reads `process.env`. */
 export class AppConfig {
@@ -65,12 +66,20 @@ export class ConfigValidationError extends Error {
 
 const SECRET = /PASSWORD|PASSPHRASE|SECRET/;
 
+/** The value as it may appear in a message: never a secret, nor the password inside a connection string. */
+const shown = (variable: string, value: string | undefined): string | undefined => {
+  if (SECRET.test(variable) || value === undefined) {
+    return undefined;
+  }
+  return variable === 'EVENTSTORE_CONNECTION_STRING' ? redactConnectionString(value) : value;
+};
+
 const flatten = (errors: ValidationError[], env: Record<string, string | undefined>) =>
   errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((reason) => ({
       variable: e.property,
       // Never echo secrets back into logs.
-      value: SECRET.test(e.property) ? undefined : env[e.property],
+      value: shown(e.property, env[e.property]),
       reason: reason.replace(new RegExp(`^${e.property} `), ''),
     })),
   );
@@ -91,7 +100,12 @@ export const loadConfig = (
     ),
   );
   const parsed = plainToInstance(EnvironmentVariables, known);
-  const errors = validateSync(parsed, { whitelist: false, forbidUnknownValues: false });
+  // One reason per variable: the first check it fails says what is allowed (a second would repeat it).
+  const errors = validateSync(parsed, {
+    whitelist: false,
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+  });
   if (errors.length > 0) {
     throw new ConfigValidationError(flatten(errors, env));
   }

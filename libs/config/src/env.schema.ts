@@ -2,16 +2,17 @@ import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
+  IsNotEmpty,
   IsOptional,
   IsString,
   IsTimeZone,
   IsUrl,
+  Length,
   Matches,
-  Max,
-  Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { connectionStringProblem } from './eventstore-connection-string';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -31,6 +32,33 @@ const toUpper = ({ value }: { value: unknown }): unknown =>
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+/** One message naming the whole allowed range (IsInt, Min and Max each added their own for `PORT=abc`). */
+const IsWholeNumber = (min: number, max?: number): PropertyDecorator =>
+  ValidateBy({
+    name: 'isWholeNumber',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'number' &&
+        Number.isSafeInteger(value) &&
+        value >= min &&
+        (max === undefined || value <= max),
+      defaultMessage: () =>
+        max === undefined
+          ? `must be a whole number of at least ${min}`
+          : `must be a whole number from ${min} to ${max}`,
+    },
+  });
+
+/** The EventStoreDB client's own parser decides, so a value it would refuse at startup is refused here. */
+const IsEventStoreConnectionString = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isEventStoreConnectionString',
+    validator: {
+      validate: (value: unknown) => connectionStringProblem(value) === null,
+      defaultMessage: (args) => connectionStringProblem(args?.value) ?? '',
+    },
+  });
+
 /**
  * The environment as the service accepts it. Property names are the variable names, so a validation
  * error names exactly the variable to fix. Defaults live in `loadConfig`, not here.
@@ -42,37 +70,35 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsWholeNumber(0, 65535)
   PORT?: number;
 
   @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @IsNotEmpty({ message: 'must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::' })
   HOST?: string;
 
   @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @IsNotEmpty({ message: 'must be a directory path such as ./data or /var/lib/netral' })
   NETRAL_DATA_DIR?: string;
 
   @IsOptional()
   @Transform(emptyToUndefined)
-  @Matches(/^(esdb|kurrentdb|kurrent|esdb\+discover|kurrentdb\+discover):\/\//, {
-    message: 'must be an EventStoreDB connection string such as esdb://localhost:2113?tls=false',
-  })
+  @IsEventStoreConnectionString()
   EVENTSTORE_CONNECTION_STRING?: string;
 
   @IsOptional()
   @Transform(emptyToUndefined)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http:// or https:// URL such as https://netral.banglikab.go.id' },
+  )
   PUBLIC_BASE_URL?: string;
 
   @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
-  @MinLength(10, { message: 'must be at least 10 characters' })
+  // The password policy of every account (identity's PASSWORD_MIN_LENGTH and PASSWORD_MAX_LENGTH).
+  @Length(10, 200, { message: 'must be 10 to 200 characters' })
   NETRAL_BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   @IsOptional()
@@ -99,23 +125,17 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(30)
-  @Max(86400)
+  @IsWholeNumber(30, 86400)
   NETRAL_JWT_TTL_SECONDS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(1_000_000)
+  @IsWholeNumber(10, 1_000_000)
   NETRAL_RATE_LIMIT_PER_MINUTE?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IsWholeNumber(1, 100_000)
   NETRAL_LOGIN_RATE_LIMIT_PER_MINUTE?: number;
 
   @IsOptional()
@@ -164,50 +184,37 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IsWholeNumber(1)
   NETRAL_CHECKPOINT_EVERY_EVENTS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IsWholeNumber(1, 3600)
   NETRAL_CHECKPOINT_EVERY_SECONDS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(365)
+  @IsWholeNumber(1, 365)
   NETRAL_SLA_VERIFICATION_DAYS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(365)
+  @IsWholeNumber(1, 365)
   NETRAL_SLA_REVIEW_WORKING_DAYS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(730)
+  @IsWholeNumber(1, 730)
   NETRAL_SLA_FOLLOW_UP_DAYS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IsWholeNumber(0, 60000)
   NETRAL_MIN_POSITION_WAIT_MS?: number;
 
   @IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IsWholeNumber(0, 100)
   NETRAL_PATUH_MIN_COVERAGE_PERCENT?: number;
 
   @IsOptional()
