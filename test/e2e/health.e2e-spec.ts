@@ -30,6 +30,23 @@ describe('service basics', () => {
     expect(res.body.paths['/health']).toBeDefined();
   });
 
+  it('serves Swagger UI at /docs with every asset it links, and sends /docs/ and /docs/index.html there', async () => {
+    const page = await request(t.server).get('/docs').expect(200).expect('Content-Type', /html/);
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, url]) => url);
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets) {
+      // Resolved as the browser does, against the page's own address.
+      const { pathname } = new URL(asset, 'http://netral.test/docs');
+      await request(t.server).get(pathname).expect(200);
+    }
+    for (const alias of ['/docs/', '/docs/index.html']) {
+      const res = await request(t.server).get(alias).expect(301);
+      expect(res.headers.location).toBe('/docs');
+    }
+    const withQuery = await request(t.server).get('/docs/?tryItOutEnabled=true').expect(301);
+    expect(withQuery.headers.location).toBe('/docs?tryItOutEnabled=true');
+  });
+
   it('echoes a sane correlation id and invents one otherwise', async () => {
     const given = await request(t.server).get('/health').set('X-Correlation-Id', 'abc-12345678');
     expect(given.headers['x-correlation-id']).toBe('abc-12345678');

@@ -1,7 +1,8 @@
 import { VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
 import hbs from 'hbs';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -10,6 +11,9 @@ import { join } from 'node:path';
 import { AppConfig } from '@netral/config';
 import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
+import { buildOpenApiDocument } from './openapi';
+
+const DOCS_ALIASES = new Set(['/docs/', '/docs/index.html']);
 
 const ROLE_LABELS: Record<string, string> = {
   ADMIN: 'Administrator',
@@ -95,17 +99,18 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   viewTime = instantFormatters(app.get(AppConfig).timeZone);
   app.useStaticAssets(join(ledgerSrc, 'web', 'public'), { prefix: '/assets/', maxAge: '1h' });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Netral API')
-    .setDescription(
-      'Ledger kepatuhan netralitas ASN: pakta integritas, pelanggaran, sanksi, audit dan sertifikat. ' +
-        'Errors: {statusCode, error, message, code?, details?[{field, reason, code}]}. ' +
-        'Writes accept an Idempotency-Key header; positions are strings.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+  // Swagger UI's page loads its assets relative to its own address, and only `/docs` itself resolves them
+  // (from `/docs/index.html`, or `/docs/` with a query, `./docs/swagger-ui.css` is `/docs/docs/…`, a 404):
+  // one address for the page, the others redirect to it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && DOCS_ALIASES.has(req.path)) {
+      const query = req.originalUrl.indexOf('?');
+      res.redirect(301, `/docs${query === -1 ? '' : req.originalUrl.slice(query)}`);
+      return;
+    }
+    next();
+  });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
   return app;
