@@ -53,8 +53,12 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     expect(verifyCheckpoint(note.replace('1234', '1235'), verifier).ok).toBe(false);
     const other = generateKeyPairSync('ed25519').privateKey;
     const forged = signCheckpoint(checkpoint, name, other);
-    expect(verifyCheckpoint(forged, verifier)).toMatchObject({ ok: false });
-    expect(verifyCheckpoint('netral\n12\n', verifier).ok).toBe(false);
+    expect(verifyCheckpoint(forged, verifier)).toMatchObject({ ok: false, problem: 'SIGNATURE' });
+    // Not a signed note at all: a malformed input, told apart from a signature that fails.
+    expect(verifyCheckpoint('netral\n12\n', verifier)).toMatchObject({
+      ok: false,
+      problem: 'MALFORMED',
+    });
   });
 
   it('ignores signatures of unknown keys and accepts co-signed notes', () => {
@@ -65,6 +69,7 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     const otherKey = signCheckpoint(checkpoint, name, witness);
     expect(verifyCheckpoint(otherKey, verifier)).toEqual({
       ok: false,
+      problem: 'SIGNATURE',
       reason: expect.stringContaining('no signature by key') as string,
     });
   });
@@ -82,6 +87,7 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     const root = checkpoint.rootHash.toString('base64');
     expect(verifyCheckpoint(resign(`${name}\n01234\n${root}\n`), verifier)).toMatchObject({
       ok: false,
+      problem: 'MALFORMED',
       reason: expect.stringContaining('leading zeros') as string,
     });
     expect(verifyCheckpoint(resign(`${name}\n12\n${root.slice(4)}\n`), verifier).ok).toBe(false);

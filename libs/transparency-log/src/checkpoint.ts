@@ -128,7 +128,13 @@ export const signCheckpoint = (
   return `${body}\n${EM_DASH} ${keyName} ${Buffer.concat([id, signature]).toString('base64')}\n`;
 };
 
-export type CheckpointCheck = { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string };
+/**
+ * Why a note is refused: `MALFORMED` it is not a checkpoint signed note at all (nothing could be checked);
+ * `SIGNATURE` it is one, but no signature of the given key verifies on it.
+ */
+export type CheckpointCheck =
+  | { ok: true; checkpoint: Checkpoint }
+  | { ok: false; reason: string; problem: 'MALFORMED' | 'SIGNATURE' };
 
 /**
  * Parses a checkpoint body (the signed text). Only meaningful once its signature has been verified; exported
@@ -164,30 +170,46 @@ export const parseCheckpointBody = (body: string): Checkpoint | string => {
  */
 export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): CheckpointCheck => {
   if (hasControlCharacter(note) || note.includes('\uFFFD')) {
-    return { ok: false, reason: 'not a signed note: it holds control characters or invalid UTF-8' };
+    return {
+      ok: false,
+      problem: 'MALFORMED',
+      reason: 'not a signed note: it holds control characters or invalid UTF-8',
+    };
   }
   if (!note.endsWith('\n')) {
-    return { ok: false, reason: 'not a signed note: it does not end with a newline' };
+    return {
+      ok: false,
+      problem: 'MALFORMED',
+      reason: 'not a signed note: it does not end with a newline',
+    };
   }
   // The text is separated from the signatures by the last blank line (the text may hold blank lines).
   const separator = note.lastIndexOf('\n\n');
   if (separator < 0) {
-    return { ok: false, reason: 'not a signed note: no blank line between text and signatures' };
+    return {
+      ok: false,
+      problem: 'MALFORMED',
+      reason: 'not a signed note: no blank line between text and signatures',
+    };
   }
   const body = note.slice(0, separator + 1);
   const signatureLines = note.slice(separator + 2, -1).split('\n');
   if (signatureLines.length > MAX_SIGNATURES) {
-    return { ok: false, reason: `more than ${MAX_SIGNATURES} signatures` };
+    return { ok: false, problem: 'MALFORMED', reason: `more than ${MAX_SIGNATURES} signatures` };
   }
   const parsed = parseCheckpointBody(body);
   if (typeof parsed === 'string') {
-    return { ok: false, reason: parsed };
+    return { ok: false, problem: 'MALFORMED', reason: parsed };
   }
   let verified = false;
   for (const line of signatureLines) {
     const match = new RegExp(`^${EM_DASH} (\\S+) ([A-Za-z0-9+/]+={0,2})$`).exec(line);
     if (!match) {
-      return { ok: false, reason: `malformed signature line ${JSON.stringify(line)}` };
+      return {
+        ok: false,
+        problem: 'MALFORMED',
+        reason: `malformed signature line ${JSON.stringify(line)}`,
+      };
     }
     const raw = Buffer.from(match[2], 'base64');
     if (
@@ -203,6 +225,7 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
     ) {
       return {
         ok: false,
+        problem: 'SIGNATURE',
         reason: `the signature by ${verifier.name} does not verify: the checkpoint was altered or signed by another key`,
       };
     }
@@ -211,6 +234,7 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
   if (!verified) {
     return {
       ok: false,
+      problem: 'SIGNATURE',
       reason: `no signature by key ${verifier.name} (${verifier.keyId.toString('hex')})`,
     };
   }

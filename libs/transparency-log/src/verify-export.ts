@@ -5,13 +5,16 @@ import { CompactRange, leafHash } from './merkle';
 
 /** Why a line is wrong; the CLI words each kind for the auditor. */
 export type LineProblemKind =
-  | 'EMPTY'
-  | 'NOT_JSON'
-  | 'NOT_CANONICAL'
-  | 'WRONG_INDEX'
-  | 'WRONG_VERSION'
-  | 'DIFFERS_FROM_REFERENCE'
-  | 'MISSING_FROM_EXPORT';
+  'EMPTY' | 'NOT_JSON' | 'NOT_CANONICAL' | 'WRONG_INDEX' | 'WRONG_VERSION';
+
+/**
+ * Where the export first differs from an archived export (`reference`). Not a verdict by itself: neither
+ * file is trusted, so whoever reads it must check which one matches a signed checkpoint.
+ */
+export type ReferenceDifference =
+  | { index: number; kind: 'DIFFERS' }
+  /** The export ended at `index` while the reference goes on. */
+  | { index: number; kind: 'REFERENCE_LONGER' };
 
 export interface ExportProblem {
   /** Leaf index = 0-based line number of the export. */
@@ -46,8 +49,15 @@ export interface ExportVerification {
    * checkpoint below the failing one) and before `to` (the failing checkpoint's size).
    */
   suspectRange?: { from: number; to: number };
-  /** The first line found wrong by itself (form, index, reference), if any. */
+  /** The first line found wrong by itself (form, `v`, index), if any; only with `checkLines`. */
   firstBadLine?: ExportProblem;
+  /** With `reference`: the first line where the two exports differ. It does not affect `ok`. */
+  referenceDifference?: ReferenceDifference;
+  /**
+   * Lines after the largest checkpoint's tree size: no signature covers them, so only their form is checked
+   * (always, whatever `checkLines`). They do not affect `ok`.
+   */
+  uncovered: { lines: number; firstBadLine?: ExportProblem };
   /** English one-liners for logs; the CLI prints its own wording. */
   problems: string[];
 }
@@ -140,9 +150,10 @@ export const checkLeafLine = (
 /**
  * Verifies an export offline (NDJSON, line i = the canonical leaf bytes of leaf i) against signed
  * checkpoints: the Merkle root of the first treeSize lines must equal each signed root. With `checkLines`
- * every line is also parsed (canonical JSON, `v`, `index` = its line number) so the first bad line is named;
- * with an archived earlier export (`reference`) the first line that changed is named. Streams: memory stays
- * O(log n) whatever the export size.
+ * every covered line is also parsed (canonical JSON, `v`, `index` = its line number) so the first line that
+ * cannot be a signed leaf is named; lines beyond the largest checkpoint are always form-checked and reported
+ * apart. With an archived earlier export (`reference`) the first line where the two differ is reported,
+ * without deciding which one is right. Streams: memory stays O(log n) whatever the export size.
  */
 export const verifyExport = async (
   input: AsyncIterable<string | Buffer | Buffer[]>,
@@ -170,7 +181,10 @@ export const verifyExport = async (
     rootsAt.set(0, range.root());
   }
   const wanted = new Set(targets.map((t) => t.treeSize));
+  const covered = targets.length > 0 ? targets[targets.length - 1].treeSize : 0;
   let firstBadLine: ExportProblem | undefined;
+  let firstBadUncovered: ExportProblem | undefined;
+  let referenceDifference: ReferenceDifference | undefined;
   const reference = options.reference ? eachLine(options.reference) : undefined;
   let referenceEnded = !reference;
   const checkLines = options.checkLines !== false;
@@ -179,22 +193,26 @@ export const verifyExport = async (
     for (const raw of Array.isArray(item) ? item : [item]) {
       const bytes = toBytes(raw);
       const index = range.size;
-      if (checkLines && !firstBadLine) {
+      if (index >= covered) {
+        // No signature covers this line: its form is all that can be checked.
+        if (!firstBadUncovered) {
+          const problem = checkLeafLine(bytes, index);
+          if (problem) {
+            firstBadUncovered = { index, ...problem };
+          }
+        }
+      } else if (checkLines && !firstBadLine) {
         const problem = checkLeafLine(bytes, index);
         if (problem) {
           firstBadLine = { index, ...problem };
         }
       }
-      if (reference && !referenceEnded) {
+      if (reference && !referenceEnded && !referenceDifference) {
         const theirs = await reference.next();
         if (theirs.done) {
           referenceEnded = true;
-        } else if (!firstBadLine && !toBytes(theirs.value).equals(bytes)) {
-          firstBadLine = {
-            index,
-            kind: 'DIFFERS_FROM_REFERENCE',
-            reason: 'differs from the archived reference export',
-          };
+        } else if (!toBytes(theirs.value).equals(bytes)) {
+          referenceDifference = { index, kind: 'DIFFERS' };
         }
       }
       range.push(leafHash(bytes));
@@ -207,16 +225,14 @@ export const verifyExport = async (
     }
   }
   options.onProgress?.(range.size);
-  if (reference && !referenceEnded && !firstBadLine) {
+  if (reference && !referenceEnded && !referenceDifference) {
     const theirs = await reference.next();
     if (!theirs.done) {
-      firstBadLine = {
-        index: range.size,
-        kind: 'MISSING_FROM_EXPORT',
-        reason: 'the archived reference export has more lines: events were removed',
-      };
+      referenceDifference = { index: range.size, kind: 'REFERENCE_LONGER' };
     }
   }
+  // Close the reference file when its comparison stopped early.
+  await reference?.return(undefined);
   const problems: string[] = [];
   const results: CheckpointResult[] = [];
   let firstFailingCheckpoint: number | undefined;
@@ -238,8 +254,8 @@ export const verifyExport = async (
       suspectRange = { from: lastGood, to: target.treeSize };
       problems.push(
         root === undefined
-          ? `the export has ${range.size} lines but the checkpoint covers ${target.treeSize}: events are missing`
-          : `the Merkle root of the first ${target.treeSize} lines does not match the signed checkpoint: the history was altered`,
+          ? `the export has ${range.size} lines but the checkpoint covers ${target.treeSize}: ${target.treeSize - range.size} signed leaves are not in it`
+          : `the Merkle root of the first ${target.treeSize} lines differs from the signed root of checkpoint ${target.treeSize}`,
       );
     }
   }
@@ -259,6 +275,11 @@ export const verifyExport = async (
     ...(firstFailingCheckpoint !== undefined ? { firstFailingCheckpoint } : {}),
     ...(suspectRange ? { suspectRange } : {}),
     ...(firstBadLine ? { firstBadLine } : {}),
+    ...(referenceDifference ? { referenceDifference } : {}),
+    uncovered: {
+      lines: Math.max(0, range.size - covered),
+      ...(firstBadUncovered ? { firstBadLine: firstBadUncovered } : {}),
+    },
     problems,
   };
 };

@@ -257,8 +257,10 @@ describe('tampering is detected offline', () => {
         archive.export,
       );
       expect(code).toBe(1);
-      expect(output).toContain('tidak sama dengan akar yang ditandatangani');
-      expect(output).toContain(`Daun pertama yang terdampak: indeks ${expectedIndex}`);
+      expect(output).toContain('berbeda dari akar yang ditandatangani');
+      expect(output).toContain(
+        `Baris pertama yang tidak sama dengan riwayat bertanda tangan: baris ${expectedIndex + 1} (daun ${expectedIndex}).`,
+      );
 
       // On the server, the store is compared with the leaf hashes logged when each event was first seen.
       const previous = process.env.NETRAL_DATA_DIR;
@@ -336,7 +338,7 @@ describe('tampering is detected offline', () => {
       archive.key,
     );
     expect(res.code).toBe(1);
-    expect(res.output).toContain('tidak sah');
+    expect(res.output).toContain('tanda tangannya tidak terverifikasi');
     expect(
       (
         await cli(

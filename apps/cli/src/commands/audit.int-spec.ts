@@ -193,7 +193,9 @@ describe('netral audit (offline verifier) against tampering', () => {
     const res = await verify('export.ndjson');
     expect(res).toEqual({
       code: 0,
-      output: expect.stringContaining('OK: 50 event pertama') as string,
+      output: expect.stringContaining(
+        'OK: 50 baris pertama dari 50 baris ekspor persis sama',
+      ) as string,
     });
     mkdirSync(file('cps'));
     writeFileSync(file('cps/a.txt'), readFileSync(file('cp-20.txt')));
@@ -214,45 +216,55 @@ describe('netral audit (offline verifier) against tampering', () => {
       [
         'a deleted line',
         (l: string[]) => l.filter((_, i) => i !== 30),
-        30,
-        'seharusnya 30',
-        'checkpoint 50: ekspor hanya berisi 49 baris, 1 event',
+        'baris 31 adalah yang pertama gagal: "index" bernilai 31, padahal daun di baris ini berindeks 30',
+        'checkpoint 50: ekspor hanya berisi 49 baris; 1 daun terakhir',
+        'ada di baris 21–31 (daun 20–30); 20 baris pertama terbukti sama',
       ],
       [
         'two swapped lines',
         (l: string[]) => [...l.slice(0, 30), l[31], l[30], ...l.slice(32)],
-        30,
-        'seharusnya 30',
+        'baris 31 adalah yang pertama gagal: "index" bernilai 31',
         SMALLEST_50,
+        'ada di baris 21–31 (daun 20–30)',
       ],
       [
         'a non-canonical line',
         (l: string[]) => l.map((x, i) => (i === 12 ? x.replace(':', ': ') : x)),
-        12,
-        'kanonis',
+        'baris 13 adalah yang pertama gagal: bukan bentuk kanonis (RFC 8785) dari JSON-nya sendiri',
         SMALLEST_20,
+        'ada di baris 1–13 (daun 0–12).',
+      ],
+      [
+        'a non-canonical line right after a matching checkpoint',
+        (l: string[]) => l.map((x, i) => (i === 20 ? x.replace(':', ': ') : x)),
+        'baris 21 adalah yang pertama gagal',
+        SMALLEST_50,
+        'Baris pertama yang tidak sama dengan riwayat bertanda tangan: baris 21 (daun 20).',
       ],
       [
         'a malformed line',
         (l: string[]) => l.map((x, i) => (i === 41 ? x.slice(0, -1) : x)),
-        41,
-        'bukan JSON',
+        'baris 42 adalah yang pertama gagal: bukan objek JSON',
         SMALLEST_50,
+        'ada di baris 21–42 (daun 20–41)',
       ],
       [
         'an empty line',
         (l: string[]) => [...l.slice(0, 5), '', ...l.slice(5)],
-        5,
-        'baris kosong',
+        'baris 6 adalah yang pertama gagal: baris kosong',
         SMALLEST_20,
+        'ada di baris 1–6 (daun 0–5)',
       ],
-    ])('%s', async (_, edit, index, reason, checkpoint) => {
+    ])('%s', async (_, edit, formCheck, checkpoint, located) => {
       writeLines('edited.ndjson', edit(exportLines('export.ndjson')));
       const res = await verify('edited.ndjson');
       expect(res.code).toBe(1);
-      expect(res.output).toContain(`Daun pertama yang terdampak: indeks ${index}`);
-      expect(res.output).toContain(reason);
+      // The form check says what it is based on, and does not pass for a proof that earlier lines are intact.
+      expect(res.output).toContain(formCheck);
+      expect(res.output).toContain('tidak membuktikan isinya utuh');
       expect(res.output).toContain(checkpoint);
+      expect(res.output).toContain(located);
+      expect(res.output).not.toContain('riwayat diubah');
     });
 
     it('a changed byte inside a value: the smallest failing checkpoint bounds it, the archived export names it', async () => {
@@ -262,17 +274,63 @@ describe('netral audit (offline verifier) against tampering', () => {
       const bounded = await verify('edited.ndjson');
       expect(bounded.code).toBe(1);
       expect(bounded.output).toContain('checkpoint 50 (yang terkecil yang gagal)');
-      expect(bounded.output).toContain('di antara baris 21 dan 50 (daun 20–49)');
+      expect(bounded.output).toContain('ada di baris 21–50 (daun 20–49)');
       const named = await verify('edited.ndjson', '--reference', file('export.ndjson'));
       expect(named.code).toBe(1);
-      expect(named.output).toContain(`Daun pertama yang terdampak: indeks ${TAMPERED_LEAF}`);
+      expect(named.output).toContain('ekspor arsip cocok dengan checkpoint 50');
+      expect(named.output).toContain(
+        `Baris pertama yang tidak sama dengan riwayat bertanda tangan: baris ${TAMPERED_LEAF + 1} (daun ${TAMPERED_LEAF}).`,
+      );
+    });
+
+    it('an archived export that is itself damaged never puts the blame on the export', async () => {
+      const lines = exportLines('export.ndjson');
+      lines[10] = lines[10].replace('Bangli', 'Banglj');
+      writeLines('damaged-archive.ndjson', lines);
+      // The export is good: it verifies, and the warning names the archive as the file that differs.
+      const good = await verify('export.ndjson', '--reference', file('damaged-archive.ndjson'));
+      expect(good.code).toBe(0);
+      expect(good.output).toContain('OK: 50 baris pertama');
+      expect(good.output).toContain('mulai baris 11');
+      expect(good.output).toContain('ekspor ARSIP-lah yang bukan daun 10');
+      // The export is bad elsewhere: the archive matches no checkpoint, so its difference at line 11 names
+      // nothing; only the checkpoints bound the first changed line.
+      const edited = exportLines('export.ndjson');
+      edited[TAMPERED_LEAF] = edited[TAMPERED_LEAF].replace('Bangli', 'Banglj');
+      writeLines('edited.ndjson', edited);
+      const bad = await verify('edited.ndjson', '--reference', file('damaged-archive.ndjson'));
+      expect(bad.code).toBe(1);
+      expect(bad.output).toContain('ekspor arsip tidak cocok dengan checkpoint mana pun');
+      expect(bad.output).toContain('ada di baris 21–50 (daun 20–49)');
+      expect(bad.output).not.toContain('riwayat bertanda tangan: baris 11');
+    });
+
+    it('lines beyond the largest checkpoint are reported as unsigned, and their form is checked', async () => {
+      await appendEvents(store, 50, 5);
+      await opened.catchUp();
+      await writeExport(opened, 'longer.ndjson');
+      const res = await verify('longer.ndjson');
+      expect(res.code).toBe(0);
+      expect(res.output).toContain('OK: 50 baris pertama dari 55 baris ekspor');
+      expect(res.output).toContain(
+        'PERINGATAN: baris 51–55 (daun 50–54) berada di luar checkpoint terbesar (50)',
+      );
+      expect(res.output).toContain('isinya TIDAK terverifikasi');
+      const lines = exportLines('longer.ndjson');
+      lines[52] = lines[52].slice(0, -1);
+      writeLines('longer.ndjson', lines);
+      const broken = await verify('longer.ndjson');
+      expect(broken.code).toBe(0);
+      expect(broken.output).toContain(
+        'PERINGATAN: baris 53 (di luar checkpoint) tidak mungkin daun ledger: bukan objek JSON',
+      );
     });
 
     it('a truncated export: the signed events that are missing are counted', async () => {
       writeLines('short.ndjson', exportLines('export.ndjson').slice(0, 40));
       const res = await verify('short.ndjson');
       expect(res.code).toBe(1);
-      expect(res.output).toContain('ekspor hanya berisi 40 baris, 10 event');
+      expect(res.output).toContain('ekspor hanya berisi 40 baris; 10 daun terakhir');
     });
   });
 
@@ -312,10 +370,12 @@ describe('netral audit (offline verifier) against tampering', () => {
       const bounded = await verify('after.ndjson');
       expect(bounded.code).toBe(1);
       expect(bounded.output).toContain('checkpoint 50 (yang terkecil yang gagal)');
-      expect(bounded.output).toContain('di antara baris 21 dan 50');
+      expect(bounded.output).toContain('ada di baris 21–50');
       const named = await verify('after.ndjson', '--reference', file('export.ndjson'));
       expect(named.code).toBe(1);
-      expect(named.output).toContain(`Daun pertama yang terdampak: indeks ${TAMPERED_LEAF}`);
+      expect(named.output).toContain(
+        `Baris pertama yang tidak sama dengan riwayat bertanda tangan: baris ${TAMPERED_LEAF + 1} (daun ${TAMPERED_LEAF}).`,
+      );
     });
 
     it('the checkpoint taken before the tampering is not consistent with the rebuilt log', async () => {
@@ -328,12 +388,11 @@ describe('netral audit (offline verifier) against tampering', () => {
         ...['--proof', file('proof.json'), '--key', file('netral.key')],
       );
       expect(res.code).toBe(1);
-      expect(res.output).toContain(`checkpoint ${size} TIDAK konsisten dengan checkpoint 50`);
-      // The untouched prefix still is.
-      writeFileSync(
-        file('proof20.json'),
-        JSON.stringify(rebuilt.consistencyProof(20, size)),
+      expect(res.output).toContain(
+        `TIDAK menghubungkan checkpoint 50 dengan checkpoint ${size} (keduanya bertanda tangan sah)`,
       );
+      // The untouched prefix still is.
+      writeFileSync(file('proof20.json'), JSON.stringify(rebuilt.consistencyProof(20, size)));
       const prefix = await cli(
         'consistency',
         file('cp-20.txt'),
@@ -394,7 +453,7 @@ describe('netral audit (offline verifier) against tampering', () => {
       );
       const changed = await cli('inclusion', ...common, '--leaf', file('leaf7.json'));
       expect(changed.code).toBe(1);
-      expect(changed.output).toContain('event itu diubah');
+      expect(changed.output).toContain('bukan byte yang dicatat ledger di daun tersebut');
     });
 
     it('rejects a proof for another tree size or a tampered proof', async () => {
@@ -464,7 +523,79 @@ describe('netral audit (offline verifier) against tampering', () => {
       );
       const res = await verify('export.ndjson');
       expect(res.code).toBe(1);
-      expect(res.output).toContain('tidak sah');
+      expect(res.output).toContain('tanda tangannya tidak terverifikasi dengan kunci');
+    });
+
+    it('each unusable input exits 2 with one line naming the file, the place and what is wrong', async () => {
+      const key = file('netral.key');
+      const verifyWith = (exportFile: string, checkpoint = file('cp-50.txt'), keyFile = key) =>
+        cli('verify', '--export', exportFile, '--checkpoint', checkpoint, '--key', keyFile);
+      const consistency = (proof: string) =>
+        cli('consistency', file('cp-20.txt'), file('cp-50.txt'), '--proof', proof, '--key', key);
+      const write = (name: string, text: string) => {
+        writeFileSync(file(name), text);
+        return file(name);
+      };
+      const pem = readFileSync(join(dir, 'data', 'checkpoint-key.pem'), 'utf8');
+      const cases: [string, Promise<{ code: number; output: string }>, string[]][] = [
+        ['a folder as export', verifyWith(archive), [archive, 'bukan berkas biasa']],
+        ['an empty export', verifyWith(write('empty.ndjson', '')), ['empty.ndjson', 'kosong']],
+        [
+          'an error body saved as export',
+          verifyWith(write('401.ndjson', '{"statusCode":401,"error":"Unauthorized"}\n')),
+          ['401.ndjson baris 1 bukan daun log', '401'],
+        ],
+        [
+          'an HTML page saved as export',
+          verifyWith(write('page.ndjson', '<!DOCTYPE html>\n<html></html>\n')),
+          ['page.ndjson baris 1 bukan JSON'],
+        ],
+        [
+          'a checkpoint that is not a signed note',
+          verifyWith(file('export.ndjson'), write('cp.json', '{"treeSize":50}\n')),
+          ['cp.json bukan signed note C2SP'],
+        ],
+        [
+          'the private PEM key instead of the verifier key',
+          verifyWith(file('export.ndjson'), file('cp-50.txt'), write('key.pem', pem)),
+          ['key.pem tidak sah', 'Berkas ini PEM'],
+        ],
+        [
+          'a proof that is not JSON',
+          consistency(write('p1.json', '{\n  "from": 20,\n  "to": 50\n  "hashes": []\n}\n')),
+          ['p1.json bukan JSON yang sah', 'baris 4'],
+        ],
+        [
+          'a proof with a field of the wrong type',
+          consistency(write('p2.json', '{"from":"20","to":50,"hashes":[]}')),
+          ['p2.json: "from" harus bilangan bulat ≥ 0, ditemukan "20"'],
+        ],
+        [
+          'a proof hash that is not 32 bytes',
+          consistency(write('p3.json', '{"from":20,"to":50,"hashes":["AAAA"]}')),
+          ['p3.json: "hashes"[0] bukan base64 dari 32 byte'],
+        ],
+        [
+          'an inclusion proof without its leaf hash',
+          cli(
+            'inclusion',
+            ...['--checkpoint', file('cp-50.txt'), '--key', key],
+            ...['--proof', write('p4.json', '{"index":3,"treeSize":50,"hashes":[]}')],
+          ),
+          ['p4.json: "leafHash" harus base64', 'tidak ada'],
+        ],
+      ];
+      for (const [what, pending, expected] of cases) {
+        const res = await pending;
+        expect({ what, code: res.code, lines: res.output.split('\n').length }).toEqual({
+          what,
+          code: 2,
+          lines: 1,
+        });
+        for (const text of expected) {
+          expect(res.output).toContain(text);
+        }
+      }
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   compareStoreWithLog,
   type ExportProblem,
   type ExportVerification,
+  LEAF_VERSION,
   leafHash,
   loadCheckpointKey,
   parseVerifierKey,
@@ -17,7 +18,15 @@ import {
   verifyInclusion,
 } from '@netral/transparency-log';
 import { type Command, CommanderError } from 'commander';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { CliError } from '../cli-error';
@@ -29,11 +38,31 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const usage = (message: string): CliError => new CliError(message, EXIT.usage);
 const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, EXIT.failed);
 
-const readText = (file: string, what: string): string => {
-  if (!existsSync(file) || !statSync(file).isFile()) {
+const errorCode = (error: unknown): string =>
+  (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+/** A file the auditor named must be a readable regular file; otherwise a usage error naming it and why. */
+const checkFile = (file: string, what: string): void => {
+  if (!existsSync(file)) {
     throw usage(`${what} tidak ditemukan: ${file}`);
   }
-  return readFileSync(file, 'utf8');
+  if (!statSync(file).isFile()) {
+    throw usage(`${what} ${file} bukan berkas biasa (folder?): berikan berkasnya sendiri.`);
+  }
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (error) {
+    throw usage(`${what} ${file} tidak bisa dibaca (${errorCode(error)}): periksa izin berkas.`);
+  }
+};
+
+const readText = (file: string, what: string): string => {
+  checkFile(file, what);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usage(`${what} ${file} tidak bisa dibaca (${errorCode(error)}).`);
+  }
 };
 
 const loadKey = (file: string): ParsedVerifierKey => {
@@ -41,55 +70,156 @@ const loadKey = (file: string): ParsedVerifierKey => {
   try {
     return parseVerifierKey(text);
   } catch (error) {
+    const hint = text.includes('-----BEGIN')
+      ? ' Berkas ini PEM (kunci privat penanda tangan?); --key butuh kunci verifikasi publik satu baris <nama>+<id hex>+<base64>.'
+      : '';
     throw usage(
-      `Kunci verifikasi di ${file} tidak sah (${(error as Error).message}). Ambil dari GET /api/v1/audit/public-key.`,
+      `Kunci verifikasi di ${file} tidak sah (${(error as Error).message}).${hint} Ambil dari GET /api/v1/audit/public-key.`,
     );
   }
 };
 
+/**
+ * A note that is not a checkpoint at all (truncated, re-encoded, an error page) is unusable input (2): nothing
+ * was checked. A well-formed checkpoint whose signature does not verify with the key is a verdict (1): it is
+ * not a checkpoint the ledger's key signed.
+ */
 const loadCheckpoint = (file: string, key: ParsedVerifierKey): Checkpoint => {
   const check = verifyCheckpoint(readText(file, 'Checkpoint'), key);
   if (!check.ok) {
-    throw failed(`checkpoint ${file} tidak sah: ${check.reason}.`);
+    if (check.problem === 'MALFORMED') {
+      throw usage(
+        `Checkpoint ${file} bukan signed note C2SP (${check.reason}). Simpan respons GET /api/v1/audit/checkpoint apa adanya (curl -fsS -o), tanpa diedit.`,
+      );
+    }
+    throw failed(
+      `checkpoint ${file}: tanda tangannya tidak terverifikasi dengan kunci ${key.name} (${check.reason}). Checkpoint ini tidak terbukti ditandatangani ledger; periksa juga bahwa --key adalah kunci yang diumumkan resmi.`,
+    );
   }
   return check.checkpoint;
 };
 
+/** Where JSON.parse stopped, as line and column of the file (its message only gives a character offset). */
+const jsonErrorAt = (text: string, error: Error): string => {
+  const at = /position (\d+)/.exec(error.message);
+  if (!at) {
+    return error.message;
+  }
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `baris ${line}, kolom ${before.length - before.lastIndexOf('\n')}: ${error.message}`;
+};
+
 const readJson = (file: string, what: string): Record<string, unknown> => {
   const text = readText(file, what);
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new Error('bukan objek JSON');
-    }
-    return value as Record<string, unknown>;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
-    throw usage(`${what} ${file} bukan JSON yang sah (${(error as Error).message}).`);
+    throw usage(`${what} ${file} bukan JSON yang sah (${jsonErrorAt(text, error as Error)}).`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw usage(`${what} ${file} harus satu objek JSON {…}, bukan ${JSON.stringify(value)}.`);
+  }
+  return value as Record<string, unknown>;
+};
+
+/** A whole number field of a proof, or a usage error naming the file, the field and what was found. */
+const proofNumber = (proof: Record<string, unknown>, field: string, file: string): number => {
+  const value = proof[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw usage(
+      `Bukti ${file}: "${field}" harus bilangan bulat ≥ 0, ditemukan ${value === undefined ? 'tidak ada' : JSON.stringify(value)}.`,
+    );
+  }
+  return value;
 };
 
 const hashList = (value: unknown, file: string): Buffer[] => {
-  if (
-    !Array.isArray(value) ||
-    value.some((v) => typeof v !== 'string' || Buffer.from(v, 'base64').toString('base64') !== v)
-  ) {
-    throw usage(`Bukti ${file}: "hashes" harus daftar hash base64.`);
+  if (!Array.isArray(value)) {
+    throw usage(
+      `Bukti ${file}: "hashes" harus daftar hash base64, ditemukan ${JSON.stringify(value) ?? 'tidak ada'}.`,
+    );
   }
-  return (value as string[]).map((v) => Buffer.from(v, 'base64'));
+  return value.map((v: unknown, i) => {
+    const hash = typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
+    if (!hash || hash.toString('base64') !== v || hash.length !== 32) {
+      throw usage(
+        `Bukti ${file}: "hashes"[${i}] bukan base64 dari 32 byte SHA-256 (ditemukan ${JSON.stringify(v)}).`,
+      );
+    }
+    return hash;
+  });
 };
 
 const exportLines = (file: string) => readLines(createReadStream(file, { highWaterMark: 1 << 20 }));
 
+/**
+ * An export whose first line is not a leaf at all is not an export (an error body saved by curl without -f,
+ * an HTML page, another file): unusable input, nothing to verify. A first line that is a leaf, even a wrong
+ * one, is left to the verification, which reports it as a failure.
+ */
+const checkIsExport = async (file: string, what: string): Promise<void> => {
+  checkFile(file, what);
+  const first = await lineAt(file, 0);
+  if (first === undefined || first.length === 0) {
+    throw usage(
+      `${what} ${file} kosong: tidak ada baris untuk diverifikasi. Unduh lagi dari GET /api/v1/audit/export.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(first.toString('utf8')) as unknown;
+  } catch (error) {
+    throw usage(
+      `${what} ${file} baris 1 bukan JSON (${(error as Error).message}): ini bukan ekspor NDJSON dari GET /api/v1/audit/export (halaman HTML atau berkas lain?).`,
+    );
+  }
+  const leaf = value as { v?: unknown; index?: unknown } | null;
+  if (typeof leaf !== 'object' || leaf === null || !('v' in leaf) || !('index' in leaf)) {
+    throw usage(
+      `${what} ${file} baris 1 bukan daun log (tidak ada "v" dan "index"; isinya ${first.toString('utf8').slice(0, 120)}): kemungkinan respons galat tersimpan sebagai ekspor, mis. 401 tanpa token. Unduh dengan curl -fsS.`,
+    );
+  }
+};
+
+/** Reading a file can still fail midway (removed, I/O error): unusable input, not a verdict on the ledger. */
+const readingFails = (error: unknown, file: string): never => {
+  if (typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+    throw usage(
+      `Gagal membaca ${file} (${errorCode(error)}): ulangi setelah berkasnya bisa dibaca.`,
+    );
+  }
+  throw error;
+};
+
+/** What the form check found, worded as what it is: a line that cannot be the leaf the ledger hashed. */
 const LINE_REASONS: Record<ExportProblem['kind'], (p: ExportProblem) => string> = {
   EMPTY: () => 'baris kosong',
-  NOT_JSON: () => 'bukan JSON yang sah',
-  NOT_CANONICAL: () => 'bukan JSON kanonis RFC 8785 (byte-nya bukan yang di-hash)',
-  WRONG_VERSION: (p) => `versi format daun ${JSON.stringify(p.found)} tidak dikenal (harus 1)`,
+  NOT_JSON: () => 'bukan objek JSON yang sah',
+  NOT_CANONICAL: () =>
+    'bukan bentuk kanonis (RFC 8785) dari JSON-nya sendiri, padahal ledger hanya mencatat bentuk kanonis: pengekspor atau suntingan kemudian mengubah byte-nya',
+  WRONG_VERSION: (p) =>
+    `"v" bernilai ${JSON.stringify(p.found)}, padahal daun ledger selalu ${LEAF_VERSION}`,
   WRONG_INDEX: (p) =>
-    `indeksnya ${JSON.stringify(p.found)}, seharusnya ${p.index} (ada baris yang hilang, ditambahkan, atau dipindah)`,
-  DIFFERS_FROM_REFERENCE: () => 'berbeda dari ekspor arsip (--reference)',
-  MISSING_FROM_EXPORT: () => 'ekspor arsip lebih panjang: ada event yang dihapus',
+    `"index" bernilai ${JSON.stringify(p.found)}, padahal daun di baris ini berindeks ${p.index} (ada baris yang hilang, ditambahkan, atau dipindah sebelum atau di baris ini` +
+    (p.index === 0 && typeof p.found === 'number'
+      ? `; atau ekspor ini diunduh dengan ?from=${p.found}, sedangkan verify butuh ekspor dari daun 0)`
+      : ')'),
 };
+
+/** What the archived export (--reference) says about the first difference, once it was verified itself. */
+interface ReferenceCheck {
+  file: string;
+  /** The largest checkpoint the reference matches (its first `matches` lines are signed), 0 if none. */
+  matches: number;
+  lines: number;
+}
+
+const range = (from: number, to: number): string =>
+  from === to
+    ? `baris ${from + 1} (daun ${from})`
+    : `baris ${from + 1}–${to + 1} (daun ${from}–${to})`;
 
 /** Checkpoints from --checkpoint (repeatable) and every file of --checkpoints-dir, all verified. */
 const loadCheckpoints = (
@@ -126,27 +256,88 @@ const loadCheckpoints = (
   return [...bySize.values()].sort((a, b) => a.treeSize - b.treeSize);
 };
 
-const reportFailure = (result: ExportVerification): string[] => {
+const reportFailure = (result: ExportVerification, reference?: ReferenceCheck): string[] => {
   const out: string[] = [];
   const failing = result.checkpoints.find((c) => !c.ok);
-  if (failing?.missingLines !== undefined) {
+  if (!failing) {
+    return out;
+  }
+  if (failing.missingLines !== undefined) {
     out.push(
-      `  - checkpoint ${failing.treeSize}: ekspor hanya berisi ${result.lines} baris, ${failing.missingLines} event yang sudah ditandatangani hilang.`,
+      `  - checkpoint ${failing.treeSize}: ekspor hanya berisi ${result.lines} baris; ${failing.missingLines} daun terakhir yang ditandatangani checkpoint ini tidak ada di ekspor.`,
     );
-  } else if (failing) {
+  } else {
     out.push(
-      `  - checkpoint ${failing.treeSize} (yang terkecil yang gagal): akar Merkle dari ${failing.treeSize} baris pertama tidak sama dengan akar yang ditandatangani: riwayat diubah.`,
+      `  - checkpoint ${failing.treeSize} (yang terkecil yang gagal): akar Merkle dari ${failing.treeSize} baris pertama ekspor berbeda dari akar yang ditandatangani.`,
     );
   }
+  // Lines before `lower` are proven by a matching checkpoint; the first line that is not the signed leaf lies
+  // in [lower, upper] (upper = result.lines: the export ends before a signed leaf).
+  let lower = result.suspectRange?.from ?? 0;
+  let upper = Math.min(failing.treeSize - 1, result.lines);
   const bad = result.firstBadLine;
   if (bad) {
-    out.push(`  - baris ${bad.index + 1} (daun ${bad.index}): ${LINE_REASONS[bad.kind](bad)}.`);
-    out.push(`Daun pertama yang terdampak: indeks ${bad.index}`);
-  } else if (result.suspectRange) {
-    const { from, to } = result.suspectRange;
     out.push(
-      `Perubahan pertama ada di antara baris ${from + 1} dan ${to} (daun ${from}–${to - 1}). ` +
-        'Berikan ekspor lama (--reference) atau lebih banyak checkpoint (--checkpoints-dir) untuk menunjuk barisnya.',
+      `  - pemeriksaan bentuk tiap baris (JSON kanonis, "v": ${LEAF_VERSION}, "index" = nomor baris − 1): baris ${bad.index + 1} adalah yang pertama gagal: ${LINE_REASONS[bad.kind](bad)}. ` +
+        'Baris sebelumnya lolos pemeriksaan bentuk, tetapi itu tidak membuktikan isinya utuh (perubahan isi yang tetap kanonis hanya terlihat dari akar Merkle).',
+    );
+    if (bad.index < failing.treeSize) {
+      upper = Math.min(upper, bad.index);
+    }
+  }
+  const diff = result.referenceDifference;
+  if (reference) {
+    const signedPart =
+      reference.matches > 0
+        ? `ekspor arsip cocok dengan checkpoint ${reference.matches}, jadi ${reference.matches} baris pertamanya adalah daun bertanda tangan`
+        : 'ekspor arsip tidak cocok dengan checkpoint mana pun yang diberikan, jadi ia tidak membuktikan apa-apa';
+    if (!diff) {
+      out.push(`  - --reference ${reference.file}: sama persis dengan ekspor ini (${signedPart}).`);
+    } else if (diff.kind === 'REFERENCE_LONGER') {
+      out.push(
+        `  - --reference ${reference.file}: ${result.lines} baris pertamanya sama dengan ekspor ini, lalu ekspor ini berhenti sedangkan ekspor arsip berlanjut (${reference.lines} baris; ${signedPart}).`,
+      );
+    } else {
+      out.push(
+        `  - --reference ${reference.file}: berbeda dari ekspor ini mulai baris ${diff.index + 1} (${signedPart}).`,
+      );
+    }
+    const same = diff ? diff.index : Math.min(result.lines, reference.lines);
+    // Lines the two share within the reference's signed part are proven; a difference inside it is exact.
+    lower = Math.max(lower, Math.min(same, reference.matches));
+    if (diff && diff.index < reference.matches) {
+      lower = upper = Math.min(diff.index, upper);
+    }
+  }
+  if (lower >= upper) {
+    out.push(
+      upper >= result.lines
+        ? `Daun pertama yang tidak ada di ekspor: daun ${upper} (baris ${upper + 1}); baris sebelumnya terbukti sama dengan yang ditandatangani.`
+        : `Baris pertama yang tidak sama dengan riwayat bertanda tangan: ${range(upper, upper)}.`,
+    );
+  } else {
+    out.push(
+      `Baris pertama yang tidak sama dengan riwayat bertanda tangan ada di ${range(lower, upper)}` +
+        (lower > 0 ? `; ${lower} baris pertama terbukti sama.` : '.') +
+        ' Berikan ekspor arsip (--reference) atau lebih banyak checkpoint (--checkpoints-dir) untuk mempersempitnya.',
+    );
+  }
+  return out;
+};
+
+/** Lines after the largest checkpoint: no signature covers them, so they are reported, never passed over. */
+const reportUncovered = (result: ExportVerification, covered: number): string[] => {
+  const { lines, firstBadLine } = result.uncovered;
+  if (lines === 0) {
+    return [];
+  }
+  const out = [
+    `PERINGATAN: ${range(covered, covered + lines - 1)} berada di luar checkpoint terbesar (${covered}): tidak ada tanda tangan yang mencakupnya, jadi isinya TIDAK terverifikasi (hanya bentuknya diperiksa). ` +
+      `Verifikasi lagi dengan checkpoint yang lebih baru, atau unduh ekspor dengan ?to=${covered}.`,
+  ];
+  if (firstBadLine) {
+    out.push(
+      `PERINGATAN: baris ${firstBadLine.index + 1} (di luar checkpoint) tidak mungkin daun ledger: ${LINE_REASONS[firstBadLine.kind](firstBadLine)}.`,
     );
   }
   return out;
@@ -195,52 +386,87 @@ export const registerAuditCommands = (program: Command): void => {
       }) => {
         const key = loadKey(options.key);
         const checkpoints = loadCheckpoints(options.checkpoint, options.checkpointsDir, key);
-        readText(options.export, 'Ekspor');
+        await checkIsExport(options.export, 'Ekspor');
         if (options.reference) {
-          readText(options.reference, 'Ekspor arsip');
+          await checkIsExport(options.reference, 'Ekspor arsip (--reference)');
         }
         const largest = checkpoints[checkpoints.length - 1].treeSize;
-        const run = async (label: string, checkLines: boolean) => {
+        const run = async (
+          label: string,
+          file: string,
+          checkLines: boolean,
+          reference?: string,
+        ) => {
           const bar = progress(label, largest);
           let reported = 0;
-          const result = await verifyExport(exportLines(options.export), {
-            checkpoints,
-            checkLines,
-            ...(options.reference ? { reference: exportLines(options.reference) } : {}),
-            onProgress: (done) => {
-              if (done > largest) {
-                bar.setTotal(done);
-              }
-              bar.increment(done - reported);
-              reported = done;
-            },
-          });
-          bar.stop();
-          return result;
+          try {
+            return await verifyExport(exportLines(file), {
+              checkpoints,
+              checkLines,
+              ...(reference ? { reference: exportLines(reference) } : {}),
+              onProgress: (done) => {
+                if (done > largest) {
+                  bar.setTotal(done);
+                }
+                bar.increment(done - reported);
+                reported = done;
+              },
+            });
+          } catch (error) {
+            return readingFails(error, reference ? `${file} / ${reference}` : file);
+          } finally {
+            bar.stop();
+          }
         };
         // A matching root proves every covered byte, so hash first; parse each line only to explain a failure.
-        let result = await run('memverifikasi', false);
+        let result = await run('memverifikasi', options.export, false, options.reference);
+        let reference: ReferenceCheck | undefined;
         if (!result.ok) {
-          result = await run('mencari baris pertama yang salah', true);
+          result = await run(
+            'mencari baris pertama yang salah',
+            options.export,
+            true,
+            options.reference,
+          );
+          if (options.reference) {
+            // Neither export is trusted: only the reference's own match with a checkpoint lets a difference
+            // between the two say which line is not the signed one.
+            const theirs = await run('memverifikasi ekspor arsip', options.reference, false);
+            const matches = theirs.checkpoints.filter((c) => c.ok).map((c) => c.treeSize);
+            reference = {
+              file: options.reference,
+              matches: matches.length > 0 ? Math.max(...matches) : 0,
+              lines: theirs.lines,
+            };
+          }
         }
+        const uncovered = reportUncovered(result, largest);
         if (!result.ok) {
           console.error(
             `Ekspor ${options.export} (${result.lines} baris) diperiksa terhadap ${checkpoints.length} checkpoint ${checkpoints[0].origin}.`,
           );
-          for (const line of reportFailure(result)) {
+          for (const line of [...reportFailure(result, reference), ...uncovered]) {
             console.error(line);
           }
-          throw failed('riwayat dalam ekspor TIDAK cocok dengan checkpoint bertanda tangan.');
+          throw failed(
+            `ekspor TIDAK cocok dengan checkpoint ${result.firstFailingCheckpoint} yang ditandatangani.`,
+          );
         }
         const sizes = checkpoints.map((c) => c.treeSize).join(', ');
         console.log(
-          `OK: ${largest} event pertama dari ${result.lines} baris ekspor persis sama dengan yang ditandatangani ${checkpoints[0].origin} ` +
+          `OK: ${largest} baris pertama dari ${result.lines} baris ekspor persis sama, byte demi byte dan berurutan, dengan daun yang ditandatangani ${checkpoints[0].origin} ` +
             `(checkpoint ${sizes}; akar ${result.rootAtCheckpoint}).`,
         );
-        if (result.lines > largest) {
-          console.log(
-            `Catatan: ${result.lines - largest} baris terakhir belum tercakup checkpoint mana pun; periksa lagi dengan checkpoint yang lebih baru.`,
+        const diff = result.referenceDifference;
+        if (options.reference && diff?.kind === 'DIFFERS') {
+          console.error(
+            diff.index < largest
+              ? `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}. Ekspor ini cocok dengan checkpoint, jadi baris ${diff.index + 1} ekspor ARSIP-lah yang bukan daun ${diff.index} yang ditandatangani (arsip rusak atau diubah, atau bukan ekspor log ini).`
+              : `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}, di luar checkpoint terbesar (${largest}): tanda tangan tidak bisa menunjukkan mana yang benar, padahal ledger tidak pernah menyajikan dua isi untuk satu daun. Simpan keduanya dan periksa lagi dengan checkpoint yang lebih baru.`,
           );
+        }
+        for (const line of uncovered) {
+          console.error(line);
         }
       },
     );
@@ -262,21 +488,27 @@ export const registerAuditCommands = (program: Command): void => {
           `Checkpoint lama (${older.treeSize}) lebih besar dari yang baru (${newer.treeSize}): tukar urutannya.`,
         );
       }
-      if (proof.from !== older.treeSize || proof.to !== newer.treeSize) {
+      const from = proofNumber(proof, 'from', options.proof);
+      const to = proofNumber(proof, 'to', options.proof);
+      if (from !== older.treeSize || to !== newer.treeSize) {
         throw usage(
-          `Bukti untuk ${String(proof.from)}→${String(proof.to)}, checkpoint ${older.treeSize}→${newer.treeSize}: ambil ?from=${older.treeSize}&to=${newer.treeSize}.`,
+          `Bukti ${options.proof} untuk ${from}→${to}, checkpoint ${older.treeSize}→${newer.treeSize}: ambil GET /api/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}.`,
         );
       }
       const hashes = hashList(proof.hashes, options.proof);
       if (
         !verifyConsistency(older.treeSize, newer.treeSize, hashes, older.rootHash, newer.rootHash)
       ) {
+        // Both notes are signed; what failed is this proof. A log that only appended always has a proof
+        // that passes, so a correct, undamaged proof that fails means the first events were rewritten.
         throw failed(
-          `checkpoint ${newer.treeSize} TIDAK konsisten dengan checkpoint ${older.treeSize}: ${older.treeSize} event pertama telah diubah, dihapus, atau disusun ulang.`,
+          `bukti ${options.proof} TIDAK menghubungkan checkpoint ${older.treeSize} dengan checkpoint ${newer.treeSize} (keduanya bertanda tangan sah). ` +
+            `Log yang hanya menambah selalu punya bukti yang lolos; bila bukti ini utuh dari GET /api/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}, ` +
+            `${older.treeSize} event pertama di checkpoint ${newer.treeSize} bukan lagi yang ada di checkpoint ${older.treeSize}. Unduh buktinya sekali lagi; bila tetap gagal, simpan kedua checkpoint dan bukti itu.`,
         );
       }
       console.log(
-        `OK: checkpoint ${newer.treeSize} memperpanjang checkpoint ${older.treeSize}; ${older.treeSize} event pertama tidak berubah.`,
+        `OK: checkpoint ${newer.treeSize} memperpanjang checkpoint ${older.treeSize}: ${older.treeSize} daun pertamanya persis daun checkpoint ${older.treeSize} (hanya ada penambahan).`,
       );
     });
 
@@ -301,21 +533,24 @@ export const registerAuditCommands = (program: Command): void => {
         const key = loadKey(options.key);
         const checkpoint = loadCheckpoint(options.checkpoint, key);
         const proof = readJson(options.proof, 'Bukti');
-        if (
-          typeof proof.index !== 'number' ||
-          !Number.isSafeInteger(proof.index) ||
-          typeof proof.treeSize !== 'number' ||
-          typeof proof.leafHash !== 'string'
-        ) {
-          throw usage(`Bukti ${options.proof} harus berisi index, treeSize, leafHash dan hashes.`);
-        }
-        if (proof.treeSize !== checkpoint.treeSize) {
+        const index = proofNumber(proof, 'index', options.proof);
+        const treeSize = proofNumber(proof, 'treeSize', options.proof);
+        const claimed =
+          typeof proof.leafHash === 'string' ? Buffer.from(proof.leafHash, 'base64') : undefined;
+        if (!claimed || claimed.length !== 32 || claimed.toString('base64') !== proof.leafHash) {
           throw usage(
-            `Bukti untuk pohon berukuran ${proof.treeSize}, checkpoint berukuran ${checkpoint.treeSize}: ambil ?treeSize=${checkpoint.treeSize}.`,
+            `Bukti ${options.proof}: "leafHash" harus base64 dari 32 byte SHA-256, ditemukan ${JSON.stringify(proof.leafHash) ?? 'tidak ada'}.`,
           );
         }
-        if (options.index !== undefined && Number(options.index) !== proof.index) {
-          throw usage(`Bukti untuk daun ${proof.index}, bukan --index ${options.index}.`);
+        if (treeSize !== checkpoint.treeSize) {
+          throw usage(
+            `Bukti ${options.proof} untuk pohon berukuran ${treeSize}, checkpoint berukuran ${checkpoint.treeSize}: ambil GET /api/v1/audit/proofs/inclusion?index=${index}&treeSize=${checkpoint.treeSize}.`,
+          );
+        }
+        if (options.index !== undefined && Number(options.index) !== index) {
+          throw usage(
+            `Bukti ${options.proof} untuk daun ${index}, bukan --index ${options.index}.`,
+          );
         }
         if (options.leaf && options.export) {
           throw usage('Pilih salah satu: --leaf atau --export.');
@@ -327,34 +562,29 @@ export const registerAuditCommands = (program: Command): void => {
           if (options.index === undefined) {
             throw usage('--export membutuhkan --index.');
           }
-          readText(options.export, 'Ekspor');
-          leaf = await lineAt(options.export, proof.index);
+          checkFile(options.export, 'Ekspor');
+          leaf = await lineAt(options.export, index);
           if (!leaf) {
-            throw usage(`Ekspor ${options.export} tidak memiliki baris untuk daun ${proof.index}.`);
+            throw usage(
+              `Ekspor ${options.export} tidak memiliki baris ${index + 1} untuk daun ${index} (ekspor dari daun 0 diperlukan).`,
+            );
           }
         }
-        const claimed = Buffer.from(proof.leafHash, 'base64');
+        const hashes = hashList(proof.hashes, options.proof);
         const hash = leaf ? leafHash(leaf) : claimed;
         if (leaf && !hash.equals(claimed)) {
           throw failed(
-            `isi event (daun ${proof.index}) tidak sama dengan daun yang dibuktikan: event itu diubah.`,
+            `hash baris yang diberikan (${options.leaf ? `--leaf ${options.leaf}` : `baris ${index + 1} dari ${options.export}`}) berbeda dari "leafHash" daun ${index} dalam bukti: ` +
+              'byte baris itu bukan byte yang dicatat ledger di daun tersebut (diubah, disimpan ulang dengan bentuk lain, atau baris event lain).',
           );
         }
-        if (
-          !verifyInclusion(
-            proof.index,
-            checkpoint.treeSize,
-            hash,
-            hashList(proof.hashes, options.proof),
-            checkpoint.rootHash,
-          )
-        ) {
+        if (!verifyInclusion(index, checkpoint.treeSize, hash, hashes, checkpoint.rootHash)) {
           throw failed(
-            `daun ${proof.index} TIDAK termasuk dalam checkpoint ${checkpoint.treeSize}.`,
+            `bukti ${options.proof} TIDAK menghubungkan daun ${index} dengan akar checkpoint ${checkpoint.treeSize}: buktinya salah atau rusak, atau daun itu bukan bagian dari log yang ditandatangani. Unduh buktinya sekali lagi.`,
           );
         }
         console.log(
-          `OK: daun ${proof.index} termasuk dalam checkpoint ${checkpoint.origin} @ ${checkpoint.treeSize}` +
+          `OK: daun ${index} termasuk dalam checkpoint ${checkpoint.origin} @ ${checkpoint.treeSize}` +
             (leaf
               ? ', dan isinya persis sama.'
               : ' (isi event tidak diperiksa: berikan --leaf atau --export).'),
