@@ -178,7 +178,7 @@ const checkIsExport = async (file: string, what: string): Promise<void> => {
   const leaf = value as { v?: unknown; index?: unknown } | null;
   if (typeof leaf !== 'object' || leaf === null || !('v' in leaf) || !('index' in leaf)) {
     throw usage(
-      `${what} ${file} baris 1 bukan daun log (tidak ada "v" dan "index"; isinya ${first.toString('utf8').slice(0, 120)}): kemungkinan respons galat tersimpan sebagai ekspor, mis. 401 tanpa token. Unduh dengan curl -fsS.`,
+      `${what} ${file} baris 1 bukan daun log (tidak ada "v" dan "index"; isinya ${first.toString('utf8').slice(0, 120)}${first.length > 120 ? '…' : ''}): kemungkinan respons galat tersimpan sebagai ekspor, mis. 401 tanpa token. Unduh dengan curl -fsS.`,
     );
   }
 };
