@@ -13,6 +13,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { UserCommands } from '../../../apps/ledger/src/identity/user.commands';
 
@@ -411,6 +412,7 @@ describe('login rate limit', () => {
   });
 
   it('limits password attempts per address across usernames and login routes (no spraying)', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const statuses = [];
     for (const [i, path] of [
       '/api/v1/auth/login',
@@ -436,6 +438,94 @@ describe('login rate limit', () => {
       .type('form')
       .send({ username: 'penebak-4', password: 'tebakan-panjang-1', _csrf: csrfFrom(page.text) });
     expect(web.status).toBe(429);
+    // Refused like any other failed login, it is logged: who and from where, never the password.
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({ username: 'penebak-4', ip: expect.stringMatching(/127\.0\.0\.1/) }),
+      'login refused: rate limited',
+    );
+    expect(JSON.stringify(warn.mock.calls)).not.toContain('tebakan-panjang-1');
+    warn.mockRestore();
+  });
+});
+
+describe('login page limits and lock-outs', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  const postLogin = async (username: string, password: string) => {
+    const agent = request.agent(t.server);
+    const page = await agent.get('/login');
+    return agent
+      .post('/login')
+      .type('form')
+      .send({ username, password, _csrf: csrfFrom(page.text) });
+  };
+
+  it('caps the inputs at the API limits and refuses longer ones with the field and a Bahasa Indonesia message', async () => {
+    const page = await request(t.server).get('/login');
+    expect(page.text).toMatch(/<input id="username"[^>]* maxlength="64"/);
+    expect(page.text).toMatch(/<input id="password"[^>]* maxlength="200"/);
+
+    const longName = await postLogin('a'.repeat(65), 'apa-saja-123');
+    expect(longName.status).toBe(400);
+    expect(longName.text).toContain('Nama pengguna paling banyak 64 karakter.');
+    expect(longName.text).toContain('id="username-error"');
+
+    const longPassword = await postLogin('siapa.saja', 'x'.repeat(201));
+    expect(longPassword.status).toBe(400);
+    expect(longPassword.text).toContain('Kata sandi paling banyak 200 karakter.');
+    expect(longPassword.text).not.toContain('x'.repeat(201));
+
+    // A body far past any limit is still an answer about the form, not a 500.
+    const huge = await postLogin('b'.repeat(100_000), 'y'.repeat(1_000_000));
+    expect(huge.status).toBe(400);
+    expect(huge.text).toContain('Nama pengguna paling banyak 64 karakter.');
+    expect(huge.text).toContain('Kata sandi paling banyak 200 karakter.');
+
+    // At the limits exactly it is an ordinary login attempt.
+    const atLimits = await postLogin('c'.repeat(64), 'z'.repeat(200));
+    expect(atLimits.status).toBe(401);
+    expect(atLimits.text).toContain('Nama pengguna atau kata sandi salah.');
+    // The API refuses the same lengths.
+    const api = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'a'.repeat(65), password: 'x'.repeat(201) });
+    expect(api.status).toBe(400);
+    expect(api.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'password',
+      'username',
+    ]);
+  });
+
+  it('logs a login refused because the account is locked out, with username and address, never the password', async () => {
+    await createUser(t, 'HR', { username: 'hr.dikunci' });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await postLogin('hr.dikunci', `tebakan-salah-${i}`)).status);
+    }
+    const locked = await postLogin('hr.dikunci', TEST_PASSWORD);
+    expect([...statuses, locked.status]).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(locked.text).toContain('Terlalu banyak percobaan masuk yang gagal.');
+    expect(warn).toHaveBeenCalledWith(
+      expect.objectContaining({
+        username: 'hr.dikunci',
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+        retryAfterSeconds: expect.any(Number),
+      }),
+      'login refused: locked after repeated failures',
+    );
+    const logged = JSON.stringify(warn.mock.calls);
+    expect(logged).not.toContain(TEST_PASSWORD);
+    expect(logged).not.toContain('tebakan-salah');
   });
 });
 

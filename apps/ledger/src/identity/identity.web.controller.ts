@@ -17,6 +17,8 @@ import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService } from './auth.service';
+import { LOGIN_USERNAME_MAX_LENGTH } from './dto/identity.dto';
+import { PASSWORD_MAX_LENGTH } from './password';
 import { Public } from './roles.decorator';
 import {
   clearSessionCookie,
@@ -29,6 +31,14 @@ import {
 /** Only same-site paths: `next=https://evil.example` must not turn the login page into an open redirect. */
 const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+
+/** What every rendering of the login page needs: the same limits as the API's LoginDto, as maxlength. */
+const loginView = (view: Record<string, unknown>) => ({
+  title: 'Masuk',
+  usernameMaxLength: LOGIN_USERNAME_MAX_LENGTH,
+  passwordMaxLength: PASSWORD_MAX_LENGTH,
+  ...view,
+});
 
 @ApiExcludeController()
 @Controller()
@@ -49,7 +59,7 @@ export class IdentityWebController {
       res.redirect(303, safeNext(next));
       return;
     }
-    res.render('login', { title: 'Masuk', next: safeNext(next) });
+    res.render('login', loginView({ next: safeNext(next) }));
   }
 
   @Post('login')
@@ -62,9 +72,13 @@ export class IdentityWebController {
     const errors: Record<string, string> = {};
     if (!username) {
       errors.username = 'Nama pengguna wajib diisi.';
+    } else if (username.length > LOGIN_USERNAME_MAX_LENGTH) {
+      errors.username = `Nama pengguna paling banyak ${LOGIN_USERNAME_MAX_LENGTH} karakter.`;
     }
     if (!password) {
       errors.password = 'Kata sandi wajib diisi.';
+    } else if (password.length > PASSWORD_MAX_LENGTH) {
+      errors.password = `Kata sandi paling banyak ${PASSWORD_MAX_LENGTH} karakter.`;
     }
     if (Object.keys(errors).length === 0) {
       try {
@@ -80,17 +94,16 @@ export class IdentityWebController {
         }
         const response = error.getResponse() as { message?: string };
         res.status(error.getStatus());
-        res.render('login', { title: 'Masuk', next, username, formError: response.message });
+        res.render('login', loginView({ next, username, formError: response.message }));
         return;
       }
     }
-    res.status(400).render('login', {
-      title: 'Masuk',
-      next,
-      username,
-      errors,
-      formError: 'Periksa isian yang ditandai.',
-    });
+    res
+      .status(400)
+      .render(
+        'login',
+        loginView({ next, username, errors, formError: 'Periksa isian yang ditandai.' }),
+      );
   }
 
   @Post('logout')

@@ -1,4 +1,4 @@
-import { HttpException, Injectable } from '@nestjs/common';
+import { HttpException, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 
 const FREE_FAILURES = 5;
@@ -18,15 +18,29 @@ interface Entry {
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly logger = new Logger('Auth');
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly clock: Clock) {}
 
+  /** Refuses (429 LOGIN_LOCKED, logged) a `username|address` key that is locked out. */
   check(key: string): void {
     const entry = this.entries.get(key);
     const now = this.clock.now().getTime();
     if (entry && entry.lockedUntil > now) {
       const seconds = Math.ceil((entry.lockedUntil - now) / 1000);
+      // Like every other refused login: who and from where (the key is `username|address`; an address
+      // never contains '|'), never the password.
+      const at = key.lastIndexOf('|');
+      this.logger.warn(
+        {
+          username: key.slice(0, at),
+          ip: key.slice(at + 1),
+          failures: entry.failures,
+          retryAfterSeconds: seconds,
+        },
+        'login refused: locked after repeated failures',
+      );
       throw new HttpException(
         {
           statusCode: 429,

@@ -1,11 +1,39 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request } from 'express';
+import { LOGIN_USERNAME_MAX_LENGTH } from './dto/identity.dto';
 
 /** Rate limits per client address; on the login routes per address and username, so one office behind a
  * NAT does not lock out its colleagues while someone guessing one account is stopped. */
 @Injectable()
 export class NetralThrottlerGuard extends ThrottlerGuard {
+  private readonly authLogger = new Logger('Auth');
+
+  /** A login refused by a rate limit is logged like any other refused login: who and from where, never
+   * the password. Other routes' 429s are not (they are counted in the metrics). */
+  protected override throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    if (isLoginAttempt(context)) {
+      const request = context.switchToHttp().getRequest<Request>();
+      const body = request.body as { username?: unknown } | undefined;
+      this.authLogger.warn(
+        {
+          username:
+            typeof body?.username === 'string'
+              ? body.username.slice(0, LOGIN_USERNAME_MAX_LENGTH)
+              : undefined,
+          ip: clientAddress(request as unknown as Record<string, unknown>),
+          limit: detail.limit,
+          retryAfterSeconds: detail.timeToBlockExpire,
+        },
+        'login refused: rate limited',
+      );
+    }
+    return super.throwThrottlingException(context, detail);
+  }
+
   /** One count per client across every route (the library's default counts each route apart, which
    * would give the API login and the login page a limit each). */
   protected override generateKey(_context: ExecutionContext, suffix: string, name: string): string {

@@ -13,14 +13,17 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password';
 
 const OPD_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
+/** The longest username a login takes (the API and the login page alike). */
+export const LOGIN_USERNAME_MAX_LENGTH = 64;
+
 export class LoginDto {
-  @ApiProperty({ example: 'bawaslu' })
+  @ApiProperty({ example: 'bawaslu', maxLength: LOGIN_USERNAME_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(64)
+  @MaxLength(LOGIN_USERNAME_MAX_LENGTH)
   username!: string;
 
-  @ApiProperty({ example: 'rahasia-sekali-2024' })
+  @ApiProperty({ example: 'rahasia-sekali-2024', maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
   @MaxLength(PASSWORD_MAX_LENGTH)
