@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppModule } from '../../apps/ledger/src/app.module';
 import { configureApp } from '../../apps/ledger/src/configure-app';
+import { Startup } from '../../apps/ledger/src/infrastructure/startup';
 import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
 import { ElectionCommands } from '../../apps/ledger/src/elections/election.commands';
 import { OpdCommands } from '../../apps/ledger/src/registry/registry.commands';
@@ -55,6 +56,7 @@ export const startLoadTarget = async (
   });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
+  await app.get(Startup).ready();
   const { port } = app.getHttpServer().address() as { port: number };
   const actor = systemActor();
   await app

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@netral/config';
 import { AppModule } from '../../ledger/src/app.module';
+import { Startup } from '../../ledger/src/infrastructure/startup';
 
 /**
  * Runs `work` inside the service's own module graph (same event store, same read models, same rules and
@@ -19,6 +20,7 @@ export const withLedger = async <T>(
     logger: ['error', 'warn'],
   });
   try {
+    await app.get(Startup).ready();
     return await work(app);
   } finally {
     await app.close();

@@ -14,6 +14,7 @@ import { DemoModule } from './demo/demo.module';
 import { LedgerWriteModule } from './ledger-write.module';
 import { PortalModule } from './portal/portal.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
+import { StartupModule } from './infrastructure/startup';
 import { LoggingModule } from './infrastructure/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        StartupModule,
         ClockModule,
         EventStoreModule,
         IdentityModule,

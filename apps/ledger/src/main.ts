@@ -1,9 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from './boot';
 import { configureApp } from './configure-app';
 import { DEMO_LOGINS } from './demo/demo.seeder';
+import { Startup } from './infrastructure/startup';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -11,7 +13,18 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   configureApp(app);
+  // Listen first: while the followers catch up (or wait for an unreachable EventStoreDB), /health says
+  // what startup waits for and every other route answers 503 with Retry-After.
   await app.listen(config.port, config.host);
+  const logger = new Logger('Netral');
+  logger.log(`listening on ${config.publicBaseUrl}; catching up with the event store`);
+  try {
+    await app.get(Startup).ready();
+  } catch (error) {
+    logger.fatal({ err: error }, 'startup failed; stopping');
+    await app.close();
+    process.exit(1);
+  }
   console.log(
     `\nNetral berjalan di ${config.publicBaseUrl}  (API: ${config.publicBaseUrl}/api/v1, dokumentasi: ${config.publicBaseUrl}/docs)\n` +
       `Penyimpanan: ${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite di ${config.dataDir}`}\n`,

@@ -157,6 +157,8 @@ export class ProjectionRunner {
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
         this.options.onError?.(this.failure);
+      } finally {
+        // Also when stopped before catching up (shutdown during startup): start() returns, never hangs.
         resolveCaughtUp();
       }
     })();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { App } from 'supertest/types';
 import { AppModule } from '../../../apps/ledger/src/app.module';
 import { configureApp } from '../../../apps/ledger/src/configure-app';
+import { Startup } from '../../../apps/ledger/src/infrastructure/startup';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -29,6 +30,7 @@ export const createTestApp = async (env: Record<string, string> = {}): Promise<T
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   configureApp(app);
   await app.init();
+  await app.get(Startup).ready();
   return {
     app,
     server: app.getHttpServer() as App,

@@ -24,6 +24,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Clock } from '../common/clock';
 import { EventFollower } from '../infrastructure/event-follower';
+import { Startup } from '../infrastructure/startup';
 
 const FLUSH_EVERY = 1000;
 
@@ -59,6 +60,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly startup: Startup,
   ) {
     const key = loadCheckpointKey(config);
     this.log = new TransparencyLog(join(config.dataDir, TRANSPARENCY_LOG_FILE), {
@@ -70,9 +72,11 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     this.follower = new EventFollower('transparency-log', store, {}, (event) => this.accept(event));
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.follower.start(this.log.position ?? 'start');
-    this.flush();
+  onModuleInit(): void {
+    this.startup.track(
+      'transparency log',
+      this.follower.start(this.log.position ?? 'start').then(() => this.flush()),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

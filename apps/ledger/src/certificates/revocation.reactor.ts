@@ -5,6 +5,7 @@ import { ReadSide } from '../compliance/read-side';
 import { systemActor } from '../identity/user.commands';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { EventFollower } from '../infrastructure/event-follower';
+import { Startup } from '../infrastructure/startup';
 import { CertificateService } from './certificate.service';
 
 /**
@@ -22,6 +23,7 @@ export class RevocationReactor implements OnModuleInit, OnApplicationShutdown {
     private readonly aggregates: AggregateStore,
     private readonly read: ReadSide,
     private readonly certificates: CertificateService,
+    private readonly startup: Startup,
   ) {
     this.follower = new EventFollower(
       'certificate-revocation',
@@ -31,8 +33,8 @@ export class RevocationReactor implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.follower.start();
+  onModuleInit(): void {
+    this.startup.track('certificate revocation', this.follower.start());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -92,6 +92,16 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
     const message = Array.isArray(body.message)
       ? body.message.join('; ')
       : (body.message ?? exception.message);
+    // Nest's answer for a path no route has: "Cannot GET /api/v1/x".
+    const noRoute = statusCode === 404 && /^Cannot ([A-Z]+) (.+)$/s.exec(message);
+    if (noRoute) {
+      return {
+        statusCode,
+        error: REASON[404],
+        code: 'ROUTE_NOT_FOUND',
+        message: `Alamat ${noRoute[1]} ${noRoute[2]} tidak ada. Periksa alamatnya; daftar rute API ada di /docs.`,
+      };
+    }
     return {
       statusCode,
       error: REASON[statusCode] ?? body.error ?? 'Error',
@@ -250,6 +260,7 @@ const PAGE_HEADINGS: Record<number, string> = {
   413: 'Berkas terlalu besar',
   429: 'Terlalu banyak permintaan',
   500: 'Terjadi kesalahan',
+  503: 'Layanan belum siap',
 };
 
 /** The web variant: a person at a browser gets a page in Bahasa Indonesia (or the login page when not

@@ -11,6 +11,7 @@ import { EventStore } from '@netral/event-store';
 import { ledgerProjection, ProjectionRunner, ReadModelQueries } from '@netral/projections';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
+import { Startup } from '../infrastructure/startup';
 import type { ActorContext } from '../identity/actor';
 import { ScopedQueries } from './scoped-queries';
 
@@ -30,6 +31,7 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
     @Inject(EventStore) store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly startup: Startup,
   ) {
     this.runner = new ProjectionRunner(
       store,
@@ -42,8 +44,8 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
     this.unscoped = new ReadModelQueries(this.runner.db, config.patuhMinCoveragePercent);
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.runner.start();
+  onModuleInit(): void {
+    this.startup.track('read models', this.runner.start());
   }
 
   async onApplicationShutdown(): Promise<void> {

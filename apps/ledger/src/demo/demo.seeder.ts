@@ -9,6 +9,7 @@ import { ElectionCommands } from '../elections/election.commands';
 import type { ActorContext } from '../identity/actor';
 import { systemActor, UserCommands } from '../identity/user.commands';
 import { PledgeCommands } from '../pledges/pledge.commands';
+import { Startup } from '../infrastructure/startup';
 import { AsnCommands, OpdCommands } from '../registry/registry.commands';
 import { BANGLI_OPDS, type DemoAsn, demoWorkforce, prng } from './bangli';
 
@@ -103,9 +104,15 @@ export class DemoSeeder implements OnApplicationBootstrap {
     private readonly pledges: PledgeCommands,
     private readonly cases: CaseCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly startup: Startup,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.startup.after('demo data', () => this.seedIfEmpty());
+  }
+
+  /** Seeds once the followers have caught up, and only into an empty store. */
+  private async seedIfEmpty(): Promise<void> {
     if (!this.config.demo || (await this.store.headPosition()) !== null) {
       return;
     }

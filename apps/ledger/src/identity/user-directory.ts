@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { type User, type UserEvent, userDecider } from '@netral/domain';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
 import { EventFollower } from '../infrastructure/event-follower';
+import { Startup } from '../infrastructure/startup';
 
 export type KnownUser = Exclude<User, { status: 'none' }>;
 
@@ -15,14 +16,17 @@ export class UserDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly users = new Map<string, KnownUser>();
   private readonly follower: EventFollower;
 
-  constructor(@Inject(EventStore) store: EventStore) {
+  constructor(
+    @Inject(EventStore) store: EventStore,
+    private readonly startup: Startup,
+  ) {
     this.follower = new EventFollower('users', store, { streamPrefixes: ['user-'] }, (event) =>
       this.apply(event),
     );
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.follower.start();
+  onModuleInit(): void {
+    this.startup.track('users', this.follower.start());
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import type { Unstamped } from '../common/write-result';
 import { AggregateStore } from '../infrastructure/aggregate-store';
+import { Startup } from '../infrastructure/startup';
 import { type ActorContext, commandMetadata } from './actor';
 import { CredentialsStore } from './credentials.store';
 import { hashPassword, passwordProblem } from './password';
@@ -48,9 +49,15 @@ export class UserCommands implements OnApplicationBootstrap {
     private readonly directory: UserDirectory,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly startup: Startup,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.startup.after('first administrator', () => this.bootstrapAdmin());
+  }
+
+  /** Once the directory has caught up: the first administrator from the configuration, or how to make one. */
+  private async bootstrapAdmin(): Promise<void> {
     if (this.directory.size > 0 || (this.config.demo && !this.config.bootstrapAdminPassword)) {
       return; // the demo seeder creates its own users
     }

@@ -45,6 +45,8 @@ export class EventFollower {
         this.stoppedBy = error instanceof Error ? error : new Error(String(error));
         this.logger.error({ err: error }, `${this.name} stopped following the log`);
         this.waiters.splice(0).forEach((w) => w.reject(error));
+      } finally {
+        // Stopped before catching up (shutdown during startup): start() returns instead of hanging.
         this.caughtUpWaiters.splice(0).forEach((resolve) => resolve());
       }
     })();

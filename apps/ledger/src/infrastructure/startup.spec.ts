@@ -1,0 +1,90 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { Startup, StartupGate } from './startup';
+
+const deferred = () => {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+};
+
+const gateAnswer = (startup: Startup) => {
+  const headers: Record<string, string> = {};
+  const res = { setHeader: (k: string, v: string) => (headers[k] = v) } as unknown as Response;
+  const next = jest.fn() as NextFunction;
+  try {
+    new StartupGate(startup).use({} as Request, res, next);
+    return { passed: (next as jest.Mock).mock.calls.length === 1, headers };
+  } catch (error) {
+    return { passed: false, headers, error: error as ServiceUnavailableException };
+  }
+};
+
+describe('Startup', () => {
+  it('runs the steps after every tracked task, in order, then opens the gate', async () => {
+    const startup = new Startup();
+    const users = deferred();
+    const order: string[] = [];
+    startup.track(
+      'users',
+      users.promise.then(() => order.push('users')),
+    );
+    startup.after('first administrator', async () => {
+      order.push('admin');
+    });
+    startup.after('demo data', async () => {
+      order.push('demo');
+    });
+    expect(startup.health()).toMatchObject({
+      status: 'down',
+      details: { state: 'starting', waitingFor: ['users', 'first administrator', 'demo data'] },
+    });
+    const closed = gateAnswer(startup);
+    expect(closed.passed).toBe(false);
+    expect(closed.headers['Retry-After']).toBe('5');
+    expect(closed.error?.getStatus()).toBe(503);
+    expect(closed.error?.getResponse()).toMatchObject({ code: 'STARTING' });
+    users.resolve();
+    await startup.ready();
+    expect(order).toEqual(['users', 'admin', 'demo']);
+    expect(startup.health()).toEqual({ status: 'up', details: { state: 'ready' } });
+    expect(gateAnswer(startup).passed).toBe(true);
+    startup.onApplicationShutdown();
+  });
+
+  it('fails with the first failure, skips the steps that needed it, and keeps the gate shut', async () => {
+    const startup = new Startup();
+    const step = jest.fn(async () => undefined);
+    startup.track('read models', Promise.reject(new Error('disk full')));
+    startup.after('demo data', step);
+    await expect(startup.ready()).rejects.toThrow('read models could not start: disk full');
+    expect(step).not.toHaveBeenCalled();
+    expect(startup.health()).toMatchObject({
+      status: 'down',
+      details: { state: 'failed', reason: 'read models could not start: disk full' },
+    });
+    expect(gateAnswer(startup).error?.getResponse()).toMatchObject({ code: 'NOT_READY' });
+  });
+
+  it('a failing step fails startup too', async () => {
+    const startup = new Startup();
+    startup.after('first administrator', () => Promise.reject(new Error('password too short')));
+    await expect(startup.ready()).rejects.toThrow(
+      'first administrator could not start: password too short',
+    );
+  });
+
+  it('stopping while starting skips the remaining steps', async () => {
+    const startup = new Startup();
+    const users = deferred();
+    const step = jest.fn(async () => undefined);
+    startup.track('users', users.promise);
+    startup.after('demo data', step);
+    startup.onApplicationShutdown();
+    users.resolve();
+    await startup.ready();
+    expect(step).not.toHaveBeenCalled();
+    expect(startup.state).toBe('stopped');
+  });
+});

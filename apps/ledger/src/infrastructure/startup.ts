@@ -1,0 +1,173 @@
+import {
+  Global,
+  Injectable,
+  Logger,
+  type MiddlewareConsumer,
+  Module,
+  type NestMiddleware,
+  type NestModule,
+  type OnApplicationShutdown,
+  RequestMethod,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+/** How often the log says what startup still waits for (a store that is down shows here, not as silence). */
+const PROGRESS_EVERY_MS = 10_000;
+
+export type StartupState = 'starting' | 'ready' | 'failed' | 'stopped';
+
+/**
+ * What the service must finish before it answers anyone: the followers catching up with the event store
+ * (users, read models, transparency log, reactors), then the steps that need them (first administrator,
+ * demo data). The HTTP server listens from the first moment, so an event store that is unreachable at boot
+ * is reported by /health and logged every few seconds instead of leaving a process that never listens;
+ * until everything is done every other route answers 503 with Retry-After.
+ */
+@Injectable()
+export class Startup implements OnApplicationShutdown {
+  private readonly logger = new Logger('Startup');
+  private readonly waiting = new Set<string>();
+  private readonly tracked: Promise<void>[] = [];
+  private chain?: Promise<void>;
+  private status: StartupState = 'starting';
+  private failure?: Error;
+  private readonly started = Date.now();
+  private progress?: NodeJS.Timeout;
+
+  /** A task already running (a follower catching up); it counts until it settles. */
+  track(name: string, task: Promise<unknown>): void {
+    this.waiting.add(name);
+    this.startProgressLog();
+    // Settles either way (a failure is kept for ready()), so no rejection is ever left unhandled.
+    this.tracked.push(
+      task.then(
+        () => {
+          this.waiting.delete(name);
+        },
+        (error: unknown) => this.fail(name, error),
+      ),
+    );
+  }
+
+  /** Work that needs every tracked task done (it reads what the followers built); steps run in order.
+   * (Not named `then`: Nest awaits providers, and a provider with `then` is taken for a promise.) */
+  after(name: string, step: () => Promise<void>): void {
+    this.waiting.add(name);
+    this.startProgressLog();
+    const previous = this.chain ?? Promise.all(this.tracked).then(() => undefined);
+    this.chain = previous.then(async () => {
+      if (this.status !== 'starting') {
+        return; // stopped, or an earlier task failed: what this step needs is not there
+      }
+      try {
+        await step();
+        this.waiting.delete(name);
+      } catch (error) {
+        this.fail(name, error);
+      }
+    });
+  }
+
+  /**
+   * Resolves once everything registered has finished (call it after `app.init()`, when every module has
+   * registered), rejects with the first failure.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.tracked);
+    await this.chain;
+    if (this.failure) {
+      throw this.failure;
+    }
+    if (this.status === 'starting') {
+      this.status = 'ready';
+      clearInterval(this.progress);
+      this.logger.log(`ready in ${Date.now() - this.started} ms`);
+    }
+  }
+
+  get state(): StartupState {
+    return this.status;
+  }
+
+  /** For /health: what is still awaited, and since when. */
+  health(): { status: 'up' | 'down'; details: Record<string, unknown> } {
+    return {
+      status: this.status === 'ready' ? 'up' : 'down',
+      details: {
+        state: this.status,
+        ...(this.waiting.size > 0 ? { waitingFor: [...this.waiting] } : {}),
+        ...(this.failure ? { reason: this.failure.message } : {}),
+        ...(this.status === 'starting' ? { sinceMs: Date.now() - this.started } : {}),
+      },
+    };
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.progress);
+    if (this.status === 'starting') {
+      this.status = 'stopped';
+    }
+  }
+
+  private fail(name: string, error: unknown): void {
+    if (this.status !== 'starting') {
+      return;
+    }
+    this.status = 'failed';
+    this.failure = new Error(
+      `${name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+    clearInterval(this.progress);
+  }
+
+  private startProgressLog(): void {
+    if (this.progress || this.status !== 'starting') {
+      return;
+    }
+    this.progress = setInterval(() => {
+      this.logger.warn(
+        `still starting after ${Math.round((Date.now() - this.started) / 1000)} s, waiting for: ` +
+          `${[...this.waiting].join(', ')} (is the event store reachable? see GET /health)`,
+      );
+    }, PROGRESS_EVERY_MS);
+    this.progress.unref();
+  }
+}
+
+/** Until startup is done, every route but /health and /metrics answers 503 with Retry-After. */
+@Injectable()
+export class StartupGate implements NestMiddleware {
+  constructor(private readonly startup: Startup) {}
+
+  use(_req: Request, res: Response, next: NextFunction): void {
+    if (this.startup.state === 'ready') {
+      next();
+      return;
+    }
+    res.setHeader('Retry-After', '5');
+    // Thrown, not passed to next(): Nest's exception filter answers (JSON for the API, a page for people).
+    throw new ServiceUnavailableException({
+      code: this.startup.state === 'starting' ? 'STARTING' : 'NOT_READY',
+      message:
+        this.startup.state === 'starting'
+          ? 'Netral sedang dimulai dan menyusul data dari penyimpanan event. Coba lagi dalam beberapa detik.'
+          : 'Netral tidak dapat melayani permintaan: proses awal gagal. Hubungi admin (lihat log layanan).',
+    });
+  }
+}
+
+@Global()
+@Module({ providers: [Startup, StartupGate], exports: [Startup] })
+export class StartupModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(StartupGate)
+      .exclude(
+        { path: 'health', method: RequestMethod.ALL },
+        { path: 'metrics', method: RequestMethod.ALL },
+      )
+      .forRoutes('{*path}');
+  }
+}
