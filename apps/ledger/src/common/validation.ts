@@ -14,6 +14,45 @@ export interface FieldProblem {
 
 const CODED_REASON = /^([A-Z][A-Z0-9_]+): (.+)$/s;
 
+/**
+ * class-validator's own messages are English ("name must be a string"); the people reading ours are
+ * officials, so every built-in constraint a DTO uses without its own message is said in Bahasa Indonesia
+ * (limits read from the English text, the only place class-validator keeps them). A DTO's own message,
+ * already Indonesian, is kept as written.
+ */
+const number = (english: string): string => /(-?\d+(?:\.\d+)?)/.exec(english)?.[1] ?? '?';
+const INDONESIAN: Record<string, (english: string) => string> = {
+  isString: () => 'harus berupa teks',
+  isNotEmpty: () => 'wajib diisi',
+  isDefined: () => 'wajib diisi',
+  maxLength: (english) => `paling panjang ${number(english)} karakter`,
+  minLength: (english) => `paling sedikit ${number(english)} karakter`,
+  min: (english) => `tidak boleh kurang dari ${number(english)}`,
+  max: (english) => `tidak boleh lebih dari ${number(english)}`,
+  isInt: () => 'harus bilangan bulat',
+  isIn: (english) =>
+    `harus salah satu dari: ${english.replace(/^.*one of the following values: /s, '')}`,
+  isBoolean: () => 'harus true atau false',
+  isArray: () => 'harus berupa daftar (array)',
+  arrayMaxSize: (english) => `paling banyak ${number(english)} butir`,
+  arrayMinSize: (english) => `paling sedikit ${number(english)} butir`,
+  isObject: () => 'harus berupa objek',
+  nestedValidation: () => 'harus berupa objek atau daftar objek',
+  isUrl: () => 'harus alamat URL yang lengkap, mis. https://bangli.go.id',
+  isTimeZone: () => 'harus nama zona waktu IANA, mis. Asia/Makassar',
+  matches: () => 'bentuknya tidak sesuai',
+  unknownValue: () => 'isian harus berupa objek JSON',
+};
+/** class-validator's default messages start with the property name ("name must …", "each value in …"). */
+const isDefaultMessage = (property: string, reason: string): boolean =>
+  reason.startsWith(`${property} `) ||
+  reason.startsWith('each value in ') ||
+  reason.startsWith('nested property ') ||
+  reason.startsWith('an unknown value ');
+
+const reasonFor = (property: string, code: string, reason: string): string =>
+  INDONESIAN[code] && isDefaultMessage(property, reason) ? INDONESIAN[code](reason) : reason;
+
 /** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
@@ -25,7 +64,9 @@ export const flattenValidationErrors = (errors: ValidationError[], parent = ''):
         field,
         code: code === 'whitelistValidation' ? 'unknownField' : (coded?.[1] ?? code),
         reason:
-          code === 'whitelistValidation' ? 'unknown field: remove it' : (coded?.[2] ?? reason),
+          code === 'whitelistValidation'
+            ? 'kolom tidak dikenal: hapus kolom ini'
+            : (coded?.[2] ?? reasonFor(error.property, code, reason)),
       };
     });
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
@@ -36,7 +77,7 @@ export class InputValidationException extends BadRequestException {
     super({
       statusCode: 400,
       error: 'Bad Request',
-      message: `Invalid input: ${problems.map((p) => `${p.field} (${p.reason})`).join('; ')}`,
+      message: `Isian tidak valid: ${problems.map((p) => `${p.field} (${p.reason})`).join('; ')}`,
       details: problems,
     });
   }

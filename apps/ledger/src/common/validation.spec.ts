@@ -1,0 +1,110 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsTimeZone,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { createValidationPipe, type FieldProblem, InputValidationException } from './validation';
+
+class Inner {
+  @IsString()
+  @IsNotEmpty()
+  name!: string;
+}
+
+class Everything {
+  @IsString() @MaxLength(5) short!: string;
+  @IsString() @MinLength(10) long!: string;
+  @IsInt() @Min(1) @Max(9) digit!: number;
+  @IsIn(['PNS', 'PPPK']) kind!: string;
+  @IsBoolean() flag!: boolean;
+  @IsArray() @ArrayMaxSize(2) list!: string[];
+  @IsUrl() url!: string;
+  @IsTimeZone() zone!: string;
+  @Matches(/^[a-z]+$/) plain!: string;
+  @Matches(/^\d+$/, { message: 'hanya angka' }) own!: string;
+  @ValidateNested() @Type(() => Inner) inner!: Inner;
+}
+
+const problemsOf = async (body: unknown): Promise<FieldProblem[]> => {
+  try {
+    await createValidationPipe().transform(body, { type: 'body', metatype: Everything });
+  } catch (error) {
+    if (error instanceof InputValidationException) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error('expected the body to be refused');
+};
+
+describe('validation messages', () => {
+  it('says every built-in constraint in Bahasa Indonesia, with its limit', async () => {
+    const problems = await problemsOf({
+      short: 'panjang sekali',
+      long: 'pendek',
+      digit: 12,
+      kind: 'HONORER',
+      flag: 'ya',
+      list: ['a', 'b', 'c'],
+      url: 'bukan url',
+      zone: 'Bali/Bangli',
+      plain: 'ABC',
+      own: 'x1',
+      inner: { name: '   ' },
+      extra: 1,
+    });
+    const reasons = Object.fromEntries(problems.map((p) => [`${p.field}:${p.code}`, p.reason]));
+    expect(reasons).toEqual({
+      'short:maxLength': 'paling panjang 5 karakter',
+      'long:minLength': 'paling sedikit 10 karakter',
+      'digit:max': 'tidak boleh lebih dari 9',
+      'kind:isIn': 'harus salah satu dari: PNS, PPPK',
+      'flag:isBoolean': 'harus true atau false',
+      'list:arrayMaxSize': 'paling banyak 2 butir',
+      'url:isUrl': 'harus alamat URL yang lengkap, mis. https://bangli.go.id',
+      'zone:isTimeZone': 'harus nama zona waktu IANA, mis. Asia/Makassar',
+      'plain:matches': 'bentuknya tidak sesuai',
+      'own:matches': 'hanya angka',
+      'inner.name:isNotEmpty': 'wajib diisi',
+      'extra:unknownField': 'kolom tidak dikenal: hapus kolom ini',
+    });
+  });
+
+  it('names wrong types in Bahasa Indonesia too', async () => {
+    const problems = await problemsOf({
+      short: 5,
+      long: 'cukup panjang sekali',
+      digit: 1.5,
+      kind: 'PNS',
+      flag: true,
+      list: 'a',
+      url: 'https://bangli.go.id',
+      zone: 'Asia/Makassar',
+      plain: 'abc',
+      own: '1',
+      inner: 'teks',
+    });
+    expect(problems.map((p) => `${p.field}: ${p.reason}`)).toEqual(
+      expect.arrayContaining([
+        'short: harus berupa teks',
+        'digit: harus bilangan bulat',
+        'list: harus berupa daftar (array)',
+        'inner: harus berupa objek atau daftar objek',
+      ]),
+    );
+    expect(problems.every((p) => !/ must | should /.test(p.reason))).toBe(true);
+  });
+});
