@@ -210,7 +210,8 @@ export class AsnApiController {
   @Roles('HR', 'ADMIN')
   @ApiCreatedResponse({ description: '{ nip, position }' })
   @ApiBadRequestResponse({
-    description: 'NIP_FORMAT, NIP_BIRTH_DATE, NIP_APPOINTMENT, NIP_GENDER, NIP_SEQUENCE …',
+    description:
+      'NIP_FORMAT, NIP_BIRTH_DATE, NIP_BIRTH_AFTER_APPOINTMENT, NIP_APPOINTMENT, NIP_GENDER, NIP_SEQUENCE …',
   })
   @ApiConflictResponse({ description: 'ASN_ALREADY_ENROLLED, OPD_DISSOLVED' })
   enroll(@Body() dto: EnrollAsnDto, @Actor() actor: ActorContext) {

@@ -2,7 +2,12 @@ import { isValidDay } from '../shared/calendar';
 
 /** Why a NIP is refused; stable codes for clients and translations. */
 export type NipProblem =
-  'NIP_FORMAT' | 'NIP_BIRTH_DATE' | 'NIP_APPOINTMENT' | 'NIP_GENDER' | 'NIP_SEQUENCE';
+  | 'NIP_FORMAT'
+  | 'NIP_BIRTH_DATE'
+  | 'NIP_BIRTH_AFTER_APPOINTMENT'
+  | 'NIP_APPOINTMENT'
+  | 'NIP_GENDER'
+  | 'NIP_SEQUENCE';
 
 export type NipCheck =
   | { valid: true; nip: string; layout: 'PNS' | 'PPPK' }
@@ -11,6 +16,8 @@ export type NipCheck =
 const REASONS: Record<NipProblem, string> = {
   NIP_FORMAT: 'NIP harus 18 digit angka',
   NIP_BIRTH_DATE: 'digit 1–8 (tanggal lahir YYYYMMDD) bukan tanggal yang valid',
+  NIP_BIRTH_AFTER_APPOINTMENT:
+    'tanggal lahir (digit 1–8) tidak boleh sama dengan atau sesudah TMT CPNS / tahun pengangkatan (digit 9–14)',
   NIP_APPOINTMENT:
     'digit 9–14 tidak valid: PNS memakai TMT CPNS (YYYYMM), PPPK memakai tahun pengangkatan (YYYY) dan kode 2 digit',
   NIP_GENDER: 'digit 15 (jenis kelamin) harus 1 atau 2',
@@ -41,6 +48,14 @@ export const validateNip = (input: string): NipCheck => {
   const appointmentYear = Number(nip.slice(8, 12));
   const codeOrMonth = Number(nip.slice(12, 14));
   const layout = codeOrMonth >= 1 && codeOrMonth <= 12 ? 'PNS' : 'PPPK';
+  // Born on or after the appointment it records: the digits are swapped or mistyped, not a young appointee.
+  const bornAfter =
+    layout === 'PNS'
+      ? appointmentYear * 100 + codeOrMonth <= birthYear * 100 + Number(nip.slice(4, 6))
+      : appointmentYear <= birthYear;
+  if (bornAfter) {
+    return fail('NIP_BIRTH_AFTER_APPOINTMENT');
+  }
   if (appointmentYear < birthYear + 15 || appointmentYear > birthYear + 70 || codeOrMonth === 0) {
     return fail('NIP_APPOINTMENT');
   }
