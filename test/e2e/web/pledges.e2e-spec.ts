@@ -48,8 +48,8 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     t = await createTestApp();
     const admin = await createUser(t, 'ADMIN');
     const hr = await createUser(t, 'HR');
-    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 3 });
+    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     head = await webLogin(t, headUser.username);
   });
   afterAll(() => t.close());
@@ -75,6 +75,19 @@ describe('pledge pages with a scanned document (OPD head)', () => {
       expect(e.metadata).toMatchObject({ actorRole: 'OPD_HEAD', opdId: 'dinas-kesehatan' });
     }
     expect(t.app.get(DocumentStore).get(sha256(SCAN))?.bytes.equals(SCAN)).toBe(true);
+  });
+
+  it('never signs for an ASN of another OPD, even in a batch with its own staff, and says which', async () => {
+    const foreign = roster['dinas-pendidikan'].staff[0];
+    const own = roster['dinas-kesehatan'].head;
+    const res = await postStaff([foreign, own]);
+    expect(res.status).toBe(303);
+    const signed = (await pledgeEvents()).map((e) => (e.data as { nip: string }).nip);
+    expect(signed).not.toContain(foreign);
+    expect(signed).toContain(own);
+    const page = await head.get(res.headers.location).expect(200);
+    expect(page.text).toContain('1 tercatat; 1 gagal');
+    expect(page.text).toContain(foreign);
   });
 
   it('signs without a scan too', async () => {
