@@ -9,6 +9,7 @@ export * from './events';
 export * from './user/user.decider';
 export * from './shared/calendar';
 export * from './shared/rules';
+export * from './shared/plausibility';
 export * from './catalogue/acts';
 export * from './catalogue/sanctions';
 export * from './catalogue/pakta';

@@ -21,6 +21,7 @@ import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuditLog } from '../../../apps/ledger/src/audit/audit-log.service';
+import { Clock } from '../../../apps/ledger/src/common/clock';
 
 describe('audit API', () => {
   let t: TestApp;
@@ -294,8 +295,9 @@ describe('audit API', () => {
         kind: 'POTONG_TUKIN_6',
         decreeNumber: '800/7/2024',
         decidedBy: 'Bupati Bangli',
-        decidedAt: '2024-10-20',
-        effectiveFrom: '2024-11-01',
+        // The decree follows the confirmation, made today.
+        decidedAt: t.app.get(Clock).today(),
+        effectiveFrom: t.app.get(Clock).today(),
       }),
       201,
     );

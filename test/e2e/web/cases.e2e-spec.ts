@@ -194,8 +194,9 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
         kind: 'MORAL_TERBUKA',
         decreeNumber: '800/123/BKPSDM/2024',
         decidedBy: 'Bupati Bangli',
-        decidedAt: '2024-10-20',
-        effectiveFrom: '2024-10-21',
+        // The decree follows the confirmation, made today.
+        decidedAt: t.app.get(Clock).today(),
+        effectiveFrom: t.app.get(Clock).today(),
       });
       expect(ok.status).toBe(303);
       const page = await hr.get(ok.headers.location).expect(200);

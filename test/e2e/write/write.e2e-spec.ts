@@ -388,8 +388,9 @@ describe('write API', () => {
         kind: 'TURUN_JABATAN_12',
         decreeNumber: '800/1/2024',
         decidedBy: 'Bupati Bangli',
-        decidedAt: '2024-10-20',
-        effectiveFrom: '2024-11-01',
+        // The decree follows the confirmation, made today.
+        decidedAt: t.app.get(Clock).today(),
+        effectiveFrom: t.app.get(Clock).today(),
       };
       await expectStatus(post(t, hr, `/api/v1/cases/${caseId}/sanctions`, sanction), 201);
       await expectStatus(
@@ -436,8 +437,9 @@ describe('write API', () => {
       const base = {
         decreeNumber: '800/2/2024',
         decidedBy: 'Bupati Bangli',
-        decidedAt: '2024-10-20',
-        effectiveFrom: '2024-11-01',
+        // The decree follows the confirmation, made today.
+        decidedAt: t.app.get(Clock).today(),
+        effectiveFrom: t.app.get(Clock).today(),
       };
       expect(
         (

@@ -53,7 +53,7 @@ const confirmed: CaseEvent = {
     findings: 'terbukti',
     authority: 'BKN',
     recommendation: { ethics: 'MORAL_TERBUKA', discipline: 'BERAT' },
-    confirmedAt: 'x',
+    confirmedAt: '2024-10-01T01:00:00.000Z',
     followUpDueBy: 'x',
   },
 };
@@ -105,6 +105,12 @@ describe('case decider', () => {
           },
         },
       ]);
+  });
+  it('refuses an occurrence with a mistyped year (before 2000)', () => {
+    const error = given(caseDecider, [])
+      .when(report({ occurredAt: '1924-09-28' }))
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
+    expect(error.details).toEqual([expect.objectContaining({ field: 'occurredAt' })]);
   });
   it('refuses an unknown act, a future occurrence, an unknown election or ASN', () => {
     given(caseDecider, [])
@@ -218,6 +224,17 @@ describe('case decider', () => {
     given(caseDecider, [reported(), verified, confirmed, imposed(sanction())])
       .when(sanction({ kind: 'TEGURAN_LISAN' }))
       .thenFails('SANCTION_ALREADY_IMPOSED', 'CONFLICT');
+  });
+  it('refuses a decree dated before the confirmation, and sanction days with a mistyped year', () => {
+    const error = given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ decidedAt: '2024-09-30', effectiveFrom: '2024-09-30' }))
+      .thenFails('DECIDED_BEFORE_CONFIRMATION', 'CONFLICT');
+    expect(error.details).toEqual([expect.objectContaining({ field: 'decidedAt' })]);
+    expect(error.message).toContain('2024-10-01');
+    const years = given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ effectiveFrom: '1024-10-01', effectiveUntil: '2099-10-01' }))
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
+    expect(years.details?.map((d) => d.field)).toEqual(['effectiveFrom', 'effectiveUntil']);
   });
   it('checks the sanction kind against the catalogue and its track', () => {
     const history = [reported(), verified, confirmed];

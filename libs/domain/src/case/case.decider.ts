@@ -14,6 +14,7 @@ import type {
 import { addDays, addWorkingDays, dayOf } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
+import { checkPlausibleDay } from '../shared/plausibility';
 import { FieldProblems } from '../shared/rules';
 
 /** SLA lengths, from configuration. */
@@ -85,7 +86,12 @@ export type CaseStatus = 'REPORTED' | 'VERIFIED' | 'CONFIRMED' | 'DISMISSED' | '
 
 export type Case =
   | { status: 'none' }
-  | ({ status: CaseStatus; sanctionedTracks: SanctionTrack[] } & ViolationReported['data']);
+  | ({
+      status: CaseStatus;
+      sanctionedTracks: SanctionTrack[];
+      /** When the violation was confirmed (ViolationConfirmed), once it was. */
+      confirmedAt?: string;
+    } & ViolationReported['data']);
 
 const STATUS_LABEL: Record<CaseStatus, string> = {
   REPORTED: 'dilaporkan',
@@ -137,6 +143,8 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'waktu kejadian tidak boleh di masa depan',
           'OCCURRED_AT_IN_FUTURE',
         );
+      } else {
+        checkPlausibleDay(problems, 'occurredAt', dayOf(data.occurredAt), today);
       }
       problems.throwIfAny();
       return [
@@ -245,7 +253,26 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'DECIDED_AT_IN_FUTURE',
         );
       }
+      checkPlausibleDay(problems, 'effectiveFrom', dayOf(data.effectiveFrom), today);
+      if (data.effectiveUntil) {
+        checkPlausibleDay(problems, 'effectiveUntil', dayOf(data.effectiveUntil), today);
+      }
       problems.throwIfAny();
+      // The PPK decides on a confirmed violation: a decree dated before the confirmation (as the ledger
+      // recorded it, in UTC, which is never later than the regency's day in Indonesia) cannot be about it.
+      if (c.confirmedAt && dayOf(data.decidedAt) < dayOf(c.confirmedAt)) {
+        throw conflict(
+          'DECIDED_BEFORE_CONFIRMATION',
+          `Tanggal keputusan ${dayOf(data.decidedAt)} sebelum pelanggaran kasus ${c.caseId} dinyatakan terbukti (${dayOf(c.confirmedAt)}): periksa tanggal keputusan PPK.`,
+          [
+            {
+              field: 'decidedAt',
+              reason: `tidak boleh sebelum tanggal konfirmasi ${dayOf(c.confirmedAt)}`,
+              code: 'DECIDED_BEFORE_CONFIRMATION',
+            },
+          ],
+        );
+      }
       const act = findAct(c.actCode);
       if (data.track !== 'ETHICS' && act?.discipline === null) {
         throw conflict(
@@ -300,7 +327,7 @@ const evolve = (state: Case, event: CaseEvent): Case => {
     case 'CaseVerified':
       return { ...state, status: 'VERIFIED' };
     case 'ViolationConfirmed':
-      return { ...state, status: 'CONFIRMED' };
+      return { ...state, status: 'CONFIRMED', confirmedAt: event.data.confirmedAt };
     case 'ViolationDismissed':
       return { ...state, status: 'DISMISSED' };
     case 'SanctionImposed':

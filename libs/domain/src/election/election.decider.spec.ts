@@ -42,4 +42,56 @@ describe('election decider', () => {
       .when(schedule({ monitoringUntil: '2024-11-26' }))
       .thenFails('MONITORING_BEFORE_VOTING');
   });
+  it('refuses a year that is certainly mistyped: before 2000 or more than 10 years ahead', () => {
+    const error = given(electionDecider, [])
+      .when(
+        schedule({
+          votingDay: '1924-11-27',
+          monitoringFrom: '1924-09-25',
+          monitoringUntil: '2124-12-15',
+        }),
+      )
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
+    expect(error.details?.map((d) => d.field)).toEqual([
+      'votingDay',
+      'monitoringFrom',
+      'monitoringUntil',
+    ]);
+    // Ten years ahead is still a plan (Pemilu 2034 scheduled in 2024).
+    given(electionDecider, [])
+      .when(
+        schedule({
+          votingDay: '2034-02-14',
+          monitoringFrom: '2033-10-01',
+          monitoringUntil: '2034-03-31',
+        }),
+      )
+      .then([
+        {
+          type: 'ElectionScheduled',
+          data: schedule({
+            votingDay: '2034-02-14',
+            monitoringFrom: '2033-10-01',
+            monitoringUntil: '2034-03-31',
+          }).data,
+        },
+      ]);
+  });
+  it('refuses monitoring more than 2 years before or 1 year after voting day', () => {
+    given(electionDecider, [])
+      .when(schedule({ monitoringFrom: '2022-09-25' }))
+      .thenFails('DATE_IMPLAUSIBLE');
+    const error = given(electionDecider, [])
+      .when(schedule({ monitoringUntil: '2025-12-15' }))
+      .thenFails('DATE_IMPLAUSIBLE');
+    expect(error.details?.[0].field).toBe('monitoringUntil');
+    given(electionDecider, [])
+      .when(schedule({ monitoringFrom: '2023-06-01', monitoringUntil: '2025-02-20' }))
+      .then([
+        {
+          type: 'ElectionScheduled',
+          data: schedule({ monitoringFrom: '2023-06-01', monitoringUntil: '2025-02-20' }).data,
+        },
+      ]);
+  });
 });

@@ -1,8 +1,14 @@
 import type { ElectionEvent, ElectionKind, ElectionScheduled } from '../events';
-import { isCalendarDay } from '../shared/calendar';
+import { addDays, isCalendarDay } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict } from '../shared/domain-error';
+import { checkPlausibleDay } from '../shared/plausibility';
 import { FieldProblems } from '../shared/rules';
+
+/** Election stages (tahapan) begin about 20 months before voting day; the post-election period, up to the
+ * inauguration, lasts months. Monitoring outside these spans is a typed year, not a plan. */
+const MONITORING_MAX_DAYS_BEFORE = 731;
+const MONITORING_MAX_DAYS_AFTER = 366;
 
 export type ScheduleElection = {
   type: 'ScheduleElection';
@@ -38,6 +44,24 @@ const decide = (command: ElectionCommand, state: Election): ElectionEvent[] => {
         }
       }
       problems.throwIfAny();
+      for (const [field, value] of Object.entries({ votingDay, monitoringFrom, monitoringUntil })) {
+        checkPlausibleDay(problems, field, value, command.metadata.today);
+      }
+      problems.throwIfAny();
+      if (monitoringFrom < addDays(votingDay, -MONITORING_MAX_DAYS_BEFORE)) {
+        problems.add(
+          'monitoringFrom',
+          'pengawasan tidak mungkin dimulai lebih dari 2 tahun sebelum hari pemungutan suara (periksa tahunnya)',
+          'DATE_IMPLAUSIBLE',
+        );
+      }
+      if (monitoringUntil > addDays(votingDay, MONITORING_MAX_DAYS_AFTER)) {
+        problems.add(
+          'monitoringUntil',
+          'pengawasan tidak mungkin berakhir lebih dari 1 tahun setelah hari pemungutan suara (periksa tahunnya)',
+          'DATE_IMPLAUSIBLE',
+        );
+      }
       if (monitoringFrom > votingDay) {
         problems.add(
           'monitoringFrom',

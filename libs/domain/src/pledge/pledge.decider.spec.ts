@@ -94,6 +94,19 @@ describe('pledge decider', () => {
       .when(sign({ signedAt: '2024-10-02' }))
       .thenFails('SIGNED_AT_IN_FUTURE', 'INVALID');
   });
+  it('refuses a signing day with a mistyped year: before 2000, or years before the election', () => {
+    const error = given(pledgeDecider, [])
+      .when(sign({ signedAt: '1900-09-20' }))
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
+    expect(error.details).toEqual([expect.objectContaining({ field: 'signedAt' })]);
+    given(pledgeDecider, [])
+      .when(sign({ signedAt: '2022-09-20' }))
+      .thenFails('SIGNED_AT_BEFORE_ELECTION', 'INVALID');
+    // A ceremony months ahead of monitoring is normal (and not late).
+    given(pledgeDecider, [])
+      .when(sign({ signedAt: '2023-10-02' }))
+      .then([signed({ signedAt: '2023-10-02' })]);
+  });
   it("judges 'not in the future' by the regency's day, not UTC's", () => {
     // 01:30 WITA on 2 October is still 1 October in UTC: a pledge dated 2 October is signed today.
     const atNight = (signedAt: string): SignPledge => ({

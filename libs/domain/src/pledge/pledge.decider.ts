@@ -1,9 +1,14 @@
 import { findPakta } from '../catalogue/pakta';
 import type { PledgeEvent, PledgeSigned } from '../events';
-import { dayOf } from '../shared/calendar';
+import { addDays, dayOf } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, forbidden, notFound } from '../shared/domain-error';
+import { checkPlausibleDay, EARLIEST_PLAUSIBLE_DAY as EARLIEST_DAY } from '../shared/plausibility';
 import { FieldProblems } from '../shared/rules';
+
+/** A pakta belongs to one election: one signed more than two years before its monitoring began (before the
+ * election's stages could have started) carries a mistyped year. */
+const SIGNED_MAX_DAYS_BEFORE_MONITORING = 731;
 
 export type SignPledge = {
   type: 'SignPledge';
@@ -75,6 +80,17 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
           'signedAt',
           'tanggal penandatanganan tidak boleh di masa depan',
           'SIGNED_AT_IN_FUTURE',
+        );
+      } else if (dayOf(data.signedAt) < EARLIEST_DAY) {
+        checkPlausibleDay(problems, 'signedAt', dayOf(data.signedAt), metadata.today);
+      } else if (
+        dayOf(data.signedAt) <
+        addDays(context.election.monitoringFrom, -SIGNED_MAX_DAYS_BEFORE_MONITORING)
+      ) {
+        problems.add(
+          'signedAt',
+          `tanggal penandatanganan ${dayOf(data.signedAt)} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${context.election.monitoringFrom}): periksa tahunnya`,
+          'SIGNED_AT_BEFORE_ELECTION',
         );
       }
       problems.throwIfAny();
