@@ -12,6 +12,7 @@ import {
   WrongExpectedVersionError,
 } from '@netral/event-store';
 import type { Request, Response } from 'express';
+import { isApiRequest } from '../identity/session';
 
 export interface ErrorBody {
   statusCode: number;
@@ -244,7 +245,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.status(503).json(exception.getResponse());
       return;
     }
-    if (!req.originalUrl.startsWith('/api/') && req.accepts(['json', 'html']) === 'html') {
+    if (!isApiRequest(req) && req.accepts(['json', 'html']) === 'html') {
       renderErrorPage(req, res, body);
       return;
     }
