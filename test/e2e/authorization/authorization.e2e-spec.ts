@@ -38,12 +38,17 @@ describe('authorisation matrix', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    const admin = await createUser(t, 'ADMIN');
+    const bawaslu = await createUser(t, 'BAWASLU');
+    const hr = await createUser(t, 'HR');
+    // The OPDs before their heads: an OPD head's account needs its OPD registered.
+    const data = await seedMatrixData(t);
     const users = {
-      ADMIN: await createUser(t, 'ADMIN'),
+      ADMIN: admin,
       OPD_HEAD: await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OPD }),
       OPD_HEAD_OTHER: await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OTHER_OPD }),
-      BAWASLU: await createUser(t, 'BAWASLU'),
-      HR: await createUser(t, 'HR'),
+      BAWASLU: bawaslu,
+      HR: hr,
     };
     for (const [who, user] of Object.entries(users) as [Who, (typeof users)['HR']][]) {
       tokens.set(who, user.auth);
@@ -51,7 +56,7 @@ describe('authorisation matrix', () => {
     }
     ctx = {
       t,
-      data: await seedMatrixData(t),
+      data,
       unique: () => `${Date.now().toString(36)}${(counter += 1)}`,
     };
   });

@@ -52,9 +52,9 @@ describe('certificates', () => {
     const admin = await createUser(t, 'ADMIN');
     hr = await createUser(t, 'HR');
     bawaslu = await createUser(t, 'BAWASLU');
+    roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 2 });
     headKes = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     headPend = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-pendidikan' });
-    roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 2 });
     for (const nip of [
       roster['dinas-kesehatan'].head,
       ...roster['dinas-kesehatan'].staff,

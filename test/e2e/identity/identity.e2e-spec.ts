@@ -15,7 +15,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
-import { UserCommands } from '../../../apps/ledger/src/identity/user.commands';
+import { systemActor, UserCommands } from '../../../apps/ledger/src/identity/user.commands';
+import { OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
 
 const SECRET = 'rahasia-uji-yang-panjangnya-lebih-dari-32-karakter';
 
@@ -53,6 +54,13 @@ describe('identity', () => {
 
   it('lets an admin create an OPD head bound to one OPD, recorded with who did it', async () => {
     const admin = await createUser(t, 'ADMIN');
+    // The OPD first: a head account needs its OPD registered.
+    await t.app
+      .get(OpdCommands)
+      .register(
+        { opdId: 'dinas-pupr', code: '1.03.01', name: 'Dinas PUPR', kind: 'DINAS' },
+        systemActor(),
+      );
     const res = await api()
       .post('/api/v1/users')
       .set('Authorization', admin.auth)

@@ -39,8 +39,8 @@ describe('OPD scope inside the read side, whatever the route', () => {
     const admin = await createUser(t, 'ADMIN');
     const hr = await createUser(t, 'HR');
     const bawaslu = await createUser(t, 'BAWASLU');
-    const head = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     roster = await seedLedger(t, { admin, hr });
+    const head = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     for (const nip of [roster['dinas-kesehatan'].head, roster['dinas-pendidikan'].head]) {
       await expectStatus(
         post(t, hr, '/api/v1/pledges', {

@@ -70,8 +70,8 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     const admin = await createUser(t, 'ADMIN');
     const hrUser = await createUser(t, 'HR');
     const bawasluUser = await createUser(t, 'BAWASLU');
-    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     roster = await seedLedger(t, { admin, hr: hrUser }, { staffPerOpd: 2 });
+    const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     bawaslu = await webLogin(t, bawasluUser.username);
     hr = await webLogin(t, hrUser.username);
     head = await webLogin(t, headUser.username);

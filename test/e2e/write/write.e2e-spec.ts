@@ -35,8 +35,8 @@ describe('write API', () => {
     admin = await createUser(t, 'ADMIN');
     hr = await createUser(t, 'HR');
     bawaslu = await createUser(t, 'BAWASLU');
-    head = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     roster = await seedLedger(t, { admin, hr });
+    head = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
   });
 
   afterAll(async () => {
@@ -120,6 +120,7 @@ describe('write API', () => {
       for (const [nip, code] of [
         ['1985031220100110', 'NIP_FORMAT'],
         ['198502302010011002', 'NIP_BIRTH_DATE'],
+        ['201005012005011002', 'NIP_BIRTH_AFTER_APPOINTMENT'],
         ['198503122010013002', 'NIP_GENDER'],
       ]) {
         const res = await post(t, hr, '/api/v1/asn', {

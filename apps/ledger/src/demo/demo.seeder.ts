@@ -130,29 +130,35 @@ export class DemoSeeder implements OnApplicationBootstrap {
       return p;
     };
     const actors = new Map<string, ActorContext>();
+    const registerLogin = async (login: DemoLogin) => {
+      await count(
+        this.users.register(
+          {
+            username: login.username,
+            displayName: login.displayName,
+            password: login.password,
+            role: login.role,
+            ...(login.opdId ? { opdId: login.opdId } : {}),
+          },
+          systemActor(),
+          'SYSTEM',
+        ),
+      );
+    };
+    for (const login of DEMO_LOGINS) {
+      actors.set(login.username, {
+        userId: login.username,
+        username: login.username,
+        displayName: login.displayName,
+        role: login.role,
+        ...(login.opdId ? { opdId: login.opdId } : {}),
+        correlationId: `demo-${randomUUID()}`,
+      });
+    }
+    // An OPD head's account needs their OPD registered: heads sign up after the registry below.
     await this.clock.at(wita('2024-08-01'), async () => {
-      for (const login of DEMO_LOGINS) {
-        await count(
-          this.users.register(
-            {
-              username: login.username,
-              displayName: login.displayName,
-              password: login.password,
-              role: login.role,
-              ...(login.opdId ? { opdId: login.opdId } : {}),
-            },
-            systemActor(),
-            'SYSTEM',
-          ),
-        );
-        actors.set(login.username, {
-          userId: login.username,
-          username: login.username,
-          displayName: login.displayName,
-          role: login.role,
-          ...(login.opdId ? { opdId: login.opdId } : {}),
-          correlationId: `demo-${randomUUID()}`,
-        });
+      for (const login of DEMO_LOGINS.filter((l) => !l.opdId)) {
+        await registerLogin(login);
       }
     });
     const admin = actors.get('admin')!;
@@ -173,6 +179,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
         BANGLI_OPDS.map((opd, i) => ({ opd, head: people[i] })),
         ({ opd, head }) => count(this.opds.appointHead(opd.opdId, head.nip, hr)),
       );
+      for (const login of DEMO_LOGINS.filter((l) => l.opdId)) {
+        await registerLogin(login);
+      }
     });
 
     // Pledges: heads first (two have not signed), then staff; a few OPDs lag, some sign late.

@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
-import { type Role, streams, type UserCommand, userDecider, invalid } from '@netral/domain';
+import {
+  invalid,
+  type OpdFact,
+  opdDecider,
+  type Role,
+  streams,
+  type UserCommand,
+  userDecider,
+} from '@netral/domain';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import type { Unstamped } from '../common/write-result';
@@ -99,6 +107,7 @@ export class UserCommands implements OnApplicationBootstrap {
           role: input.role,
           ...(input.opdId ? { opdId: input.opdId } : {}),
         },
+        context: { opd: await this.opdFact(input.opdId) },
       },
       actor,
       actorRole,
@@ -117,7 +126,10 @@ export class UserCommands implements OnApplicationBootstrap {
       {
         type: 'ChangeUserRole',
         data: { role: change.role, ...(change.opdId ? { opdId: change.opdId } : {}) },
-        context: { otherActiveAdmins: this.otherActiveAdmins(userId) },
+        context: {
+          otherActiveAdmins: this.otherActiveAdmins(userId),
+          opd: await this.opdFact(change.opdId),
+        },
       },
       actor,
     );
@@ -139,6 +151,15 @@ export class UserCommands implements OnApplicationBootstrap {
       actor,
     );
     return { userId, position: String(position) };
+  }
+
+  /** The OPD an OPD head is bound to, from its stream: a head account needs a registered, active OPD. */
+  private async opdFact(opdId: string | undefined): Promise<OpdFact | null> {
+    if (!opdId) {
+      return null;
+    }
+    const { state } = await this.aggregates.load(streams.opd(opdId), opdDecider);
+    return state.status;
   }
 
   private otherActiveAdmins(userId: string): number {

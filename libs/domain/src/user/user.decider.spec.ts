@@ -35,6 +35,7 @@ const register = (data: Partial<Extract<UserCommand, { type: 'RegisterUser' }>['
   ({
     type: 'RegisterUser',
     data: { username: 'made', displayName: 'I Made Sudarma', role: 'HR', ...data },
+    context: { opd: data.opdId ? ('active' as const) : null },
     metadata: meta,
   }) as const;
 const changeRole = (
@@ -43,7 +44,7 @@ const changeRole = (
 ): UserCommand => ({
   type: 'ChangeUserRole',
   data,
-  context: { otherActiveAdmins: 1, ...context },
+  context: { otherActiveAdmins: 1, opd: data.opdId ? 'active' : null, ...context },
   metadata: meta,
 });
 const deactivate = (otherActiveAdmins = 1): UserCommand => ({
@@ -71,6 +72,24 @@ describe('user decider', () => {
     ['OPD head without OPD', [], register({ role: 'OPD_HEAD' }), 'OPD_REQUIRED'],
     ['HR bound to an OPD', [], register({ opdId: 'dinas-kesehatan' }), 'OPD_NOT_ALLOWED'],
     ['a username the system writes as', [], register({ username: 'system' }), 'USERNAME_RESERVED'],
+    [
+      'an OPD head of an OPD that is not registered',
+      [],
+      { ...register({ role: 'OPD_HEAD', opdId: 'dinas-pupr' }), context: { opd: 'none' } },
+      'OPD_NOT_FOUND',
+    ],
+    [
+      'an OPD head of a dissolved OPD',
+      [],
+      { ...register({ role: 'OPD_HEAD', opdId: 'dinas-pupr' }), context: { opd: 'dissolved' } },
+      'OPD_DISSOLVED',
+    ],
+    [
+      'a move to head an OPD that is not registered',
+      [registered()],
+      changeRole({ role: 'OPD_HEAD', opdId: 'dinas-pupr' }, { opd: 'none' }),
+      'OPD_NOT_FOUND',
+    ],
   ] as const)('rejects %s', (_name, history, command, code) => {
     expect(given([...history]).when(command)).toBe(code);
   });

@@ -1,5 +1,6 @@
 import type { Role, UserEvent } from '../events';
 import { type Decider, type CommandMetadata } from '../shared/decider';
+import type { OpdFact } from '../asn/asn.decider';
 import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
 
 export const ROLES: readonly Role[] = ['ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR'];
@@ -16,15 +17,21 @@ interface UserFacts {
   otherActiveAdmins: number;
 }
 
+/** The OPD named by `opdId`, read from its stream (null when no OPD is named). */
+interface OpdFacts {
+  opd: OpdFact | null;
+}
+
 export type RegisterUser = {
   type: 'RegisterUser';
   data: { username: string; displayName: string; role: Role; opdId?: string };
+  context: OpdFacts;
   metadata: CommandMetadata;
 };
 export type ChangeUserRole = {
   type: 'ChangeUserRole';
   data: { role: Role; opdId?: string };
-  context: UserFacts;
+  context: UserFacts & OpdFacts;
   metadata: CommandMetadata;
 };
 export type DeactivateUser = {
@@ -48,8 +55,8 @@ export type User =
 
 const initialState = (): User => ({ status: 'none' });
 
-/** OPD heads act for exactly one OPD; every other role acts for none. */
-const checkRoleScope = (role: Role, opdId: string | undefined): void => {
+/** OPD heads act for exactly one OPD, registered and not dissolved; every other role acts for none. */
+const checkRoleScope = (role: Role, opdId: string | undefined, opd: OpdFact | null): void => {
   if (role === 'OPD_HEAD' && !opdId) {
     throw invalid('OPD_REQUIRED', 'Peran Kepala OPD wajib menyebut OPD-nya.', [
       { field: 'opdId', reason: 'wajib diisi untuk peran OPD_HEAD', code: 'OPD_REQUIRED' },
@@ -59,6 +66,19 @@ const checkRoleScope = (role: Role, opdId: string | undefined): void => {
     throw invalid('OPD_NOT_ALLOWED', `Peran ${role} tidak terikat pada satu OPD.`, [
       { field: 'opdId', reason: 'hanya untuk peran OPD_HEAD', code: 'OPD_NOT_ALLOWED' },
     ]);
+  }
+  if (opdId && opd !== 'active') {
+    if (opd === 'dissolved') {
+      throw conflict(
+        'OPD_DISSOLVED',
+        `OPD ${opdId} sudah dibubarkan: pilih OPD yang masih aktif.`,
+        [{ field: 'opdId', reason: `OPD ${opdId} sudah dibubarkan`, code: 'OPD_DISSOLVED' }],
+      );
+    }
+    throw notFound(
+      'OPD_NOT_FOUND',
+      `OPD ${opdId} (opdId) tidak terdaftar: daftarkan OPD-nya di registri sebelum membuat akun Kepala OPD-nya.`,
+    );
   }
 };
 
@@ -103,7 +123,7 @@ const decide = (command: UserCommand, state: User): UserEvent[] => {
           { field: 'username', reason: 'dipakai oleh sistem', code: 'USERNAME_RESERVED' },
         ]);
       }
-      checkRoleScope(role, opdId);
+      checkRoleScope(role, opdId, command.context.opd);
       return [
         {
           type: 'UserRegistered',
@@ -114,7 +134,7 @@ const decide = (command: UserCommand, state: User): UserEvent[] => {
     case 'ChangeUserRole': {
       const user = activeUser(state);
       const { role, opdId } = command.data;
-      checkRoleScope(role, opdId);
+      checkRoleScope(role, opdId, command.context.opd);
       if (user.role === role && user.opdId === opdId) {
         return [];
       }
