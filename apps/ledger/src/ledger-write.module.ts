@@ -8,6 +8,7 @@ import { PledgeCommands } from './pledges/pledge.commands';
 import { PledgesApiController } from './pledges/pledges.api.controller';
 import { AsnApiController, OpdsApiController } from './registry/registry.api.controller';
 import { AsnCommands, OpdCommands } from './registry/registry.commands';
+import { RegistryFacts } from './registry/registry-facts';
 import { RosterImport } from './registry/roster-import';
 
 /** The write side: one command service per aggregate (the only writers) and their routes. */
@@ -21,6 +22,7 @@ import { RosterImport } from './registry/roster-import';
   ],
   providers: [
     Facts,
+    RegistryFacts,
     ElectionCommands,
     OpdCommands,
     AsnCommands,

@@ -14,6 +14,7 @@ import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
+import { RegistryFacts } from './registry-facts';
 import type { EnrollAsnDto, RegisterOpdDto } from './registry.dto';
 
 /** NIPs arrive with spaces or dots as printed; streams and events use the bare 18 digits. */
@@ -28,6 +29,7 @@ export class OpdCommands {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly facts: Facts,
+    private readonly registry: RegistryFacts,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -47,7 +49,7 @@ export class OpdCommands {
     const asn = await this.facts.asn(normaliseNip(nip));
     return this.handle(opdId, actor, {
       type: 'AppointOpdHead',
-      data: { nip: normaliseNip(nip) },
+      data: { opdId, nip: normaliseNip(nip) },
       context: {
         asn:
           asn.status === 'active' ? { status: 'active', opdId: asn.opdId } : { status: asn.status },
@@ -56,11 +58,17 @@ export class OpdCommands {
   }
 
   rename(opdId: string, name: string, actor: ActorContext) {
-    return this.handle(opdId, actor, { type: 'RenameOpd', data: { name } });
+    return this.handle(opdId, actor, { type: 'RenameOpd', data: { opdId, name } });
   }
 
-  dissolve(opdId: string, reason: string, actor: ActorContext) {
-    return this.handle(opdId, actor, { type: 'DissolveOpd', data: { reason } });
+  /** Refused while ASN are still active in the OPD: they are transferred (or recorded as left) first. The
+   * count and the dissolution are different streams, so an enrolment in the same instant can still land. */
+  async dissolve(opdId: string, reason: string, actor: ActorContext) {
+    return this.handle(opdId, actor, {
+      type: 'DissolveOpd',
+      data: { opdId, reason },
+      context: { activeAsn: await this.registry.activeAsnIn(opdId) },
+    });
   }
 
   private async handle(opdId: string, actor: ActorContext, command: Unstamped<OpdCommand>) {

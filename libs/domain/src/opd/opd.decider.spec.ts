@@ -1,7 +1,7 @@
 import type { OpdEvent } from '../events';
 import { meta, NIP_HEAD } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
-import { type AppointOpdHead, opdDecider, type RegisterOpd } from './opd.decider';
+import { type AppointOpdHead, type DissolveOpd, opdDecider, type RegisterOpd } from './opd.decider';
 
 const registered: OpdEvent = {
   type: 'OpdRegistered',
@@ -22,8 +22,15 @@ const register = (over: Partial<RegisterOpd> = {}): RegisterOpd => ({
 });
 const appoint = (asn: AppointOpdHead['context']['asn']): AppointOpdHead => ({
   type: 'AppointOpdHead',
-  data: { nip: NIP_HEAD },
+  data: { opdId: 'dinas-kesehatan', nip: NIP_HEAD },
   context: { asn },
+  metadata: meta(),
+});
+
+const dissolve = (activeAsn: number): DissolveOpd => ({
+  type: 'DissolveOpd',
+  data: { opdId: 'dinas-kesehatan', reason: 'digabung' },
+  context: { activeAsn },
   metadata: meta(),
 });
 
@@ -74,7 +81,11 @@ describe('OPD decider', () => {
   });
   it('renames, dissolves, and then refuses changes', () => {
     given(opdDecider, [registered])
-      .when({ type: 'RenameOpd', data: { name: 'Dinas Kesehatan Kab. Bangli' }, metadata: meta() })
+      .when({
+        type: 'RenameOpd',
+        data: { opdId: 'dinas-kesehatan', name: 'Dinas Kesehatan Kab. Bangli' },
+        metadata: meta(),
+      })
       .then([
         {
           type: 'OpdRenamed',
@@ -90,13 +101,30 @@ describe('OPD decider', () => {
       data: { opdId: 'dinas-kesehatan', reason: 'digabung', dissolvedAt: 'x' },
     };
     given(opdDecider, [registered])
-      .when({ type: 'DissolveOpd', data: { reason: 'digabung' }, metadata: meta() })
+      .when(dissolve(0))
       .then([{ ...dissolved, data: { ...dissolved.data, dissolvedAt: meta().now } }]);
     given(opdDecider, [registered, dissolved])
       .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }))
       .thenFails('OPD_DISSOLVED');
-    given(opdDecider, [])
-      .when({ type: 'RenameOpd', data: { name: 'x' }, metadata: meta() })
+    const unknown = given(opdDecider, [])
+      .when({ type: 'RenameOpd', data: { opdId: 'dinas-tidak-ada', name: 'x' }, metadata: meta() })
       .thenFails('OPD_NOT_FOUND', 'NOT_FOUND');
+    expect(unknown.message).toContain('dinas-tidak-ada');
+  });
+  it('appoints no head in an OPD that is not registered, naming the opdId', () => {
+    const error = given(opdDecider, [])
+      .when({
+        ...appoint({ status: 'active', opdId: 'dinas-pupr' }),
+        data: { opdId: 'dinas-pupr', nip: NIP_HEAD },
+      })
+      .thenFails('OPD_NOT_FOUND', 'NOT_FOUND');
+    expect(error.message).toContain('dinas-pupr');
+  });
+  it('refuses to dissolve an OPD that still has active ASN, saying how many and what to do', () => {
+    const error = given(opdDecider, [registered])
+      .when(dissolve(12))
+      .thenFails('OPD_HAS_ACTIVE_ASN', 'CONFLICT');
+    expect(error.message).toContain('12 ASN aktif');
+    expect(error.message).toContain('mutasikan');
   });
 });

@@ -16,17 +16,23 @@ export type RegisterOpd = {
   context: { parentActive: boolean };
   metadata: CommandMetadata;
 };
-export type RenameOpd = { type: 'RenameOpd'; data: { name: string }; metadata: CommandMetadata };
+export type RenameOpd = {
+  type: 'RenameOpd';
+  data: { opdId: string; name: string };
+  metadata: CommandMetadata;
+};
 export type AppointOpdHead = {
   type: 'AppointOpdHead';
-  data: { nip: string };
+  data: { opdId: string; nip: string };
   /** The ASN's current status, read from their stream. */
   context: { asn: { status: 'active'; opdId: string } | { status: 'none' | 'left' } };
   metadata: CommandMetadata;
 };
 export type DissolveOpd = {
   type: 'DissolveOpd';
-  data: { reason: string };
+  data: { opdId: string; reason: string };
+  /** ASN still enrolled and active in the OPD, counted from the `asn-*` streams. */
+  context: { activeAsn: number };
   metadata: CommandMetadata;
 };
 export type OpdCommand = RegisterOpd | RenameOpd | AppointOpdHead | DissolveOpd;
@@ -35,9 +41,12 @@ export type Opd =
   | { status: 'none' }
   | ({ status: 'active' | 'dissolved'; headNip?: string } & OpdRegistered['data']);
 
-const existing = (state: Opd) => {
+const existing = (state: Opd, opdId: string) => {
   if (state.status === 'none') {
-    throw notFound('OPD_NOT_FOUND', 'OPD tidak ditemukan.');
+    throw notFound(
+      'OPD_NOT_FOUND',
+      `OPD ${opdId} tidak ditemukan: periksa opdId atau daftarkan OPD-nya terlebih dahulu.`,
+    );
   }
   if (state.status === 'dissolved') {
     throw conflict('OPD_DISSOLVED', `OPD ${state.name} sudah dibubarkan.`);
@@ -61,7 +70,7 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
       return [{ type: 'OpdRegistered', data: { ...command.data } }];
     }
     case 'RenameOpd': {
-      const opd = existing(state);
+      const opd = existing(state, command.data.opdId);
       if (opd.name === command.data.name) {
         return [];
       }
@@ -73,7 +82,7 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
       ];
     }
     case 'AppointOpdHead': {
-      const opd = existing(state);
+      const opd = existing(state, command.data.opdId);
       const asn = command.context.asn;
       if (asn.status !== 'active' || asn.opdId !== opd.opdId) {
         throw conflict(
@@ -97,7 +106,21 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
       ];
     }
     case 'DissolveOpd': {
-      const opd = existing(state);
+      const opd = existing(state, command.data.opdId);
+      const { activeAsn } = command.context;
+      if (activeAsn > 0) {
+        throw conflict(
+          'OPD_HAS_ACTIVE_ASN',
+          `${opd.name} masih memiliki ${activeAsn} ASN aktif: mutasikan mereka ke OPD lain (atau catat keluar) sebelum membubarkan OPD ini.`,
+          [
+            {
+              field: 'opdId',
+              reason: `${activeAsn} ASN aktif masih terdaftar di ${opd.opdId}`,
+              code: 'OPD_HAS_ACTIVE_ASN',
+            },
+          ],
+        );
+      }
       return [
         {
           type: 'OpdDissolved',

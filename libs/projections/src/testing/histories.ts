@@ -168,7 +168,7 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
       case 8:
         await run(streams.opd(opdId), opdDecider, {
           type: 'AppointOpdHead',
-          data: { nip },
+          data: { opdId, nip },
           context: {
             asn:
               person.status === 'active'
