@@ -69,6 +69,14 @@ export type OpdDissolved = DomainEvent<
 >;
 export type OpdEvent = OpdRegistered | OpdRenamed | OpdHeadAppointed | OpdDissolved;
 
+// opdcode-{normalised code}: which OPD holds a code, so two registrations with one code cannot both win
+// (the first append to the stream does; the other sees the claim and is refused).
+export type OpdCodeClaimed = DomainEvent<
+  'OpdCodeClaimed',
+  { code: string; opdId: string; claimedAt: string }
+>;
+export type OpdCodeEvent = OpdCodeClaimed;
+
 // asn-{nip}
 export type AsnEnrolled = DomainEvent<
   'AsnEnrolled',
@@ -201,7 +209,14 @@ export type UserDeactivated = DomainEvent<'UserDeactivated', { userId: string; r
 export type UserEvent = UserRegistered | UserRoleChanged | UserDeactivated;
 
 export type LedgerEvent =
-  ElectionEvent | OpdEvent | AsnEvent | PledgeEvent | CaseEvent | CertificateEvent | UserEvent;
+  | ElectionEvent
+  | OpdEvent
+  | OpdCodeEvent
+  | AsnEvent
+  | PledgeEvent
+  | CaseEvent
+  | CertificateEvent
+  | UserEvent;
 
 export type LedgerEventType = LedgerEvent['type'];
 
@@ -209,6 +224,8 @@ export type LedgerEventType = LedgerEvent['type'];
 export const streams = {
   election: (electionId: string) => `election-${electionId}`,
   opd: (opdId: string) => `opd-${opdId}`,
+  /** Not under `opd-`: readers that fold every `opd-*` stream must not see the claims. */
+  opdCode: (normalisedCode: string) => `opdcode-${normalisedCode}`,
   asn: (nip: string) => `asn-${nip}`,
   pledge: (electionId: string, nip: string) => `pledge-${electionId}-${nip}`,
   case: (caseId: string) => `case-${caseId}`,

@@ -16,6 +16,7 @@ export * from './catalogue/pakta';
 export * from './asn/nip';
 export * from './election/election.decider';
 export * from './opd/opd.decider';
+export * from './opd/opd-code.decider';
 export * from './asn/asn.decider';
 export * from './pledge/pledge.decider';
 export * from './case/case.decider';

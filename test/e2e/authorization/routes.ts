@@ -131,12 +131,11 @@ export const routes: MatrixRoute[] = [
   {
     method: 'post',
     path: '/api/v1/opds',
-    body: ({ unique }) => ({
-      opdId: `opd-${unique()}`,
-      code: '9.99',
-      name: 'Uji',
-      kind: 'LAINNYA',
-    }),
+    body: ({ unique }) => {
+      // One active OPD per code: each allowed caller registers its own.
+      const id = unique();
+      return { opdId: `opd-${id}`, code: `9.${id}`, name: 'Uji', kind: 'LAINNYA' };
+    },
     expect: allowOnly({ ADMIN: 201, HR: 201 }),
   },
   {

@@ -9,27 +9,149 @@ import {
   type TestApp,
   type TestUser,
 } from '@netral/testing';
+import request from 'supertest';
 
-/** Registry rules an official relies on: heads of real OPDs, no OPD dissolved under its staff. */
+/** Registry rules an official relies on: one OPD per code, heads of real OPDs. */
 describe('registry rules', () => {
   let t: TestApp;
+  let admin: TestUser;
   let hr: TestUser;
   let roster: Awaited<ReturnType<typeof seedLedger>>;
 
   const head = () => t.app.get(EventStore).headPosition();
+  const streamOf = async (stream: string) => {
+    const events = [];
+    for await (const e of t.app.get(EventStore).readStream(stream)) {
+      events.push(e);
+    }
+    return events;
+  };
+  const upload = (path: string, csv: string) =>
+    request(t.server)
+      .post(path)
+      .set('Authorization', hr.auth)
+      .attach('file', Buffer.from(csv), 'roster.csv');
   const opd = (opdId: string, code: string) => ({ opdId, code, name: opdId, kind: 'DINAS' });
 
   beforeAll(async () => {
     t = await createTestApp();
+    admin = await createUser(t, 'ADMIN');
     hr = await createUser(t, 'HR');
-    roster = await seedLedger(t, { admin: await createUser(t, 'ADMIN'), hr });
+    // dinas-kesehatan has code 1.01.01, dinas-pendidikan 1.02.01, four ASN each.
+    roster = await seedLedger(t, { admin, hr });
   });
 
   afterAll(async () => {
     await t.close();
   });
 
+  describe('OPD codes', () => {
+    it('refuses a second active OPD with a code already used, however it is typed', async () => {
+      const before = await head();
+      for (const code of ['1.01.01', ' 1.01.01 ']) {
+        const res = await post(t, hr, '/api/v1/opds', opd('dinas-kesehatan-2', code));
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe('OPD_CODE_TAKEN');
+        expect(res.body.message).toContain('1.01.01');
+        expect(res.body.message).toContain('dinas-kesehatan');
+        expect(res.body.details).toEqual([expect.objectContaining({ field: 'code' })]);
+      }
+      expect(await head()).toBe(before);
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-lh', 'DLH-01')), 201);
+      const written = await head();
+      const lower = await post(t, hr, '/api/v1/opds', opd('dinas-lh-2', 'dlh-01'));
+      expect(lower.status).toBe(409);
+      expect(lower.body.message).toContain('dinas-lh');
+      expect(await head()).toBe(written);
+    });
+
+    it('lets exactly one of many simultaneous registrations with one code win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          post(t, hr, '/api/v1/opds', opd(`dinas-serentak-${i}`, i % 2 ? '7.07.07' : '7.07.07 ')),
+        ),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const refused of results.filter((r) => r.status === 409)) {
+        expect(refused.body.code).toBe('OPD_CODE_TAKEN');
+      }
+      const claims = await streamOf('opdcode-7.07.07');
+      expect(claims).toHaveLength(1);
+      expect(claims[0].data).toMatchObject({
+        code: '7.07.07',
+        opdId: results.find((r) => r.status === 201)!.body.opdId,
+      });
+    });
+
+    it('frees the code of a dissolved OPD for a new one', async () => {
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('badan-lama', '8.01.01')), 201);
+      await expectStatus(
+        post(t, hr, '/api/v1/opds/badan-lama/dissolution', { reason: 'Digabung' }),
+        200,
+      );
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('badan-baru', '8.01.01')), 201);
+    });
+
+    it('refuses in an OPD import a code taken in the registry or twice in the file, with line and column', async () => {
+      const before = await head();
+      const res = await upload(
+        '/api/v1/opds/import',
+        [
+          'Kode OPD,Nama OPD,Jenis,ID OPD',
+          '1.02.01,Dinas Pendidikan Baru,Dinas,dinas-pendidikan-baru',
+          '9.09.01,Dinas Satu,Dinas,dinas-satu',
+          '9.09.01 ,Dinas Dua,Dinas,dinas-dua',
+          'ABC,Dinas Tiga,Dinas,dinas-tiga',
+          'abc,Dinas Empat,Dinas,dinas-empat',
+        ].join('\n'),
+      );
+      expect(res.status).toBe(400);
+      const details = res.body.details as { line: number; column: string; reason: string }[];
+      expect(details.map((d) => `${d.line}:${d.column}`)).toEqual([
+        '2:Kode OPD',
+        '4:Kode OPD',
+        '6:Kode OPD',
+      ]);
+      expect(details[0].reason).toContain('dinas-pendidikan');
+      expect(details[1].reason).toContain('baris 3');
+      expect(await head()).toBe(before);
+    });
+
+    it('enrols an import row into the OPD its code names, typed in any case', async () => {
+      const nip = nipFor(6101);
+      const res = await upload(
+        '/api/v1/asn/import',
+        `NIP,Nama,Jabatan,Jenis ASN,Kode OPD\n${nip},I Made Kode,Pranata Komputer,PNS,dlh-01\n`,
+      );
+      expect(res.status).toBe(200);
+      expect((await streamOf(`asn-${nip}`))[0].data).toMatchObject({ opdId: 'dinas-lh' });
+    });
+  });
+
   describe('OPD heads', () => {
+    it('creates no OPD head account for an OPD that is not registered, naming the opdId', async () => {
+      const before = await head();
+      const body = {
+        username: 'kadis.hantu',
+        displayName: 'Kadis Hantu',
+        password: 'sandi-yang-cukup-panjang',
+        role: 'OPD_HEAD',
+      };
+      const unknown = await post(t, admin, '/api/v1/users', { ...body, opdId: 'dinas-hantu' });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.code).toBe('OPD_NOT_FOUND');
+      expect(unknown.body.message).toContain('dinas-hantu');
+      const dissolved = await post(t, admin, '/api/v1/users', { ...body, opdId: 'badan-lama' });
+      expect(dissolved.status).toBe(409);
+      expect(dissolved.body.code).toBe('OPD_DISSOLVED');
+      expect(await head()).toBe(before);
+      await expectStatus(
+        post(t, admin, '/api/v1/users', { ...body, opdId: 'dinas-kesehatan' }),
+        201,
+      );
+    });
+
     it('appoints no head of an OPD that is not registered, naming the opdId', async () => {
       const res = await post(t, hr, '/api/v1/opds/dinas-hantu/head', {
         nip: roster['dinas-kesehatan'].staff[0],

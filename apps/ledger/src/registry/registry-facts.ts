@@ -1,15 +1,54 @@
 import { Injectable } from '@nestjs/common';
-import { type Asn, asnDecider, type AsnEvent } from '@netral/domain';
+import {
+  type Asn,
+  asnDecider,
+  type AsnEvent,
+  type CommandMetadata,
+  normaliseOpdCode,
+  type Opd,
+  opdCodeDecider,
+  opdDecider,
+  type OpdEvent,
+  type RegisteredOpd,
+  streams,
+} from '@netral/domain';
 import { EventStore } from '@netral/event-store';
+import { AggregateStore } from '../infrastructure/aggregate-store';
 
 /**
  * Registry-wide facts the write side decides on, folded from the streams themselves (never from a read model
- * that may lag): the ASN active in one OPD, from one scan of the `asn-*` streams, read for dissolutions (rare),
- * not for every pledge.
+ * that may lag): every OPD, and the ASN active in one OPD. One scan each; a regency has tens of OPDs and a
+ * province some hundreds, and these are read for registrations and dissolutions, not for every pledge.
  */
 @Injectable()
 export class RegistryFacts {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly aggregates: AggregateStore,
+  ) {}
+
+  /** Every registered OPD (active or dissolved) by id. */
+  async opds(): Promise<Map<string, RegisteredOpd>> {
+    const states = new Map<string, Opd>();
+    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['opd-'] } })) {
+      const opdId = (event.data as { opdId: string }).opdId;
+      states.set(
+        opdId,
+        opdDecider.evolve(states.get(opdId) ?? opdDecider.initialState(), {
+          type: event.type,
+          data: event.data,
+        } as OpdEvent),
+      );
+    }
+    const registry = new Map<string, RegisteredOpd>();
+    for (const state of states.values()) {
+      if (state.status !== 'none') {
+        const { opdId, code, name, status } = state;
+        registry.set(opdId, { opdId, code, name, status });
+      }
+    }
+    return registry;
+  }
 
   /** How many ASN are enrolled and active in `opdId` now. */
   async activeAsnIn(opdId: string): Promise<number> {
@@ -28,5 +67,24 @@ export class RegistryFacts {
       }
     }
     return count;
+  }
+
+  /**
+   * Takes `code` for `opdId` on its `opdcode-*` stream before the OPD is registered: of two registrations
+   * with one code, one appends the claim and the other, retrying on the revision it lost, finds it and is
+   * refused (OPD_CODE_TAKEN, 409). `registry` is the OPD registry as just read (defaults to a fresh read).
+   */
+  async claimCode(
+    code: string,
+    opdId: string,
+    metadata: CommandMetadata,
+    registry?: ReadonlyMap<string, RegisteredOpd>,
+  ): Promise<void> {
+    await this.aggregates.handle(streams.opdCode(normaliseOpdCode(code)), opdCodeDecider, {
+      type: 'ClaimOpdCode',
+      data: { code, opdId },
+      context: { registry: registry ?? (await this.opds()) },
+      metadata,
+    });
   }
 }

@@ -5,6 +5,7 @@ import {
   type AsnCommand,
   opdDecider,
   type OpdCommand,
+  type RegisterOpd,
   streams,
   validateNip,
 } from '@netral/domain';
@@ -34,15 +35,26 @@ export class OpdCommands {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /** Registers an OPD whose id and code are both free: the code is claimed first (see RegistryFacts). */
   async register(dto: RegisterOpdDto, actor: ActorContext) {
+    assertOpdScope(actor, dto.opdId);
     const parentActive = dto.parentOpdId
       ? (await this.facts.opdFact(dto.parentOpdId)) === 'active'
       : false;
-    return this.handle(dto.opdId, actor, {
+    const code = dto.code.trim();
+    const command: RegisterOpd = {
       type: 'RegisterOpd',
-      data: { ...dto, regionCode: dto.regionCode ?? this.config.regionCode },
+      data: { ...dto, code, regionCode: dto.regionCode ?? this.config.regionCode },
       context: { parentActive },
-    });
+      metadata: commandMetadata(actor, this.clock.moment()),
+    };
+    const stream = streams.opd(dto.opdId);
+    // A taken id or a missing parent is refused before the code is claimed, so a refused registration
+    // leaves no claim behind.
+    opdDecider.decide(command, (await this.aggregates.load(stream, opdDecider)).state);
+    await this.registry.claimCode(code, dto.opdId, command.metadata);
+    const { position } = await this.aggregates.handle(stream, opdDecider, command);
+    return written({ opdId: dto.opdId }, position);
   }
 
   async appointHead(opdId: string, nip: string, actor: ActorContext) {

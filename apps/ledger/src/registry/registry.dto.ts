@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EmploymentType, OpdKind } from '@netral/domain';
+import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsNip, SLUG, SLUG_MESSAGE } from '../common/validators';
 
@@ -21,7 +22,13 @@ export class RegisterOpdDto {
   @Matches(SLUG, { message: SLUG_MESSAGE })
   opdId!: string;
 
-  @ApiProperty({ example: '1.02.01', description: 'Kode OPD (SIASN / Kemendagri)' })
+  @ApiProperty({
+    example: '1.02.01',
+    description:
+      'Kode OPD (SIASN / Kemendagri); unik di antara OPD aktif, dibandingkan tanpa spasi di tepi dan tanpa membedakan huruf besar/kecil',
+  })
+  // Spaces around a pasted code are not part of it.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Matches(/^[0-9A-Za-z.\-/]{1,32}$/, {
     message: 'kode OPD: angka, huruf, titik, garis miring atau tanda hubung',

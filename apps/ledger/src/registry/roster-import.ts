@@ -6,9 +6,10 @@ import {
   type AsnEvent,
   type EmploymentType,
   invalid,
+  normaliseOpdCode,
   type OpdKind,
   opdDecider,
-  type OpdEvent,
+  type RegisteredOpd,
   streams,
   validateNip,
 } from '@netral/domain';
@@ -19,6 +20,7 @@ import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
 import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
+import { RegistryFacts } from './registry-facts';
 import { OPD_KINDS } from './registry.dto';
 
 const NO_ASN: Loaded<Asn> = { state: { status: 'none' }, revision: 'no_stream' };
@@ -98,11 +100,47 @@ export const slugify = (name: string): string =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 64);
 
-interface OpdRow {
-  opdId: string;
-  code: string;
-  name: string;
-  active: boolean;
+/**
+ * The registry as the import looks things up: by id, and by code as officials compare codes (trimmed,
+ * case-insensitive: `normaliseOpdCode`). A code normally names one active OPD; dissolved OPDs keep theirs
+ * for the record, and OPDs registered before codes were unique may share one (then the code is ambiguous
+ * and a row must name the OPD by its id).
+ */
+class OpdLookup {
+  private readonly byCode = new Map<string, RegisteredOpd[]>();
+
+  constructor(readonly byId: ReadonlyMap<string, RegisteredOpd>) {
+    for (const opd of byId.values()) {
+      const key = normaliseOpdCode(opd.code);
+      this.byCode.set(key, [...(this.byCode.get(key) ?? []), opd]);
+    }
+  }
+
+  /** The OPDs holding `code`, active ones first. */
+  withCode(code: string): RegisteredOpd[] {
+    return [...(this.byCode.get(normaliseOpdCode(code)) ?? [])].sort(
+      (a, b) => Number(b.status === 'active') - Number(a.status === 'active'),
+    );
+  }
+
+  /** What a `Kode OPD` cell names: an OPD code, or an OPD id (as typed or slugified). */
+  resolve(value: string): { opd: RegisteredOpd } | { problem: string } {
+    const holders = this.withCode(value);
+    const active = holders.filter((o) => o.status === 'active');
+    if (active.length > 1) {
+      return {
+        problem: `kode "${value}" dipakai lebih dari satu OPD aktif (${active.map((o) => o.opdId).join(', ')}): isi kolom ini dengan ID OPD yang dimaksud`,
+      };
+    }
+    const opd = holders[0] ?? this.byId.get(value) ?? this.byId.get(slugify(value));
+    if (!opd) {
+      return { problem: `OPD dengan kode "${value}" belum terdaftar` };
+    }
+    if (opd.status !== 'active') {
+      return { problem: `OPD ${opd.name} sudah dibubarkan` };
+    }
+    return { opd };
+  }
 }
 
 /**
@@ -116,6 +154,7 @@ export class RosterImport {
   constructor(
     private readonly store: EventStore,
     private readonly aggregates: AggregateStore,
+    private readonly registry: RegistryFacts,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -126,7 +165,7 @@ export class RosterImport {
     options: ImportOptions = {},
   ): Promise<ImportReport> {
     assertRegencyWide(actor);
-    const opds = await this.opdsByCode();
+    const opds = new OpdLookup(await this.registry.opds());
     const errors: RowProblem[] = [];
     const rows: {
       line: number;
@@ -176,16 +215,10 @@ export class RosterImport {
       if (type !== 'PNS' && type !== 'PPPK') {
         problems.push({ line, column: 'Jenis ASN', reason: 'harus PNS atau PPPK' });
       }
-      const code = (record.kodeopd ?? '').trim();
-      const opd = opds.get(code) ?? opds.get(slugify(code));
-      if (!opd) {
-        problems.push({
-          line,
-          column: 'Kode OPD',
-          reason: `OPD dengan kode "${code}" belum terdaftar`,
-        });
-      } else if (!opd.active) {
-        problems.push({ line, column: 'Kode OPD', reason: `OPD ${opd.name} sudah dibubarkan` });
+      const found = opds.resolve((record.kodeopd ?? '').trim());
+      const opd = 'opd' in found ? found.opd : undefined;
+      if ('problem' in found) {
+        problems.push({ line, column: 'Kode OPD', reason: found.problem });
       }
       if (problems.length > 0 || !nipCheck.valid || !opd) {
         errors.push(...problems);
@@ -240,7 +273,7 @@ export class RosterImport {
     }
     let done = 0;
     let last = 0n;
-    const metadata = commandMetadata(actor, this.clock.moment());
+    const metadata = this.metadata(actor);
     await this.inParallel(plan, async ({ row, action }) => {
       const { position } = await this.aggregates.handle(
         streams.asn(row.nip),
@@ -281,14 +314,18 @@ export class RosterImport {
     options: ImportOptions = {},
   ): Promise<ImportReport> {
     assertRegencyWide(actor);
-    const existing = await this.opdsByCode();
+    const registry = await this.registry.opds();
+    const existing = new OpdLookup(registry);
     const errors: RowProblem[] = [];
     const rows: {
       line: number;
       opdId: string;
       code: string;
+      /** The code as compared (normaliseOpdCode); `code` is kept as written. */
+      key: string;
       name: string;
       kind: OpdKind;
+      parentKey?: string;
       parentCode?: string;
     }[] = [];
     const codes = new Map<string, number>();
@@ -296,6 +333,7 @@ export class RosterImport {
     for await (const { line, record } of this.records(input, OPD_COLUMNS, OPD_REQUIRED, errors)) {
       count += 1;
       const code = (record.kodeopd ?? '').trim();
+      const key = normaliseOpdCode(code);
       const name = (record.namaopd ?? '').trim();
       const kind = KIND_ALIASES[norm(record.jenis ?? '')];
       const opdId = (record.idopd ?? '').trim() || slugify(name);
@@ -306,11 +344,11 @@ export class RosterImport {
           column: 'Kode OPD',
           reason: 'wajib: angka, huruf, titik, garis miring atau tanda hubung',
         });
-      } else if (codes.has(code)) {
+      } else if (codes.has(key)) {
         errors.push({
           line,
           column: 'Kode OPD',
-          reason: `kode ganda: sudah ada di baris ${codes.get(code)}`,
+          reason: `kode ganda: sudah ada di baris ${codes.get(key)} (huruf besar/kecil tidak membedakan kode)`,
         });
       }
       if (!name || name.length > 200) {
@@ -334,46 +372,64 @@ export class RosterImport {
           reason: 'huruf kecil, angka dan tanda hubung (2–64 karakter)',
         });
       }
-      codes.set(code, line);
+      if (!codes.has(key)) {
+        codes.set(key, line);
+      }
       if (errors.length === before && kind) {
         const parentCode = (record.kodeinduk ?? '').trim();
-        rows.push({ line, opdId, code, name, kind, ...(parentCode ? { parentCode } : {}) });
+        rows.push({
+          line,
+          opdId,
+          code,
+          key,
+          name,
+          kind,
+          ...(parentCode ? { parentCode, parentKey: normaliseOpdCode(parentCode) } : {}),
+        });
       }
       options.onProgress?.('validate', count, count);
     }
-    const fileCodes = new Map(rows.map((r) => [r.code, r.opdId]));
-    const byCode = new Map(rows.map((r) => [r.code, r]));
+    const byKey = new Map(rows.map((r) => [r.key, r]));
     const idLines = new Map<string, number>();
     const plan: typeof rows = [];
+    const parents = new Map<string, string>();
     let unchanged = 0;
     for (const row of rows) {
-      const parentInRegistry = row.parentCode ? existing.get(row.parentCode) : undefined;
-      if (row.parentCode && !fileCodes.has(row.parentCode) && !parentInRegistry) {
-        errors.push({
-          line: row.line,
-          column: 'Kode Induk',
-          reason: `OPD induk dengan kode "${row.parentCode}" tidak ada di berkas maupun di registri`,
-        });
-      } else if (row.parentCode && !fileCodes.has(row.parentCode) && !parentInRegistry!.active) {
-        errors.push({
-          line: row.line,
-          column: 'Kode Induk',
-          reason: `OPD induk ${parentInRegistry!.opdId} sudah dibubarkan`,
-        });
-      }
-      // Parents within the file must end at the registry or a top-level OPD, never loop back.
-      const seen = new Set([row.code]);
-      for (let up = row.parentCode; up !== undefined && byCode.has(up);) {
-        if (seen.has(up)) {
+      if (row.parentKey && byKey.has(row.parentKey)) {
+        parents.set(row.opdId, byKey.get(row.parentKey)!.opdId);
+      } else if (row.parentKey) {
+        const [parent] = existing.withCode(row.parentCode!);
+        if (!parent) {
           errors.push({
             line: row.line,
             column: 'Kode Induk',
-            reason: `induk berputar: ${[...seen, up].join(' → ')}`,
+            reason: `OPD induk dengan kode "${row.parentCode}" tidak ada di berkas maupun di registri`,
+          });
+        } else if (parent.status !== 'active') {
+          errors.push({
+            line: row.line,
+            column: 'Kode Induk',
+            reason: `OPD induk ${parent.opdId} sudah dibubarkan`,
+          });
+        } else {
+          parents.set(row.opdId, parent.opdId);
+        }
+      }
+      // Parents within the file must end at the registry or a top-level OPD, never loop back.
+      const seen = [row.code];
+      const seenKeys = new Set([row.key]);
+      for (let up = row.parentKey; up !== undefined && byKey.has(up);) {
+        if (seenKeys.has(up)) {
+          errors.push({
+            line: row.line,
+            column: 'Kode Induk',
+            reason: `induk berputar: ${[...seen, byKey.get(up)!.code].join(' → ')}`,
           });
           break;
         }
-        seen.add(up);
-        up = byCode.get(up)!.parentCode;
+        seenKeys.add(up);
+        seen.push(byKey.get(up)!.code);
+        up = byKey.get(up)!.parentKey;
       }
       const sameId = idLines.get(row.opdId);
       if (sameId !== undefined) {
@@ -384,22 +440,25 @@ export class RosterImport {
         });
       }
       idLines.set(row.opdId, row.line);
-      const takenId = existing.get(row.opdId);
-      if (takenId && takenId.code !== row.code) {
+      const takenId = registry.get(row.opdId);
+      if (takenId && normaliseOpdCode(takenId.code) !== row.key) {
         errors.push({
           line: row.line,
           column: 'ID OPD',
           reason: `ID ${row.opdId} sudah dipakai OPD berkode ${takenId.code} di registri`,
         });
       }
-      const known = existing.get(row.code);
-      if (known && known.opdId !== row.opdId) {
+      // One active OPD per code: a dissolved OPD's code may be given to a new one.
+      const holder = existing
+        .withCode(row.code)
+        .find((o) => o.opdId === row.opdId || o.status === 'active');
+      if (holder && holder.opdId !== row.opdId) {
         errors.push({
           line: row.line,
           column: 'Kode OPD',
-          reason: `kode ini sudah dipakai OPD ${known.opdId}`,
+          reason: `kode ${row.code} sudah dipakai ${holder.name} (${holder.opdId}); gunakan kode lain atau bubarkan OPD itu lebih dulu`,
         });
-      } else if (known) {
+      } else if (takenId) {
         unchanged += 1;
       } else {
         plan.push(row);
@@ -421,14 +480,16 @@ export class RosterImport {
     }
     // Parents first: a child's registration checks that its parent exists (no cycles: refused above).
     const depth = (row: (typeof rows)[number]): number =>
-      row.parentCode && byCode.has(row.parentCode) ? 1 + depth(byCode.get(row.parentCode)!) : 0;
+      row.parentKey && byKey.has(row.parentKey) ? 1 + depth(byKey.get(row.parentKey)!) : 0;
     plan.sort((a, b) => depth(a) - depth(b));
     let last = 0n;
     let done = 0;
     for (const row of plan) {
-      const parentOpdId = row.parentCode
-        ? (fileCodes.get(row.parentCode) ?? existing.get(row.parentCode)?.opdId)
-        : undefined;
+      const parentOpdId = parents.get(row.opdId);
+      const metadata = this.metadata(actor);
+      // The code is claimed as POST /opds claims it, so an OPD registered meanwhile with the same code
+      // stops the import here (OPD_CODE_TAKEN) rather than sharing it.
+      await this.registry.claimCode(row.code, row.opdId, metadata, registry);
       const { position } = await this.aggregates.handle(streams.opd(row.opdId), opdDecider, {
         type: 'RegisterOpd',
         data: {
@@ -441,13 +502,17 @@ export class RosterImport {
         },
         // Checked above for every row: a parent is in this file (written first) or active in the registry.
         context: { parentActive: true },
-        metadata: commandMetadata(actor, this.clock.moment()),
+        metadata,
       });
       last = position ?? last;
       options.onProgress?.('write', (done += 1), plan.length);
     }
     report.position = last > 0n ? String(last) : null;
     return report;
+  }
+
+  private metadata(actor: ActorContext) {
+    return commandMetadata(actor, this.clock.moment());
   }
 
   /** Throws the report as a 400 listing every bad row (for the API). */
@@ -482,35 +547,6 @@ export class RosterImport {
       }
     }
     return states;
-  }
-
-  /** Every OPD by its code (and by its id), folded from the `opd-*` streams. */
-  private async opdsByCode(): Promise<Map<string, OpdRow>> {
-    const states = new Map<string, ReturnType<typeof opdDecider.initialState>>();
-    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['opd-'] } })) {
-      const opdId = (event.data as { opdId: string }).opdId;
-      states.set(
-        opdId,
-        opdDecider.evolve(states.get(opdId) ?? opdDecider.initialState(), {
-          type: event.type,
-          data: event.data,
-        } as OpdEvent),
-      );
-    }
-    const byCode = new Map<string, OpdRow>();
-    for (const state of states.values()) {
-      if (state.status !== 'none') {
-        const row = {
-          opdId: state.opdId,
-          code: state.code,
-          name: state.name,
-          active: state.status === 'active',
-        };
-        byCode.set(state.code, row);
-        byCode.set(state.opdId, row);
-      }
-    }
-    return byCode;
   }
 
   /** Parses a CSV (`,` or `;`, whichever the header uses; UTF-8 with or without BOM), checking the header
