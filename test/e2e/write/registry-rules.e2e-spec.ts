@@ -11,7 +11,7 @@ import {
 } from '@netral/testing';
 import request from 'supertest';
 
-/** Registry rules an official relies on: one OPD per code, heads of real OPDs. */
+/** Registry rules an official relies on: one OPD per code, heads of real OPDs, no silent differences. */
 describe('registry rules', () => {
   let t: TestApp;
   let admin: TestUser;
@@ -159,6 +159,42 @@ describe('registry rules', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('OPD_NOT_FOUND');
       expect(res.body.message).toContain('dinas-hantu');
+    });
+  });
+
+  describe('ASN import against the registry', () => {
+    it('refuses rows that say something else about an enrolled ASN, naming the column and both values', async () => {
+      const [first, second, third] = roster['dinas-kesehatan'].staff;
+      const before = await head();
+      const csv = [
+        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+        `${first},ASN ${first.slice(-4)},Pelaksana,PNS,1.01.01`,
+        `${second},Nama Lain,Pelaksana,PNS,1.01.01`,
+        `${third},ASN ${third.slice(-4)},Kepala Seksi,PPPK,1.02.01`,
+      ].join('\n');
+      const res = await upload('/api/v1/asn/import', csv);
+      expect(res.status).toBe(400);
+      const details = res.body.details as { line: number; column: string; reason: string }[];
+      expect(details.map((d) => `${d.line}:${d.column}`)).toEqual([
+        '3:Nama',
+        '4:Jabatan',
+        '4:Jenis ASN',
+      ]);
+      expect(details[0].reason).toContain(`registri "ASN ${second.slice(-4)}"`);
+      expect(details[0].reason).toContain('berkas "Nama Lain"');
+      expect(await head()).toBe(before);
+    });
+
+    it('still skips rows that match but for case and spacing', async () => {
+      const [first] = roster['dinas-kesehatan'].staff;
+      const before = await head();
+      const res = await upload(
+        '/api/v1/asn/import',
+        `NIP,Nama,Jabatan,Jenis ASN,Kode OPD\n${first},asn  ${first.slice(-4)},PELAKSANA,pns,1.01.01\n`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ unchanged: 1, created: 0, transferred: 0 });
+      expect(await head()).toBe(before);
     });
   });
 

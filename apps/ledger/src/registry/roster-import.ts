@@ -51,6 +51,10 @@ export interface ImportOptions {
   onProgress?: (phase: 'validate' | 'write', done: number, total: number) => void;
 }
 
+/** Names and positions compared as people read them: case and runs of spaces do not count. */
+const sameText = (a: string, b: string): boolean =>
+  a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
+
 /** Header names compared without case, spaces or punctuation (`Jenis ASN`, `JENIS_ASN`, `jenisasn`). */
 const norm = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
 
@@ -259,10 +263,32 @@ export class RosterImport {
           column: 'NIP',
           reason: 'ASN ini sudah tercatat keluar; tidak dapat didaftarkan ulang lewat impor',
         });
-      } else if (state.opdId !== row.opdId) {
-        plan.push({ row, action: 'transfer' });
       } else {
-        report.unchanged += 1;
+        // v1 has no event that corrects an enrolment (DESIGN §4): a row that says something else about an
+        // enrolled ASN is refused, naming what differs, rather than skipped as if it matched. A different
+        // name may also be a mistyped NIP, which must not move someone else.
+        const differs = (
+          [
+            ['Nama', state.name, row.name],
+            ['Jabatan', state.position, row.position],
+            ['Jenis ASN', state.employmentType, row.employmentType],
+          ] as const
+        ).filter(([, enrolled, file]) => !sameText(enrolled, file));
+        for (const [column, enrolled, file] of differs) {
+          errors.push({
+            line: row.line,
+            column,
+            reason: `berbeda dengan registri untuk NIP ${row.nip}: registri "${enrolled}", berkas "${file}". Impor tidak mengubah data ASN yang sudah terdaftar; periksa NIP-nya, atau samakan kolom ini dengan registri (atau hapus barisnya) lalu unggah lagi`,
+          });
+        }
+        if (differs.length > 0) {
+          continue;
+        }
+        if (state.opdId !== row.opdId) {
+          plan.push({ row, action: 'transfer' });
+        } else {
+          report.unchanged += 1;
+        }
       }
     }
     errors.sort((a, b) => a.line - b.line);
