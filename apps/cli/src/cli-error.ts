@@ -1,8 +1,23 @@
+/**
+ * Exit codes of every `netral` command, for scripts:
+ * 0 done · 1 a verification failed (`audit`) · 2 unusable input: bad arguments, a file that is missing or
+ * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
+ * command the ledger's rules refused, and nothing was written · 78 configuration invalid.
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  crashed: 3,
+  rejected: 4,
+  config: 78,
+} as const;
+
 /** An error the CLI reports as one clear line and an exit code, without a stack trace. */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT_CODES.failed,
   ) {
     super(message);
   }

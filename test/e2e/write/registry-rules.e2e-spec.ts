@@ -9,7 +9,12 @@ import {
   type TestApp,
   type TestUser,
 } from '@netral/testing';
+import { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { CliError } from '../../../apps/cli/src/cli-error';
+import { registerImportCommands } from '../../../apps/cli/src/commands/import';
 
 /** Registry rules an official relies on: one OPD per code, heads of real OPDs, no silent differences. */
 describe('registry rules', () => {
@@ -230,6 +235,52 @@ describe('registry rules', () => {
         200,
       );
       await expectStatus(post(t, hr, '/api/v1/opds/dinas-bubar/dissolution', { reason: 'x' }), 200);
+    });
+  });
+
+  describe('CLI import', () => {
+    const cli = async (...args: string[]) => {
+      const previous = process.env.NETRAL_DATA_DIR;
+      process.env.NETRAL_DATA_DIR = t.dataDir;
+      const lines: string[] = [];
+      const log = jest.spyOn(console, 'log').mockImplementation((l: string) => lines.push(l));
+      const error = jest.spyOn(console, 'error').mockImplementation((l: string) => lines.push(l));
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        const program = new Command('netral').exitOverride();
+        registerImportCommands(program);
+        await program.parseAsync(['node', 'netral', ...args]);
+        return { code: 0, output: lines.join('\n') };
+      } catch (e) {
+        if (e instanceof CliError) {
+          return { code: e.exitCode, output: [...lines, e.message].join('\n') };
+        }
+        throw e;
+      } finally {
+        log.mockRestore();
+        error.mockRestore();
+        stderr.mockRestore();
+        process.env.NETRAL_DATA_DIR = previous;
+      }
+    };
+
+    it('exits 4 when rows are refused (nothing written) and 2 for a missing file', async () => {
+      const file = join(t.dataDir, 'cli-bad.csv');
+      writeFileSync(file, 'Kode OPD,Nama OPD,Jenis\n1.01.01,Dinas Kembar,Dinas\n');
+      const before = await head();
+      const refused = await cli('import', 'opds', file);
+      expect(refused.code).toBe(4);
+      expect(refused.output).toContain('baris 2, kolom Kode OPD');
+      expect(await head()).toBe(before);
+      expect((await cli('import', 'opds', join(t.dataDir, 'tidak-ada.csv'))).code).toBe(2);
+    });
+
+    it("records CLI writes as the system's (actorId system, actorRole SYSTEM)", async () => {
+      const file = join(t.dataDir, 'cli-ok.csv');
+      writeFileSync(file, 'Kode OPD,Nama OPD,Jenis,ID OPD\n3.03.03,Badan CLI,Badan,badan-cli\n');
+      expect((await cli('import', 'opds', file)).code).toBe(0);
+      const [event] = await streamOf('opd-badan-cli');
+      expect(event.metadata).toMatchObject({ actorId: 'system', actorRole: 'SYSTEM' });
     });
   });
 });

@@ -1,9 +1,10 @@
+import { DomainError } from '@netral/domain';
 import type { Command } from 'commander';
 import { createReadStream, existsSync } from 'node:fs';
 import { systemActor } from '../../../ledger/src/identity/user.commands';
 import { type ImportReport, RosterImport } from '../../../ledger/src/registry/roster-import';
 import { withLedger } from '../app-context';
-import { CliError } from '../cli-error';
+import { CliError, EXIT_CODES } from '../cli-error';
 import { type Progress, progress } from '../progress';
 
 const printReport = (report: ImportReport): void => {
@@ -31,7 +32,7 @@ const run = async (
   options: { dryRun?: boolean },
 ): Promise<void> => {
   if (!existsSync(file)) {
-    throw new CliError(`Berkas tidak ditemukan: ${file}`, 2);
+    throw new CliError(`Berkas tidak ditemukan: ${file}`, EXIT_CODES.usage);
   }
   const report = await withLedger(async (app) => {
     const roster = app.get(RosterImport);
@@ -51,14 +52,32 @@ const run = async (
       }
     };
     const input = createReadStream(file);
-    const actor = { ...systemActor(), username: 'cli', displayName: 'Impor CLI' };
-    return kind === 'asn'
-      ? roster.importAsn(input, actor, { dryRun: options.dryRun ?? false, onProgress })
-      : roster.importOpds(input, actor, { dryRun: options.dryRun ?? false, onProgress });
+    // Like every CLI write (users create, set-password): the system did it, not a signed-in person.
+    const actor = systemActor();
+    const importOptions = {
+      dryRun: options.dryRun ?? false,
+      onProgress,
+      actorRole: 'SYSTEM' as const,
+    };
+    try {
+      return kind === 'asn'
+        ? await roster.importAsn(input, actor, importOptions)
+        : await roster.importOpds(input, actor, importOptions);
+    } catch (error) {
+      // A rule that refused a write after the rows were checked (e.g. an OPD code taken meanwhile).
+      if (error instanceof DomainError) {
+        const details = (error.details ?? []).map((d) => `\n  - ${d.field}: ${d.reason}`).join('');
+        throw new CliError(`Impor dihentikan: ${error.message}${details}`, EXIT_CODES.rejected);
+      }
+      throw error;
+    }
   });
   printReport(report);
   if (report.errors.length > 0) {
-    throw new CliError('Impor dibatalkan.', 3);
+    throw new CliError(
+      `Impor dibatalkan: perbaiki baris di atas lalu jalankan lagi (kode keluar ${EXIT_CODES.rejected}).`,
+      EXIT_CODES.rejected,
+    );
   }
 };
 

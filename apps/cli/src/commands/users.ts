@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { systemActor, UserCommands } from '../../../ledger/src/identity/user.commands';
 import { withLedger } from '../app-context';
-import { CliError } from '../cli-error';
+import { CliError, EXIT_CODES } from '../cli-error';
 
 /** Reads a password without echoing it; from NETRAL_NEW_PASSWORD or piped stdin when not a terminal. */
 const readPassword = async (prompt: string): Promise<string> => {
@@ -37,7 +37,11 @@ const readPassword = async (prompt: string): Promise<string> => {
 const explain = (error: unknown): never => {
   if (error instanceof DomainError) {
     const details = (error.details ?? []).map((d) => `\n  - ${d.field}: ${d.reason}`).join('');
-    throw new CliError(`${error.message}${details}`, error.kind === 'CONFLICT' ? 3 : 2);
+    // A conflict is input the ledger refused (4), not a crash (3); anything else is unusable input (2).
+    throw new CliError(
+      `${error.message}${details}`,
+      error.kind === 'CONFLICT' ? EXIT_CODES.rejected : EXIT_CODES.usage,
+    );
   }
   throw error;
 };

@@ -49,6 +49,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called as rows are validated and as writes complete (for a progress bar). */
   onProgress?: (phase: 'validate' | 'write', done: number, total: number) => void;
+  /** `SYSTEM` for writes no signed-in person made (the CLI): recorded as the events' `actorRole`. */
+  actorRole?: 'SYSTEM';
 }
 
 /** Names and positions compared as people read them: case and runs of spaces do not count. */
@@ -299,7 +301,7 @@ export class RosterImport {
     }
     let done = 0;
     let last = 0n;
-    const metadata = this.metadata(actor);
+    const metadata = this.metadata(actor, options);
     await this.inParallel(plan, async ({ row, action }) => {
       const { position } = await this.aggregates.handle(
         streams.asn(row.nip),
@@ -512,7 +514,7 @@ export class RosterImport {
     let done = 0;
     for (const row of plan) {
       const parentOpdId = parents.get(row.opdId);
-      const metadata = this.metadata(actor);
+      const metadata = this.metadata(actor, options);
       // The code is claimed as POST /opds claims it, so an OPD registered meanwhile with the same code
       // stops the import here (OPD_CODE_TAKEN) rather than sharing it.
       await this.registry.claimCode(row.code, row.opdId, metadata, registry);
@@ -537,8 +539,9 @@ export class RosterImport {
     return report;
   }
 
-  private metadata(actor: ActorContext) {
-    return commandMetadata(actor, this.clock.moment());
+  private metadata(actor: ActorContext, options: ImportOptions) {
+    const metadata = commandMetadata(actor, this.clock.moment());
+    return options.actorRole ? { ...metadata, actorRole: options.actorRole } : metadata;
   }
 
   /** Throws the report as a 400 listing every bad row (for the API). */
