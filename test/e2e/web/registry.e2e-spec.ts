@@ -83,6 +83,27 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(await eventCount()).toBe(before);
   });
 
+  it('names a row that differs from the registry, and an OPD code another OPD holds', async () => {
+    const before = await eventCount();
+    const [staff] = roster['dinas-kesehatan'].staff;
+    const asn = await upload(
+      'asn',
+      Buffer.from(
+        `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${staff};ASN ${staff.slice(-4)};Kepala Seksi;PNS;1.01.01\n`,
+      ),
+    );
+    expect(asn.status).toBe(400);
+    expect(asn.text).toMatch(/<td>2<\/td><td>Jabatan<\/td><td>berbeda dengan registri/);
+    expect(asn.text).toContain('registri &quot;Pelaksana&quot;, berkas &quot;Kepala Seksi&quot;');
+    const opd = await upload(
+      'opd',
+      Buffer.from('Kode OPD;Nama OPD;Jenis;ID OPD\n 1.01.01;Dinas Kembar;Dinas;dinas-kembar\n'),
+    );
+    expect(opd.status).toBe(400);
+    expect(opd.text).toMatch(/<td>2<\/td><td>Kode OPD<\/td><td>kode 1.01.01 sudah dipakai/);
+    expect(await eventCount()).toBe(before);
+  });
+
   it('lists every bad row of a large file, not only the first ones', async () => {
     const before = await eventCount();
     const bad = 700;
@@ -122,7 +143,7 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(await eventCount()).toBe(before);
     const real = await upload('opd', csv);
     expect(real.status).toBe(303);
-    expect(await eventCount()).toBe(before + 1);
+    expect(await eventCount()).toBe(before + 2); // the code's claim (opdcode-9.01.01), then the OPD
     expect((await hr.get(real.headers.location)).text).toContain('Kecamatan Uji');
   });
 
