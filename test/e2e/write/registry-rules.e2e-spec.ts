@@ -157,6 +157,24 @@ describe('registry rules', () => {
       );
     });
 
+    it('moves no user to head an OPD that is not registered', async () => {
+      const user = await createUser(t, 'BAWASLU');
+      const res = await post(t, admin, `/api/v1/users/${user.userId}/role`, {
+        role: 'OPD_HEAD',
+        opdId: 'dinas-hantu',
+      });
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('OPD_NOT_FOUND');
+      expect(res.body.message).toContain('dinas-hantu');
+      await expectStatus(
+        post(t, admin, `/api/v1/users/${user.userId}/role`, {
+          role: 'OPD_HEAD',
+          opdId: 'dinas-pendidikan',
+        }),
+        200,
+      );
+    });
+
     it('appoints no head of an OPD that is not registered, naming the opdId', async () => {
       const res = await post(t, hr, '/api/v1/opds/dinas-hantu/head', {
         nip: roster['dinas-kesehatan'].staff[0],
