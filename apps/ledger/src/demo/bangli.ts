@@ -223,22 +223,64 @@ const FEMALE = [
   'Ariani',
   'Suryani',
 ];
-const POSITIONS = [
+/** Positions every perangkat daerah has. */
+const COMMON_POSITIONS = [
   'Analis Kebijakan',
   'Pengelola Keuangan',
   'Pranata Komputer',
   'Arsiparis',
   'Pengadministrasi Umum',
   'Perencana',
-  'Auditor',
-  'Penyuluh',
-  'Perawat',
-  'Guru',
-  'Bidan',
-  'Pengawas',
   'Verifikator Keuangan',
   'Analis SDM Aparatur',
 ];
+/** Functional positions that belong to one kind of office only: no Guru in Satpol PP, no Bidan in BPKAD. */
+const OWN_POSITIONS: Record<string, readonly string[]> = {
+  'dinas-pendidikan': ['Guru', 'Pengawas Sekolah', 'Penilik'],
+  'dinas-kesehatan': ['Bidan', 'Perawat', 'Epidemiolog Kesehatan', 'Sanitarian'],
+  'rsud-bangli': ['Dokter', 'Perawat', 'Bidan', 'Apoteker'],
+  inspektorat: ['Auditor', 'Pengawas Penyelenggaraan Urusan Pemerintahan Daerah'],
+  'satpol-pp': ['Polisi Pamong Praja'],
+  'dinas-pertanian': ['Penyuluh Pertanian', 'Pengawas Bibit Ternak'],
+  'dinas-ketahanan-pangan': ['Analis Ketahanan Pangan'],
+  'dinas-sosial': ['Pekerja Sosial', 'Penyuluh Sosial'],
+  'dinas-perpustakaan': ['Pustakawan'],
+  'dinas-perhubungan': ['Penguji Kendaraan Bermotor'],
+  'dinas-lingkungan-hidup': ['Pengendali Dampak Lingkungan'],
+  'dinas-pupr': ['Teknik Jalan dan Jembatan', 'Penata Ruang'],
+  bpbd: ['Analis Bencana'],
+  bapenda: ['Penilai Pajak'],
+  bpkad: ['Analis Keuangan Pusat dan Daerah'],
+};
+const positionsOf = (opdId: string): readonly string[] => [
+  ...COMMON_POSITIONS,
+  ...(OWN_POSITIONS[opdId] ?? []),
+];
+
+/** How the head of each kind of office is titled: a Dinas or Badan has a Kepala, the others do not. */
+export const headTitle = (opd: DemoOpd): string => {
+  switch (opd.kind) {
+    case 'SEKRETARIAT_DAERAH':
+      return 'Sekretaris Daerah';
+    case 'SEKRETARIAT_DPRD':
+      return 'Sekretaris DPRD';
+    case 'INSPEKTORAT':
+      return 'Inspektur Daerah';
+    case 'RSUD':
+      return `Direktur ${opd.name}`;
+    case 'KECAMATAN':
+      return `Camat ${opd.name.replace(/^Kecamatan /, '')}`;
+    case 'KELURAHAN':
+      return `Lurah ${opd.name.replace(/^Kelurahan /, '')}`;
+    case 'BADAN':
+      // The Bupati heads the BPBD ex officio; its daily head is the Kepala Pelaksana.
+      return opd.opdId === 'bpbd' ? 'Kepala Pelaksana BPBD' : `Kepala ${opd.name}`;
+    case 'DINAS':
+    case 'SATPOL_PP':
+    case 'LAINNYA':
+      return `Kepala ${opd.name}`;
+  }
+};
 
 /** A small deterministic PRNG (mulberry32): the same demo every time. */
 export const prng = (seed: number) => () => {
@@ -268,8 +310,10 @@ export const demoWorkforce = (total = 600): DemoAsn[] => {
   for (let i = 0; i < total; i++) {
     const opd = BANGLI_OPDS[i % BANGLI_OPDS.length];
     const female = random() < 0.48;
-    const pppk = i >= BANGLI_OPDS.length && random() < 0.2;
-    const year = 1965 + Math.floor(random() * 32);
+    const head = i < BANGLI_OPDS.length;
+    const pppk = !head && random() < 0.2;
+    // Heads are senior officials (born 1966–1978, so 20+ years of service by 2024); staff of every age.
+    const year = head ? 1966 + Math.floor(random() * 13) : 1965 + Math.floor(random() * 32);
     const birth = `${year}${pad(1 + Math.floor(random() * 12), 2)}${pad(1 + Math.floor(random() * 28), 2)}`;
     const appointment = pppk
       ? `${2021 + Math.floor(random() * 4)}${pick(['21', '22', '23', '24'])}`
@@ -278,7 +322,7 @@ export const demoWorkforce = (total = 600): DemoAsn[] => {
     const next = (sequence.get(prefix) ?? 0) + 1;
     sequence.set(prefix, next);
     const name = `${female ? 'Ni' : 'I'} ${pick(BIRTH_ORDER)} ${pick(female ? FEMALE : MALE)}${random() < 0.5 ? ` ${pick(female ? FEMALE : MALE)}` : ''}`;
-    const position = i < BANGLI_OPDS.length ? `Kepala ${opd.name}` : pick(POSITIONS);
+    const position = head ? headTitle(opd) : pick(positionsOf(opd.opdId));
     people.push({
       nip: `${prefix}${pad(next, 3)}`,
       name,
