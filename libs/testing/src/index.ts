@@ -3,4 +3,12 @@
  */
 export { createTestApp, tempDir, type TestApp } from './test-app';
 export { createUser, csrfFrom, login, TEST_PASSWORD, type TestUser, webLogin } from './auth';
-export { ELECTION, expectStatus, nipFor, post, seedLedger } from './ledger';
+export {
+  confirmedCase,
+  ELECTION,
+  expectStatus,
+  nipFor,
+  post,
+  seedLedger,
+  streamEvents,
+} from './ledger';

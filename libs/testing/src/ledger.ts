@@ -1,3 +1,4 @@
+import { EventStore, type RecordedEvent } from '@netral/event-store';
 import request from 'supertest';
 import type { TestUser } from './auth';
 import type { TestApp } from './test-app';
@@ -75,4 +76,52 @@ export const seedLedger = async (
     roster[opdId] = { head: nips[0], staff: nips.slice(1) };
   }
   return roster;
+};
+
+/** Every event of one stream, in order. */
+export const streamEvents = async (t: TestApp, stream: string): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = [];
+  for await (const e of t.app.get(EventStore).readStream(stream)) {
+    events.push(e);
+  }
+  return events;
+};
+
+/**
+ * A Bawaslu finding (N06, social-media campaigning) reported, verified and confirmed through the API, ready
+ * for a sanction. Returns the case id and the confirmation's position.
+ */
+export const confirmedCase = async (
+  t: TestApp,
+  bawaslu: TestUser,
+  options: {
+    nip: string;
+    recommendation: { ethics?: string; discipline?: string };
+    authority?: string;
+    occurredAt?: string;
+    electionId?: string;
+  },
+): Promise<{ caseId: string; position: string }> => {
+  const reported = await expectStatus(
+    post(t, bawaslu, '/api/v1/cases', {
+      electionId: options.electionId ?? ELECTION.electionId,
+      nip: options.nip,
+      source: 'BAWASLU_FINDING',
+      actCode: 'N06',
+      occurredAt: options.occurredAt ?? '2024-09-28',
+      summary: 'Membagikan materi kampanye di media sosial',
+    }),
+    201,
+  );
+  const { caseId } = reported.body as { caseId: string };
+  await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
+  const confirmed = await expectStatus(
+    post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
+      findings: 'Terbukti',
+      authority: options.authority ?? 'BKN',
+      recommendation: options.recommendation,
+    }),
+    200,
+  );
+  return { caseId, position: (confirmed.body as { position: string }).position };
 };

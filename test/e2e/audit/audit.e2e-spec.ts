@@ -1,5 +1,6 @@
 import { EventStore } from '@netral/event-store';
 import {
+  confirmedCase,
   createTestApp,
   createUser,
   ELECTION,
@@ -267,28 +268,10 @@ describe('audit API', () => {
 
   it('filters by OPD every event of a case, though only the report names the OPD', async () => {
     const nip = roster['dinas-kesehatan'].staff[0];
-    const { caseId } = (
-      await expectStatus(
-        post(t, bawaslu, '/api/v1/cases', {
-          electionId: ELECTION.electionId,
-          nip,
-          source: 'BAWASLU_FINDING',
-          actCode: 'N06',
-          occurredAt: '2024-09-28',
-          summary: 'Membagikan materi kampanye di Facebook',
-        }),
-        201,
-      )
-    ).body as { caseId: string };
-    await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
-    await expectStatus(
-      post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
-        findings: 'Terbukti',
-        authority: 'BKN',
-        recommendation: { discipline: 'SEDANG' },
-      }),
-      200,
-    );
+    const { caseId } = await confirmedCase(t, bawaslu, {
+      nip,
+      recommendation: { discipline: 'SEDANG' },
+    });
     await expectStatus(
       post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
         track: 'DISCIPLINE',

@@ -1,5 +1,6 @@
 import { EventStore } from '@netral/event-store';
 import {
+  confirmedCase,
   createTestApp,
   createUser,
   expectStatus,
@@ -213,29 +214,13 @@ describe('certificates', () => {
 
   it('revokes the ASN and OPD certificates automatically when a violation of that ASN is confirmed', async () => {
     const nip = roster['dinas-kesehatan'].staff[0];
-    const { caseId } = (
-      await expectStatus(
-        post(t, bawaslu, '/api/v1/cases', {
-          electionId: 'pilkada-2024',
-          nip,
-          source: 'BAWASLU_FINDING',
-          actCode: 'N06',
-          occurredAt: '2024-10-01',
-          summary: 'Membagikan konten kampanye',
-        }),
-        201,
-      )
-    ).body;
-    await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
-    const confirmed = await expectStatus(
-      post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
-        findings: 'Terbukti',
-        authority: 'BKN',
-        recommendation: { discipline: 'BERAT' },
-      }),
-      200,
-    );
-    await t.app.get(RevocationReactor).waitFor(BigInt(confirmed.body.position));
+    const confirmed = await confirmedCase(t, bawaslu, {
+      nip,
+      occurredAt: '2024-10-01',
+      recommendation: { discipline: 'BERAT' },
+    });
+    const { caseId } = confirmed;
+    await t.app.get(RevocationReactor).waitFor(BigInt(confirmed.position));
     await settle();
     const certificates = (
       await request(t.server)

@@ -1,4 +1,5 @@
 import {
+  confirmedCase,
   createTestApp,
   createUser,
   expectStatus,
@@ -80,28 +81,10 @@ describe('date plausibility', () => {
   });
 
   it('refuses a sanction decided before the case was confirmed (409 naming decidedAt)', async () => {
-    const { caseId } = (
-      await expectStatus(
-        post(t, bawaslu, '/api/v1/cases', {
-          electionId: 'pilkada-2024',
-          nip: roster['dinas-pendidikan'].staff[1],
-          source: 'BAWASLU_FINDING',
-          actCode: 'N06',
-          occurredAt: '2024-09-28',
-          summary: 'Membagikan materi kampanye',
-        }),
-        201,
-      )
-    ).body as { caseId: string };
-    await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
-    await expectStatus(
-      post(t, bawaslu, `/api/v1/cases/${caseId}/confirmation`, {
-        findings: 'Terbukti',
-        authority: 'BKN',
-        recommendation: { ethics: 'MORAL_TERBUKA' },
-      }),
-      200,
-    );
+    const { caseId } = await confirmedCase(t, bawaslu, {
+      nip: roster['dinas-pendidikan'].staff[1],
+      recommendation: { ethics: 'MORAL_TERBUKA' },
+    });
     const today = t.app.get(Clock).today();
     const sanction = {
       track: 'ETHICS',

@@ -8,6 +8,7 @@ import {
   seedLedger,
   type TestApp,
   type TestUser,
+  streamEvents,
 } from '@netral/testing';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
@@ -24,13 +25,7 @@ describe('registry rules', () => {
   let roster: Awaited<ReturnType<typeof seedLedger>>;
 
   const head = () => t.app.get(EventStore).headPosition();
-  const streamOf = async (stream: string) => {
-    const events = [];
-    for await (const e of t.app.get(EventStore).readStream(stream)) {
-      events.push(e);
-    }
-    return events;
-  };
+  const streamOf = (stream: string) => streamEvents(t, stream);
   const upload = (path: string, csv: string) =>
     request(t.server)
       .post(path)

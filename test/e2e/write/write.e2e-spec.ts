@@ -9,6 +9,7 @@ import {
   seedLedger,
   type TestApp,
   type TestUser,
+  streamEvents,
 } from '@netral/testing';
 import request from 'supertest';
 import { Clock } from '../../../apps/ledger/src/common/clock';
@@ -22,13 +23,7 @@ describe('write API', () => {
   let roster: Awaited<ReturnType<typeof seedLedger>>;
 
   const head_ = () => t.app.get(EventStore).headPosition();
-  const streamOf = async (stream: string) => {
-    const events = [];
-    for await (const e of t.app.get(EventStore).readStream(stream)) {
-      events.push(e);
-    }
-    return events;
-  };
+  const streamOf = (stream: string) => streamEvents(t, stream);
 
   beforeAll(async () => {
     t = await createTestApp();
