@@ -85,17 +85,16 @@ export class AuthService {
     ip: string,
     session?: { ttlSeconds: number },
   ): Promise<LoginResult> {
-    const key = `${username.toLowerCase()}|${ip}`;
-    this.throttle.check(key);
+    this.throttle.check(username, ip);
     const user = this.directory.active(username.toLowerCase());
     const stored = user ? this.credentials.get(user.userId) : undefined;
     const ok = await verifyPassword(password, stored ?? (await decoyHash()));
     if (!user || !stored || !ok) {
-      const failures = this.throttle.fail(key);
+      const failures = this.throttle.fail(username, ip);
       this.logger.warn({ username, ip, failures }, 'login failed');
       throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
     }
-    this.throttle.succeed(key);
+    this.throttle.succeed(username, ip);
     this.logger.log({ username: user.username, ip }, 'login succeeded');
     const expiresIn = session?.ttlSeconds ?? this.config.jwt.ttlSeconds;
     const claims: TokenClaims = session

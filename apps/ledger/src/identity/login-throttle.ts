@@ -5,6 +5,9 @@ const FREE_FAILURES = 5;
 const WINDOW_MS = 15 * 60_000;
 const MAX_LOCK_MS = 15 * 60_000;
 
+/** One entry per username (as typed, any case) and address. */
+const keyOf = (username: string, ip: string): string => `${username.toLowerCase()}|${ip}`;
+
 interface Entry {
   failures: number;
   firstAt: number;
@@ -23,19 +26,17 @@ export class LoginThrottle {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Refuses (429 LOGIN_LOCKED, logged) a `username|address` key that is locked out. */
-  check(key: string): void {
-    const entry = this.entries.get(key);
+  /** Refuses (429 LOGIN_LOCKED, logged) a username and address that are locked out. */
+  check(username: string, ip: string): void {
+    const entry = this.entries.get(keyOf(username, ip));
     const now = this.clock.now().getTime();
     if (entry && entry.lockedUntil > now) {
       const seconds = Math.ceil((entry.lockedUntil - now) / 1000);
-      // Like every other refused login: who and from where (the key is `username|address`; an address
-      // never contains '|'), never the password.
-      const at = key.lastIndexOf('|');
+      // Like every other refused login: who and from where, never the password.
       this.logger.warn(
         {
-          username: key.slice(0, at),
-          ip: key.slice(at + 1),
+          username,
+          ip,
           failures: entry.failures,
           retryAfterSeconds: seconds,
         },
@@ -53,7 +54,8 @@ export class LoginThrottle {
     }
   }
 
-  fail(key: string): number {
+  fail(username: string, ip: string): number {
+    const key = keyOf(username, ip);
     const now = this.clock.now().getTime();
     const previous = this.entries.get(key);
     const entry =
@@ -75,7 +77,7 @@ export class LoginThrottle {
     return entry.failures;
   }
 
-  succeed(key: string): void {
-    this.entries.delete(key);
+  succeed(username: string, ip: string): void {
+    this.entries.delete(keyOf(username, ip));
   }
 }
