@@ -2,7 +2,8 @@
  * Exit codes of every `netral` command, for scripts:
  * 0 done · 1 a verification failed (`audit`) · 2 unusable input: bad arguments, a file that is missing or
  * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
- * command the ledger's rules refused, and nothing was written · 78 configuration invalid.
+ * command the ledger's rules refused, and nothing was written · 69 the event store did not answer (nothing
+ * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 78 configuration invalid.
  */
 export const EXIT_CODES = {
   ok: 0,
@@ -10,6 +11,7 @@ export const EXIT_CODES = {
   usage: 2,
   crashed: 3,
   rejected: 4,
+  unavailable: 69,
   config: 78,
 } as const;
 

@@ -50,7 +50,7 @@ describe('Startup', () => {
     expect(order).toEqual(['users', 'admin', 'demo']);
     expect(startup.health()).toEqual({ status: 'up', details: { state: 'ready' } });
     expect(gateAnswer(startup).passed).toBe(true);
-    startup.onApplicationShutdown();
+    startup.onModuleDestroy();
   });
 
   it('fails with the first failure, skips the steps that needed it, and keeps the gate shut', async () => {
@@ -81,7 +81,7 @@ describe('Startup', () => {
     const step = jest.fn(async () => undefined);
     startup.track('users', users.promise);
     startup.after('demo data', step);
-    startup.onApplicationShutdown();
+    startup.onModuleDestroy();
     users.resolve();
     await startup.ready();
     expect(step).not.toHaveBeenCalled();

@@ -6,7 +6,7 @@ import {
   Module,
   type NestMiddleware,
   type NestModule,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
   RequestMethod,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -25,7 +25,7 @@ export type StartupState = 'starting' | 'ready' | 'failed' | 'stopped';
  * until everything is done every other route answers 503 with Retry-After.
  */
 @Injectable()
-export class Startup implements OnApplicationShutdown {
+export class Startup implements OnModuleDestroy {
   private readonly logger = new Logger('Startup');
   private readonly waiting = new Set<string>();
   private readonly tracked: Promise<void>[] = [];
@@ -103,7 +103,9 @@ export class Startup implements OnApplicationShutdown {
     };
   }
 
-  onApplicationShutdown(): void {
+  /** The first shutdown hook (before any module closes its followers or the store): a follower that stops
+   * now settles its task, and the steps waiting on it must not run against a closing store. */
+  onModuleDestroy(): void {
     clearInterval(this.progress);
     if (this.status === 'starting') {
       this.status = 'stopped';

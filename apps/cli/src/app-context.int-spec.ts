@@ -1,0 +1,45 @@
+import { tempDir } from '@netral/testing';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { withLedger } from './app-context';
+import { CliError, EXIT_CODES } from './cli-error';
+
+/** A port nothing listens on: taken from the OS, then released. */
+const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+describe('withLedger', () => {
+  const saved = { ...process.env };
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = tempDir();
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('gives up with exit 69 and the store’s reason when EventStoreDB does not answer, doing nothing', async () => {
+    process.env.NETRAL_DATA_DIR = dataDir;
+    process.env.EVENTSTORE_CONNECTION_STRING = `esdb://127.0.0.1:${await closedPort()}?tls=false`;
+    const work = jest.fn(async () => 'done');
+    const failure = await withLedger(work, { storeWaitMs: 1500 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CliError);
+    expect((failure as CliError).exitCode).toBe(EXIT_CODES.unavailable);
+    expect((failure as CliError).message).toMatch(
+      /^Netral could not reach the event store \(eventstoredb\) within 2 s: .*ECONNREFUSED.*Nothing was done/s,
+    );
+    expect(work).not.toHaveBeenCalled();
+  });
+
+  it('runs the work once the embedded store has caught up', async () => {
+    process.env.NETRAL_DATA_DIR = dataDir;
+    delete process.env.EVENTSTORE_CONNECTION_STRING;
+    await expect(withLedger(async () => 'done', { storeWaitMs: 1500 })).resolves.toBe('done');
+  });
+});
