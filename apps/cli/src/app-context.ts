@@ -11,10 +11,39 @@ import { CliError, EXIT_CODES } from './cli-error';
 export const STORE_WAIT_MS = 60_000;
 
 /**
+ * Waits for startup (the followers catching up), however long that takes while the store answers; gives up
+ * with exit 69 when, after `storeWaitMs`, it still is not ready and the store reports itself down.
+ */
+const untilReady = async (app: INestApplicationContext, storeWaitMs: number): Promise<void> => {
+  const ready = app.get(Startup).ready();
+  for (;;) {
+    const waited = new AbortController();
+    const done = await Promise.race([
+      ready.then(() => true),
+      sleep(storeWaitMs, false, { signal: waited.signal }),
+    ]).finally(() => waited.abort());
+    if (done) {
+      return;
+    }
+    const health = await app.get(EventStore).health();
+    if (health.status === 'down') {
+      ready.catch(() => undefined); // closing ends it; its outcome no longer matters
+      const reason = typeof health.details?.reason === 'string' ? `: ${health.details.reason}` : '';
+      throw new CliError(
+        `Netral could not reach the event store (${health.adapter}) within ${Math.round(storeWaitMs / 1000)} s${reason}. ` +
+          'Nothing was done. Start the store, or check EVENTSTORE_CONNECTION_STRING.',
+        EXIT_CODES.unavailable,
+      );
+    }
+    // The store answers: a large log is still being caught up with. Keep waiting.
+  }
+};
+
+/**
  * Runs `work` inside the service's own module graph (same event store, same read models, same rules and
  * metadata) without opening a port. Demo seeding is off: the CLI never invents data. A store that does not
  * answer within `storeWaitMs` (EventStoreDB down) ends the command with exit 69 and the store's reason,
- * before anything is done.
+ * before anything is done; a slow catch-up with a store that answers is waited for.
  */
 export const withLedger = async <T>(
   work: (app: INestApplicationContext) => Promise<T>,
@@ -29,22 +58,7 @@ export const withLedger = async <T>(
     logger: ['error', 'warn'],
   });
   try {
-    const waited = new AbortController();
-    const ready = app.get(Startup).ready();
-    const gaveUp = await Promise.race([
-      ready.then(() => false),
-      sleep(storeWaitMs, true, { signal: waited.signal }),
-    ]).finally(() => waited.abort());
-    if (gaveUp) {
-      ready.catch(() => undefined); // closing below ends it; its outcome no longer matters
-      const health = await app.get(EventStore).health();
-      const reason = typeof health.details?.reason === 'string' ? `: ${health.details.reason}` : '';
-      throw new CliError(
-        `Netral could not reach the event store (${health.adapter}) within ${Math.round(storeWaitMs / 1000)} s${reason}. ` +
-          'Nothing was done. Start the store, or check EVENTSTORE_CONNECTION_STRING.',
-        EXIT_CODES.unavailable,
-      );
-    }
+    await untilReady(app, storeWaitMs);
     return await work(app);
   } finally {
     await app.close();
