@@ -1,23 +1,13 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configFor } from '@netral/config';
-import { createTestApp, tempDir } from '@netral/testing';
+import { closedPort, createTestApp, tempDir } from '@netral/testing';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../apps/ledger/src/app.module';
 import { configureApp } from '../../apps/ledger/src/configure-app';
 import { Startup } from '../../apps/ledger/src/infrastructure/startup';
-
-/** A port nothing listens on: taken from the OS, then released. */
-const closedPort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('startup with an event store that cannot be reached', () => {
   let app: NestExpressApplication;

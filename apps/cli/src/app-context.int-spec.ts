@@ -1,17 +1,7 @@
-import { tempDir } from '@netral/testing';
+import { closedPort, tempDir } from '@netral/testing';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { withLedger } from './app-context';
 import { CliError, EXIT_CODES } from './cli-error';
-
-/** A port nothing listens on: taken from the OS, then released. */
-const closedPort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('withLedger', () => {
   const saved = { ...process.env };

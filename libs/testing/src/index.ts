@@ -1,7 +1,7 @@
 /**
  * @netral/testing — builders and harnesses for tests only (never imported by apps or other libs at runtime).
  */
-export { createTestApp, tempDir, type TestApp } from './test-app';
+export { closedPort, createTestApp, tempDir, type TestApp } from './test-app';
 export { createUser, csrfFrom, login, TEST_PASSWORD, type TestUser, webLogin } from './auth';
 export {
   confirmedCase,

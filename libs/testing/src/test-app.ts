@@ -2,6 +2,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, configFor } from '@netral/config';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from 'supertest/types';
@@ -19,6 +20,15 @@ export interface TestApp {
 }
 
 export const tempDir = (prefix = 'netral-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A local port nothing listens on (taken from the OS, then released): an EventStoreDB that is down. */
+export const closedPort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 
 /** Boots the real application (same module, same configureApp as main.ts) on a fresh temp data directory. */
 export const createTestApp = async (env: Record<string, string> = {}): Promise<TestApp> => {
