@@ -9,12 +9,12 @@ const deferred = () => {
   return { promise, resolve, reject };
 };
 
-const gateAnswer = (startup: Startup) => {
+const gateAnswer = (startup: Startup, path = '/api/v1/pledges') => {
   const headers: Record<string, string> = {};
   const res = { setHeader: (k: string, v: string) => (headers[k] = v) } as unknown as Response;
   const next = jest.fn() as NextFunction;
   try {
-    new StartupGate(startup).use({} as Request, res, next);
+    new StartupGate(startup).use({ originalUrl: path } as Request, res, next);
     return { passed: (next as jest.Mock).mock.calls.length === 1, headers };
   } catch (error) {
     return { passed: false, headers, error: error as ServiceUnavailableException };
@@ -45,6 +45,9 @@ describe('Startup', () => {
     expect(closed.headers['Retry-After']).toBe('5');
     expect(closed.error?.getStatus()).toBe(503);
     expect(closed.error?.getResponse()).toMatchObject({ code: 'STARTING' });
+    expect(gateAnswer(startup, '/health').passed).toBe(true);
+    expect(gateAnswer(startup, '/metrics?x=1').passed).toBe(true);
+    expect(gateAnswer(startup, '/login').passed).toBe(false);
     users.resolve();
     await startup.ready();
     expect(order).toEqual(['users', 'admin', 'demo']);

@@ -7,7 +7,6 @@ import {
   type NestMiddleware,
   type NestModule,
   type OnModuleDestroy,
-  RequestMethod,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
@@ -138,13 +137,18 @@ export class Startup implements OnModuleDestroy {
   }
 }
 
+/** What operators need while the service starts: its state and its metrics. */
+const OPEN_WHILE_STARTING = new Set(['/health', '/metrics']);
+
 /** Until startup is done, every route but /health and /metrics answers 503 with Retry-After. */
 @Injectable()
 export class StartupGate implements NestMiddleware {
   constructor(private readonly startup: Startup) {}
 
-  use(_req: Request, res: Response, next: NextFunction): void {
-    if (this.startup.state === 'ready') {
+  use(req: Request, res: Response, next: NextFunction): void {
+    // Ready first: once started, this one comparison is all the gate costs a request.
+    // originalUrl: inside mounted middleware `path` is relative to the mount point.
+    if (this.startup.state === 'ready' || OPEN_WHILE_STARTING.has(req.originalUrl.split('?')[0])) {
       next();
       return;
     }
@@ -164,12 +168,6 @@ export class StartupGate implements NestMiddleware {
 @Module({ providers: [Startup, StartupGate], exports: [Startup] })
 export class StartupModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(StartupGate)
-      .exclude(
-        { path: 'health', method: RequestMethod.ALL },
-        { path: 'metrics', method: RequestMethod.ALL },
-      )
-      .forRoutes('{*path}');
+    consumer.apply(StartupGate).forRoutes('{*path}');
   }
 }
