@@ -19,12 +19,13 @@ export interface ActorContext {
 export const commandMetadata = (
   actor: ActorContext,
   at: Moment,
-  extra: { idempotencyKey?: string; causationId?: string } = {},
+  /** `actorRole: 'SYSTEM'` for writes no signed-in person made (the CLI, the bootstrap admin). */
+  extra: { idempotencyKey?: string; causationId?: string; actorRole?: 'SYSTEM' } = {},
 ): CommandMetadata => ({
   now: at.now.toISOString(),
   today: at.today,
   actorId: actor.userId,
-  actorRole: actor.role,
+  actorRole: extra.actorRole ?? actor.role,
   ...(actor.opdId === undefined ? {} : { opdId: actor.opdId }),
   correlationId: actor.correlationId,
   ...((extra.idempotencyKey ?? actor.idempotencyKey) === undefined

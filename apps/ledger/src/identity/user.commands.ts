@@ -185,10 +185,9 @@ export class UserCommands implements OnApplicationBootstrap {
     actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
     assertRegencyWide(actor);
-    const metadata = commandMetadata(actor, this.clock.moment());
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,
-      metadata: actorRole ? { ...metadata, actorRole } : metadata,
+      metadata: commandMetadata(actor, this.clock.moment(), { actorRole }),
     });
     if (position !== null) {
       await this.directory.waitFor(position);

@@ -13,7 +13,7 @@ import {
   streams,
 } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
-import { AggregateStore } from '../infrastructure/aggregate-store';
+import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
 
 /**
  * Registry-wide facts the write side decides on, folded from the streams themselves (never from a read model
@@ -50,18 +50,27 @@ export class RegistryFacts {
     return registry;
   }
 
+  /** The ASN by NIP with their stream revisions, folded from one scan of the `asn-*` streams: every ASN,
+   * or only those of `nips`. */
+  async asn(nips?: ReadonlySet<string>): Promise<Map<string, Loaded<Asn>>> {
+    const states = new Map<string, Loaded<Asn>>();
+    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['asn-'] } })) {
+      const nip = event.streamId.slice('asn-'.length);
+      if (!nips || nips.has(nip)) {
+        const state = states.get(nip)?.state ?? asnDecider.initialState();
+        states.set(nip, {
+          state: asnDecider.evolve(state, { type: event.type, data: event.data } as AsnEvent),
+          revision: event.revision,
+        });
+      }
+    }
+    return states;
+  }
+
   /** How many ASN are enrolled and active in `opdId` now. */
   async activeAsnIn(opdId: string): Promise<number> {
-    const states = new Map<string, Asn>();
-    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['asn-'] } })) {
-      const state = states.get(event.streamId) ?? asnDecider.initialState();
-      states.set(
-        event.streamId,
-        asnDecider.evolve(state, { type: event.type, data: event.data } as AsnEvent),
-      );
-    }
     let count = 0;
-    for (const state of states.values()) {
+    for (const { state } of (await this.asn()).values()) {
       if (state.status === 'active' && state.opdId === opdId) {
         count += 1;
       }

@@ -3,7 +3,6 @@ import { AppConfig } from '@netral/config';
 import {
   type Asn,
   asnDecider,
-  type AsnEvent,
   type EmploymentType,
   invalid,
   normaliseOpdCode,
@@ -13,7 +12,6 @@ import {
   streams,
   validateNip,
 } from '@netral/domain';
-import { EventStore } from '@netral/event-store';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
@@ -158,7 +156,6 @@ class OpdLookup {
 @Injectable()
 export class RosterImport {
   constructor(
-    private readonly store: EventStore,
     private readonly aggregates: AggregateStore,
     private readonly registry: RegistryFacts,
     private readonly clock: Clock,
@@ -253,7 +250,7 @@ export class RosterImport {
     };
     // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer. One
     // scan of the ASN streams rather than a read per row; only the file's NIPs are kept.
-    const known = await this.asnStates(new Set(rows.map((row) => row.nip)));
+    const known = await this.registry.asn(new Set(rows.map((row) => row.nip)));
     const plan: { row: (typeof rows)[number]; action: 'enroll' | 'transfer' }[] = [];
     for (const row of rows) {
       const { state } = known.get(row.nip) ?? NO_ASN;
@@ -301,7 +298,7 @@ export class RosterImport {
     }
     let done = 0;
     let last = 0n;
-    const metadata = this.metadata(actor, options);
+    const metadata = commandMetadata(actor, this.clock.moment(), { actorRole: options.actorRole });
     await this.inParallel(plan, async ({ row, action }) => {
       const { position } = await this.aggregates.handle(
         streams.asn(row.nip),
@@ -514,7 +511,9 @@ export class RosterImport {
     let done = 0;
     for (const row of plan) {
       const parentOpdId = parents.get(row.opdId);
-      const metadata = this.metadata(actor, options);
+      const metadata = commandMetadata(actor, this.clock.moment(), {
+        actorRole: options.actorRole,
+      });
       // The code is claimed as POST /opds claims it, so an OPD registered meanwhile with the same code
       // stops the import here (OPD_CODE_TAKEN) rather than sharing it.
       await this.registry.claimCode(row.code, row.opdId, metadata, registry);
@@ -539,11 +538,6 @@ export class RosterImport {
     return report;
   }
 
-  private metadata(actor: ActorContext, options: ImportOptions) {
-    const metadata = commandMetadata(actor, this.clock.moment());
-    return options.actorRole ? { ...metadata, actorRole: options.actorRole } : metadata;
-  }
-
   /** Throws the report as a 400 listing every bad row (for the API). */
   static assertClean(report: ImportReport): ImportReport {
     if (report.errors.length > 0) {
@@ -560,22 +554,6 @@ export class RosterImport {
       );
     }
     return report;
-  }
-
-  /** The ASN streams of the given NIPs, folded from one scan of the `asn-*` streams. */
-  private async asnStates(nips: ReadonlySet<string>): Promise<Map<string, Loaded<Asn>>> {
-    const states = new Map<string, Loaded<Asn>>();
-    for await (const event of this.store.readAll({ filter: { streamPrefixes: ['asn-'] } })) {
-      const nip = event.streamId.slice('asn-'.length);
-      if (nips.has(nip)) {
-        const { state } = states.get(nip) ?? NO_ASN;
-        states.set(nip, {
-          state: asnDecider.evolve(state, { type: event.type, data: event.data } as AsnEvent),
-          revision: event.revision,
-        });
-      }
-    }
-    return states;
   }
 
   /** Parses a CSV (`,` or `;`, whichever the header uses; UTF-8 with or without BOM), checking the header
