@@ -116,35 +116,18 @@ export class AuditQueries {
    * 4,000 lines that look complete). Without `to`, the whole log as it is now.
    */
   exportRange(from = 0, to?: number): { from: number; to: number } {
-    const size = this.audit.log.size;
-    const reject = (field: 'from' | 'to', code: string, message: string, reason: string) => {
-      throw invalid(code, message, [{ field, reason, code }]);
-    };
-    if (from > size) {
-      reject(
-        'from',
-        'TREE_SIZE_UNKNOWN',
-        `Log baru berisi ${size} daun; from=${from} melewati ukuran pohon (from maksimal ${size}).`,
-        `maksimal ${size} (ukuran pohon sekarang)`,
-      );
-    }
-    if (to !== undefined && to > size) {
-      reject(
-        'to',
-        'TREE_SIZE_UNKNOWN',
-        `Log baru berisi ${size} daun; to=${to} melewati ukuran pohon. Pakai to ≤ ${size}, atau tanpa to untuk seluruh log.`,
-        `maksimal ${size} (ukuran pohon sekarang)`,
-      );
+    this.checkTree(from, 'from');
+    if (to !== undefined) {
+      this.checkTree(to, 'to', 'pakai to yang lebih kecil, atau tanpa to untuk seluruh log');
     }
     if (to !== undefined && from > to) {
-      reject(
-        'from',
+      throw invalid(
         'RANGE_OUT_OF_ORDER',
         `from (${from}) lebih besar dari to (${to}): ekspor berisi daun from sampai sebelum to, jadi from harus ≤ to.`,
-        `harus ≤ to (${to})`,
+        [{ field: 'from', reason: `harus ≤ to (${to})`, code: 'RANGE_OUT_OF_ORDER' }],
       );
     }
-    return { from, to: to ?? size };
+    return { from, to: to ?? this.audit.log.size };
   }
 
   inclusion(index: number, treeSize: number) {
@@ -182,19 +165,15 @@ export class AuditQueries {
     };
   }
 
-  /** `field` is the query parameter that carried the size, so the 400 names what the caller sent. */
-  private checkTree(treeSize: number, field: 'treeSize' | 'to'): void {
-    if (treeSize > this.audit.log.size) {
+  /** A size (or an index bound) the log does not have yet: a 400 naming `field`, the query parameter that
+   * carried it, so the answer names what the caller sent. */
+  private checkTree(treeSize: number, field: 'treeSize' | 'to' | 'from', hint?: string): void {
+    const size = this.audit.log.size;
+    if (treeSize > size) {
       throw invalid(
         'TREE_SIZE_UNKNOWN',
-        `Log baru berisi ${this.audit.log.size} event; ${field}=${treeSize} belum ada.`,
-        [
-          {
-            field,
-            reason: `maksimal ${this.audit.log.size}`,
-            code: 'TREE_SIZE_UNKNOWN',
-          },
-        ],
+        `Log baru berisi ${size} daun; ${field}=${treeSize} belum ada (maksimal ${size})${hint ? `: ${hint}` : ''}.`,
+        [{ field, reason: `maksimal ${size} (ukuran pohon sekarang)`, code: 'TREE_SIZE_UNKNOWN' }],
       );
     }
   }
