@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { isAbsolute, resolve } from 'node:path';
 import { EnvironmentVariables } from './env.schema';
-import { redactConnectionString } from './eventstore-connection-string';
+import { redactConnectionString } from '@netral/event-store';
 
 /** The typed, validated configuration every other part injects. Nothing else reads `process.env`. */
 export class AppConfig {

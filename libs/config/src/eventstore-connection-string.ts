@@ -1,4 +1,4 @@
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreArgumentError, parseConnectionString } from '@netral/event-store';
 
 const SCHEME = /^(esdb|kurrentdb|kurrent)(\+discover)?:\/\//;
 const EXAMPLES =
@@ -8,15 +8,11 @@ const EXAMPLES =
 /** `user:password@` in a connection string, so the password is never shown back. */
 const CREDENTIALS = /^([^:/@]+):([^@]*)@/;
 
-/** The connection string with its password masked, as it may be shown in a message. */
-export const redactConnectionString = (value: string): string =>
-  value.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
-
 /**
- * What is wrong with an EventStoreDB connection string, or null when the client accepts it. The client's
- * own parser decides (through its public `EventStoreDBClient.connectionString`, which only builds a client:
- * it connects on first use), so every form it takes is accepted (several hosts, credentials, options) and a
- * value it would refuse at startup is refused here, with the variable named, instead of as a stack trace.
+ * What is wrong with an EventStoreDB connection string, or null when the adapter accepts it. The adapter's
+ * own parser decides (`parseConnectionString`: the client's parser, which only builds a client, plus the
+ * settings the adapter refuses), so every form it takes is accepted (several hosts, credentials, options)
+ * and a value it would refuse at startup is refused here, with the variable named, not as a stack trace.
  */
 export const connectionStringProblem = (value: unknown): string | null => {
   if (typeof value !== 'string') {
@@ -32,25 +28,21 @@ export const connectionStringProblem = (value: unknown): string | null => {
     return `names no host: expected e.g. ${EXAMPLES}`;
   }
   const password = CREDENTIALS.exec(rest)?.[2];
-  let client: EventStoreDBClient;
   try {
-    // Client 6.x only knows the esdb spelling; KurrentDB's schemes have the same syntax (the adapter maps
-    // them the same way).
-    client = EventStoreDBClient.connectionString(
-      trimmed.replace(
-        SCHEME,
-        (_, _name: string, discover: string | undefined) => `esdb${discover ?? ''}://`,
-      ),
-    );
+    // Parsed as the adapter will parse it (it only builds a client: nothing connects), then let go.
+    void parseConnectionString(trimmed)
+      .dispose()
+      .catch(() => undefined);
+    return null;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const shown = password ? detail.split(password).join('***') : detail;
-    return `is refused by the EventStoreDB client (${shown.replace(/\.$/, '')}); expected e.g. ${EXAMPLES}`;
+    if (!(error instanceof EventStoreArgumentError)) {
+      throw error;
+    }
+    const shown = password ? error.reason.split(password).join('***') : error.reason;
+    // A setting the adapter refuses (its reason starts with it), or a string the client cannot parse.
+    const refusedSetting = /^throwOnAppendFailure=false is not supported: /;
+    return refusedSetting.test(shown)
+      ? `must not set throwOnAppendFailure=false: ${shown.replace(refusedSetting, '')}`
+      : `is refused by the EventStoreDB client (${shown.replace(/\.$/, '')}); expected e.g. ${EXAMPLES}`;
   }
-  // The adapter refuses this option when it starts (client 6.x then reports wrong revisions for a refused
-  // append): say so now, naming the variable.
-  if ((client as unknown as { throwOnAppendFailure?: unknown }).throwOnAppendFailure === false) {
-    return 'must not set throwOnAppendFailure=false: with it @eventstore/db-client 6.x reports a wrong revision for a refused append; remove the option';
-  }
-  return null;
 };

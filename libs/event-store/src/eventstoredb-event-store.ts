@@ -248,8 +248,31 @@ const assertAppendFailuresThrow = (client: EventStoreDbClientLike): void => {
 };
 
 /** Masks the password in `esdb://user:password@host`. */
-const redact = (connectionString: string | undefined): string | undefined =>
-  connectionString?.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+export const redactConnectionString = (connectionString: string): string =>
+  connectionString.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+
+/**
+ * The client for a connection string, as the adapter will use it (it connects lazily, on first use):
+ * KurrentDB's schemes read as the esdb spelling client 6.x knows, and a setting the adapter refuses is
+ * refused here. Throws EventStoreArgumentError('connectionString', reason).
+ */
+export const parseConnectionString = (connectionString: string): EventStoreDBClient => {
+  let client: EventStoreDBClient;
+  try {
+    client = EventStoreDBClient.connectionString(
+      connectionString.replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//, 'esdb$2://'),
+    );
+  } catch (error) {
+    throw new EventStoreArgumentError('connectionString', messageOf(error));
+  }
+  try {
+    assertAppendFailuresThrow(client);
+  } catch (error) {
+    void client.dispose().catch(() => undefined);
+    throw error;
+  }
+  return client;
+};
 
 /**
  * A filter the server can apply, always a superset of ours (ours is re-checked on every event): stream
@@ -298,15 +321,7 @@ export class EventStoreDbEventStore extends EventStore {
     connectionString: string,
     options: Omit<EventStoreDbEventStoreOptions, 'connectionString'> = {},
   ): EventStoreDbEventStore {
-    let client: EventStoreDBClient;
-    try {
-      // KurrentDB's schemes have the same syntax; client 6.x only knows the esdb spelling.
-      client = EventStoreDBClient.connectionString(
-        connectionString.replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//, 'esdb$2://'),
-      );
-    } catch (error) {
-      throw new EventStoreArgumentError('connectionString', messageOf(error));
-    }
+    const client = parseConnectionString(connectionString);
     try {
       return new EventStoreDbEventStore(client, { ...options, connectionString });
     } catch (error) {
@@ -564,7 +579,10 @@ export class EventStoreDbEventStore extends EventStore {
   async health(): Promise<StoreHealth> {
     const subscriptions = [...this.subscriptions];
     const details: Record<string, unknown> = {
-      connection: redact(this.options.connectionString),
+      connection:
+        this.options.connectionString === undefined
+          ? undefined
+          : redactConnectionString(this.options.connectionString),
       subscriptions: subscriptions.length,
       subscriptionsReconnecting: subscriptions.filter((s) => s.reconnecting).length,
     };

@@ -17,4 +17,6 @@ export {
   type EventStoreDbClientLike,
   type EventStoreDbEventStoreOptions,
   type EventStoreLogger,
+  parseConnectionString,
+  redactConnectionString,
 } from './eventstoredb-event-store';
