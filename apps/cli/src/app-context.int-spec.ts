@@ -22,7 +22,7 @@ describe('withLedger', () => {
     expect(failure).toBeInstanceOf(CliError);
     expect((failure as CliError).exitCode).toBe(EXIT_CODES.unavailable);
     expect((failure as CliError).message).toMatch(
-      /^Netral could not reach the event store \(eventstoredb\) within 2 s: .*ECONNREFUSED.*Nothing was done/s,
+      /^Penyimpanan event \(eventstoredb\) tidak dapat dihubungi dalam 2 detik: .*ECONNREFUSED.*Tidak ada yang dikerjakan/s,
     );
     expect(work).not.toHaveBeenCalled();
   });

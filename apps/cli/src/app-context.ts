@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@netral/config';
-import { EventStore } from '@netral/event-store';
+import { EventStore, type StoreHealth } from '@netral/event-store';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppModule } from '../../ledger/src/app.module';
 import { Startup } from '../../ledger/src/infrastructure/startup';
@@ -9,6 +9,23 @@ import { CliError, EXIT_CODES } from './cli-error';
 
 /** How long a command waits for the event store to answer before it gives up (exit 69). */
 export const STORE_WAIT_MS = 60_000;
+
+/**
+ * Exit 69 for a store that reports itself down: which store, for how long, the store's own reason, what
+ * the command did (nothing) and what to do.
+ */
+export const storeUnavailable = (
+  health: StoreHealth,
+  waited: string,
+  outcome: string,
+): CliError => {
+  const reason = typeof health.details?.reason === 'string' ? `: ${health.details.reason}` : '';
+  return new CliError(
+    `Penyimpanan event (${health.adapter}) tidak dapat dihubungi ${waited}${reason}. ${outcome} ` +
+      'Jalankan penyimpanannya, atau periksa EVENTSTORE_CONNECTION_STRING.',
+    EXIT_CODES.unavailable,
+  );
+};
 
 /**
  * Waits for startup (the followers catching up), however long that takes while the store answers; gives up
@@ -28,11 +45,10 @@ const untilReady = async (app: INestApplicationContext, storeWaitMs: number): Pr
     const health = await app.get(EventStore).health();
     if (health.status === 'down') {
       ready.catch(() => undefined); // closing ends it; its outcome no longer matters
-      const reason = typeof health.details?.reason === 'string' ? `: ${health.details.reason}` : '';
-      throw new CliError(
-        `Netral could not reach the event store (${health.adapter}) within ${Math.round(storeWaitMs / 1000)} s${reason}. ` +
-          'Nothing was done. Start the store, or check EVENTSTORE_CONNECTION_STRING.',
-        EXIT_CODES.unavailable,
+      throw storeUnavailable(
+        health,
+        `dalam ${Math.round(storeWaitMs / 1000)} detik`,
+        'Tidak ada yang dikerjakan.',
       );
     }
     // The store answers: a large log is still being caught up with. Keep waiting.

@@ -12,7 +12,8 @@ import { Command, CommanderError } from 'commander';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError } from '../cli-error';
+import { closedPort } from '@netral/testing';
+import { CliError, EXIT_CODES } from '../cli-error';
 import { registerAuditCommands } from './audit';
 
 /**
@@ -597,5 +598,31 @@ describe('netral audit (offline verifier) against tampering', () => {
         }
       }
     });
+  });
+});
+
+describe('netral audit check with the event store down', () => {
+  const saved = { ...process.env };
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'netral-audit-check-'));
+    writeFileSync(join(dataDir, TRANSPARENCY_LOG_FILE), ''); // a log exists; the store is what is missing
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('exits 69 with the store’s reason, not 3: no verdict, nothing checked', async () => {
+    Object.assign(process.env, {
+      NETRAL_DATA_DIR: dataDir,
+      NETRAL_LOG_LEVEL: 'silent',
+      EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${await closedPort()}?tls=false`,
+    });
+    const res = await cli('check');
+    expect(res.code).toBe(EXIT_CODES.unavailable);
+    expect(res.output).toMatch(
+      /Penyimpanan event \(eventstoredb\) tidak dapat dihubungi saat pemeriksaan dimulai: .*ECONNREFUSED.*Tidak ada yang diperiksa/s,
+    );
   });
 });

@@ -29,6 +29,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
+import { storeUnavailable } from '../app-context';
 import { CliError } from '../cli-error';
 import { progress } from '../progress';
 
@@ -610,12 +611,30 @@ export const registerAuditCommands = (program: Command): void => {
         privateKey: key.privateKey,
       });
       const store = openEventStore(config);
+      // A store that does not answer (EventStoreDB down) is exit 69 with its reason, before or during the
+      // comparison: not a verdict on the ledger, and not the tool failing.
+      const unavailable = async (when: string, outcome: string): Promise<CliError | undefined> => {
+        const health = await store.health();
+        return health.status === 'down' ? storeUnavailable(health, when, outcome) : undefined;
+      };
       try {
+        const before = await unavailable('saat pemeriksaan dimulai', 'Tidak ada yang diperiksa.');
+        if (before) {
+          throw before;
+        }
         const bar = progress('memeriksa', log.size);
         let reported = 0;
         const result = await compareStoreWithLog(store, log, (done) => {
           bar.increment(done - reported);
           reported = done;
+        }).catch(async (error: unknown) => {
+          bar.stop();
+          throw (
+            (await unavailable(
+              'di tengah pemeriksaan',
+              'Pemeriksaan tidak selesai: belum ada kesimpulan.',
+            )) ?? error
+          );
         });
         bar.stop();
         if (!result.ok) {
