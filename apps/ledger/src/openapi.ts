@@ -22,6 +22,7 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'POST /api/v1/asn/import': 'Impor ASN dari CSV (dryRun: periksa saja)',
   'POST /api/v1/asn': 'Daftarkan ASN',
   'POST /api/v1/asn/{nip}/transfer': 'Pindahkan ASN ke OPD lain',
+  'POST /api/v1/asn/{nip}/details': 'Perbaiki nama atau ubah jabatan ASN (dengan alasan)',
   'POST /api/v1/asn/{nip}/departure': 'Catat ASN keluar dari registri (dengan alasan)',
   'POST /api/v1/pledges': 'Tanda tangani pakta integritas netralitas',
   'GET /api/v1/pledges': 'Daftar ASN satu OPD dan status pakta mereka',

@@ -90,7 +90,21 @@ export type AsnLeft = DomainEvent<
   'AsnLeft',
   { nip: string; opdId: string; reason: string; leftAt: string }
 >;
-export type AsnEvent = AsnEnrolled | AsnTransferred | AsnLeft;
+/** A correction or update of an enrolled ASN's name or position (a typo, a promotion in a newer SIASN
+ * export): the new values, what they replace, and why. The NIP and the employment type never change (a
+ * PNS appointed as PPPK has another NIP). */
+export type AsnDetailsChanged = DomainEvent<
+  'AsnDetailsChanged',
+  {
+    nip: string;
+    name: string;
+    position: string;
+    previous: { name: string; position: string };
+    reason: string;
+    changedAt: string;
+  }
+>;
+export type AsnEvent = AsnEnrolled | AsnTransferred | AsnLeft | AsnDetailsChanged;
 
 // pledge-{electionId}-{nip}
 export type PledgeSigned = DomainEvent<

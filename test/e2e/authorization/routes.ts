@@ -183,6 +183,12 @@ export const routes: MatrixRoute[] = [
   },
   {
     method: 'post',
+    path: `/api/v1/asn/${MATRIX_NIP}/details`,
+    body: () => ({ position: 'Analis', reason: 'uji' }),
+    expect: allowOnly({ ADMIN: 404, HR: 404 }),
+  },
+  {
+    method: 'post',
     path: `/api/v1/asn/${MATRIX_NIP}/departure`,
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ ADMIN: 404, HR: 404 }),

@@ -89,12 +89,14 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     const asn = await upload(
       'asn',
       Buffer.from(
-        `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${staff};ASN ${staff.slice(-4)};Kepala Seksi;PNS;1.01.01\n`,
+        `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${staff};Nama Lain;Kepala Seksi;PNS;1.01.01\n`,
       ),
     );
     expect(asn.status).toBe(400);
-    expect(asn.text).toMatch(/<td>2<\/td><td>Jabatan<\/td><td>berbeda dengan registri/);
-    expect(asn.text).toContain('registri &quot;Pelaksana&quot;, berkas &quot;Kepala Seksi&quot;');
+    expect(asn.text).toMatch(/<td>2<\/td><td>Nama<\/td><td>berbeda dengan registri/);
+    expect(asn.text).toContain(
+      `registri &quot;ASN ${staff.slice(-4)}&quot;, berkas &quot;Nama Lain&quot;`,
+    );
     const opd = await upload(
       'opd',
       Buffer.from('Kode OPD;Nama OPD;Jenis;ID OPD\n 1.01.01;Dinas Kembar;Dinas;dinas-kembar\n'),

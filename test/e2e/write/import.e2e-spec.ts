@@ -61,9 +61,9 @@ describe('roster import', () => {
     expect(res.body.code).toBe('ROSTER_INVALID');
     expect(
       res.body.details.map((d: { line: number; column: string }) => `${d.line}:${d.column}`),
-      // Line 2 is valid on its own, but the ASN sample enrolled that NIP as Pranata Komputer: a row that
-      // says otherwise about an enrolled ASN is refused, not passed over as unchanged.
-    ).toEqual(['2:Jabatan', '3:NIP', '4:Nama', '4:Jenis ASN', '4:Kode OPD', '5:NIP']);
+      // Line 2 is valid (the ASN sample enrolled that NIP as Pranata Komputer: a new position to record),
+      // but not with the other rows: nothing is written.
+    ).toEqual(['3:NIP', '4:Nama', '4:Jenis ASN', '4:Kode OPD', '5:NIP']);
     expect(await head()).toBe(before);
   });
 

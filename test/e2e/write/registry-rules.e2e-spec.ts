@@ -193,14 +193,41 @@ describe('registry rules', () => {
       const res = await upload('/api/v1/asn/import', csv);
       expect(res.status).toBe(400);
       const details = res.body.details as { line: number; column: string; reason: string }[];
-      expect(details.map((d) => `${d.line}:${d.column}`)).toEqual([
-        '3:Nama',
-        '4:Jabatan',
-        '4:Jenis ASN',
-      ]);
+      // A new Jabatan alone would be recorded (below); row 4 is refused for its Jenis ASN.
+      expect(details.map((d) => `${d.line}:${d.column}`)).toEqual(['3:Nama', '4:Jenis ASN']);
       expect(details[0].reason).toContain(`registri "ASN ${second.slice(-4)}"`);
       expect(details[0].reason).toContain('berkas "Nama Lain"');
+      expect(details[0].reason).toContain('perbaiki nama lewat registri');
       expect(await head()).toBe(before);
+    });
+
+    it('records a newer export’s Jabatan as a change of position, with or without a move', async () => {
+      const [fourth, fifth] = roster['dinas-pendidikan'].staff;
+      const csv = [
+        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+        `${fourth},ASN ${fourth.slice(-4)},Kepala Seksi Kurikulum,PNS,1.02.01`,
+        `${fifth},ASN ${fifth.slice(-4)},Sekretaris Dinas,PNS,1.01.01`,
+      ].join('\n');
+      const before = await head();
+      const dry = await upload('/api/v1/asn/import?dryRun=true', csv);
+      expect(dry.body).toMatchObject({ updated: 2, transferred: 1, created: 0, position: null });
+      expect(await head()).toBe(before);
+
+      const res = await upload('/api/v1/asn/import', csv);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ updated: 2, transferred: 1, created: 0, unchanged: 0 });
+      const events = await streamEvents(t, `asn-${fifth}`);
+      expect(events.slice(-2).map((e) => e.type)).toEqual(['AsnDetailsChanged', 'AsnTransferred']);
+      expect(events.at(-2)!.data).toMatchObject({
+        position: 'Sekretaris Dinas',
+        previous: { position: 'Pelaksana' },
+        reason: 'Jabatan menurut impor daftar ASN (ekspor SIASN)',
+      });
+      expect(events.at(-2)!.metadata).toMatchObject({ actorId: hr.userId, actorRole: 'HR' });
+
+      const again = await upload('/api/v1/asn/import', csv);
+      expect(again.body).toMatchObject({ updated: 0, transferred: 0, unchanged: 2 });
+      expect(await head()).toBe(BigInt(res.body.position));
     });
 
     it('still skips rows that match but for case and spacing', async () => {

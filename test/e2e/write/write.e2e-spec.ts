@@ -13,6 +13,7 @@ import {
 } from '@netral/testing';
 import request from 'supertest';
 import { Clock } from '../../../apps/ledger/src/common/clock';
+import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 
 describe('write API', () => {
   let t: TestApp;
@@ -202,6 +203,94 @@ describe('write API', () => {
         'AsnTransferred',
         'AsnLeft',
       ]);
+    });
+    describe('changing an ASN’s name or position', () => {
+      const nip = nipFor(7111);
+      const details = (body: object) => post(t, hr, `/api/v1/asn/${nip}/details`, body);
+      beforeAll(async () => {
+        await expectStatus(
+          post(t, hr, '/api/v1/asn', {
+            nip,
+            name: 'I Wayan Sudarma',
+            position: 'Pranata Komputer',
+            employmentType: 'PNS',
+            opdId: 'dinas-kesehatan',
+          }),
+          201,
+        );
+      });
+
+      it('records the new position next to the old one, with the reason and who did it', async () => {
+        const res = await details({
+          position: 'Kepala Seksi Data',
+          reason: 'SK Bupati 821/77/2024',
+        }).set('X-Correlation-Id', 'korelasi-jabatan-7111');
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ nip, position: expect.stringMatching(/^\d+$/) });
+        const last = (await streamOf(`asn-${nip}`)).at(-1)!;
+        expect(last.type).toBe('AsnDetailsChanged');
+        expect(last.data).toEqual({
+          nip,
+          name: 'I Wayan Sudarma',
+          position: 'Kepala Seksi Data',
+          previous: { name: 'I Wayan Sudarma', position: 'Pranata Komputer' },
+          reason: 'SK Bupati 821/77/2024',
+          changedAt: expect.any(String),
+        });
+        expect(last.metadata).toMatchObject({
+          actorId: hr.userId,
+          actorRole: 'HR',
+          correlationId: 'korelasi-jabatan-7111',
+        });
+        // The registry read model (what the pages and certificates show) follows.
+        const read = t.app.get(ReadSide);
+        expect(await read.runner.waitFor(BigInt(res.body.position), 5000)).toBe(true);
+        expect(read.unscoped.asn(nip)).toMatchObject({
+          name: 'I Wayan Sudarma',
+          position: 'Kepala Seksi Data',
+        });
+      });
+
+      it('a change that changes nothing is a 409, and writes nothing', async () => {
+        const before = await head_();
+        const res = await details({ position: 'Kepala Seksi Data', reason: 'lagi' });
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe('ASN_DETAILS_UNCHANGED');
+        expect(await head_()).toBe(before);
+      });
+
+      it('names every bad field: neither name nor position, a blank reason', async () => {
+        const before = await head_();
+        const res = await details({ reason: '' });
+        expect(res.status).toBe(400);
+        const details_ = res.body.details as { field: string; reason: string }[];
+        expect([...new Set(details_.map((d) => d.field))].sort()).toEqual([
+          'name',
+          'position',
+          'reason',
+        ]);
+        for (const field of ['name', 'position']) {
+          expect(details_).toContainEqual(
+            expect.objectContaining({
+              field,
+              reason: 'isi nama atau jabatan baru (paling tidak salah satu)',
+            }),
+          );
+        }
+        expect((await details({ name: '', reason: 'x' })).body.details).toEqual([
+          expect.objectContaining({ field: 'name' }),
+        ]);
+        expect(await head_()).toBe(before);
+      });
+
+      it('an unknown NIP is a 404', async () => {
+        const res = await post(t, hr, `/api/v1/asn/${nipFor(7119)}/details`, {
+          name: 'Siapa',
+          reason: 'uji',
+        });
+        expect(res.status).toBe(404);
+        expect(res.body.code).toBe('ASN_NOT_FOUND');
+      });
     });
   });
 

@@ -19,7 +19,9 @@ const printReport = (report: ImportReport): void => {
   const verb = report.dryRun ? 'akan' : 'telah';
   console.log(
     `${report.rows} baris diperiksa: ${report.created} ${what} ${verb} didaftarkan` +
-      (report.kind === 'asn' ? `, ${report.transferred} ${verb} dimutasi` : '') +
+      (report.kind === 'asn'
+        ? `, ${report.transferred} ${verb} dimutasi, ${report.updated} ${verb} diubah jabatannya`
+        : '') +
       `, ${report.unchanged} sudah sesuai (dilewati).` +
       (report.dryRun ? ' (uji coba: tidak ada yang disimpan)' : '') +
       (report.position ? ` Posisi terakhir: ${report.position}.` : ''),

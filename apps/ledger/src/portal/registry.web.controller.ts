@@ -200,7 +200,7 @@ export class RegistryWebController {
     if (report.errors.length > 0) {
       return this.renderImport(res, { kind, dryRun, report });
     }
-    const counts = `${report.rows} baris: ${report.created} baru${report.transferred ? `, ${report.transferred} pindah OPD` : ''}, ${report.unchanged} tidak berubah`;
+    const counts = `${report.rows} baris: ${report.created} baru${report.transferred ? `, ${report.transferred} pindah OPD` : ''}${report.updated ? `, ${report.updated} ganti jabatan` : ''}, ${report.unchanged} tidak berubah`;
     setFlash(res, {
       kind: 'success',
       message: dryRun

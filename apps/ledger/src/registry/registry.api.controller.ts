@@ -34,6 +34,7 @@ import { AsnCommands, OpdCommands } from './registry.commands';
 import { RosterImport } from './roster-import';
 import {
   AppointHeadDto,
+  ChangeAsnDetailsDto,
   EnrollAsnDto,
   ReasonDto,
   RegisterOpdDto,
@@ -189,7 +190,8 @@ export class AsnApiController {
   @ApiBody(CSV_UPLOAD)
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
   @ApiOkResponse({
-    description: 'Laporan: { rows, created, transferred, unchanged, errors: [], position }',
+    description:
+      'Laporan: { rows, created, transferred, updated, unchanged, errors: [], position }',
   })
   @ApiBadRequestResponse({
     description:
@@ -231,6 +233,23 @@ export class AsnApiController {
     @Actor() actor: ActorContext,
   ) {
     return this.asn.transfer(nip, dto.toOpdId, actor);
+  }
+
+  @Post(':nip/details')
+  @Roles('HR', 'ADMIN')
+  @HttpCode(200)
+  @ApiOkResponse({ description: '{ nip, position }' })
+  @ApiBadRequestResponse({
+    description: 'NIP_* di path; nama atau jabatan kosong (paling tidak salah satu), alasan kosong',
+  })
+  @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'ASN_DETAILS_UNCHANGED, ASN_LEFT' })
+  changeDetails(
+    @Param('nip', NipParamPipe) nip: string,
+    @Body() dto: ChangeAsnDetailsDto,
+    @Actor() actor: ActorContext,
+  ) {
+    return this.asn.changeDetails(nip, dto, actor);
   }
 
   @Post(':nip/departure')

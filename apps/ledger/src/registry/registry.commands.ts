@@ -121,6 +121,15 @@ export class AsnCommands {
     });
   }
 
+  /** A corrected or updated name or position; the NIP and employment type never change. */
+  async changeDetails(
+    nip: string,
+    change: { name?: string; position?: string; reason: string },
+    actor: ActorContext,
+  ) {
+    return this.handle(normaliseNip(nip), actor, { type: 'ChangeAsnDetails', data: change });
+  }
+
   async recordLeft(nip: string, reason: string, actor: ActorContext) {
     return this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } });
   }

@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { EmploymentType, OpdKind } from '@netral/domain';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { IsNip, SLUG, SLUG_MESSAGE } from '../common/validators';
 
 export const OPD_KINDS: readonly OpdKind[] = [
@@ -102,6 +111,36 @@ export class EnrollAsnDto {
   @ApiProperty({ example: 'dinas-kesehatan' })
   @Matches(SLUG, { message: SLUG_MESSAGE })
   opdId!: string;
+}
+
+const ONE_OF_NAME_POSITION = 'isi nama atau jabatan baru (paling tidak salah satu)';
+
+/** A corrected name or a new position (or both); what is left out stays as it is. */
+export class ChangeAsnDetailsDto {
+  @ApiPropertyOptional({ example: 'I Komang Adi Saputra, S.K.M.' })
+  @ValidateIf((dto: ChangeAsnDetailsDto) => dto.name !== undefined || dto.position === undefined)
+  @IsDefined({ message: ONE_OF_NAME_POSITION })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Kepala Seksi Surveilans' })
+  @ValidateIf((dto: ChangeAsnDetailsDto) => dto.position !== undefined || dto.name === undefined)
+  @IsDefined({ message: ONE_OF_NAME_POSITION })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  position?: string;
+
+  @ApiProperty({
+    example: 'Kenaikan jabatan, SK Bupati 821/123/2024',
+    description: 'Mengapa data ini berubah (salah ketik, SK jabatan …): dicatat pada event',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason!: string;
 }
 
 export class TransferAsnDto {

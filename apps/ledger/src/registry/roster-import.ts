@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
   type Asn,
+  type AsnCommand,
   asnDecider,
   type EmploymentType,
   invalid,
@@ -37,6 +38,8 @@ export interface ImportReport {
   /** Rows that would be / were written. */
   created: number;
   transferred: number;
+  /** Enrolled ASN whose `Jabatan` in the file differs: recorded as AsnDetailsChanged (a row may also move). */
+  updated: number;
   unchanged: number;
   errors: RowProblem[];
   /** Position of the last event written (null for a dry run or nothing to write). */
@@ -52,6 +55,9 @@ export interface ImportOptions {
 }
 
 /** Names and positions compared as people read them: case and runs of spaces do not count. */
+/** What an import's change of position records as its reason. */
+const IMPORT_POSITION_REASON = 'Jabatan menurut impor daftar ASN (ekspor SIASN)';
+
 const sameText = (a: string, b: string): boolean =>
   a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -244,6 +250,7 @@ export class RosterImport {
       rows: count,
       created: 0,
       transferred: 0,
+      updated: 0,
       unchanged: 0,
       errors,
       position: null,
@@ -251,11 +258,13 @@ export class RosterImport {
     // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer. One
     // scan of the ASN streams rather than a read per row; only the file's NIPs are kept.
     const known = await this.registry.asn(new Set(rows.map((row) => row.nip)));
-    const plan: { row: (typeof rows)[number]; action: 'enroll' | 'transfer' }[] = [];
+    // Per row, what it changes: enrolment, or for an enrolled ASN a new position and/or a move.
+    const plan: { row: (typeof rows)[number]; enroll?: true; update?: true; transfer?: true }[] =
+      [];
     for (const row of rows) {
       const { state } = known.get(row.nip) ?? NO_ASN;
       if (state.status === 'none') {
-        plan.push({ row, action: 'enroll' });
+        plan.push({ row, enroll: true });
       } else if (state.status === 'left') {
         errors.push({
           line: row.line,
@@ -263,48 +272,53 @@ export class RosterImport {
           reason: 'ASN ini sudah tercatat keluar; tidak dapat didaftarkan ulang lewat impor',
         });
       } else {
-        // v1 has no event that corrects an enrolment (DESIGN §4): a row that says something else about an
-        // enrolled ASN is refused, naming what differs, rather than skipped as if it matched. A different
-        // name may also be a mistyped NIP, which must not move someone else.
-        const differs = (
+        // A newer export's `Jabatan` is a promotion or a new post: recorded as a change of position. A
+        // different `Nama` may be a mistyped NIP, which must not rename someone else, and a different `Jenis
+        // ASN` is another appointment (another NIP): both are refused, naming what differs, rather than
+        // applied or skipped as if they matched. A name is corrected deliberately, one ASN at a time
+        // (POST /asn/{nip}/details).
+        const refused = (
           [
             ['Nama', state.name, row.name],
-            ['Jabatan', state.position, row.position],
             ['Jenis ASN', state.employmentType, row.employmentType],
           ] as const
         ).filter(([, enrolled, file]) => !sameText(enrolled, file));
-        for (const [column, enrolled, file] of differs) {
+        for (const [column, enrolled, file] of refused) {
           errors.push({
             line: row.line,
             column,
-            reason: `berbeda dengan registri untuk NIP ${row.nip}: registri "${enrolled}", berkas "${file}". Impor tidak mengubah data ASN yang sudah terdaftar; periksa NIP-nya, atau samakan kolom ini dengan registri (atau hapus barisnya) lalu unggah lagi`,
+            reason: `berbeda dengan registri untuk NIP ${row.nip}: registri "${enrolled}", berkas "${file}". Impor tidak mengubah ${column === 'Nama' ? 'nama ASN yang sudah terdaftar (perbaiki nama lewat registri, satu per satu)' : 'jenis ASN (PNS/PPPK memiliki NIP sendiri)'}; periksa NIP-nya, atau samakan kolom ini dengan registri (atau hapus barisnya) lalu unggah lagi`,
           });
         }
-        if (differs.length > 0) {
+        if (refused.length > 0) {
           continue;
         }
-        if (state.opdId !== row.opdId) {
-          plan.push({ row, action: 'transfer' });
+        const step = {
+          row,
+          ...(sameText(state.position, row.position) ? {} : { update: true as const }),
+          ...(state.opdId === row.opdId ? {} : { transfer: true as const }),
+        };
+        if (step.update || step.transfer) {
+          plan.push(step);
         } else {
           report.unchanged += 1;
         }
       }
     }
     errors.sort((a, b) => a.line - b.line);
-    report.created = plan.filter((p) => p.action === 'enroll').length;
-    report.transferred = plan.length - report.created;
+    report.created = plan.filter((p) => p.enroll).length;
+    report.transferred = plan.filter((p) => p.transfer).length;
+    report.updated = plan.filter((p) => p.update).length;
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
     let done = 0;
     let last = 0n;
     const metadata = commandMetadata(actor, this.clock.moment(), { actorRole: options.actorRole });
-    await this.inParallel(plan, async ({ row, action }) => {
-      const { position } = await this.aggregates.handle(
-        streams.asn(row.nip),
-        asnDecider,
-        action === 'enroll'
-          ? {
+    await this.inParallel(plan, async ({ row, enroll, update, transfer }) => {
+      const commands: AsnCommand[] = enroll
+        ? [
+            {
               type: 'EnrollAsn',
               data: {
                 nip: row.nip,
@@ -315,17 +329,40 @@ export class RosterImport {
               },
               context: { opd: 'active' },
               metadata,
-            }
-          : {
-              type: 'TransferAsn',
-              data: { toOpdId: row.opdId },
-              context: { opd: 'active' },
-              metadata,
             },
-        { known: known.get(row.nip) ?? NO_ASN },
-      );
-      if (position !== null && position > last) {
-        last = position;
+          ]
+        : [
+            ...(update
+              ? [
+                  {
+                    type: 'ChangeAsnDetails' as const,
+                    data: { position: row.position, reason: IMPORT_POSITION_REASON },
+                    metadata,
+                  },
+                ]
+              : []),
+            ...(transfer
+              ? [
+                  {
+                    type: 'TransferAsn' as const,
+                    data: { toOpdId: row.opdId },
+                    context: { opd: 'active' as const },
+                    metadata,
+                  },
+                ]
+              : []),
+          ];
+      // The scan's state is what the first command decides on; a second one reloads the stream it extends.
+      for (const [i, command] of commands.entries()) {
+        const { position } = await this.aggregates.handle(
+          streams.asn(row.nip),
+          asnDecider,
+          command,
+          i === 0 ? { known: known.get(row.nip) ?? NO_ASN } : {},
+        );
+        if (position !== null && position > last) {
+          last = position;
+        }
       }
       options.onProgress?.('write', (done += 1), plan.length);
     });
@@ -496,6 +533,7 @@ export class RosterImport {
       rows: count,
       created: plan.length,
       transferred: 0,
+      updated: 0,
       unchanged,
       errors,
       position: null,

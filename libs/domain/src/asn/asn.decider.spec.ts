@@ -81,4 +81,48 @@ describe('ASN decider', () => {
       .when({ type: 'RecordAsnLeft', data: { reason: 'x' }, metadata: meta() })
       .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
   });
+  describe('changing name or position', () => {
+    const change = (over: { name?: string; position?: string }) => ({
+      type: 'ChangeAsnDetails' as const,
+      data: { ...over, reason: 'kenaikan jabatan, SK 821/123/2024' },
+      metadata: meta(),
+    });
+    const promoted: AsnEvent = {
+      type: 'AsnDetailsChanged',
+      data: {
+        nip: NIP,
+        name: data.name,
+        position: 'Kepala Seksi Surveilans',
+        previous: { name: data.name, position: data.position },
+        reason: 'kenaikan jabatan, SK 821/123/2024',
+        changedAt: meta().now,
+      },
+    };
+    it('records the new values next to the ones they replace; an omitted value stays', () => {
+      given(asnDecider, [enrolled])
+        .when(change({ position: 'Kepala Seksi Surveilans' }))
+        .then([promoted]);
+    });
+    it('folds into the state the next decision sees', () => {
+      expect([enrolled, promoted].reduce(asnDecider.evolve, asnDecider.initialState())).toEqual(
+        expect.objectContaining({ position: 'Kepala Seksi Surveilans', name: data.name }),
+      );
+    });
+    it('refuses a change that changes nothing, an unknown ASN and one who has left', () => {
+      given(asnDecider, [enrolled])
+        .when(change({ name: data.name, position: data.position }))
+        .thenFails('ASN_DETAILS_UNCHANGED', 'CONFLICT');
+      given(asnDecider, [enrolled]).when(change({})).thenFails('ASN_DETAILS_UNCHANGED');
+      given(asnDecider, [])
+        .when(change({ name: 'X' }))
+        .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
+      const left: AsnEvent = {
+        type: 'AsnLeft',
+        data: { nip: NIP, opdId: 'dinas-kesehatan', reason: 'pensiun', leftAt: meta().now },
+      };
+      given(asnDecider, [enrolled, left])
+        .when(change({ name: 'X' }))
+        .thenFails('ASN_LEFT');
+    });
+  });
 });

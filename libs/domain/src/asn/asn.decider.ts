@@ -29,7 +29,13 @@ export type RecordAsnLeft = {
   data: { reason: string };
   metadata: CommandMetadata;
 };
-export type AsnCommand = EnrollAsn | TransferAsn | RecordAsnLeft;
+export type ChangeAsnDetails = {
+  type: 'ChangeAsnDetails';
+  /** The new values; an omitted one stays as it is. */
+  data: { name?: string; position?: string; reason: string };
+  metadata: CommandMetadata;
+};
+export type AsnCommand = EnrollAsn | TransferAsn | RecordAsnLeft | ChangeAsnDetails;
 
 export type Asn = { status: 'none' } | ({ status: 'active' | 'left' } & AsnEnrolled['data']);
 
@@ -98,6 +104,30 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
         },
       ];
     }
+    case 'ChangeAsnDetails': {
+      const asn = active(state);
+      const name = command.data.name ?? asn.name;
+      const position = command.data.position ?? asn.position;
+      if (name === asn.name && position === asn.position) {
+        throw conflict(
+          'ASN_DETAILS_UNCHANGED',
+          `Nama dan jabatan ASN ${asn.nip} sudah seperti itu: tidak ada yang diubah.`,
+        );
+      }
+      return [
+        {
+          type: 'AsnDetailsChanged',
+          data: {
+            nip: asn.nip,
+            name,
+            position,
+            previous: { name: asn.name, position: asn.position },
+            reason: command.data.reason,
+            changedAt: now,
+          },
+        },
+      ];
+    }
     default:
       return assertNever(command);
   }
@@ -111,6 +141,10 @@ const evolve = (state: Asn, event: AsnEvent): Asn => {
       return state.status === 'none' ? state : { ...state, opdId: event.data.toOpdId };
     case 'AsnLeft':
       return state.status === 'none' ? state : { ...state, status: 'left' };
+    case 'AsnDetailsChanged':
+      return state.status === 'none'
+        ? state
+        : { ...state, name: event.data.name, position: event.data.position };
     default:
       return assertNever(event);
   }

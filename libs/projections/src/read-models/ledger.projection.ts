@@ -11,6 +11,7 @@ const TYPES = [
   'AsnEnrolled',
   'AsnTransferred',
   'AsnLeft',
+  'AsnDetailsChanged',
   'PledgeSigned',
   'PledgeVoided',
   'ViolationReported',
@@ -185,6 +186,16 @@ export const ledgerProjection: Projection = {
         run("UPDATE rm_pledges SET opd_id = ? WHERE nip = ? AND status = 'SIGNED'", to, nip);
         break;
       }
+      case 'AsnDetailsChanged':
+        run(
+          'UPDATE rm_asn SET name = ?, position = ? WHERE nip = ?',
+          str(d, 'name'),
+          str(d, 'position'),
+          str(d, 'nip'),
+        );
+        // Cases show the person by their current name (a report names them by NIP).
+        run('UPDATE rm_cases SET asn_name = ? WHERE nip = ?', str(d, 'name'), str(d, 'nip'));
+        break;
       case 'AsnLeft': {
         const nip = str(d, 'nip');
         const opd = activeAsn(nip);
