@@ -65,7 +65,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     return { context, page: await context.newPage() };
   };
 
-  it('HR opens the registry, an OPD’s ASN, and uploads a roster with a bad NIP: that row’s error, nothing written', async () => {
+  it('HR opens the registry, an OPD’s ASN, gives one ASN a new position, and uploads a roster with a bad NIP: that row’s error, nothing written', async () => {
     const { context, page } = await h.newPage();
     await login(page);
     await page.getByRole('link', { name: 'Registri', exact: true }).click();
@@ -81,6 +81,15 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     await page.getByLabel('NIP atau nama').fill(nip);
     await page.getByRole('button', { name: 'Cari' }).click();
     await page.getByText('1 ASN', { exact: true }).waitFor();
+
+    // The ASN's page: a new position with its reason, shown after the redirect.
+    await page.getByRole('link', { name: nip }).click();
+    await page.getByRole('heading', { name: 'Perbaiki nama atau ubah jabatan' }).waitFor();
+    await page.getByLabel('Jabatan', { exact: true }).fill('Kepala Seksi Uji Peramban');
+    await page.getByLabel('Alasan perubahan').fill('SK uji 1/2024');
+    await page.getByRole('button', { name: 'Simpan perubahan' }).click();
+    await page.getByText(`Data ${nip} diperbarui.`).waitFor();
+    expect(await page.locator('dd', { hasText: 'Kepala Seksi Uji Peramban' }).count()).toBe(1);
 
     await page.getByRole('link', { name: 'Impor CSV', exact: true }).click();
     await page.getByText('Baris judul').first().waitFor();
@@ -107,7 +116,14 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
   it('the registry pages fit a 375 px phone, the list of bad rows included', async () => {
     const { context, page } = await phone();
     await login(page);
-    for (const path of ['/registri', '/registri/asn?opdId=dinas-kesehatan', '/registri/impor']) {
+    await page.goto('/registri/asn?opdId=dinas-kesehatan');
+    const nip = (await page.locator('tbody tr td').first().textContent()) ?? '';
+    for (const path of [
+      '/registri',
+      '/registri/asn?opdId=dinas-kesehatan',
+      `/registri/asn/${nip}`,
+      '/registri/impor',
+    ]) {
       await page.goto(path);
       expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
     }

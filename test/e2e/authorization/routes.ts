@@ -521,6 +521,20 @@ export const routes: MatrixRoute[] = [
     path,
     expect: allowPage({ ADMIN: 400, HR: 400 }),
   })),
+  // One ASN's page and its forms, for a NIP that is not enrolled: the allowed roles get the 404 page.
+  {
+    method: 'get',
+    web: true,
+    path: `/registri/asn/${MATRIX_NIP}`,
+    expect: allowPage({ ADMIN: 404, HR: 404 }),
+  },
+  ...['data', 'mutasi', 'keluar'].map((form): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path: `/registri/asn/${MATRIX_NIP}/${form}`,
+    body: () => ({ position: 'Analis', reason: 'uji', toOpdId: MATRIX_OPD }),
+    expect: allowPage({ ADMIN: 404, HR: 404 }),
+  })),
 
   // Operational endpoints, public by design (README, "Operational endpoints").
   { method: 'get', path: '/health', expect: everyone(200) },

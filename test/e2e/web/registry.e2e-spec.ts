@@ -6,6 +6,7 @@ import {
   expectStatus,
   post,
   seedLedger,
+  streamEvents,
   type TestApp,
   type TestUser,
   webLogin,
@@ -237,6 +238,96 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       .type('form')
       .send({ reason: 'uji', _csrf: csrfFrom(form.text) })
       .expect(404);
+  });
+
+  describe('one ASN’s page: a new name or position, a move, a departure', () => {
+    const page = (nip: string) => `/registri/asn/${nip}`;
+    const submit = async (nip: string, form: 'data' | 'mutasi' | 'keluar', fields: object) => {
+      const current = await hr.get(page(nip)).expect(200);
+      return hr
+        .post(`${page(nip)}/${form}`)
+        .redirects(0)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(current.text) });
+    };
+    const follow = (res: { headers: Record<string, string> }) =>
+      hr.get(res.headers.location).expect(200);
+
+    it('is linked from the list and shows the record with its forms', async () => {
+      const nip = roster['dinas-kesehatan'].staff[1];
+      const list = await hr.get('/registri/asn?opdId=dinas-kesehatan').expect(200);
+      expect(list.text).toContain(`href="/registri/asn/${nip}"`);
+      const res = await hr.get(page(nip)).expect(200);
+      expect(res.text).toContain('Perbaiki nama atau ubah jabatan');
+      expect(res.text).toContain('value="Pelaksana"');
+      expect(res.text).toContain('<option value="dinas-pendidikan">');
+      expect(res.text).not.toContain('<option value="dinas-kesehatan">');
+    });
+
+    it('records a new position with its reason and shows it after the redirect', async () => {
+      const nip = roster['dinas-kesehatan'].staff[1];
+      const before = await eventCount();
+      const res = await submit(nip, 'data', {
+        name: `ASN ${nip.slice(-4)}`,
+        position: 'Kepala Seksi Pelayanan',
+        reason: 'SK Bupati 821/90/2024',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(new RegExp(`^/registri/asn/${nip}\\?minPosition=\\d+$`));
+      expect(await eventCount()).toBe(before + 1);
+      const shown = await follow(res);
+      expect(shown.text).toContain(`Data ${nip} diperbarui.`);
+      expect(shown.text).toContain('<dd>Kepala Seksi Pelayanan</dd>');
+      const [event] = await streamEvents(t, `asn-${nip}`).then((events) => events.slice(-1));
+      expect(event).toMatchObject({
+        type: 'AsnDetailsChanged',
+        data: { previous: { position: 'Pelaksana' }, reason: 'SK Bupati 821/90/2024' },
+        metadata: { actorId: hrUser.userId, actorRole: 'HR' },
+      });
+    });
+
+    it('says what to fix, next to the field, and writes nothing', async () => {
+      const nip = roster['dinas-kesehatan'].staff[1];
+      const before = await eventCount();
+      const unchanged = await submit(nip, 'data', {
+        name: `ASN ${nip.slice(-4)}`,
+        position: 'Kepala Seksi Pelayanan',
+        reason: '',
+      });
+      expect(unchanged.status).toBe(400);
+      expect(unchanged.text).toContain('isi nama atau jabatan baru (paling tidak salah satu)');
+      expect(unchanged.text).toContain('href="#data-reason"');
+      expect(unchanged.text).toContain('id="data-reason-error"');
+      const noTarget = await submit(nip, 'mutasi', { toOpdId: '' });
+      expect(noTarget.status).toBe(400);
+      expect(noTarget.text).toContain('Pilih OPD tujuan.');
+      const noReason = await submit(nip, 'keluar', { reason: '  ' });
+      expect(noReason.status).toBe(400);
+      expect(noReason.text).toContain('id="keluar-reason-error"');
+      expect(await eventCount()).toBe(before);
+    });
+
+    it('moves the ASN to another OPD, then records the departure, after which no form is offered', async () => {
+      const nip = roster['dinas-kesehatan'].staff[1];
+      const moved = await submit(nip, 'mutasi', { toOpdId: 'dinas-pendidikan' });
+      expect(moved.status).toBe(303);
+      expect((await follow(moved)).text).toContain('<dd>dinas pendidikan</dd>');
+      const left = await submit(nip, 'keluar', { reason: 'Pensiun' });
+      expect(left.status).toBe(303);
+      const shown = await follow(left);
+      expect(shown.text).toContain('sudah keluar');
+      expect(shown.text).not.toContain('Perbaiki nama atau ubah jabatan');
+      expect((await streamEvents(t, `asn-${nip}`)).map((e) => e.type).slice(-2)).toEqual([
+        'AsnTransferred',
+        'AsnLeft',
+      ]);
+    });
+
+    it('an unknown NIP is a 404 page; other roles are refused', async () => {
+      await hr.get(page('197001011995011999')).expect(404);
+      await hr.get(page('bukan-nip')).expect(404);
+      await bawaslu.get(page(roster['dinas-kesehatan'].staff[0])).expect(403);
+    });
   });
 
   it('keeps the registry from other roles', async () => {

@@ -24,15 +24,19 @@ import {
   RevokeCertificateDto,
 } from '../certificates/certificate.dto';
 import { CertificateService } from '../certificates/certificate.service';
+import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { repoRoot } from '../common/paths';
 import { ReadSide } from '../compliance/read-side';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
+import { AsnCommands, normaliseNip } from '../registry/registry.commands';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
+import { ChangeAsnDetailsDto, ReasonDto, TransferAsnDto } from '../registry/registry.dto';
 import { type ImportReport, RosterImport } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
+  domainErrors,
   type FieldErrors,
   type Form,
   PAGE_SIZE,
@@ -41,6 +45,9 @@ import {
   text,
   validateAs,
 } from './form';
+
+/** The forms of an ASN's page: a new name or position, a move to another OPD, a departure. */
+type AsnForm = 'data' | 'mutasi' | 'keluar';
 
 /** Where the import page lists the bad rows (the error summary links to it). */
 const PROBLEMS_ANCHOR = 'baris-bermasalah';
@@ -72,6 +79,7 @@ export class RegistryWebController {
     private readonly read: ReadSide,
     private readonly roster: RosterImport,
     private readonly certificates: CertificateService,
+    private readonly asnCommands: AsnCommands,
   ) {}
 
   @Get('registri')
@@ -118,6 +126,212 @@ export class RegistryWebController {
       })),
       ...pager(result.total, page, PAGE_SIZE, link),
     });
+  }
+
+  /** One ASN: the record, and the forms that change it (each the page twin of an API route). */
+  @Get('registri/asn/:nip')
+  @Roles('HR', 'ADMIN')
+  async asnDetail(
+    @Param('nip') nip: string,
+    @Query('minPosition') minPosition: string | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.read.readyForPage(minPosition);
+    this.renderAsn(req, res, actor, nip);
+  }
+
+  private currentAsn(actor: ActorContext, nip: string) {
+    const bare = nip.replace(/[\s.]/g, '');
+    const asn = /^\d{18}$/.test(bare) ? this.read.for(actor).asn(bare) : undefined;
+    if (!asn) {
+      throw new NotFoundException({
+        code: 'ASN_NOT_FOUND',
+        message: `ASN dengan NIP ${nip} tidak ada di registri.`,
+      });
+    }
+    return asn;
+  }
+
+  private renderAsn(
+    req: Request,
+    res: Response,
+    actor: ActorContext,
+    nip: string,
+    failed?: { form: AsnForm; values: Form; errors: FieldErrors; message: string; status?: number },
+  ) {
+    const queries = this.read.for(actor);
+    const asn = this.currentAsn(actor, nip);
+    const value = (form: AsnForm, key: string, fallback = ''): string => {
+      const given = failed?.form === form ? failed.values[key] : undefined;
+      return typeof given === 'string' ? given : fallback;
+    };
+    const errorsOf = (form: AsnForm) => (failed?.form === form ? failed.errors : undefined);
+    const toOpdId = value('mutasi', 'toOpdId');
+    res.status(failed ? (failed.status ?? 400) : 200).render('registry-asn-detail', {
+      title: `ASN ${asn.name}`,
+      flash: takeFlash(req, res),
+      asn: {
+        ...asn,
+        opdName: queries.opd(asn.opdId)?.name ?? asn.opdId,
+        active: asn.status === 'ACTIVE',
+      },
+      data: {
+        values: {
+          name: value('data', 'name', asn.name),
+          position: value('data', 'position', asn.position),
+          reason: value('data', 'reason'),
+        },
+        errors: errorsOf('data'),
+      },
+      mutasi: {
+        options: queries
+          .opds()
+          .filter((o) => o.status === 'ACTIVE' && o.opdId !== asn.opdId)
+          .map((o) => ({
+            value: o.opdId,
+            label: `${o.name} (${o.code})`,
+            selected: o.opdId === toOpdId,
+          })),
+        errors: errorsOf('mutasi'),
+      },
+      keluar: { values: { reason: value('keluar', 'reason') }, errors: errorsOf('keluar') },
+      formError: failed?.message,
+      // The summary links to the fields, whose ids are prefixed by their form (two forms have a reason).
+      errors: failed
+        ? Object.fromEntries(
+            Object.entries(failed.errors).map(([field, message]) => [
+              `${failed.form}-${field}`,
+              message,
+            ]),
+          )
+        : undefined,
+    });
+  }
+
+  /** Checked like the API (the same DTO), written by the same command; a refusal is shown on the page. */
+  private async submitAsn<T extends object>(
+    req: Request,
+    res: Response,
+    actor: ActorContext,
+    nip: string,
+    form: AsnForm,
+    values: Form,
+    checked: { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors },
+    run: (value: T) => Promise<{ position: string | null }>,
+    done: string,
+  ) {
+    if (checked.errors) {
+      return this.renderAsn(req, res, actor, nip, {
+        form,
+        values,
+        errors: checked.errors,
+        message: 'Periksa isian yang ditandai.',
+      });
+    }
+    try {
+      const { position } = await run(checked.value);
+      setFlash(res, { kind: 'success', message: done });
+      res.redirect(
+        303,
+        `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
+      );
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return this.renderAsn(req, res, actor, nip, {
+          form,
+          values,
+          errors: domainErrors(error),
+          message: error.message,
+          status: STATUS_OF_KIND[error.kind],
+        });
+      }
+      throw error;
+    }
+  }
+
+  @Post('registri/asn/:nip/data')
+  @Roles('HR', 'ADMIN')
+  changeDetails(
+    @Param('nip') nip: string,
+    @Body() form: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const asn = this.currentAsn(actor, nip);
+    const values = {
+      name: text(form ?? {}, 'name'),
+      position: text(form ?? {}, 'position'),
+      reason: text(form ?? {}, 'reason'),
+    };
+    // The form shows both values; only what was edited is a change (neither: the DTO says to fill one).
+    const change = {
+      ...(values.name === asn.name ? {} : { name: values.name }),
+      ...(values.position === asn.position ? {} : { position: values.position }),
+      reason: values.reason,
+    };
+    return this.submitAsn(
+      req,
+      res,
+      actor,
+      nip,
+      'data',
+      values,
+      validateAs(ChangeAsnDetailsDto, change),
+      (dto) => this.asnCommands.changeDetails(asn.nip, dto, actor),
+      `Data ${asn.nip} diperbarui.`,
+    );
+  }
+
+  @Post('registri/asn/:nip/mutasi')
+  @Roles('HR', 'ADMIN')
+  transfer(
+    @Param('nip') nip: string,
+    @Body() form: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const asn = this.currentAsn(actor, nip);
+    const values = { toOpdId: text(form ?? {}, 'toOpdId') };
+    const checked = validateAs(TransferAsnDto, values);
+    return this.submitAsn(
+      req,
+      res,
+      actor,
+      nip,
+      'mutasi',
+      values,
+      checked.errors && !values.toOpdId ? { errors: { toOpdId: 'Pilih OPD tujuan.' } } : checked,
+      (dto) => this.asnCommands.transfer(asn.nip, dto.toOpdId, actor),
+      `${asn.nip} dipindahkan.`,
+    );
+  }
+
+  @Post('registri/asn/:nip/keluar')
+  @Roles('HR', 'ADMIN')
+  departure(
+    @Param('nip') nip: string,
+    @Body() form: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const asn = this.currentAsn(actor, nip);
+    const values = { reason: text(form ?? {}, 'reason') };
+    return this.submitAsn(
+      req,
+      res,
+      actor,
+      nip,
+      'keluar',
+      values,
+      validateAs(ReasonDto, values),
+      (dto) => this.asnCommands.recordLeft(asn.nip, dto.reason, actor),
+      `${asn.nip} dicatat keluar.`,
+    );
   }
 
   @Get('registri/impor')
