@@ -143,8 +143,7 @@ export class RegistryWebController {
   }
 
   private currentAsn(actor: ActorContext, nip: string) {
-    const bare = nip.replace(/[\s.]/g, '');
-    const asn = /^\d{18}$/.test(bare) ? this.read.for(actor).asn(bare) : undefined;
+    const asn = this.read.for(actor).asn(normaliseNip(nip));
     if (!asn) {
       throw new NotFoundException({
         code: 'ASN_NOT_FOUND',

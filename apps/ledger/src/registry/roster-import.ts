@@ -54,10 +54,10 @@ export interface ImportOptions {
   actorRole?: 'SYSTEM';
 }
 
-/** Names and positions compared as people read them: case and runs of spaces do not count. */
 /** What an import's change of position records as its reason. */
 const IMPORT_POSITION_REASON = 'Jabatan menurut impor daftar ASN (ekspor SIASN)';
 
+/** Names and positions compared as people read them: case and runs of spaces do not count. */
 const sameText = (a: string, b: string): boolean =>
   a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 
