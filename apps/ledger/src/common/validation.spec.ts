@@ -107,4 +107,27 @@ describe('validation messages', () => {
     );
     expect(problems.every((p) => !/ must | should /.test(p.reason))).toBe(true);
   });
+
+  it('a missing field is one problem, "wajib diisi"; a wrong one keeps every rule it breaks', async () => {
+    const problems = await problemsOf({
+      short: 'panjang sekali',
+      long: 5,
+      digit: null,
+      kind: 'PNS',
+      flag: true,
+      list: [],
+      url: 'https://bangli.go.id',
+      zone: 'Asia/Makassar',
+      own: '1',
+      inner: {},
+    });
+    expect(problems.map((p) => `${p.field}:${p.code}: ${p.reason}`).sort()).toEqual([
+      'digit:isDefined: wajib diisi',
+      'inner.name:isNotEmpty: wajib diisi',
+      'long:isString: harus berupa teks',
+      'long:minLength: paling sedikit 10 karakter',
+      'plain:isDefined: wajib diisi',
+      'short:maxLength: paling panjang 5 karakter',
+    ]);
+  });
 });

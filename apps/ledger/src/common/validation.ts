@@ -53,11 +53,29 @@ const isDefaultMessage = (property: string, reason: string): boolean =>
 const reasonFor = (property: string, code: string, reason: string): string =>
   INDONESIAN[code] && isDefaultMessage(property, reason) ? INDONESIAN[code](reason) : reason;
 
+/** Constraints that say a value is missing, the first one present wins. */
+const REQUIRED = ['isDefined', 'isNotEmpty'];
+
+/**
+ * A field left out (or null) fails every rule it has — "harus berupa teks", "wajib diisi", "paling panjang
+ * 200 karakter" — and only the first says what to do: it is the one reported, `isDefined` (the DTO's own
+ * message, when it has one, e.g. which of two fields to fill) before `isNotEmpty`; a field with no such rule
+ * is reported as `isDefined`, "wajib diisi". A value that is there keeps every rule it breaks.
+ */
+const requiredOnly = (error: ValidationError): [string, string][] => {
+  const all = Object.entries(error.constraints ?? {});
+  if ((error.value !== undefined && error.value !== null) || all.length === 0) {
+    return all;
+  }
+  const required = REQUIRED.map((code) => all.find(([c]) => c === code)).find(Boolean);
+  return [required ?? ['isDefined', 'wajib diisi']];
+};
+
 /** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([code, reason]) => {
+    const own = requiredOnly(error).map(([code, reason]) => {
       // Custom validators may carry a domain reason code: "NIP_GENDER: digit 15 …".
       const coded = CODED_REASON.exec(reason);
       return {
@@ -113,6 +131,7 @@ export const createValidationPipe = () =>
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    validationError: { target: false, value: false },
+    // The value tells a missing field from a wrong one (requiredOnly); it is never put in a response.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new InputValidationException(flattenValidationErrors(errors)),
   });
