@@ -323,9 +323,11 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       ]);
     });
 
-    it('an unknown NIP is a 404 page; other roles are refused', async () => {
+    it('an unknown NIP or form is a 404 page; other roles are refused', async () => {
       await hr.get(page('197001011995011999')).expect(404);
       await hr.get(page('bukan-nip')).expect(404);
+      const unknownForm = await submit(roster['dinas-kesehatan'].staff[0], 'hapus' as 'data', {});
+      expect(unknownForm.status).toBe(404);
       await bawaslu.get(page(roster['dinas-kesehatan'].staff[0])).expect(403);
     });
   });

@@ -47,7 +47,27 @@ import {
 } from './form';
 
 /** The forms of an ASN's page: a new name or position, a move to another OPD, a departure. */
-type AsnForm = 'data' | 'mutasi' | 'keluar';
+const ASN_FORMS = ['data', 'mutasi', 'keluar'] as const;
+type AsnForm = (typeof ASN_FORMS)[number];
+const isAsnForm = (form: string): form is AsnForm =>
+  (ASN_FORMS as readonly string[]).includes(form);
+
+/** A posted ASN form: refused with its field errors, or ready to run. */
+type AsnSubmission = { values: Form } & (
+  | { errors: FieldErrors }
+  | { errors?: undefined; run: () => Promise<{ position: string | null }>; done: string }
+);
+
+/** A form's values and its DTO's verdict; `run` writes with the checked value, `done` is the flash. */
+const asnSubmission = <T extends object>(
+  values: Form,
+  done: string,
+  checked: { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors },
+  run: (value: T) => Promise<{ position: string | null }>,
+): AsnSubmission =>
+  checked.errors
+    ? { values, errors: checked.errors }
+    : { values, run: () => run(checked.value), done };
 
 /** Where the import page lists the bad rows (the error summary links to it). */
 const PROBLEMS_ANCHOR = 'baris-bermasalah';
@@ -209,128 +229,100 @@ export class RegistryWebController {
     });
   }
 
-  /** Checked like the API (the same DTO), written by the same command; a refusal is shown on the page. */
-  private async submitAsn<T extends object>(
-    req: Request,
-    res: Response,
-    actor: ActorContext,
-    nip: string,
-    form: AsnForm,
-    values: Form,
-    checked: { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors },
-    run: (value: T) => Promise<{ position: string | null }>,
-    done: string,
+  /**
+   * One of the ASN page's forms, checked like its API route (the same DTO) and written by the same command;
+   * errors and refusals are shown on the page, success goes back to it once the read model has the change.
+   */
+  @Post('registri/asn/:nip/:form')
+  @Roles('HR', 'ADMIN')
+  async submitAsnForm(
+    @Param('nip') nip: string,
+    @Param('form') form: string,
+    // Undefined when the post has no body a parser knows.
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
   ) {
-    if (checked.errors) {
-      return this.renderAsn(req, res, actor, nip, {
+    if (!isAsnForm(form)) {
+      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
+    }
+    const submission = this.submissionOf(form, this.currentAsn(actor, nip), body ?? {}, actor);
+    const failed = (errors: FieldErrors, message: string, status?: number) =>
+      this.renderAsn(req, res, actor, nip, {
         form,
-        values,
-        errors: checked.errors,
-        message: 'Periksa isian yang ditandai.',
+        values: submission.values,
+        errors,
+        message,
+        status,
       });
+    if (submission.errors) {
+      return failed(submission.errors, 'Periksa isian yang ditandai.');
     }
     try {
-      const { position } = await run(checked.value);
-      setFlash(res, { kind: 'success', message: done });
+      const { position } = await submission.run();
+      setFlash(res, { kind: 'success', message: submission.done });
       res.redirect(
         303,
         `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
       );
     } catch (error) {
       if (error instanceof DomainError) {
-        return this.renderAsn(req, res, actor, nip, {
-          form,
-          values,
-          errors: domainErrors(error),
-          message: error.message,
-          status: STATUS_OF_KIND[error.kind],
-        });
+        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
       }
       throw error;
     }
   }
 
-  @Post('registri/asn/:nip/data')
-  @Roles('HR', 'ADMIN')
-  changeDetails(
-    @Param('nip') nip: string,
-    @Body() form: Form | undefined,
-    @Actor() actor: ActorContext,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const asn = this.currentAsn(actor, nip);
-    const values = {
-      name: text(form ?? {}, 'name'),
-      position: text(form ?? {}, 'position'),
-      reason: text(form ?? {}, 'reason'),
-    };
-    // The form shows both values; only what was edited is a change (neither: the DTO says to fill one).
-    const change = {
-      ...(values.name === asn.name ? {} : { name: values.name }),
-      ...(values.position === asn.position ? {} : { position: values.position }),
-      reason: values.reason,
-    };
-    return this.submitAsn(
-      req,
-      res,
-      actor,
-      nip,
-      'data',
-      values,
-      validateAs(ChangeAsnDetailsDto, change),
-      (dto) => this.asnCommands.changeDetails(asn.nip, dto, actor),
-      `Data ${asn.nip} diperbarui.`,
-    );
-  }
-
-  @Post('registri/asn/:nip/mutasi')
-  @Roles('HR', 'ADMIN')
-  transfer(
-    @Param('nip') nip: string,
-    @Body() form: Form | undefined,
-    @Actor() actor: ActorContext,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const asn = this.currentAsn(actor, nip);
-    const values = { toOpdId: text(form ?? {}, 'toOpdId') };
-    const checked = validateAs(TransferAsnDto, values);
-    return this.submitAsn(
-      req,
-      res,
-      actor,
-      nip,
-      'mutasi',
-      values,
-      checked.errors && !values.toOpdId ? { errors: { toOpdId: 'Pilih OPD tujuan.' } } : checked,
-      (dto) => this.asnCommands.transfer(asn.nip, dto.toOpdId, actor),
-      `${asn.nip} dipindahkan.`,
-    );
-  }
-
-  @Post('registri/asn/:nip/keluar')
-  @Roles('HR', 'ADMIN')
-  departure(
-    @Param('nip') nip: string,
-    @Body() form: Form | undefined,
-    @Actor() actor: ActorContext,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const asn = this.currentAsn(actor, nip);
-    const values = { reason: text(form ?? {}, 'reason') };
-    return this.submitAsn(
-      req,
-      res,
-      actor,
-      nip,
-      'keluar',
-      values,
-      validateAs(ReasonDto, values),
-      (dto) => this.asnCommands.recordLeft(asn.nip, dto.reason, actor),
-      `${asn.nip} dicatat keluar.`,
-    );
+  /** What a form's fields mean: the values to show again, the DTO's verdict, and the command to run. */
+  private submissionOf(
+    form: AsnForm,
+    asn: { nip: string; name: string; position: string },
+    fields: Form,
+    actor: ActorContext,
+  ): AsnSubmission {
+    switch (form) {
+      case 'data': {
+        const values = {
+          name: text(fields, 'name'),
+          position: text(fields, 'position'),
+          reason: text(fields, 'reason'),
+        };
+        // The form shows both values; only an edited one is a change (neither: the DTO says to fill one).
+        const change = {
+          ...(values.name === asn.name ? {} : { name: values.name }),
+          ...(values.position === asn.position ? {} : { position: values.position }),
+          reason: values.reason,
+        };
+        return asnSubmission(
+          values,
+          `Data ${asn.nip} diperbarui.`,
+          validateAs(ChangeAsnDetailsDto, change),
+          (dto) => this.asnCommands.changeDetails(asn.nip, dto, actor),
+        );
+      }
+      case 'mutasi': {
+        const values = { toOpdId: text(fields, 'toOpdId') };
+        const checked = validateAs(TransferAsnDto, values);
+        return asnSubmission(
+          values,
+          `${asn.nip} dipindahkan.`,
+          checked.errors && !values.toOpdId
+            ? { errors: { toOpdId: 'Pilih OPD tujuan.' } }
+            : checked,
+          (dto) => this.asnCommands.transfer(asn.nip, dto.toOpdId, actor),
+        );
+      }
+      case 'keluar': {
+        const values = { reason: text(fields, 'reason') };
+        return asnSubmission(
+          values,
+          `${asn.nip} dicatat keluar.`,
+          validateAs(ReasonDto, values),
+          (dto) => this.asnCommands.recordLeft(asn.nip, dto.reason, actor),
+        );
+      }
+    }
   }
 
   @Get('registri/impor')
