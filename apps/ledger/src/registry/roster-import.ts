@@ -316,42 +316,37 @@ export class RosterImport {
     let last = 0n;
     const metadata = commandMetadata(actor, this.clock.moment(), { actorRole: options.actorRole });
     await this.inParallel(plan, async ({ row, enroll, update, transfer }) => {
-      const commands: AsnCommand[] = enroll
-        ? [
-            {
-              type: 'EnrollAsn',
-              data: {
-                nip: row.nip,
-                name: row.name,
-                position: row.position,
-                employmentType: row.employmentType,
-                opdId: row.opdId,
-              },
-              context: { opd: 'active' },
-              metadata,
-            },
-          ]
-        : [
-            ...(update
-              ? [
-                  {
-                    type: 'ChangeAsnDetails' as const,
-                    data: { position: row.position, reason: IMPORT_POSITION_REASON },
-                    metadata,
-                  },
-                ]
-              : []),
-            ...(transfer
-              ? [
-                  {
-                    type: 'TransferAsn' as const,
-                    data: { toOpdId: row.opdId },
-                    context: { opd: 'active' as const },
-                    metadata,
-                  },
-                ]
-              : []),
-          ];
+      // Enrolment alone, or for an enrolled ASN a new position, then a move.
+      const commands: AsnCommand[] = [];
+      if (enroll) {
+        commands.push({
+          type: 'EnrollAsn',
+          data: {
+            nip: row.nip,
+            name: row.name,
+            position: row.position,
+            employmentType: row.employmentType,
+            opdId: row.opdId,
+          },
+          context: { opd: 'active' },
+          metadata,
+        });
+      }
+      if (update) {
+        commands.push({
+          type: 'ChangeAsnDetails',
+          data: { position: row.position, reason: IMPORT_POSITION_REASON },
+          metadata,
+        });
+      }
+      if (transfer) {
+        commands.push({
+          type: 'TransferAsn',
+          data: { toOpdId: row.opdId },
+          context: { opd: 'active' },
+          metadata,
+        });
+      }
       // The scan's state is what the first command decides on; a second one reloads the stream it extends.
       for (const [i, command] of commands.entries()) {
         const { position } = await this.aggregates.handle(
