@@ -8,6 +8,7 @@ import { PledgeCommands } from './pledges/pledge.commands';
 import { PledgesApiController } from './pledges/pledges.api.controller';
 import { AsnApiController, OpdsApiController } from './registry/registry.api.controller';
 import { AsnCommands, OpdCommands } from './registry/registry.commands';
+import { OpdMembershipLock } from './registry/opd-membership';
 import { RegistryFacts } from './registry/registry-facts';
 import { RosterImport } from './registry/roster-import';
 
@@ -23,6 +24,7 @@ import { RosterImport } from './registry/roster-import';
   providers: [
     Facts,
     RegistryFacts,
+    OpdMembershipLock,
     ElectionCommands,
     OpdCommands,
     AsnCommands,

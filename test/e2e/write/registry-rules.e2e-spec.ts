@@ -16,6 +16,11 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { CliError } from '../../../apps/cli/src/cli-error';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
+import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
+import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
+import { RegistryFacts } from '../../../apps/ledger/src/registry/registry-facts';
+import { type ImportReport, RosterImport } from '../../../apps/ledger/src/registry/roster-import';
+import { Readable } from 'node:stream';
 
 /** Registry rules an official relies on: one OPD per code, heads of real OPDs, no silent differences. */
 describe('registry rules', () => {
@@ -275,6 +280,94 @@ describe('registry rules', () => {
         200,
       );
       await expectStatus(post(t, hr, '/api/v1/opds/dinas-bubar/dissolution', { reason: 'x' }), 200);
+    });
+
+    // An enrolment, a move or an import into an OPD and its dissolution at the same moment: one of them
+    // wins and the other is refused, never both written (which would leave active staff in an OPD that no
+    // longer exists). Called on the command services side by side, so every await of one lets the other
+    // run (two HTTP requests rarely interleave that finely, which is what made the gap easy to miss).
+    const actor = { ...systemActor(), role: 'HR' as const };
+    const codeOf = (outcome: PromiseSettledResult<unknown>) =>
+      outcome.status === 'fulfilled'
+        ? 'ok'
+        : ((outcome.reason as { code?: string }).code ?? String(outcome.reason));
+    const dissolveWhile = async (opdId: string, write: () => Promise<unknown>) => {
+      const [written, dissolved] = await Promise.allSettled([
+        write(),
+        t.app.get(OpdCommands).dissolve(opdId, 'Digabung', actor),
+      ]);
+      return { written: codeOf(written), dissolved: codeOf(dissolved), outcome: written };
+    };
+    const enrolled = async (nips: string[]) => {
+      const states = await t.app.get(RegistryFacts).asn(new Set(nips));
+      return [...states.values()].filter(({ state }) => state.status === 'active').length;
+    };
+    const dissolvedOpd = async (opdId: string) =>
+      (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
+    const enrolment = (nip: string, opdId: string) => ({
+      nip,
+      name: 'ASN Balapan',
+      position: 'Pelaksana',
+      employmentType: 'PNS' as const,
+      opdId,
+    });
+
+    it('never both enrols into and dissolves an OPD when the two arrive together', async () => {
+      // Dissolution first, then enrolment first: both orders of arrival.
+      for (const [round, first] of (['dissolve', 'enrol'] as const).entries()) {
+        const opdId = `dinas-balapan-${round}`;
+        await expectStatus(post(t, hr, '/api/v1/opds', opd(opdId, `7.07.0${round}`)), 201);
+        const nip = nipFor(6300 + round);
+        const enrol = () => t.app.get(AsnCommands).enroll(enrolment(nip, opdId), actor);
+        const { written, dissolved } =
+          first === 'enrol'
+            ? await dissolveWhile(opdId, enrol)
+            : await (async () => {
+                const [d, w] = await Promise.allSettled([
+                  t.app.get(OpdCommands).dissolve(opdId, 'Digabung', actor),
+                  enrol(),
+                ]);
+                return { written: codeOf(w), dissolved: codeOf(d) };
+              })();
+        expect([written, dissolved]).toEqual(
+          first === 'enrol' ? ['ok', 'OPD_HAS_ACTIVE_ASN'] : ['OPD_DISSOLVED', 'ok'],
+        );
+        expect(await enrolled([nip])).toBe((await dissolvedOpd(opdId)) ? 0 : 1);
+      }
+    });
+
+    it('never both moves an ASN into and dissolves an OPD when the two arrive together', async () => {
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-tujuan', '7.08.01')), 201);
+      const nip = nipFor(6350);
+      await t.app.get(AsnCommands).enroll(enrolment(nip, 'dinas-kesehatan'), actor);
+      const { written, dissolved } = await dissolveWhile('dinas-tujuan', () =>
+        t.app.get(AsnCommands).transfer(nip, 'dinas-tujuan', actor),
+      );
+      expect([written, dissolved]).toEqual(['ok', 'OPD_HAS_ACTIVE_ASN']);
+      const moved = (await streamOf(`asn-${nip}`)).some((e) => e.type === 'AsnTransferred');
+      expect(moved).toBe(!(await dissolvedOpd('dinas-tujuan')));
+    });
+
+    it('never both imports staff into and dissolves an OPD when the two arrive together', async () => {
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-impor-2', '7.09.02')), 201);
+      const nips = Array.from({ length: 20 }, (_, i) => nipFor(6400 + i));
+      const csv = [
+        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+        ...nips.map((nip, i) => `${nip},ASN ${i},Pelaksana,PNS,7.09.02`),
+      ].join('\n');
+      // The import reads the registry, parses and checks the file, then holds the OPDs it adds staff to:
+      // a dissolution arriving with it is counted and written in between, and every row is refused.
+      const [refused, dissolved] = await Promise.allSettled([
+        t.app.get(RosterImport).importAsn(Readable.from([csv]), actor),
+        t.app.get(OpdCommands).dissolve('dinas-impor-2', 'Digabung', actor),
+      ]);
+      expect(codeOf(dissolved)).toBe('ok');
+      const report = (refused as PromiseFulfilledResult<ImportReport>).value;
+      expect(report.errors).toHaveLength(20);
+      expect(report.errors[0]).toMatchObject({ column: 'Kode OPD', line: 2 });
+      expect(report.errors[0].reason).toContain('sudah dibubarkan saat impor berjalan');
+      expect(report.position).toBeNull();
+      expect(await enrolled(nips)).toBe(0);
     });
   });
 

@@ -15,6 +15,7 @@ import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
+import { OpdMembershipLock } from './opd-membership';
 import { RegistryFacts } from './registry-facts';
 import type { EnrollAsnDto, RegisterOpdDto } from './registry.dto';
 
@@ -31,6 +32,7 @@ export class OpdCommands {
     private readonly aggregates: AggregateStore,
     private readonly facts: Facts,
     private readonly registry: RegistryFacts,
+    private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -73,14 +75,16 @@ export class OpdCommands {
     return this.handle(opdId, actor, { type: 'RenameOpd', data: { opdId, name } });
   }
 
-  /** Refused while ASN are still active in the OPD: they are transferred (or recorded as left) first. The
-   * count and the dissolution are different streams, so an enrolment in the same instant can still land. */
+  /** Refused while ASN are still active in the OPD: they are transferred (or recorded as left) first.
+   * Counted and written under the OPD's membership lock, so no enrolment or move into it lands between. */
   async dissolve(opdId: string, reason: string, actor: ActorContext) {
-    return this.handle(opdId, actor, {
-      type: 'DissolveOpd',
-      data: { opdId, reason },
-      context: { activeAsn: await this.registry.activeAsnIn(opdId) },
-    });
+    return this.membership.hold([opdId], async () =>
+      this.handle(opdId, actor, {
+        type: 'DissolveOpd',
+        data: { opdId, reason },
+        context: { activeAsn: await this.registry.activeAsnIn(opdId) },
+      }),
+    );
   }
 
   private async handle(opdId: string, actor: ActorContext, command: Unstamped<OpdCommand>) {
@@ -99,26 +103,33 @@ export class AsnCommands {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly facts: Facts,
+    private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
   ) {}
 
+  /** Enrolment and a move check that the OPD they join is active and write under its membership lock, so
+   * the OPD cannot be dissolved between the check and the append. */
   async enroll(dto: EnrollAsnDto, actor: ActorContext) {
     assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
-    return this.handle(nip, actor, {
-      type: 'EnrollAsn',
-      data: { ...dto, nip },
-      context: { opd: await this.facts.opdFact(dto.opdId) },
-    });
+    return this.membership.hold([dto.opdId], async () =>
+      this.handle(nip, actor, {
+        type: 'EnrollAsn',
+        data: { ...dto, nip },
+        context: { opd: await this.facts.opdFact(dto.opdId) },
+      }),
+    );
   }
 
   async transfer(nip: string, toOpdId: string, actor: ActorContext) {
     assertOpdScope(actor, toOpdId);
-    return this.handle(normaliseNip(nip), actor, {
-      type: 'TransferAsn',
-      data: { toOpdId },
-      context: { opd: await this.facts.opdFact(toOpdId) },
-    });
+    return this.membership.hold([toOpdId], async () =>
+      this.handle(normaliseNip(nip), actor, {
+        type: 'TransferAsn',
+        data: { toOpdId },
+        context: { opd: await this.facts.opdFact(toOpdId) },
+      }),
+    );
   }
 
   /** A corrected or updated name or position; the NIP and employment type never change. */

@@ -19,6 +19,7 @@ import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
 import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
+import { OpdMembershipLock } from './opd-membership';
 import { RegistryFacts } from './registry-facts';
 import { OPD_KINDS } from './registry.dto';
 
@@ -110,6 +111,23 @@ export const slugify = (name: string): string =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 64);
 
+/** A valid row of an ASN import, and what it changes: enrolment, or for an enrolled ASN a new position
+ * and/or a move. */
+interface AsnImportRow {
+  line: number;
+  nip: string;
+  name: string;
+  position: string;
+  employmentType: EmploymentType;
+  opdId: string;
+}
+interface AsnImportStep {
+  row: AsnImportRow;
+  enroll?: true;
+  update?: true;
+  transfer?: true;
+}
+
 /**
  * The registry as the import looks things up: by id, and by code as officials compare codes (trimmed,
  * case-insensitive: `normaliseOpdCode`). A code normally names one active OPD; dissolved OPDs keep theirs
@@ -164,6 +182,7 @@ export class RosterImport {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly registry: RegistryFacts,
+    private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -176,14 +195,7 @@ export class RosterImport {
     assertRegencyWide(actor);
     const opds = new OpdLookup(await this.registry.opds());
     const errors: RowProblem[] = [];
-    const rows: {
-      line: number;
-      nip: string;
-      name: string;
-      position: string;
-      employmentType: EmploymentType;
-      opdId: string;
-    }[] = [];
+    const rows: AsnImportRow[] = [];
     const seen = new Map<string, number>();
     let count = 0;
     for await (const { line, record } of this.records(
@@ -258,9 +270,7 @@ export class RosterImport {
     // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer. One
     // scan of the ASN streams rather than a read per row; only the file's NIPs are kept.
     const known = await this.registry.asn(new Set(rows.map((row) => row.nip)));
-    // Per row, what it changes: enrolment, or for an enrolled ASN a new position and/or a move.
-    const plan: { row: (typeof rows)[number]; enroll?: true; update?: true; transfer?: true }[] =
-      [];
+    const plan: AsnImportStep[] = [];
     for (const row of rows) {
       const { state } = known.get(row.nip) ?? NO_ASN;
       if (state.status === 'none') {
@@ -312,6 +322,35 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
+    // The OPDs it adds staff to are held against dissolution while it writes (see OpdMembershipLock), and
+    // checked again once held: one dissolved since the registry was read above refuses its rows.
+    const joined = new Set(plan.filter((p) => p.enroll || p.transfer).map((p) => p.row.opdId));
+    return this.membership.hold(joined, async () => {
+      const registry = await this.registry.opds();
+      for (const { row } of plan) {
+        const opd = registry.get(row.opdId);
+        if (joined.has(row.opdId) && opd?.status !== 'active') {
+          errors.push({
+            line: row.line,
+            column: 'Kode OPD',
+            reason: `OPD ${opd?.name ?? row.opdId} sudah dibubarkan saat impor berjalan`,
+          });
+        }
+      }
+      if (errors.length === 0) {
+        report.position = await this.writePlan(plan, known, actor, options);
+      }
+      return report;
+    });
+  }
+
+  /** Writes an ASN import's plan, many rows at a time; the position of its last event. */
+  private async writePlan(
+    plan: readonly AsnImportStep[],
+    known: ReadonlyMap<string, Loaded<Asn>>,
+    actor: ActorContext,
+    options: ImportOptions,
+  ): Promise<string | null> {
     let done = 0;
     let last = 0n;
     const metadata = commandMetadata(actor, this.clock.moment(), { actorRole: options.actorRole });
@@ -361,8 +400,7 @@ export class RosterImport {
       }
       options.onProgress?.('write', (done += 1), plan.length);
     });
-    report.position = last > 0n ? String(last) : null;
-    return report;
+    return last > 0n ? String(last) : null;
   }
 
   async importOpds(
