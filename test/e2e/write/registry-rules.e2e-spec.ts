@@ -18,6 +18,7 @@ import { CliError } from '../../../apps/cli/src/cli-error';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
 import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
 import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
+import { Facts } from '../../../apps/ledger/src/infrastructure/facts';
 import { RegistryFacts } from '../../../apps/ledger/src/registry/registry-facts';
 import { type ImportReport, RosterImport } from '../../../apps/ledger/src/registry/roster-import';
 import { Readable } from 'node:stream';
@@ -37,6 +38,31 @@ describe('registry rules', () => {
       .set('Authorization', hr.auth)
       .attach('file', Buffer.from(csv), 'roster.csv');
   const opd = (opdId: string, code: string) => ({ opdId, code, name: opdId, kind: 'DINAS' });
+  const actor = { ...systemActor(), role: 'HR' as const };
+  const codeOf = (outcome: PromiseSettledResult<unknown>) =>
+    outcome.status === 'fulfilled'
+      ? 'ok'
+      : ((outcome.reason as { code?: string }).code ?? String(outcome.reason));
+  const dissolveWhile = async (opdId: string, write: () => Promise<unknown>) => {
+    const [written, dissolved] = await Promise.allSettled([
+      write(),
+      t.app.get(OpdCommands).dissolve(opdId, 'Digabung', actor),
+    ]);
+    return { written: codeOf(written), dissolved: codeOf(dissolved), outcome: written };
+  };
+  const enrolled = async (nips: string[]) => {
+    const states = await t.app.get(RegistryFacts).asn(new Set(nips));
+    return [...states.values()].filter(({ state }) => state.status === 'active').length;
+  };
+  const dissolvedOpd = async (opdId: string) =>
+    (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
+  const enrolment = (nip: string, opdId: string) => ({
+    nip,
+    name: 'ASN Balapan',
+    position: 'Pelaksana',
+    employmentType: 'PNS' as const,
+    opdId,
+  });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -286,32 +312,6 @@ describe('registry rules', () => {
     // wins and the other is refused, never both written (which would leave active staff in an OPD that no
     // longer exists). Called on the command services side by side, so every await of one lets the other
     // run (two HTTP requests rarely interleave that finely, which is what made the gap easy to miss).
-    const actor = { ...systemActor(), role: 'HR' as const };
-    const codeOf = (outcome: PromiseSettledResult<unknown>) =>
-      outcome.status === 'fulfilled'
-        ? 'ok'
-        : ((outcome.reason as { code?: string }).code ?? String(outcome.reason));
-    const dissolveWhile = async (opdId: string, write: () => Promise<unknown>) => {
-      const [written, dissolved] = await Promise.allSettled([
-        write(),
-        t.app.get(OpdCommands).dissolve(opdId, 'Digabung', actor),
-      ]);
-      return { written: codeOf(written), dissolved: codeOf(dissolved), outcome: written };
-    };
-    const enrolled = async (nips: string[]) => {
-      const states = await t.app.get(RegistryFacts).asn(new Set(nips));
-      return [...states.values()].filter(({ state }) => state.status === 'active').length;
-    };
-    const dissolvedOpd = async (opdId: string) =>
-      (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
-    const enrolment = (nip: string, opdId: string) => ({
-      nip,
-      name: 'ASN Balapan',
-      position: 'Pelaksana',
-      employmentType: 'PNS' as const,
-      opdId,
-    });
-
     it('never both enrols into and dissolves an OPD when the two arrive together', async () => {
       // Dissolution first, then enrolment first: both orders of arrival.
       for (const [round, first] of (['dissolve', 'enrol'] as const).entries()) {
@@ -343,7 +343,10 @@ describe('registry rules', () => {
       const { written, dissolved } = await dissolveWhile('dinas-tujuan', () =>
         t.app.get(AsnCommands).transfer(nip, 'dinas-tujuan', actor),
       );
-      expect([written, dissolved]).toEqual(['ok', 'OPD_HAS_ACTIVE_ASN']);
+      expect([
+        ['ok', 'OPD_HAS_ACTIVE_ASN'],
+        ['OPD_DISSOLVED', 'ok'],
+      ]).toContainEqual([written, dissolved]);
       const moved = (await streamOf(`asn-${nip}`)).some((e) => e.type === 'AsnTransferred');
       expect(moved).toBe(!(await dissolvedOpd('dinas-tujuan')));
     });
@@ -368,6 +371,114 @@ describe('registry rules', () => {
       expect(report.errors[0].reason).toContain('sudah dibubarkan saat impor berjalan');
       expect(report.position).toBeNull();
       expect(await enrolled(nips)).toBe(0);
+    });
+  });
+
+  describe('the head in office', () => {
+    const compliance = async (opdId: string, position: string) =>
+      (
+        await request(t.server)
+          .get(`/api/v1/opds/${opdId}/compliance?electionId=pilkada-2024&minPosition=${position}`)
+          .set('Authorization', hr.auth)
+      ).body as { headNip: string | null; reasons: string[] };
+    const pledgeRole = async (nip: string) =>
+      (await streamOf(`pledge-pilkada-2024-${nip}`))[0].data.role;
+    const sign = (nip: string) =>
+      post(t, hr, '/api/v1/pledges', {
+        electionId: 'pilkada-2024',
+        nip,
+        signedAt: '2024-09-20',
+        place: 'Bangli',
+      });
+
+    it('ends when the head moves out or leaves: the post is vacant until a new appointment', async () => {
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-mutasi', '7.10.01')), 201);
+      const [head, deputy] = [nipFor(6500), nipFor(6501)];
+      for (const nip of [head, deputy]) {
+        await expectStatus(
+          post(t, hr, '/api/v1/asn', {
+            nip,
+            name: 'Pejabat',
+            position: 'Kepala Dinas',
+            employmentType: 'PNS',
+            opdId: 'dinas-mutasi',
+          }),
+          201,
+        );
+      }
+      const appointed = await post(t, hr, '/api/v1/opds/dinas-mutasi/head', { nip: head });
+      expect((await compliance('dinas-mutasi', appointed.body.position)).headNip).toBe(head);
+
+      // Moved (mutasi) to another OPD: no longer head here, and moving back does not restore it.
+      await expectStatus(
+        post(t, hr, `/api/v1/asn/${head}/transfer`, { toOpdId: 'dinas-kesehatan' }),
+        200,
+      );
+      const back = await post(t, hr, `/api/v1/asn/${head}/transfer`, { toOpdId: 'dinas-mutasi' });
+      const vacant = await compliance('dinas-mutasi', back.body.position);
+      expect(vacant.headNip).toBeNull();
+      expect(vacant.reasons).toContain('Kepala OPD belum ditetapkan');
+      // Their pledge now is a staff member's.
+      await expectStatus(sign(head), 201);
+      expect(await pledgeRole(head)).toBe('ASN');
+
+      // A new appointment of the same person is written (not a no-op), replacing nobody.
+      const again = await post(t, hr, '/api/v1/opds/dinas-mutasi/head', { nip: head });
+      expect(again.status).toBe(200);
+      expect(again.body.position).not.toBeNull();
+      const opdEvents = await streamOf('opd-dinas-mutasi');
+      expect(opdEvents.at(-1)).toMatchObject({
+        type: 'OpdHeadAppointed',
+        data: { nip: head },
+      });
+      expect(opdEvents.at(-1)?.data).not.toHaveProperty('previousNip');
+      expect((await compliance('dinas-mutasi', again.body.position)).headNip).toBe(head);
+      const twice = await post(t, hr, '/api/v1/opds/dinas-mutasi/head', { nip: head });
+      expect(twice.body.position).toBeNull();
+
+      // Replaced by the deputy, who signs as head; then the deputy retires and the post is vacant.
+      const replaced = await post(t, hr, '/api/v1/opds/dinas-mutasi/head', { nip: deputy });
+      expect((await streamOf('opd-dinas-mutasi')).at(-1)?.data).toMatchObject({
+        nip: deputy,
+        previousNip: head,
+      });
+      expect((await compliance('dinas-mutasi', replaced.body.position)).headNip).toBe(deputy);
+      await expectStatus(sign(deputy), 201);
+      expect(await pledgeRole(deputy)).toBe('OPD_HEAD');
+      const retired = await post(t, hr, `/api/v1/asn/${deputy}/departure`, { reason: 'Pensiun' });
+      expect((await compliance('dinas-mutasi', retired.body.position)).headNip).toBeNull();
+    });
+
+    it('is never left to an ASN who moved out as the appointment arrived', async () => {
+      // Both orders of arrival; whichever lands first, the head in office is someone working there.
+      for (const [round, first] of (['appoint', 'move'] as const).entries()) {
+        const opdId = `dinas-lantik-${round}`;
+        await expectStatus(post(t, hr, '/api/v1/opds', opd(opdId, `7.11.0${round}`)), 201);
+        const nip = nipFor(6510 + round);
+        await t.app.get(AsnCommands).enroll(enrolment(nip, opdId), actor);
+        const appoint = () => t.app.get(OpdCommands).appointHead(opdId, nip, actor);
+        const move = () => t.app.get(AsnCommands).transfer(nip, 'dinas-kesehatan', actor);
+        // The appointment's append is held back a moment: time for the move to land between the
+        // appointment's check that the ASN works there and its append, were nothing to keep it out.
+        const store = t.app.get(EventStore);
+        const append = store.appendToStream.bind(store);
+        const slowed = jest
+          .spyOn(store, 'appendToStream')
+          .mockImplementation(async (stream, events, options) => {
+            if (stream === `opd-${opdId}`) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            return append(stream, events, options);
+          });
+        const outcomes = await Promise.allSettled(
+          first === 'appoint' ? [appoint(), move()] : [move(), appoint()],
+        ).finally(() => slowed.mockRestore());
+        expect(outcomes.map(codeOf)).toContain('ok');
+        const head = await t.app.get(Facts).sittingHead(opdId);
+        const asn = await t.app.get(Facts).asn(nip);
+        expect(head === null || (asn.status === 'active' && asn.opdId === opdId)).toBe(true);
+        expect(head).toBeNull();
+      }
     });
   });
 

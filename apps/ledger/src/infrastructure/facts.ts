@@ -5,9 +5,12 @@ import {
   type CaseSla,
   electionDecider,
   type OpdFact,
+  type AsnEvent,
   opdDecider,
   streams,
+  vacatesHead,
 } from '@netral/domain';
+import { EventStore, type RecordedEvent, StreamNotFoundError } from '@netral/event-store';
 import { AggregateStore } from './aggregate-store';
 
 /**
@@ -18,6 +21,7 @@ import { AggregateStore } from './aggregate-store';
 export class Facts {
   constructor(
     private readonly aggregates: AggregateStore,
+    private readonly store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -34,6 +38,51 @@ export class Facts {
   async opdFact(opdId: string): Promise<OpdFact> {
     const opd = await this.opd(opdId);
     return opd.status === 'none' ? 'none' : opd.status === 'dissolved' ? 'dissolved' : 'active';
+  }
+
+  /**
+   * The OPD's head in office: the ASN of its last `OpdHeadAppointed`, unless an event of their stream
+   * after that appointment (by global position) ended the term (`vacatesHead`: moved out, or left); null
+   * when the post is vacant. Two short backward reads.
+   */
+  async sittingHead(opdId: string): Promise<string | null> {
+    const appointed = await this.lastEvent(
+      streams.opd(opdId),
+      (e) => e.type === 'OpdHeadAppointed',
+    );
+    if (!appointed) {
+      return null;
+    }
+    const nip = String(appointed.data.nip);
+    const ended = await this.lastEvent(
+      streams.asn(nip),
+      (e) => vacatesHead({ type: e.type, data: e.data } as AsnEvent, opdId),
+      appointed.position,
+    );
+    return ended ? null : nip;
+  }
+
+  /** The newest event of `streamId` matching `match`, looking back no further than `after` (exclusive). */
+  private async lastEvent(
+    streamId: string,
+    match: (event: RecordedEvent) => boolean,
+    after = -1n,
+  ): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const event of this.store.readStream(streamId, { direction: 'backwards' })) {
+        if (event.position <= after) {
+          return undefined;
+        }
+        if (match(event)) {
+          return event;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) {
+        throw error;
+      }
+    }
+    return undefined;
   }
 
   async asn(nip: string) {

@@ -25,6 +25,12 @@ export class PledgeCommands {
       this.facts.asn(nip),
     ]);
     const opd = asn.status === 'active' ? await this.facts.opd(asn.opdId) : undefined;
+    // The signer signs as head only while in office: asked only of the one last appointed (the others sign
+    // as staff whoever the head is), so a staff pledge costs no extra read.
+    const head =
+      opd && opd.status !== 'none' && opd.headNip === nip
+        ? await this.facts.sittingHead(opd.opdId)
+        : null;
     const { position } = await this.aggregates.handle(
       streams.pledge(dto.electionId, nip),
       pledgeDecider,
@@ -45,7 +51,7 @@ export class PledgeCommands {
             asn.status === 'active'
               ? { status: 'active', opdId: asn.opdId }
               : { status: asn.status },
-          ...(opd && opd.status !== 'none' && opd.headNip ? { opdHeadNip: opd.headNip } : {}),
+          ...(head ? { opdHeadNip: head } : {}),
           ...(actor.role === 'OPD_HEAD' ? { submitterOpdScope: actor.opdId ?? '' } : {}),
         },
         metadata: commandMetadata(actor, this.clock.moment()),

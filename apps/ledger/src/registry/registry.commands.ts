@@ -59,15 +59,22 @@ export class OpdCommands {
     return written({ opdId: dto.opdId }, position);
   }
 
+  /** Checked and written under the OPD's membership lock: the appointee cannot move out in between. */
   async appointHead(opdId: string, nip: string, actor: ActorContext) {
-    const asn = await this.facts.asn(normaliseNip(nip));
-    return this.handle(opdId, actor, {
-      type: 'AppointOpdHead',
-      data: { opdId, nip: normaliseNip(nip) },
-      context: {
-        asn:
-          asn.status === 'active' ? { status: 'active', opdId: asn.opdId } : { status: asn.status },
-      },
+    const bare = normaliseNip(nip);
+    return this.membership.hold([opdId], async () => {
+      const asn = await this.facts.asn(bare);
+      return this.handle(opdId, actor, {
+        type: 'AppointOpdHead',
+        data: { opdId, nip: bare },
+        context: {
+          asn:
+            asn.status === 'active'
+              ? { status: 'active', opdId: asn.opdId }
+              : { status: asn.status },
+          sittingHead: await this.facts.sittingHead(opdId),
+        },
+      });
     });
   }
 
@@ -121,9 +128,10 @@ export class AsnCommands {
     );
   }
 
+  /** A move holds the lock of the OPD it leaves too: its head cannot be appointed as they move out. */
   async transfer(nip: string, toOpdId: string, actor: ActorContext) {
     assertOpdScope(actor, toOpdId);
-    return this.membership.hold([toOpdId], async () =>
+    return this.membership.hold([toOpdId, ...(await this.currentOpd(nip))], async () =>
       this.handle(normaliseNip(nip), actor, {
         type: 'TransferAsn',
         data: { toOpdId },
@@ -142,7 +150,15 @@ export class AsnCommands {
   }
 
   async recordLeft(nip: string, reason: string, actor: ActorContext) {
-    return this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } });
+    return this.membership.hold(await this.currentOpd(nip), () =>
+      this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } }),
+    );
+  }
+
+  /** The OPD an ASN is active in now, if any: the membership lock a move out of it or a departure holds. */
+  private async currentOpd(nip: string): Promise<string[]> {
+    const asn = await this.facts.asn(normaliseNip(nip));
+    return asn.status === 'active' ? [asn.opdId] : [];
   }
 
   private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {

@@ -322,10 +322,15 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
-    // The OPDs it adds staff to are held against dissolution while it writes (see OpdMembershipLock), and
-    // checked again once held: one dissolved since the registry was read above refuses its rows.
+    // The OPDs it adds staff to, and those its moves leave, are held while it writes (see
+    // OpdMembershipLock); the first are checked again once held: one dissolved since the registry was read
+    // above refuses its rows.
     const joined = new Set(plan.filter((p) => p.enroll || p.transfer).map((p) => p.row.opdId));
-    return this.membership.hold(joined, async () => {
+    const left = plan.flatMap(({ row, transfer }) => {
+      const { state } = known.get(row.nip) ?? NO_ASN;
+      return transfer && state.status === 'active' ? [state.opdId] : [];
+    });
+    return this.membership.hold([...joined, ...left], async () => {
       const registry = await this.registry.opds();
       for (const { row } of plan) {
         const opd = registry.get(row.opdId);

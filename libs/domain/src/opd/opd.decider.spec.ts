@@ -1,7 +1,13 @@
 import type { OpdEvent } from '../events';
 import { meta, NIP_HEAD } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
-import { type AppointOpdHead, type DissolveOpd, opdDecider, type RegisterOpd } from './opd.decider';
+import {
+  type AppointOpdHead,
+  type DissolveOpd,
+  opdDecider,
+  type RegisterOpd,
+  vacatesHead,
+} from './opd.decider';
 
 const registered: OpdEvent = {
   type: 'OpdRegistered',
@@ -20,10 +26,13 @@ const register = (over: Partial<RegisterOpd> = {}): RegisterOpd => ({
   metadata: meta(),
   ...over,
 });
-const appoint = (asn: AppointOpdHead['context']['asn']): AppointOpdHead => ({
+const appoint = (
+  asn: AppointOpdHead['context']['asn'],
+  sittingHead: string | null = null,
+): AppointOpdHead => ({
   type: 'AppointOpdHead',
   data: { opdId: 'dinas-kesehatan', nip: NIP_HEAD },
-  context: { asn },
+  context: { asn, sittingHead },
   metadata: meta(),
 });
 
@@ -58,7 +67,7 @@ describe('OPD decider', () => {
       data: { opdId: 'dinas-kesehatan', nip: '198001012005011001', appointedAt: 'x' },
     };
     given(opdDecider, [registered, first])
-      .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }))
+      .when(appoint({ status: 'active', opdId: 'dinas-kesehatan' }, '198001012005011001'))
       .then([
         {
           type: 'OpdHeadAppointed',
@@ -70,6 +79,38 @@ describe('OPD decider', () => {
           },
         },
       ]);
+  });
+  it('writes nothing to appoint the head in office again, but appoints one whose term has ended', () => {
+    const appointed: OpdEvent = {
+      type: 'OpdHeadAppointed',
+      data: { opdId: 'dinas-kesehatan', nip: NIP_HEAD, appointedAt: 'x' },
+    };
+    const active = { status: 'active', opdId: 'dinas-kesehatan' } as const;
+    given(opdDecider, [registered, appointed]).when(appoint(active, NIP_HEAD)).then([]);
+    // Moved away and back (or the post otherwise vacant): a new appointment, replacing nobody.
+    given(opdDecider, [registered, appointed])
+      .when(appoint(active, null))
+      .then([
+        {
+          type: 'OpdHeadAppointed',
+          data: { opdId: 'dinas-kesehatan', nip: NIP_HEAD, appointedAt: meta().now },
+        },
+      ]);
+  });
+  it('ends a head term when the head moves to another OPD or leaves, not on other moves', () => {
+    const moved = (fromOpdId: string, toOpdId: string) =>
+      ({
+        type: 'AsnTransferred',
+        data: { nip: NIP_HEAD, fromOpdId, toOpdId, transferredAt: 'x' },
+      }) as const;
+    expect(vacatesHead(moved('dinas-kesehatan', 'inspektorat'), 'dinas-kesehatan')).toBe(true);
+    expect(vacatesHead(moved('inspektorat', 'dinas-kesehatan'), 'dinas-kesehatan')).toBe(false);
+    const left = {
+      type: 'AsnLeft',
+      data: { nip: NIP_HEAD, opdId: 'dinas-kesehatan', reason: 'Pensiun', leftAt: 'x' },
+    } as const;
+    expect(vacatesHead(left, 'dinas-kesehatan')).toBe(true);
+    expect(vacatesHead(left, 'inspektorat')).toBe(false);
   });
   it('refuses a head from another OPD or not enrolled', () => {
     given(opdDecider, [registered])

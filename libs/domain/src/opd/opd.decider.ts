@@ -1,4 +1,4 @@
-import type { OpdEvent, OpdKind, OpdRegistered } from '../events';
+import type { AsnEvent, OpdEvent, OpdKind, OpdRegistered } from '../events';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, notFound } from '../shared/domain-error';
 
@@ -24,8 +24,13 @@ export type RenameOpd = {
 export type AppointOpdHead = {
   type: 'AppointOpdHead';
   data: { opdId: string; nip: string };
-  /** The ASN's current status, read from their stream. */
-  context: { asn: { status: 'active'; opdId: string } | { status: 'none' | 'left' } };
+  context: {
+    /** The ASN's current status, read from their stream. */
+    asn: { status: 'active'; opdId: string } | { status: 'none' | 'left' };
+    /** The head in office now: the last one appointed, unless they have since moved out of the OPD or
+     * left the service (see `vacatesHead`); null when the post is vacant. */
+    sittingHead: string | null;
+  };
   metadata: CommandMetadata;
 };
 export type DissolveOpd = {
@@ -40,6 +45,15 @@ export type OpdCommand = RegisterOpd | RenameOpd | AppointOpdHead | DissolveOpd;
 export type Opd =
   | { status: 'none' }
   | ({ status: 'active' | 'dissolved'; headNip?: string } & OpdRegistered['data']);
+
+/**
+ * Whether an event of an ASN's stream ends their term as head of `opdId`, had they been appointed before
+ * it: they move to another OPD or leave the service. The post stays vacant until the next
+ * `OpdHeadAppointed`; moving back does not make them head again (that takes a new appointment).
+ */
+export const vacatesHead = (event: AsnEvent, opdId: string): boolean =>
+  (event.type === 'AsnTransferred' && event.data.fromOpdId === opdId) ||
+  (event.type === 'AsnLeft' && event.data.opdId === opdId);
 
 const existing = (state: Opd, opdId: string) => {
   if (state.status === 'none') {
@@ -90,7 +104,8 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
           `ASN ${command.data.nip} tidak aktif di ${opd.name}: daftarkan atau mutasikan dulu ke OPD ini.`,
         );
       }
-      if (opd.headNip === command.data.nip) {
+      const { sittingHead } = command.context;
+      if (sittingHead === command.data.nip) {
         return [];
       }
       return [
@@ -99,7 +114,7 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
           data: {
             opdId: opd.opdId,
             nip: command.data.nip,
-            ...(opd.headNip ? { previousNip: opd.headNip } : {}),
+            ...(sittingHead ? { previousNip: sittingHead } : {}),
             appointedAt: now,
           },
         },

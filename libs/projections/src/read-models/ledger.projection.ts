@@ -49,7 +49,7 @@ const str = (d: D, k: string): string => String(d[k]);
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  version: 2,
+  version: 3,
   eventTypes: TYPES,
   tables: [
     'rm_elections',
@@ -175,6 +175,8 @@ export const ledgerProjection: Projection = {
         const to = str(d, 'toOpdId');
         run('UPDATE rm_asn SET opd_id = ? WHERE nip = ?', to, nip);
         run('UPDATE rm_opd_counts SET active_asn = active_asn - 1 WHERE opd_id = ?', from);
+        // A head who moves out ends their term (vacatesHead): the post is vacant until an appointment.
+        run('UPDATE rm_opds SET head_nip = NULL WHERE opd_id = ? AND head_nip = ?', from, nip);
         run(
           'INSERT INTO rm_opd_counts (opd_id, active_asn) VALUES (?, 1) ON CONFLICT (opd_id) DO UPDATE SET active_asn = active_asn + 1',
           to,
@@ -204,6 +206,11 @@ export const ledgerProjection: Projection = {
         }
         run("UPDATE rm_asn SET status = 'LEFT' WHERE nip = ?", nip);
         run('UPDATE rm_opd_counts SET active_asn = active_asn - 1 WHERE opd_id = ?', opd.opd_id);
+        run(
+          'UPDATE rm_opds SET head_nip = NULL WHERE opd_id = ? AND head_nip = ?',
+          opd.opd_id,
+          nip,
+        );
         for (const pledge of signedPledges(nip)) {
           countPledge(pledge.election_id, opd.opd_id, -1, pledge.late === 1);
         }

@@ -40,19 +40,19 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
     stream: string,
     decider: Decider<S, C, E>,
     command: C,
-  ): Promise<void> => {
+  ): Promise<E[]> => {
     const state = (states.get(stream) as S | undefined) ?? decider.initialState();
     let events: E[];
     try {
       events = decider.decide(command, state);
     } catch (error) {
       if (error instanceof DomainError) {
-        return;
+        return [];
       }
       throw error;
     }
     if (events.length === 0) {
-      return;
+      return [];
     }
     await store.appendToStream(
       stream,
@@ -60,6 +60,14 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
     );
     states.set(stream, events.reduce(decider.evolve, state));
     written += events.length;
+    return events;
+  };
+  // Each OPD's head in office (Facts.sittingHead): set by an appointment, ended by a move out or departure.
+  const sitting = new Map<string, string>();
+  const endTerm = (events: { type: string }[], opdId: string | undefined, nip: string): void => {
+    if (events.length > 0 && opdId !== undefined && sitting.get(opdId) === nip) {
+      sitting.delete(opdId);
+    }
   };
   const asn = (nip: string) =>
     (states.get(streams.asn(nip)) as ReturnType<typeof asnDecider.initialState> | undefined) ?? {
@@ -113,26 +121,25 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
         });
         break;
       case 3:
-        await run(streams.asn(nip), asnDecider, {
-          type: 'TransferAsn',
-          data: { toOpdId: opdId },
-          context: { opd: opdFact(opdId) },
-          metadata: meta(),
-        });
+      case 4: {
+        const events = await run(
+          streams.asn(nip),
+          asnDecider,
+          kind === 3
+            ? {
+                type: 'TransferAsn',
+                data: { toOpdId: opdId },
+                context: { opd: opdFact(opdId) },
+                metadata: meta(),
+              }
+            : { type: 'RecordAsnLeft', data: { reason: 'x' }, metadata: meta() },
+        );
+        endTerm(events, person.status === 'active' ? person.opdId : undefined, nip);
         break;
-      case 4:
-        await run(streams.asn(nip), asnDecider, {
-          type: 'RecordAsnLeft',
-          data: { reason: 'x' },
-          metadata: meta(),
-        });
-        break;
+      }
       case 5:
       case 6: {
-        const opd =
-          person.status === 'active'
-            ? (states.get(streams.opd(person.opdId)) as { headNip?: string } | undefined)
-            : undefined;
+        const head = person.status === 'active' ? sitting.get(person.opdId) : undefined;
         await run(streams.pledge('e1', nip), pledgeDecider, {
           type: 'SignPledge',
           data: {
@@ -152,7 +159,7 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
               person.status === 'active'
                 ? { status: 'active', opdId: person.opdId }
                 : { status: person.status },
-            ...(opd?.headNip ? { opdHeadNip: opd.headNip } : {}),
+            ...(head ? { opdHeadNip: head } : {}),
           },
           metadata: meta(),
         });
@@ -166,17 +173,24 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
         });
         break;
       case 8:
-        await run(streams.opd(opdId), opdDecider, {
-          type: 'AppointOpdHead',
-          data: { opdId, nip },
-          context: {
-            asn:
-              person.status === 'active'
-                ? { status: 'active', opdId: person.opdId }
-                : { status: person.status },
-          },
-          metadata: meta(),
-        });
+        if (
+          (
+            await run(streams.opd(opdId), opdDecider, {
+              type: 'AppointOpdHead',
+              data: { opdId, nip },
+              context: {
+                asn:
+                  person.status === 'active'
+                    ? { status: 'active', opdId: person.opdId }
+                    : { status: person.status },
+                sittingHead: sitting.get(opdId) ?? null,
+              },
+              metadata: meta(),
+            })
+          ).length > 0
+        ) {
+          sitting.set(opdId, nip);
+        }
         break;
       case 9:
         await run(streams.case(caseId), caseDecider, {
