@@ -264,6 +264,17 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       expect(res.text).not.toContain('<option value="dinas-kesehatan">');
     });
 
+    it('tells, on the head’s page, that a move or a departure leaves the head post vacant', async () => {
+      const head = await hr.get(page(roster['dinas-kesehatan'].head)).expect(200);
+      expect(head.text).toContain('<strong>Kepala OPD dinas kesehatan</strong>');
+      expect(head.text).toContain('id="mutasi-head"');
+      expect(head.text).toContain('id="keluar-head"');
+      expect(head.text).toContain('kosong sampai kepala baru');
+      const staff = await hr.get(page(roster['dinas-kesehatan'].staff[1])).expect(200);
+      expect(staff.text).not.toContain('Kepala OPD dinas kesehatan');
+      expect(staff.text).not.toContain('id="mutasi-head"');
+    });
+
     it('records a new position with its reason and shows it after the redirect', async () => {
       const nip = roster['dinas-kesehatan'].staff[1];
       const before = await eventCount();

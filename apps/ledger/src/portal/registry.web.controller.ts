@@ -188,13 +188,17 @@ export class RegistryWebController {
     };
     const errorsOf = (form: AsnForm) => (failed?.form === form ? failed.errors : undefined);
     const toOpdId = value('mutasi', 'toOpdId');
+    const opd = queries.opd(asn.opdId);
     res.status(failed ? (failed.status ?? 400) : 200).render('registry-asn-detail', {
       title: `ASN ${asn.name}`,
       flash: takeFlash(req, res),
       asn: {
         ...asn,
-        opdName: queries.opd(asn.opdId)?.name ?? asn.opdId,
+        opdName: opd?.name ?? asn.opdId,
         active: asn.status === 'ACTIVE',
+        // The head in office (the read model clears it when their term ends): a move or a departure
+        // leaves the post vacant, which the forms say before it happens.
+        head: asn.status === 'ACTIVE' && opd?.headNip === asn.nip,
       },
       data: {
         values: {
