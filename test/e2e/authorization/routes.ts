@@ -113,6 +113,13 @@ export const routes: MatrixRoute[] = [
     body: () => ({ reason: 'uji' }),
     expect: allowOnly({ ADMIN: 404 }),
   },
+  {
+    method: 'post',
+    name: '/api/v1/users/:userId/password',
+    path: ({ unique }) => `/api/v1/users/tidak-ada-${unique()}/password`,
+    body: () => ({ password: 'sandi-yang-panjang' }),
+    expect: allowOnly({ ADMIN: 404 }),
+  },
   // Write side. Bodies refer to an election/OPD that does not exist, so an allowed caller gets the rule's
   // answer (404) and a refused one the guard's (401/403): the row tests the access, not the data.
   {
@@ -534,6 +541,19 @@ export const routes: MatrixRoute[] = [
     path: `/registri/asn/${MATRIX_NIP}/${form}`,
     body: () => ({ position: 'Analis', reason: 'uji', toOpdId: MATRIX_OPD }),
     expect: allowPage({ ADMIN: 404, HR: 404 }),
+  })),
+
+  // The administrator's user pages. The create form with an empty body answers its 400; a user that does
+  // not exist is the 404 page.
+  { method: 'get', web: true, path: '/pengguna', expect: allowPage({ ADMIN: 200 }) },
+  { method: 'post', web: true, path: '/pengguna', expect: allowPage({ ADMIN: 400 }) },
+  { method: 'get', web: true, path: '/pengguna/tidak.ada', expect: allowPage({ ADMIN: 404 }) },
+  ...['peran', 'sandi', 'nonaktif'].map((form): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path: `/pengguna/tidak.ada/${form}`,
+    body: () => ({ role: 'HR', password: 'sandi-yang-panjang', reason: 'uji' }),
+    expect: allowPage({ ADMIN: 404 }),
   })),
 
   // Operational endpoints, public by design (README, "Operational endpoints").

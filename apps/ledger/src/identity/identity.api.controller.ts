@@ -12,7 +12,13 @@ import { Throttle } from '@nestjs/throttler';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService, publicUser } from './auth.service';
-import { ChangeRoleDto, CreateUserDto, DeactivateUserDto, LoginDto } from './dto/identity.dto';
+import {
+  ChangeRoleDto,
+  CreateUserDto,
+  DeactivateUserDto,
+  LoginDto,
+  SetPasswordDto,
+} from './dto/identity.dto';
 import { Public, Roles } from './roles.decorator';
 import { UserCommands } from './user.commands';
 import { UserDirectory } from './user-directory';
@@ -85,6 +91,22 @@ export class UsersApiController {
     @Actor() actor: ActorContext,
   ) {
     return this.users.changeRole(userId, dto, actor);
+  }
+
+  @Post(':userId/password')
+  @Roles('ADMIN')
+  @HttpCode(200)
+  @ApiOkResponse({
+    description:
+      '{ userId }: a new password for an active user (forgotten password); their sessions end at once',
+  })
+  async setPassword(
+    @Param('userId') userId: string,
+    @Body() dto: SetPasswordDto,
+    @Actor() actor: ActorContext,
+  ) {
+    await this.users.setPassword(userId, dto.password, actor);
+    return { userId };
   }
 
   @Post(':userId/deactivation')

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
+  conflict,
   invalid,
+  notFound,
   type OpdFact,
   opdDecider,
   type Role,
@@ -168,14 +170,28 @@ export class UserCommands implements OnApplicationBootstrap {
       .filter((u) => u.status === 'active' && u.role === 'ADMIN' && u.userId !== userId).length;
   }
 
-  /** Sets a new password for an existing, active user (CLI reset; not an event: hashes never are). */
-  async setPassword(userId: string, password: string): Promise<void> {
-    const user = this.directory.active(userId);
+  /**
+   * Sets a new password for an existing, active user (a forgotten password: the CLI, or an administrator).
+   * Not an event (hashes never are): logged with who set it, never the password. Tokens issued before it
+   * stop working.
+   */
+  async setPassword(userId: string, password: string, actor?: ActorContext): Promise<void> {
+    const user = this.directory.get(userId);
     if (!user) {
-      throw invalid('USER_NOT_FOUND', `Pengguna ${userId} tidak ada atau tidak aktif.`);
+      throw notFound('USER_NOT_FOUND', `Pengguna ${userId} tidak ditemukan.`);
+    }
+    if (user.status !== 'active') {
+      throw conflict(
+        'USER_DEACTIVATED',
+        `Pengguna ${user.username} sudah dinonaktifkan: kata sandinya tidak dapat diatur.`,
+      );
     }
     passwordPolicy(password, user.username);
     this.credentials.set(userId, await hashPassword(password), this.clock.now());
+    this.logger.log(
+      { userId, actorId: actor?.userId ?? 'system', correlationId: actor?.correlationId },
+      `Password of "${userId}" set by ${actor ? `"${actor.userId}"` : 'the CLI'}`,
+    );
   }
 
   private async write(

@@ -6,9 +6,11 @@ import { DocumentsModule } from '../documents/document-store';
 import { CasesWebController } from './cases.web.controller';
 import { PortalWebController } from './portal.web.controller';
 import { RegistryWebController } from './registry.web.controller';
+import { UsersWebController } from './users.web.controller';
+import { IdentityModule } from '../identity/identity.module';
 
 @Module({
-  imports: [ReadSideModule, LedgerWriteModule, CertificatesModule, DocumentsModule],
-  controllers: [PortalWebController, CasesWebController, RegistryWebController],
+  imports: [IdentityModule, ReadSideModule, LedgerWriteModule, CertificatesModule, DocumentsModule],
+  controllers: [PortalWebController, CasesWebController, RegistryWebController, UsersWebController],
 })
 export class PortalModule {}

@@ -83,3 +83,11 @@ export class DeactivateUserDto {
   @MaxLength(500)
   reason!: string;
 }
+
+export class SetPasswordDto {
+  @ApiProperty({ example: 'rahasia-baru-2024', minLength: PASSWORD_MIN_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `minimal ${PASSWORD_MIN_LENGTH} karakter` })
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+}

@@ -1,0 +1,301 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { DomainError, ROLES, type Role } from '@netral/domain';
+import type { Request, Response } from 'express';
+import { STATUS_OF_KIND } from '../common/api-exception.filter';
+import { ReadSide } from '../compliance/read-side';
+import type { ActorContext } from '../identity/actor';
+import { Actor } from '../identity/actor.decorator';
+import {
+  ChangeRoleDto,
+  CreateUserDto,
+  DeactivateUserDto,
+  SetPasswordDto,
+} from '../identity/dto/identity.dto';
+import { Roles } from '../identity/roles.decorator';
+import { UserCommands } from '../identity/user.commands';
+import { type KnownUser, UserDirectory } from '../identity/user-directory';
+import { setFlash, takeFlash } from './flash';
+import { domainErrors, type FieldErrors, type Form, text, validateAs } from './form';
+
+const ROLE_OPTIONS: Record<Role, string> = {
+  ADMIN: 'Administrator',
+  OPD_HEAD: 'Kepala OPD (satu OPD)',
+  BAWASLU: 'Bawaslu',
+  HR: 'BKPSDM',
+};
+
+/** The forms of a user's page: a new role (and OPD), a new password, the deactivation. */
+const USER_FORMS = ['peran', 'sandi', 'nonaktif'] as const;
+type UserForm = (typeof USER_FORMS)[number];
+const isUserForm = (form: string): form is UserForm =>
+  (USER_FORMS as readonly string[]).includes(form);
+
+/** A refused form, shown again: which one, what was typed (never a password), and why. */
+interface Failed<F extends string> {
+  form: F;
+  values: Form;
+  errors: FieldErrors;
+  message: string;
+  status?: number;
+}
+
+/** What a domain refusal means on a page: its field errors, message and status. */
+const refusal = (error: DomainError) => ({
+  errors: domainErrors(error),
+  message: error.message,
+  status: STATUS_OF_KIND[error.kind],
+});
+
+/**
+ * The administrator's user pages: every account with its role and OPD, a new account, and per account a
+ * role change, a new password (a forgotten one) and the deactivation. Each form is checked with its API
+ * route's DTO and written by the same command (`UserCommands`), so the rules (password policy, one OPD for
+ * an OPD head, never the last administrator) and the audit trail are the API's.
+ */
+@ApiExcludeController()
+@Controller()
+export class UsersWebController {
+  constructor(
+    private readonly users: UserCommands,
+    private readonly directory: UserDirectory,
+    private readonly read: ReadSide,
+  ) {}
+
+  @Get('pengguna')
+  @Roles('ADMIN')
+  list(@Actor() actor: ActorContext, @Req() req: Request, @Res() res: Response) {
+    this.renderList(req, res, actor);
+  }
+
+  @Post('pengguna')
+  @Roles('ADMIN')
+  async create(
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const fields = body ?? {};
+    const values = {
+      username: text(fields, 'username'),
+      displayName: text(fields, 'displayName'),
+      role: text(fields, 'role'),
+      opdId: text(fields, 'opdId'),
+    };
+    const failed = (f: Omit<Failed<'baru'>, 'form' | 'values'>) =>
+      this.renderList(req, res, actor, { form: 'baru', values, ...f });
+    const checked = validateAs(CreateUserDto, {
+      username: values.username,
+      displayName: values.displayName,
+      role: values.role,
+      ...(values.opdId ? { opdId: values.opdId } : {}),
+      // The password is taken as typed (spaces count) and never shown again.
+      password: typeof fields.password === 'string' ? fields.password : '',
+    });
+    if (checked.errors) {
+      return failed({ errors: checked.errors, message: 'Periksa isian yang ditandai.' });
+    }
+    try {
+      await this.users.register(checked.value, actor);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return failed(refusal(error));
+      }
+      throw error;
+    }
+    setFlash(res, {
+      kind: 'success',
+      message: `Pengguna ${values.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
+    });
+    res.redirect(303, '/pengguna');
+  }
+
+  @Get('pengguna/:userId')
+  @Roles('ADMIN')
+  detail(
+    @Param('userId') userId: string,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    this.renderUser(req, res, actor, this.known(userId));
+  }
+
+  /** One of a user's forms; success goes back to the page with a flash, a refusal stays on it. */
+  @Post('pengguna/:userId/:form')
+  @Roles('ADMIN')
+  async submit(
+    @Param('userId') userId: string,
+    @Param('form') form: string,
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    if (!isUserForm(form)) {
+      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
+    }
+    const user = this.known(userId);
+    const fields = body ?? {};
+    const values: Form =
+      form === 'peran'
+        ? { role: text(fields, 'role'), opdId: text(fields, 'opdId') }
+        : form === 'nonaktif'
+          ? { reason: text(fields, 'reason') }
+          : {};
+    const failed = (f: Omit<Failed<UserForm>, 'form' | 'values'>) =>
+      this.renderUser(req, res, actor, user, { form, values, ...f });
+    const run = this.runnerOf(form, user, values, fields, actor);
+    if ('errors' in run) {
+      return failed({ errors: run.errors, message: 'Periksa isian yang ditandai.' });
+    }
+    try {
+      await run.write();
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return failed(refusal(error));
+      }
+      throw error;
+    }
+    setFlash(res, { kind: 'success', message: run.done });
+    res.redirect(303, `/pengguna/${encodeURIComponent(user.userId)}`);
+  }
+
+  /** A form's DTO verdict and, when it passes, the command to run and the flash to show. */
+  private runnerOf(
+    form: UserForm,
+    user: KnownUser,
+    values: Form,
+    fields: Form,
+    actor: ActorContext,
+  ): { errors: FieldErrors } | { write: () => Promise<unknown>; done: string } {
+    switch (form) {
+      case 'peran': {
+        const checked = validateAs(ChangeRoleDto, {
+          role: values.role,
+          ...(values.opdId ? { opdId: values.opdId } : {}),
+        });
+        return checked.errors
+          ? checked
+          : {
+              write: () => this.users.changeRole(user.userId, checked.value, actor),
+              done: `Peran ${user.username} diperbarui.`,
+            };
+      }
+      case 'sandi': {
+        const checked = validateAs(SetPasswordDto, {
+          password: typeof fields.password === 'string' ? fields.password : '',
+        });
+        return checked.errors
+          ? checked
+          : {
+              write: () => this.users.setPassword(user.userId, checked.value.password, actor),
+              done: `Kata sandi ${user.username} diganti; sesi yang masih terbuka berakhir.`,
+            };
+      }
+      case 'nonaktif': {
+        const checked = validateAs(DeactivateUserDto, values);
+        return checked.errors
+          ? checked
+          : {
+              write: () => this.users.deactivate(user.userId, checked.value.reason, actor),
+              done: `${user.username} dinonaktifkan; sesinya berakhir saat ini juga.`,
+            };
+      }
+    }
+  }
+
+  private known(userId: string): KnownUser {
+    const user = this.directory.get(userId);
+    if (!user) {
+      throw new NotFoundException({
+        code: 'USER_NOT_FOUND',
+        message: `Pengguna ${userId} tidak ditemukan.`,
+      });
+    }
+    return user;
+  }
+
+  /** Active OPDs to bind an OPD head to, with `selected` the one given. */
+  private opdOptions(actor: ActorContext, selected: unknown) {
+    return this.read
+      .for(actor)
+      .opds()
+      .filter((o) => o.status === 'ACTIVE')
+      .map((o) => ({
+        value: o.opdId,
+        label: `${o.name} (${o.code})`,
+        selected: o.opdId === selected,
+      }));
+  }
+
+  private roleOptions(selected: unknown) {
+    return ROLES.map((role) => ({
+      value: role,
+      label: ROLE_OPTIONS[role],
+      selected: role === selected,
+    }));
+  }
+
+  private renderList(req: Request, res: Response, actor: ActorContext, failed?: Failed<'baru'>) {
+    const queries = this.read.for(actor);
+    const values = failed?.values ?? {};
+    res.status(failed ? (failed.status ?? 400) : 200).render('users', {
+      title: 'Pengguna',
+      flash: takeFlash(req, res),
+      users: this.directory.list().map((u) => ({
+        ...u,
+        opdName: u.opdId ? (queries.opd(u.opdId)?.name ?? u.opdId) : '',
+        active: u.status === 'active',
+      })),
+      form: {
+        values,
+        roles: this.roleOptions(values.role),
+        opds: this.opdOptions(actor, values.opdId),
+        errors: failed?.errors,
+      },
+      formError: failed?.message,
+      errors: failed?.errors,
+    });
+  }
+
+  private renderUser(
+    req: Request,
+    res: Response,
+    actor: ActorContext,
+    user: KnownUser,
+    failed?: Failed<UserForm>,
+  ) {
+    const errorsOf = (form: UserForm) => (failed?.form === form ? failed.errors : undefined);
+    const given = (form: UserForm, key: string, fallback: unknown = '') =>
+      failed?.form === form ? failed.values[key] : fallback;
+    res.status(failed ? (failed.status ?? 400) : 200).render('user-detail', {
+      title: `Pengguna ${user.username}`,
+      flash: takeFlash(req, res),
+      user: {
+        ...user,
+        active: user.status === 'active',
+        self: user.userId === actor.userId,
+        opdName: user.opdId ? (this.read.for(actor).opd(user.opdId)?.name ?? user.opdId) : '',
+      },
+      peran: {
+        roles: this.roleOptions(given('peran', 'role', user.role)),
+        opds: this.opdOptions(actor, given('peran', 'opdId', user.opdId ?? '')),
+        errors: errorsOf('peran'),
+      },
+      sandi: { errors: errorsOf('sandi') },
+      nonaktif: { values: { reason: given('nonaktif', 'reason') }, errors: errorsOf('nonaktif') },
+      formError: failed?.message,
+      // The summary links to the fields, whose ids are prefixed by their form.
+      errors: failed
+        ? Object.fromEntries(
+            Object.entries(failed.errors).map(([field, message]) => [
+              `${failed.form}-${field}`,
+              message,
+            ]),
+          )
+        : undefined,
+    });
+  }
+}

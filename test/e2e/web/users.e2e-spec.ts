@@ -1,0 +1,198 @@
+import { EventStore } from '@netral/event-store';
+import {
+  createTestApp,
+  createUser,
+  csrfFrom,
+  login,
+  seedLedger,
+  streamEvents,
+  TEST_PASSWORD,
+  type TestApp,
+  type TestUser,
+  webLogin,
+} from '@netral/testing';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+
+describe('user pages (administrator): accounts, roles, passwords, deactivation', () => {
+  let t: TestApp;
+  let adminUser: TestUser;
+  let admin: TestAgent;
+
+  const head = () => t.app.get(EventStore).headPosition();
+  /** Posts a form of `path` with the CSRF token of the page it is on. */
+  const submit = async (page: string, action: string, fields: object) => {
+    const current = await admin.get(page).expect(200);
+    return admin
+      .post(action)
+      .redirects(0)
+      .type('form')
+      .send({ ...fields, _csrf: csrfFrom(current.text) });
+  };
+  const create = (fields: object) => submit('/pengguna', '/pengguna', fields);
+  const form = (userId: string, name: string, fields: object) =>
+    submit(`/pengguna/${userId}`, `/pengguna/${userId}/${name}`, fields);
+  const canLogIn = async (username: string, password: string) =>
+    (await request(t.server).post('/api/v1/auth/login').send({ username, password })).status ===
+    200;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    adminUser = await createUser(t, 'ADMIN');
+    const hr = await createUser(t, 'HR');
+    await seedLedger(t, { admin: adminUser, hr });
+    admin = await webLogin(t, adminUser.username);
+  });
+  afterAll(() => t.close());
+
+  it('lists every account with its role and OPD, linked from the menu', async () => {
+    const page = await admin.get('/pengguna').expect(200);
+    expect(page.text).toContain('<a href="/pengguna">Pengguna</a>');
+    expect(page.text).toContain(`href="/pengguna/${adminUser.userId}"`);
+    expect(page.text).toContain('BKPSDM');
+    expect(page.text).toContain('<option value="dinas-kesehatan">');
+  });
+
+  it('creates an OPD head bound to their OPD, who can then sign in', async () => {
+    const res = await create({
+      username: 'kadis.uji',
+      displayName: 'Kepala Dinas Uji',
+      password: 'kata-sandi-kadis-1',
+      role: 'OPD_HEAD',
+      opdId: 'dinas-kesehatan',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/pengguna');
+    const list = await admin.get('/pengguna').expect(200);
+    expect(list.text).toContain('Pengguna kadis.uji dibuat.');
+    expect(list.text).toContain('href="/pengguna/kadis.uji"');
+    expect(await canLogIn('kadis.uji', 'kata-sandi-kadis-1')).toBe(true);
+    const [registered] = await streamEvents(t, 'user-kadis.uji');
+    expect(registered).toMatchObject({
+      type: 'UserRegistered',
+      data: { role: 'OPD_HEAD', opdId: 'dinas-kesehatan' },
+      metadata: { actorId: adminUser.userId, actorRole: 'ADMIN' },
+    });
+    expect(JSON.stringify([registered.data, registered.metadata])).not.toContain(
+      'kata-sandi-kadis-1',
+    );
+  });
+
+  it('says what to fix next to each field, keeps what was typed but the password, writes nothing', async () => {
+    const before = await head();
+    const bad = await create({
+      username: 'X',
+      displayName: 'Nama Tetap',
+      password: 'pendek',
+      role: '',
+      opdId: '',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('href="#username"');
+    expect(bad.text).toContain('id="password-error"');
+    expect(bad.text).toContain('minimal 10 karakter');
+    expect(bad.text).toContain('id="role-error"');
+    expect(bad.text).toContain('value="Nama Tetap"');
+    expect(bad.text).not.toContain('pendek');
+    // The rules: an OPD head needs an OPD; a password equal to the username; a name already taken.
+    const noOpd = await create({
+      username: 'kadis.lain',
+      displayName: 'Kepala Lain',
+      password: 'kata-sandi-kadis-2',
+      role: 'OPD_HEAD',
+    });
+    expect(noOpd.status).toBe(400);
+    expect(noOpd.text).toContain('id="opdId-error"');
+    const taken = await create({
+      username: 'kadis.uji',
+      displayName: 'Lagi',
+      password: 'kata-sandi-kadis-3',
+      role: 'HR',
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain('kadis.uji');
+    expect(await head()).toBe(before);
+  });
+
+  it('changes a role, resets a forgotten password and deactivates, each recorded', async () => {
+    const page = await admin.get('/pengguna/kadis.uji').expect(200);
+    expect(page.text).toContain('Ubah peran');
+    expect(page.text).toContain('href="/audit?stream=user-kadis.uji"');
+
+    // An OPD head cannot keep an OPD as BKPSDM: the rule says so next to the OPD field.
+    const keptOpd = await form('kadis.uji', 'peran', { role: 'HR', opdId: 'dinas-kesehatan' });
+    expect(keptOpd.status).toBe(400);
+    expect(keptOpd.text).toContain('href="#peran-opdId"');
+    const role = await form('kadis.uji', 'peran', { role: 'OPD_HEAD', opdId: 'dinas-pendidikan' });
+    expect(role.status).toBe(303);
+    expect((await streamEvents(t, 'user-kadis.uji')).at(-1)).toMatchObject({
+      type: 'UserRoleChanged',
+      data: { role: 'OPD_HEAD', opdId: 'dinas-pendidikan' },
+    });
+
+    const token = await login(t, 'kadis.uji', 'kata-sandi-kadis-1');
+    const short = await form('kadis.uji', 'sandi', { password: 'pendek' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('id="sandi-password-error"');
+    const reset = await form('kadis.uji', 'sandi', { password: 'kata-sandi-baru-99' });
+    expect(reset.status).toBe(303);
+    expect((await admin.get('/pengguna/kadis.uji').expect(200)).text).toContain(
+      'Kata sandi kadis.uji diganti',
+    );
+    expect(await canLogIn('kadis.uji', 'kata-sandi-kadis-1')).toBe(false);
+    expect(await canLogIn('kadis.uji', 'kata-sandi-baru-99')).toBe(true);
+    // The session opened with the old password has ended.
+    await request(t.server)
+      .get('/api/v1/auth/me')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(401);
+
+    const noReason = await form('kadis.uji', 'nonaktif', { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('href="#nonaktif-reason"');
+    const off = await form('kadis.uji', 'nonaktif', { reason: 'Pindah tugas ke Gianyar' });
+    expect(off.status).toBe(303);
+    expect(await canLogIn('kadis.uji', 'kata-sandi-baru-99')).toBe(false);
+    const after = await admin.get('/pengguna/kadis.uji').expect(200);
+    expect(after.text).toContain('nonaktif');
+    expect(after.text).not.toContain('Ubah peran');
+  });
+
+  it('offers no deactivation of oneself and refuses an unknown user or form', async () => {
+    const own = await admin.get(`/pengguna/${adminUser.userId}`).expect(200);
+    expect(own.text).toContain('Ubah peran');
+    expect(own.text).not.toContain('Nonaktifkan</button>');
+    // Nor as a post: the rule refuses it (the page says why).
+    const self = await form(adminUser.userId, 'nonaktif', { reason: 'uji' });
+    expect(self.status).toBe(409);
+    await admin.get('/pengguna/tidak.ada').expect(404);
+    const page = await admin.get('/pengguna').expect(200);
+    await admin
+      .post(`/pengguna/${adminUser.userId}/hapus`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(404);
+  });
+
+  it('the API resets a password too (ADMIN), with the same policy', async () => {
+    const hr = await createUser(t, 'HR');
+    const weak = await request(t.server)
+      .post(`/api/v1/users/${hr.userId}/password`)
+      .set('Authorization', adminUser.auth)
+      .send({ password: hr.username });
+    expect(weak.status).toBe(400);
+    const ok = await request(t.server)
+      .post(`/api/v1/users/${hr.userId}/password`)
+      .set('Authorization', adminUser.auth)
+      .send({ password: 'sandi-api-baru-2024' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ userId: hr.userId });
+    expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(false);
+    expect(await canLogIn(hr.username, 'sandi-api-baru-2024')).toBe(true);
+    const unknown = await request(t.server)
+      .post('/api/v1/users/tidak.ada/password')
+      .set('Authorization', adminUser.auth)
+      .send({ password: 'sandi-api-baru-2024' });
+    expect(unknown.status).toBe(404);
+  });
+});
