@@ -543,6 +543,19 @@ export const routes: MatrixRoute[] = [
     expect: allowPage({ ADMIN: 404, HR: 404 }),
   })),
 
+  // One's own account: every signed-in role; the password form without fields answers its 400.
+  {
+    method: 'get',
+    web: true,
+    path: '/akun',
+    expect: allowPage({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
+  },
+  {
+    method: 'post',
+    web: true,
+    path: '/akun/sandi',
+    expect: allowPage({ ADMIN: 400, OPD_HEAD: 400, OPD_HEAD_OTHER: 400, BAWASLU: 400, HR: 400 }),
+  },
   // The administrator's user pages. The create form with an empty body answers its 400; a user that does
   // not exist is the 404 page.
   { method: 'get', web: true, path: '/pengguna', expect: allowPage({ ADMIN: 200 }) },

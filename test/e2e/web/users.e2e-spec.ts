@@ -195,4 +195,93 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       .send({ password: 'sandi-api-baru-2024' });
     expect(unknown.status).toBe(404);
   });
+
+  describe('one’s own account', () => {
+    const change = async (agent: TestAgent, fields: object) => {
+      const page = await agent.get('/akun').expect(200);
+      return agent
+        .post('/akun/sandi')
+        .redirects(0)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(page.text) });
+    };
+
+    it('is linked from the name in the header and shows who one is', async () => {
+      const bawaslu = await createUser(t, 'BAWASLU');
+      const agent = await webLogin(t, bawaslu.username);
+      const home = await agent.get('/kasus').expect(200);
+      expect(home.text).toContain('<a href="/akun" title="Akun saya">');
+      const page = await agent.get('/akun').expect(200);
+      expect(page.text).toContain(bawaslu.username);
+      expect(page.text).toContain('Ganti kata sandi');
+    });
+
+    it('changes the password after the current one, ending every session of the account', async () => {
+      const hr = await createUser(t, 'HR');
+      const agent = await webLogin(t, hr.username);
+      const other = await webLogin(t, hr.username);
+      const before = await head();
+      const mismatch = await change(agent, {
+        current: TEST_PASSWORD,
+        password: 'sandi-baru-saya-1',
+        confirm: 'sandi-baru-saya-2',
+      });
+      expect(mismatch.status).toBe(400);
+      expect(mismatch.text).toContain('id="confirm-error"');
+      const short = await change(agent, { current: '', password: 'pendek', confirm: 'pendek' });
+      expect(short.status).toBe(400);
+      expect(short.text).toContain('href="#current"');
+      expect(short.text).toContain('minimal 10 karakter');
+      const wrong = await change(agent, {
+        current: 'bukan-sandinya-99',
+        password: 'sandi-baru-saya-1',
+        confirm: 'sandi-baru-saya-1',
+      });
+      expect(wrong.status).toBe(400);
+      expect(wrong.text).toContain('Kata sandi saat ini salah');
+      expect(wrong.text).not.toContain('bukan-sandinya-99');
+      const same = await change(agent, {
+        current: TEST_PASSWORD,
+        password: TEST_PASSWORD,
+        confirm: TEST_PASSWORD,
+      });
+      expect(same.status).toBe(400);
+      expect(same.text).toContain('id="password-error"');
+      expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(true);
+
+      const done = await change(agent, {
+        current: TEST_PASSWORD,
+        password: 'sandi-baru-saya-1',
+        confirm: 'sandi-baru-saya-1',
+      });
+      expect(done.status).toBe(303);
+      expect(done.headers.location).toBe('/login');
+      const loginPage = await agent.get('/login').expect(200);
+      expect(loginPage.text).toContain('Kata sandi diganti.');
+      expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(false);
+      expect(await canLogIn(hr.username, 'sandi-baru-saya-1')).toBe(true);
+      // This browser and the other are both signed out.
+      expect((await agent.get('/akun').set('Accept', 'text/html').redirects(0)).status).toBe(303);
+      expect((await other.get('/akun').set('Accept', 'text/html').redirects(0)).status).toBe(303);
+      // A password is not an event: the ledger did not change.
+      expect(await head()).toBe(before);
+    });
+
+    it('counts a wrong current password toward the login lockout', async () => {
+      const hr = await createUser(t, 'HR');
+      const agent = await webLogin(t, hr.username);
+      let last = 0;
+      for (let i = 0; i < 12 && last !== 429; i++) {
+        last = (
+          await change(agent, {
+            current: `salah-salah-${i}`,
+            password: 'sandi-baru-saya-3',
+            confirm: 'sandi-baru-saya-3',
+          })
+        ).status;
+      }
+      expect(last).toBe(429);
+      expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(false);
+    });
+  });
 });

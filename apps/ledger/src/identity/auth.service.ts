@@ -85,17 +85,10 @@ export class AuthService {
     ip: string,
     session?: { ttlSeconds: number },
   ): Promise<LoginResult> {
-    this.throttle.check(username, ip);
-    const user = this.directory.active(username.toLowerCase());
-    const stored = user ? this.credentials.get(user.userId) : undefined;
-    const ok = await verifyPassword(password, stored ?? (await decoyHash()));
-    if (!user || !stored || !ok) {
-      const failures = this.throttle.fail(username, ip);
-      this.logger.warn({ username, ip, failures }, 'login failed');
+    const user = await this.checkPassword(username, password, ip, 'login');
+    if (!user) {
       throw new UnauthorizedException({ code: 'LOGIN_FAILED', message: LOGIN_FAILED_MESSAGE });
     }
-    this.throttle.succeed(username, ip);
-    this.logger.log({ username: user.username, ip }, 'login succeeded');
     const expiresIn = session?.ttlSeconds ?? this.config.jwt.ttlSeconds;
     const claims: TokenClaims = session
       ? { sub: user.userId, role: user.role, typ: 'session', sid: randomUUID() }
@@ -106,6 +99,32 @@ export class AuthService {
       expiresIn,
       user: publicUser(user),
     };
+  }
+
+  /**
+   * The active user whose password this is, or undefined, after the same amount of work either way. A
+   * failure counts toward the lockout of that username from that address, whatever asked (a login, or a
+   * signed-in user confirming their current password), so neither can be used to guess; while locked it
+   * throws LOGIN_LOCKED (429). Logged with the username and address, never the password.
+   */
+  async checkPassword(
+    username: string,
+    password: string,
+    ip: string,
+    purpose: 'login' | 'password change',
+  ): Promise<KnownUser | undefined> {
+    this.throttle.check(username, ip);
+    const user = this.directory.active(username.toLowerCase());
+    const stored = user ? this.credentials.get(user.userId) : undefined;
+    const ok = await verifyPassword(password, stored ?? (await decoyHash()));
+    if (!user || !stored || !ok) {
+      const failures = this.throttle.fail(username, ip);
+      this.logger.warn({ username, ip, failures }, `${purpose} failed`);
+      return undefined;
+    }
+    this.throttle.succeed(username, ip);
+    this.logger.log({ username: user.username, ip }, `${purpose} succeeded`);
+    return user;
   }
 
   /** The actor behind a token of the given kind, or undefined when the token is invalid, expired, of the

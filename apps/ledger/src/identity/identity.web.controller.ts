@@ -17,9 +17,13 @@ import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService } from './auth.service';
-import { LOGIN_USERNAME_MAX_LENGTH } from './dto/identity.dto';
+import { DomainError } from '@netral/domain';
+import { setFlash, takeFlash } from '../portal/flash';
+import { domainErrors, type FieldErrors, type Form, validateAs } from '../portal/form';
+import { LOGIN_USERNAME_MAX_LENGTH, SetPasswordDto } from './dto/identity.dto';
 import { PASSWORD_MAX_LENGTH } from './password';
-import { Public } from './roles.decorator';
+import { Public, Roles } from './roles.decorator';
+import { UserCommands } from './user.commands';
 import {
   clearSessionCookie,
   secureCookies,
@@ -45,6 +49,7 @@ const loginView = (view: Record<string, unknown>) => ({
 export class IdentityWebController {
   constructor(
     private readonly auth: AuthService,
+    private readonly users: UserCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -53,13 +58,14 @@ export class IdentityWebController {
   loginPage(
     @Query('next') next: unknown,
     @Actor({ optional: true }) actor: ActorContext | undefined,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
     if (actor) {
       res.redirect(303, safeNext(next));
       return;
     }
-    res.render('login', loginView({ next: safeNext(next) }));
+    res.render('login', loginView({ next: safeNext(next), flash: takeFlash(req, res) }));
   }
 
   @Post('login')
@@ -115,7 +121,80 @@ export class IdentityWebController {
       await this.auth.endSession(token, SESSION_TTL_SECONDS);
     }
     clearSessionCookie(res);
+    setFlash(res, { kind: 'success', message: 'Anda sudah keluar.' });
     res.redirect(303, '/login?keluar=1');
+  }
+
+  /** Every signed-in user's own account: who they are here, and a form to change their password. */
+  @Get('akun')
+  @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  account(@Actor() actor: ActorContext, @Req() req: Request, @Res() res: Response) {
+    res.render('account', { title: 'Akun saya', flash: takeFlash(req, res), account: actor });
+  }
+
+  /**
+   * A new password for oneself: the current one first (a failure counts toward the login lockout), the
+   * new one twice, under the same policy as any password. Every session of the account ends, this one too:
+   * the browser is sent to sign in again with the new password.
+   */
+  @Post('akun/sandi')
+  @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  async changePassword(
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Ip() ip: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const field = (key: string) => (typeof body?.[key] === 'string' ? body[key] : '');
+    const [current, password, confirm] = [field('current'), field('password'), field('confirm')];
+    const failed = (errors: FieldErrors, message: string, status = 400) =>
+      res.status(status).render('account', {
+        title: 'Akun saya',
+        account: actor,
+        errors,
+        formError: message,
+      });
+    const checked = validateAs(SetPasswordDto, { password });
+    const errors: FieldErrors = { ...checked.errors };
+    if (!current) {
+      errors.current = 'wajib diisi';
+    }
+    if (!checked.errors && confirm !== password) {
+      errors.confirm = 'tidak sama dengan kata sandi baru: ketik ulang';
+    }
+    if (Object.keys(errors).length > 0) {
+      return failed(errors, 'Periksa isian yang ditandai.');
+    }
+    try {
+      if (!(await this.auth.checkPassword(actor.username, current, ip, 'password change'))) {
+        return failed({ current: 'salah' }, 'Kata sandi saat ini salah; kata sandi tidak diganti.');
+      }
+      if (password === current) {
+        return failed({ password: 'sama dengan kata sandi saat ini' }, 'Pilih kata sandi baru.');
+      }
+      await this.users.setPassword(actor.userId, password, actor);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return failed(domainErrors(error), error.message);
+      }
+      if (error instanceof HttpException) {
+        const response = error.getResponse() as { message?: string };
+        return failed({}, response.message ?? 'Coba lagi nanti.', error.getStatus());
+      }
+      throw error;
+    }
+    const token = (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE];
+    if (token) {
+      await this.auth.endSession(token, SESSION_TTL_SECONDS);
+    }
+    clearSessionCookie(res);
+    setFlash(res, {
+      kind: 'success',
+      message:
+        'Kata sandi diganti. Masuk lagi dengan kata sandi baru; sesi lain akun ini juga berakhir.',
+    });
+    res.redirect(303, '/login');
   }
 
   @Get()

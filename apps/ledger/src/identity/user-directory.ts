@@ -52,11 +52,6 @@ export class UserDirectory implements OnModuleInit, OnApplicationShutdown {
     return user?.status === 'active' ? user : undefined;
   }
 
-  /** The user, active or deactivated. */
-  get(userId: string): KnownUser | undefined {
-    return this.users.get(userId);
-  }
-
   get size(): number {
     return this.users.size;
   }
