@@ -556,8 +556,10 @@ export const routes: MatrixRoute[] = [
     path: '/akun/sandi',
     expect: allowPage({ ADMIN: 400, OPD_HEAD: 400, OPD_HEAD_OTHER: 400, BAWASLU: 400, HR: 400 }),
   },
-  // The administrator's user pages. The create form with an empty body answers its 400; a user that does
+  // The administrator's election and user pages. A create form with an empty body answers its 400; a user that does
   // not exist is the 404 page.
+  { method: 'get', web: true, path: '/pemilihan', expect: allowPage({ ADMIN: 200 }) },
+  { method: 'post', web: true, path: '/pemilihan', expect: allowPage({ ADMIN: 400 }) },
   { method: 'get', web: true, path: '/pengguna', expect: allowPage({ ADMIN: 200 }) },
   { method: 'post', web: true, path: '/pengguna', expect: allowPage({ ADMIN: 400 }) },
   { method: 'get', web: true, path: '/pengguna/tidak.ada', expect: allowPage({ ADMIN: 404 }) },

@@ -7,10 +7,17 @@ import { CasesWebController } from './cases.web.controller';
 import { PortalWebController } from './portal.web.controller';
 import { RegistryWebController } from './registry.web.controller';
 import { UsersWebController } from './users.web.controller';
+import { ElectionsWebController } from './elections.web.controller';
 import { IdentityModule } from '../identity/identity.module';
 
 @Module({
   imports: [IdentityModule, ReadSideModule, LedgerWriteModule, CertificatesModule, DocumentsModule],
-  controllers: [PortalWebController, CasesWebController, RegistryWebController, UsersWebController],
+  controllers: [
+    PortalWebController,
+    CasesWebController,
+    RegistryWebController,
+    UsersWebController,
+    ElectionsWebController,
+  ],
 })
 export class PortalModule {}

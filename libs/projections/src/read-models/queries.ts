@@ -156,9 +156,16 @@ export class ReadModelQueries {
   elections() {
     return this.db
       .prepare(
-        'SELECT election_id AS electionId, name, voting_day AS votingDay FROM rm_elections ORDER BY voting_day DESC',
+        'SELECT election_id AS electionId, name, kind, voting_day AS votingDay, monitoring_from AS monitoringFrom, monitoring_until AS monitoringUntil FROM rm_elections ORDER BY voting_day DESC',
       )
-      .all() as { electionId: string; name: string; votingDay: string }[];
+      .all() as {
+      electionId: string;
+      name: string;
+      kind: string;
+      votingDay: string;
+      monitoringFrom: string;
+      monitoringUntil: string;
+    }[];
   }
 
   opd(opdId: string) {
