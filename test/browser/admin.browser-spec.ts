@@ -1,0 +1,86 @@
+import { type Page } from 'playwright-core';
+import {
+  type BrowserHarness,
+  horizontalOverflow,
+  startBrowserHarness,
+} from '../../libs/testing/src/browser';
+
+/** The administrator of the demo regency: an election, an account for a new head of an OPD, who signs in
+ * and changes the password they were given. */
+describe('administrator pages in Chromium (demo regency)', () => {
+  let h: BrowserHarness;
+
+  beforeAll(async () => {
+    h = await startBrowserHarness({ NETRAL_DEMO: 'true' });
+  });
+
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const login = async (page: Page, username: string, password: string) => {
+    await page.goto('/login');
+    await page.getByLabel('Nama pengguna').fill(username);
+    await page.getByLabel('Kata sandi').fill(password);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.waitForLoadState('load');
+  };
+
+  it('schedules an election, creates an OPD head who signs in and changes the password', async () => {
+    const { context, page } = await h.newPage();
+    await login(page, 'admin', 'admin-netral-2024');
+
+    await page.getByRole('link', { name: 'Pemilihan', exact: true }).click();
+    await page.getByRole('heading', { name: 'Jadwalkan pemilihan' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Pilkada Serentak 2024' }).count()).toBe(1);
+    await page.getByLabel('ID pemilihan').fill('pemilu-2029');
+    await page.getByLabel('Nama', { exact: true }).fill('Pemilu 2029');
+    await page.getByLabel('Jenis').selectOption('PEMILU');
+    await page.getByLabel('Hari pemungutan suara').fill('2029-02-14');
+    await page.getByLabel('Awal masa pengawasan').fill('2029-01-14');
+    // A typing slip: the period ends before the voting day. The page says so and keeps the rest.
+    await page.getByLabel('Akhir masa pengawasan').fill('2029-02-01');
+    await page.getByRole('button', { name: 'Jadwalkan' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel('ID pemilihan').inputValue()).toBe('pemilu-2029');
+    await page.getByLabel('Akhir masa pengawasan').fill('2029-03-14');
+    await page.getByRole('button', { name: 'Jadwalkan' }).click();
+    await page.getByText('Pemilihan Pemilu 2029 dijadwalkan.').waitFor();
+    expect(await page.getByRole('link', { name: 'Pemilu 2029' }).count()).toBe(1);
+    await h.screenshot(page, 'elections');
+
+    await page.getByRole('link', { name: 'Pengguna', exact: true }).click();
+    await page.getByRole('heading', { name: 'Tambah pengguna' }).waitFor();
+    await page.getByLabel('Nama pengguna').fill('kadis.pupr');
+    await page.getByLabel('Nama lengkap').fill('Kepala Dinas PUPR');
+    await page.getByLabel('Kata sandi awal').fill('sandi-awal-pupr-1');
+    await page.getByLabel('Peran').selectOption('OPD_HEAD');
+    await page.getByLabel('OPD', { exact: true }).selectOption('dinas-pupr');
+    await page.getByRole('button', { name: 'Buat pengguna' }).click();
+    await page.getByText('Pengguna kadis.pupr dibuat.').waitFor();
+    await h.screenshot(page, 'users');
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await context.close();
+
+    // The new head signs in with the given password and replaces it on their own account page.
+    const head = await h.newPage();
+    await login(head.page, 'kadis.pupr', 'sandi-awal-pupr-1');
+    await head.page
+      .getByRole('heading', { name: /Pekerjaan Umum/ })
+      .first()
+      .waitFor();
+    await head.page.getByRole('link', { name: 'Kepala Dinas PUPR' }).click();
+    await head.page.getByLabel('Kata sandi saat ini').fill('sandi-awal-pupr-1');
+    await head.page.getByLabel('Kata sandi baru', { exact: true }).fill('sandi-milik-saya-22');
+    await head.page.getByLabel('Ulangi kata sandi baru').fill('sandi-milik-saya-22');
+    await head.page.getByRole('button', { name: 'Ganti kata sandi' }).click();
+    await head.page.getByText('Kata sandi diganti.').waitFor();
+    await login(head.page, 'kadis.pupr', 'sandi-milik-saya-22');
+    await head.page
+      .getByRole('heading', { name: /Pekerjaan Umum/ })
+      .first()
+      .waitFor();
+    expect(h.externalRequests).toEqual([]);
+    await head.context.close();
+  });
+});
