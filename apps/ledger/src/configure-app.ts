@@ -12,6 +12,7 @@ import { AppConfig } from '@netral/config';
 import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
 import { buildOpenApiDocument } from './openapi';
+import { statusLabel } from './web/labels';
 
 const DOCS_ALIASES = new Set(['/docs/', '/docs/index.html']);
 
@@ -54,6 +55,7 @@ const registerViewHelpers = (): void => {
   }
   hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('statusLabel', statusLabel);
   hbs.registerHelper('waktu', formatInstant);
   // Block helpers receive Handlebars' options object last: drop it.
   // Like `||`: the first truthy argument (so `(or id name)` picks a value), else false.

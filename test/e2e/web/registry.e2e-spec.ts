@@ -332,6 +332,10 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
         'AsnTransferred',
         'AsnLeft',
       ]);
+      // The list says it in words, never the status code.
+      const list = await hr.get(`/registri/asn?q=${nip}`).expect(200);
+      expect(list.text).toContain('<td>sudah keluar</td>');
+      expect(list.text).not.toContain('LEFT');
     });
 
     it('an unknown NIP or form is a 404 page; other roles are refused', async () => {

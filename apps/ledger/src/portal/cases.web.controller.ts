@@ -49,14 +49,7 @@ import {
   text,
   validateAs,
 } from './form';
-
-export const CASE_STATUS_LABELS: Record<string, string> = {
-  REPORTED: 'Dilaporkan',
-  VERIFIED: 'Diverifikasi',
-  CONFIRMED: 'Terbukti',
-  DISMISSED: 'Dihentikan',
-  SANCTIONED: 'Disanksi',
-};
+import { CASE_STATUS_LABELS } from '../web/labels';
 
 const CLOCK_LABELS: Record<string, string> = {
   VERIFICATION: 'Verifikasi awal',

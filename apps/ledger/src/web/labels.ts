@@ -1,0 +1,21 @@
+/** A case's state as officials read it. */
+export const CASE_STATUS_LABELS: Record<string, string> = {
+  REPORTED: 'Dilaporkan',
+  VERIFIED: 'Diverifikasi',
+  CONFIRMED: 'Terbukti',
+  DISMISSED: 'Dihentikan',
+  SANCTIONED: 'Disanksi',
+};
+
+/** Every status code a page may show (cases, ASN, OPDs, certificates), in Bahasa Indonesia. */
+const STATUS_LABELS: Record<string, string> = {
+  ...CASE_STATUS_LABELS,
+  ACTIVE: 'aktif',
+  LEFT: 'sudah keluar',
+  DISSOLVED: 'dibubarkan',
+  VALID: 'berlaku',
+  REVOKED: 'dicabut',
+};
+
+/** The label of a status code; an unknown code is shown as it is rather than hidden. */
+export const statusLabel = (code: unknown): string => STATUS_LABELS[String(code)] ?? String(code);
