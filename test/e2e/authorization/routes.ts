@@ -535,7 +535,7 @@ export const routes: MatrixRoute[] = [
     path: `/registri/asn/${MATRIX_NIP}`,
     expect: allowPage({ ADMIN: 404, HR: 404 }),
   },
-  ...['data', 'mutasi', 'keluar'].map((form): MatrixRoute => ({
+  ...['data', 'mutasi', 'keluar', 'kepala'].map((form): MatrixRoute => ({
     method: 'post',
     web: true,
     path: `/registri/asn/${MATRIX_NIP}/${form}`,

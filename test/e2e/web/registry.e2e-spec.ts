@@ -242,7 +242,11 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
 
   describe('one ASN’s page: a new name or position, a move, a departure', () => {
     const page = (nip: string) => `/registri/asn/${nip}`;
-    const submit = async (nip: string, form: 'data' | 'mutasi' | 'keluar', fields: object) => {
+    const submit = async (
+      nip: string,
+      form: 'data' | 'mutasi' | 'keluar' | 'kepala',
+      fields: object,
+    ) => {
       const current = await hr.get(page(nip)).expect(200);
       return hr
         .post(`${page(nip)}/${form}`)
@@ -336,6 +340,27 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       const list = await hr.get(`/registri/asn?q=${nip}`).expect(200);
       expect(list.text).toContain('<td>sudah keluar</td>');
       expect(list.text).not.toContain('LEFT');
+    });
+
+    it('appoints an ASN as head of their OPD, saying whom they replace', async () => {
+      const { head: previous, staff } = roster['dinas-pendidikan'];
+      const before = await hr.get(page(staff[0])).expect(200);
+      expect(before.text).toContain('Tetapkan sebagai kepala dinas pendidikan');
+      expect(before.text).toContain(`(${previous}) sebagai kepala dinas pendidikan`);
+      const res = await submit(staff[0], 'kepala', {});
+      expect(res.status).toBe(303);
+      const shown = await follow(res);
+      expect(shown.text).toContain('ditetapkan sebagai kepala OPD.');
+      expect(shown.text).toContain('<strong>Kepala OPD dinas pendidikan</strong>');
+      expect(shown.text).not.toContain('Tetapkan sebagai kepala');
+      expect((await streamEvents(t, 'opd-dinas-pendidikan')).at(-1)).toMatchObject({
+        type: 'OpdHeadAppointed',
+        data: { nip: staff[0], previousNip: previous },
+        metadata: { actorId: hrUser.userId, actorRole: 'HR' },
+      });
+      const old = await hr.get(page(previous)).expect(200);
+      expect(old.text).toContain(`(${staff[0]}) sebagai kepala dinas pendidikan`);
+      expect(old.text).not.toContain('<strong>Kepala OPD');
     });
 
     it('an unknown NIP or form is a 404 page; other roles are refused', async () => {

@@ -30,7 +30,7 @@ import { ReadSide } from '../compliance/read-side';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
-import { AsnCommands, normaliseNip } from '../registry/registry.commands';
+import { AsnCommands, normaliseNip, OpdCommands } from '../registry/registry.commands';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
 import { ChangeAsnDetailsDto, ReasonDto, TransferAsnDto } from '../registry/registry.dto';
 import { type ImportReport, RosterImport } from '../registry/roster-import';
@@ -46,8 +46,9 @@ import {
   validateAs,
 } from './form';
 
-/** The forms of an ASN's page: a new name or position, a move to another OPD, a departure. */
-const ASN_FORMS = ['data', 'mutasi', 'keluar'] as const;
+/** The forms of an ASN's page: a new name or position, a move to another OPD, a departure, and the
+ * appointment as head of their OPD. */
+const ASN_FORMS = ['data', 'mutasi', 'keluar', 'kepala'] as const;
 type AsnForm = (typeof ASN_FORMS)[number];
 const isAsnForm = (form: string): form is AsnForm =>
   (ASN_FORMS as readonly string[]).includes(form);
@@ -100,6 +101,7 @@ export class RegistryWebController {
     private readonly roster: RosterImport,
     private readonly certificates: CertificateService,
     private readonly asnCommands: AsnCommands,
+    private readonly opdCommands: OpdCommands,
   ) {}
 
   @Get('registri')
@@ -200,6 +202,8 @@ export class RegistryWebController {
         // leaves the post vacant, which the forms say before it happens.
         head: asn.status === 'ACTIVE' && opd?.headNip === asn.nip,
       },
+      // Whom an appointment of this ASN would replace (none: the post is vacant).
+      sittingHead: opd?.headNip && opd.headNip !== asn.nip ? queries.asn(opd.headNip) : undefined,
       data: {
         values: {
           name: value('data', 'name', asn.name),
@@ -281,7 +285,7 @@ export class RegistryWebController {
   /** What a form's fields mean: the values to show again, the DTO's verdict, and the command to run. */
   private submissionOf(
     form: AsnForm,
-    asn: { nip: string; name: string; position: string },
+    asn: { nip: string; name: string; position: string; opdId: string },
     fields: Form,
     actor: ActorContext,
   ): AsnSubmission {
@@ -317,6 +321,11 @@ export class RegistryWebController {
           (dto) => this.asnCommands.transfer(asn.nip, dto.toOpdId, actor),
         );
       }
+      case 'kepala':
+        // No fields: the ASN and their OPD are the page's; the rules (active there) are the command's.
+        return asnSubmission({}, `${asn.name} ditetapkan sebagai kepala OPD.`, { value: {} }, () =>
+          this.opdCommands.appointHead(asn.opdId, asn.nip, actor),
+        );
       case 'keluar': {
         const values = { reason: text(fields, 'reason') };
         return asnSubmission(
