@@ -13,6 +13,7 @@ export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/users': 'Daftar pengguna',
   'POST /api/v1/users/{userId}/role': 'Ubah peran (dan OPD) pengguna',
   'POST /api/v1/users/{userId}/deactivation': 'Nonaktifkan pengguna',
+  'POST /api/v1/users/{userId}/password': 'Atur ulang kata sandi pengguna (kata sandi terlupa)',
   'POST /api/v1/elections': 'Jadwalkan pemilu atau pilkada',
   'POST /api/v1/opds/import': 'Impor OPD dari CSV (dryRun: periksa saja)',
   'POST /api/v1/opds': 'Daftarkan OPD',

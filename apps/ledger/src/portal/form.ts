@@ -72,3 +72,17 @@ export const validateAs = <T extends object>(
 /** A domain refusal as form errors: its detail rows by field, and its message for the summary. */
 export const domainErrors = (error: DomainError): FieldErrors =>
   Object.fromEntries((error.details ?? []).map((d) => [d.field, d.reason]));
+
+/** A page with several forms gives each field an id prefixed by its form (`mutasi-toOpdId`): the error
+ * summary of the refused one links there. */
+export const summaryOfForm = (
+  failed: { form: string; errors: FieldErrors } | undefined,
+): FieldErrors | undefined =>
+  failed
+    ? Object.fromEntries(
+        Object.entries(failed.errors).map(([field, message]) => [
+          `${failed.form}-${field}`,
+          message,
+        ]),
+      )
+    : undefined;

@@ -42,6 +42,7 @@ import {
   PAGE_SIZE,
   pageNumber,
   pager,
+  summaryOfForm,
   text,
   validateAs,
 } from './form';
@@ -225,15 +226,7 @@ export class RegistryWebController {
       },
       keluar: { values: { reason: value('keluar', 'reason') }, errors: errorsOf('keluar') },
       formError: failed?.message,
-      // The summary links to the fields, whose ids are prefixed by their form (two forms have a reason).
-      errors: failed
-        ? Object.fromEntries(
-            Object.entries(failed.errors).map(([field, message]) => [
-              `${failed.form}-${field}`,
-              message,
-            ]),
-          )
-        : undefined,
+      errors: summaryOfForm(failed),
     });
   }
 

@@ -16,7 +16,7 @@ import { Roles } from '../identity/roles.decorator';
 import { UserCommands } from '../identity/user.commands';
 import { type KnownUser, UserDirectory } from '../identity/user-directory';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, type FieldErrors, type Form, text, validateAs } from './form';
+import { domainErrors, type FieldErrors, type Form, summaryOfForm, text, validateAs } from './form';
 
 const ROLE_OPTIONS: Record<Role, string> = {
   ADMIN: 'Administrator',
@@ -287,15 +287,7 @@ export class UsersWebController {
       sandi: { errors: errorsOf('sandi') },
       nonaktif: { values: { reason: given('nonaktif', 'reason') }, errors: errorsOf('nonaktif') },
       formError: failed?.message,
-      // The summary links to the fields, whose ids are prefixed by their form.
-      errors: failed
-        ? Object.fromEntries(
-            Object.entries(failed.errors).map(([field, message]) => [
-              `${failed.form}-${field}`,
-              message,
-            ]),
-          )
-        : undefined,
+      errors: summaryOfForm(failed),
     });
   }
 }

@@ -130,6 +130,18 @@ export interface Page {
  * Queries over the read models. Deadlines are evaluated against `today` at query time, so overdue cases and
  * statuses are right as time passes, not only when an event arrives.
  */
+/** An election as the pages and queries show it. */
+export interface ElectionRow {
+  electionId: string;
+  name: string;
+  kind: string;
+  votingDay: string;
+  monitoringFrom: string;
+  monitoringUntil: string;
+}
+const ELECTION_COLUMNS =
+  'election_id AS electionId, name, kind, voting_day AS votingDay, monitoring_from AS monitoringFrom, monitoring_until AS monitoringUntil';
+
 export class ReadModelQueries {
   constructor(
     private readonly db: Database.Database,
@@ -138,34 +150,14 @@ export class ReadModelQueries {
 
   election(electionId: string) {
     return this.db
-      .prepare(
-        'SELECT election_id AS electionId, name, kind, voting_day AS votingDay, monitoring_from AS monitoringFrom, monitoring_until AS monitoringUntil FROM rm_elections WHERE election_id = ?',
-      )
-      .get(electionId) as
-      | {
-          electionId: string;
-          name: string;
-          kind: string;
-          votingDay: string;
-          monitoringFrom: string;
-          monitoringUntil: string;
-        }
-      | undefined;
+      .prepare(`SELECT ${ELECTION_COLUMNS} FROM rm_elections WHERE election_id = ?`)
+      .get(electionId) as ElectionRow | undefined;
   }
 
   elections() {
     return this.db
-      .prepare(
-        'SELECT election_id AS electionId, name, kind, voting_day AS votingDay, monitoring_from AS monitoringFrom, monitoring_until AS monitoringUntil FROM rm_elections ORDER BY voting_day DESC',
-      )
-      .all() as {
-      electionId: string;
-      name: string;
-      kind: string;
-      votingDay: string;
-      monitoringFrom: string;
-      monitoringUntil: string;
-    }[];
+      .prepare(`SELECT ${ELECTION_COLUMNS} FROM rm_elections ORDER BY voting_day DESC`)
+      .all() as ElectionRow[];
   }
 
   opd(opdId: string) {
