@@ -528,6 +528,14 @@ export const routes: MatrixRoute[] = [
     path,
     expect: allowPage({ ADMIN: 400, HR: 400 }),
   })),
+  // An OPD's forms, for an OPD that is not registered: the allowed roles get the 404 page.
+  ...['asn', 'nama', 'bubar'].map((form): MatrixRoute => ({
+    method: 'post',
+    web: true,
+    path: `/registri/opd/tidak-ada/${form}`,
+    body: () => ({ name: 'uji', reason: 'uji' }),
+    expect: allowPage({ ADMIN: 404, HR: 404 }),
+  })),
   // One ASN's page and its forms, for a NIP that is not enrolled: the allowed roles get the 404 page.
   {
     method: 'get',

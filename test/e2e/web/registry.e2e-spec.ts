@@ -240,6 +240,107 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       .expect(404);
   });
 
+  describe('an OPD’s page: one ASN, a new name, the dissolution', () => {
+    const list = (opdId: string) => `/registri/asn?opdId=${opdId}`;
+    const submit = async (opdId: string, form: string, fields: object) => {
+      const current = await hr.get(list(opdId)).expect(200);
+      return hr
+        .post(`/registri/opd/${opdId}/${form}`)
+        .redirects(0)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(current.text) });
+    };
+
+    it('enrols one ASN from the form, the NIP as printed, and lists them', async () => {
+      await expectStatus(
+        post(t, hrUser, '/api/v1/opds', {
+          opdId: 'badan-uji',
+          code: '8.01.01',
+          name: 'Badan Uji',
+          kind: 'BADAN',
+        }),
+        201,
+      );
+      const page = await hr.get(list('badan-uji')).expect(200);
+      expect(page.text).toContain('Tambah satu ASN');
+      const res = await submit('badan-uji', 'asn', {
+        nip: '19850312 201001 1 002',
+        name: 'I Wayan Uji',
+        position: 'Analis',
+        employmentType: 'PNS',
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/registri\/asn\?opdId=badan-uji&minPosition=\d+$/);
+      const shown = await hr.get(res.headers.location).expect(200);
+      expect(shown.text).toContain('I Wayan Uji (19850312 201001 1 002) didaftarkan di Badan Uji.');
+      expect(shown.text).toContain('href="/registri/asn/198503122010011002"');
+      expect((await streamEvents(t, 'asn-198503122010011002'))[0]).toMatchObject({
+        type: 'AsnEnrolled',
+        data: { opdId: 'badan-uji', employmentType: 'PNS' },
+        metadata: { actorId: hrUser.userId, actorRole: 'HR' },
+      });
+    });
+
+    it('says what to fix next to the field and writes nothing; a second enrolment is refused', async () => {
+      const before = await eventCount();
+      const bad = await submit('badan-uji', 'asn', {
+        nip: '198502302010011002',
+        name: '',
+        position: 'Analis',
+        employmentType: '',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('href="#asn-nip"');
+      expect(bad.text).toContain('id="asn-nip-error"');
+      expect(bad.text).toContain('tanggal lahir YYYYMMDD');
+      expect(bad.text).toContain('id="asn-name-error"');
+      expect(bad.text).toContain('id="asn-employmentType-error"');
+      expect(bad.text).toContain('value="Analis"');
+      const twice = await submit('badan-uji', 'asn', {
+        nip: '198503122010011002',
+        name: 'I Wayan Uji',
+        position: 'Analis',
+        employmentType: 'PNS',
+      });
+      expect(twice.status).toBe(409);
+      expect(await eventCount()).toBe(before);
+    });
+
+    it('renames the OPD, and dissolves it only once nobody active is left', async () => {
+      const renamed = await submit('badan-uji', 'nama', { name: 'Badan Uji Coba' });
+      expect(renamed.status).toBe(303);
+      expect((await hr.get(renamed.headers.location).expect(200)).text).toContain(
+        '<h1>ASN Badan Uji Coba</h1>',
+      );
+      const refused = await submit('badan-uji', 'bubar', { reason: 'Digabung' });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('1 ASN aktif');
+      await expectStatus(
+        post(t, hrUser, '/api/v1/asn/198503122010011002/departure', { reason: 'Pensiun' }),
+        200,
+      );
+      const dissolved = await submit('badan-uji', 'bubar', { reason: 'Digabung (Perda 1/2026)' });
+      expect(dissolved.status).toBe(303);
+      const after = await hr.get(dissolved.headers.location).expect(200);
+      expect(after.text).toContain('Badan Uji Coba dibubarkan.');
+      expect(after.text).toContain('OPD ini sudah dibubarkan');
+      expect(after.text).not.toContain('Tambah satu ASN');
+      expect((await hr.get('/registri').expect(200)).text).toContain('(dibubarkan)');
+      // A form for an OPD that does not exist, or a form that does not exist, is a 404 page.
+      const page = await hr.get('/registri').expect(200);
+      await hr
+        .post('/registri/opd/tidak-ada/nama')
+        .type('form')
+        .send({ name: 'x', _csrf: csrfFrom(page.text) })
+        .expect(404);
+      await hr
+        .post('/registri/opd/dinas-kesehatan/hapus')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(404);
+    });
+  });
+
   describe('one ASN’s page: a new name or position, a move, a departure', () => {
     const page = (nip: string) => `/registri/asn/${nip}`;
     const submit = async (

@@ -32,7 +32,13 @@ import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { AsnCommands, normaliseNip, OpdCommands } from '../registry/registry.commands';
 import type { UploadedCsvFile } from '../registry/registry.api.controller';
-import { ChangeAsnDetailsDto, ReasonDto, TransferAsnDto } from '../registry/registry.dto';
+import {
+  ChangeAsnDetailsDto,
+  EnrollAsnDto,
+  ReasonDto,
+  RenameOpdDto,
+  TransferAsnDto,
+} from '../registry/registry.dto';
 import { type ImportReport, RosterImport } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
@@ -54,7 +60,13 @@ type AsnForm = (typeof ASN_FORMS)[number];
 const isAsnForm = (form: string): form is AsnForm =>
   (ASN_FORMS as readonly string[]).includes(form);
 
-/** A posted ASN form: refused with its field errors, or ready to run. */
+/** The forms of an OPD's page (its ASN list): enrol one ASN, a new name, the dissolution. */
+const OPD_FORMS = ['asn', 'nama', 'bubar'] as const;
+type OpdForm = (typeof OPD_FORMS)[number];
+const isOpdForm = (form: string): form is OpdForm =>
+  (OPD_FORMS as readonly string[]).includes(form);
+
+/** A posted ASN or OPD form: refused with its field errors, or ready to run. */
 type AsnSubmission = { values: Form } & (
   | { errors: FieldErrors }
   | { errors?: undefined; run: () => Promise<{ position: string | null }>; done: string }
@@ -123,10 +135,109 @@ export class RegistryWebController {
 
   @Get('registri/asn')
   @Roles('HR', 'ADMIN')
-  asn(
+  async asn(
     @Query() query: Record<string, string | undefined>,
     @Actor() actor: ActorContext,
+    @Req() req: Request,
     @Res() res: Response,
+  ) {
+    await this.read.readyForPage(query.minPosition);
+    this.renderAsnList(req, res, actor, query);
+  }
+
+  /**
+   * One of an OPD's forms (on its ASN list): enrol one ASN, rename the OPD, dissolve it. Checked with the
+   * API routes' DTOs and written by the same commands; errors and refusals are shown on the page.
+   */
+  @Post('registri/opd/:opdId/:form')
+  @Roles('HR', 'ADMIN')
+  async submitOpdForm(
+    @Param('opdId') opdId: string,
+    @Param('form') form: string,
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    if (!isOpdForm(form)) {
+      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
+    }
+    const opd = this.read.for(actor).opd(opdId);
+    if (!opd) {
+      throw new NotFoundException({
+        code: 'OPD_NOT_FOUND',
+        message: `OPD ${opdId} tidak ada di registri.`,
+      });
+    }
+    const fields = body ?? {};
+    const submission = ((): AsnSubmission => {
+      switch (form) {
+        case 'asn': {
+          const values = {
+            nip: text(fields, 'nip'),
+            name: text(fields, 'name'),
+            position: text(fields, 'position'),
+            employmentType: text(fields, 'employmentType'),
+          };
+          return asnSubmission(
+            values,
+            `${values.name} (${values.nip}) didaftarkan di ${opd.name}.`,
+            validateAs(EnrollAsnDto, { ...values, opdId: opd.opdId }),
+            (dto) => this.asnCommands.enroll(dto, actor),
+          );
+        }
+        case 'nama': {
+          const values = { name: text(fields, 'name') };
+          return asnSubmission(
+            values,
+            `Nama OPD diubah menjadi ${values.name}.`,
+            validateAs(RenameOpdDto, values),
+            (dto) => this.opdCommands.rename(opd.opdId, dto.name, actor),
+          );
+        }
+        case 'bubar': {
+          const values = { reason: text(fields, 'reason') };
+          return asnSubmission(
+            values,
+            `${opd.name} dibubarkan.`,
+            validateAs(ReasonDto, values),
+            (dto) => this.opdCommands.dissolve(opd.opdId, dto.reason, actor),
+          );
+        }
+      }
+    })();
+    const failed = (errors: FieldErrors, message: string, status?: number) =>
+      this.renderAsnList(
+        req,
+        res,
+        actor,
+        { opdId: opd.opdId },
+        { form, values: submission.values, errors, message, status },
+      );
+    if (submission.errors) {
+      return failed(submission.errors, 'Periksa isian yang ditandai.');
+    }
+    try {
+      const { position } = await submission.run();
+      setFlash(res, { kind: 'success', message: submission.done });
+      res.redirect(
+        303,
+        `/registri/asn?${new URLSearchParams({ opdId: opd.opdId, minPosition: position ?? '' }).toString()}`,
+      );
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
+      }
+      throw error;
+    }
+  }
+
+  private renderAsnList(
+    req: Request,
+    res: Response,
+    actor: ActorContext,
+    query: Record<string, string | undefined>,
+    failed?: { form: OpdForm; values: Form; errors: FieldErrors; message: string; status?: number },
   ) {
     const queries = this.read.for(actor);
     const opd = query.opdId ? queries.opd(query.opdId) : undefined;
@@ -138,9 +249,14 @@ export class RegistryWebController {
     );
     const link = (p: number) =>
       `/registri/asn?${new URLSearchParams({ ...(opd ? { opdId: opd.opdId } : {}), ...(q ? { q } : {}), page: String(p) }).toString()}`;
-    res.render('registry-asn', {
+    const form = (name: OpdForm) => ({
+      values: failed?.form === name ? failed.values : {},
+      errors: failed?.form === name ? failed.errors : undefined,
+    });
+    res.status(failed ? (failed.status ?? 400) : 200).render('registry-asn', {
       title: opd ? `ASN ${opd.name}` : 'Cari ASN',
-      opd,
+      flash: takeFlash(req, res),
+      opd: opd && { ...opd, active: opd.status === 'ACTIVE' },
       q,
       total: result.total,
       items: result.items.map((a) => ({
@@ -148,10 +264,21 @@ export class RegistryWebController {
         opdName: opd?.name ?? queries.opd(a.opdId)?.name ?? a.opdId,
       })),
       ...pager(result.total, page, PAGE_SIZE, link),
+      asnForm: {
+        ...form('asn'),
+        types: ['PNS', 'PPPK'].map((value) => ({
+          value,
+          label: value,
+          selected: form('asn').values.employmentType === value,
+        })),
+      },
+      namaForm: form('nama'),
+      bubarForm: form('bubar'),
+      formError: failed?.message,
+      errors: summaryOfForm(failed),
     });
   }
 
-  /** One ASN: the record, and the forms that change it (each the page twin of an API route). */
   @Get('registri/asn/:nip')
   @Roles('HR', 'ADMIN')
   async asnDetail(
