@@ -528,6 +528,7 @@ export const routes: MatrixRoute[] = [
     path,
     expect: allowPage({ ADMIN: 400, HR: 400 }),
   })),
+  { method: 'post', web: true, path: '/registri/opd', expect: allowPage({ ADMIN: 400, HR: 400 }) },
   // An OPD's forms, for an OPD that is not registered: the allowed roles get the 404 page.
   ...['asn', 'nama', 'bubar'].map((form): MatrixRoute => ({
     method: 'post',

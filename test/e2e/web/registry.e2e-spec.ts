@@ -251,16 +251,41 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
         .send({ ...fields, _csrf: csrfFrom(current.text) });
     };
 
+    const registerOpd = async (fields: object) => {
+      const current = await hr.get('/registri').expect(200);
+      return hr
+        .post('/registri/opd')
+        .redirects(0)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(current.text) });
+    };
+
+    it('registers an OPD from the registry page, its id made from the name', async () => {
+      const before = await eventCount();
+      const empty = await registerOpd({ code: '', name: '', kind: '' });
+      expect(empty.status).toBe(400);
+      expect(empty.text).toContain('id="name-error"');
+      expect(empty.text).toContain('id="kind-error"');
+      expect(empty.text).not.toContain('id="opdId-error"');
+      const taken = await registerOpd({ code: ' 1.01.01 ', name: 'Dinas Lain', kind: 'DINAS' });
+      expect(taken.status).toBe(409);
+      expect(taken.text).toContain('id="code-error"');
+      expect(taken.text).toContain('value="Dinas Lain"');
+      expect(await eventCount()).toBe(before);
+      const res = await registerOpd({
+        code: '8.01.01',
+        name: 'Badan Uji',
+        kind: 'BADAN',
+        opdId: '',
+        parentOpdId: '',
+      });
+      expect(res.status).toBe(303);
+      const shown = await hr.get(res.headers.location).expect(200);
+      expect(shown.text).toContain('Badan Uji (8.01.01) didaftarkan.');
+      expect(shown.text).toContain('href="/registri/asn?opdId=badan-uji"');
+    });
+
     it('enrols one ASN from the form, the NIP as printed, and lists them', async () => {
-      await expectStatus(
-        post(t, hrUser, '/api/v1/opds', {
-          opdId: 'badan-uji',
-          code: '8.01.01',
-          name: 'Badan Uji',
-          kind: 'BADAN',
-        }),
-        201,
-      );
       const page = await hr.get(list('badan-uji')).expect(200);
       expect(page.text).toContain('Tambah satu ASN');
       const res = await submit('badan-uji', 'asn', {

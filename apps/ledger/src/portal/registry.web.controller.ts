@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError } from '@netral/domain';
+import { DomainError, type OpdKind } from '@netral/domain';
 import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,11 +35,13 @@ import type { UploadedCsvFile } from '../registry/registry.api.controller';
 import {
   ChangeAsnDetailsDto,
   EnrollAsnDto,
+  OPD_KINDS,
+  RegisterOpdDto,
   ReasonDto,
   RenameOpdDto,
   TransferAsnDto,
 } from '../registry/registry.dto';
-import { type ImportReport, RosterImport } from '../registry/roster-import';
+import { type ImportReport, RosterImport, slugify } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
   domainErrors,
@@ -59,6 +61,20 @@ const ASN_FORMS = ['data', 'mutasi', 'keluar', 'kepala'] as const;
 type AsnForm = (typeof ASN_FORMS)[number];
 const isAsnForm = (form: string): form is AsnForm =>
   (ASN_FORMS as readonly string[]).includes(form);
+
+/** OPD kinds as the registry form offers them. */
+const OPD_KIND_LABELS: Record<OpdKind, string> = {
+  SEKRETARIAT_DAERAH: 'Sekretariat Daerah',
+  SEKRETARIAT_DPRD: 'Sekretariat DPRD',
+  INSPEKTORAT: 'Inspektorat',
+  DINAS: 'Dinas',
+  BADAN: 'Badan',
+  KECAMATAN: 'Kecamatan',
+  KELURAHAN: 'Kelurahan',
+  RSUD: 'RSUD',
+  SATPOL_PP: 'Satpol PP',
+  LAINNYA: 'Lainnya',
+};
 
 /** The forms of an OPD's page (its ASN list): enrol one ASN, a new name, the dissolution. */
 const OPD_FORMS = ['asn', 'nama', 'bubar'] as const;
@@ -126,10 +142,85 @@ export class RegistryWebController {
     @Res() res: Response,
   ) {
     await this.read.readyForPage(minPosition);
-    res.render('registry', {
+    this.renderOpds(req, res, actor);
+  }
+
+  /** A new OPD from the registry page: the API's DTO and command; the id is made from the name when left
+   * empty, as the OPD import does. */
+  @Post('registri/opd')
+  @Roles('HR', 'ADMIN')
+  async registerOpd(
+    @Body() body: Form | undefined,
+    @Actor() actor: ActorContext,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const fields = body ?? {};
+    const values = {
+      code: text(fields, 'code'),
+      name: text(fields, 'name'),
+      kind: text(fields, 'kind'),
+      opdId: text(fields, 'opdId'),
+      parentOpdId: text(fields, 'parentOpdId'),
+    };
+    const failed = (errors: FieldErrors, message: string, status = 400) =>
+      this.renderOpds(req, res, actor, { values, errors, message, status });
+    const { parentOpdId, ...rest } = values;
+    const checked = validateAs(RegisterOpdDto, {
+      ...rest,
+      opdId: values.opdId || slugify(values.name),
+      ...(parentOpdId ? { parentOpdId } : {}),
+    });
+    if (checked.errors) {
+      const errors = { ...checked.errors };
+      if (!values.opdId && errors.name) {
+        // An id made from a name left empty is not a second mistake: the name's error says it.
+        delete errors.opdId;
+      }
+      return failed(errors, 'Periksa isian yang ditandai.');
+    }
+    try {
+      const { position } = await this.opdCommands.register(checked.value, actor);
+      setFlash(res, {
+        kind: 'success',
+        message: `${checked.value.name} (${checked.value.code}) didaftarkan.`,
+      });
+      res.redirect(303, `/registri?minPosition=${position ?? ''}`);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
+      }
+      throw error;
+    }
+  }
+
+  private renderOpds(
+    req: Request,
+    res: Response,
+    actor: ActorContext,
+    failed?: { values: Form; errors: FieldErrors; message: string; status: number },
+  ) {
+    const opds = this.read.for(actor).opds();
+    const values = failed?.values ?? {};
+    res.status(failed?.status ?? 200).render('registry', {
       title: 'Registri OPD',
       flash: takeFlash(req, res),
-      opds: this.read.for(actor).opds(),
+      opds,
+      values,
+      kinds: OPD_KINDS.map((kind) => ({
+        value: kind,
+        label: OPD_KIND_LABELS[kind],
+        selected: kind === values.kind,
+      })),
+      parents: opds
+        .filter((o) => o.status === 'ACTIVE')
+        .map((o) => ({
+          value: o.opdId,
+          label: `${o.name} (${o.code})`,
+          selected: o.opdId === values.parentOpdId,
+        })),
+      errors: failed?.errors,
+      formError: failed?.message,
     });
   }
 
