@@ -19,6 +19,7 @@ import { registerImportCommands } from '../../../apps/cli/src/commands/import';
 import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
 import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
 import { Facts } from '../../../apps/ledger/src/infrastructure/facts';
+import { OpdMembershipLock } from '../../../apps/ledger/src/registry/opd-membership';
 import { RegistryFacts } from '../../../apps/ledger/src/registry/registry-facts';
 import { type ImportReport, RosterImport } from '../../../apps/ledger/src/registry/roster-import';
 import { Readable } from 'node:stream';
@@ -447,6 +448,33 @@ describe('registry rules', () => {
       expect(await pledgeRole(deputy)).toBe('OPD_HEAD');
       const retired = await post(t, hr, `/api/v1/asn/${deputy}/departure`, { reason: 'Pensiun' });
       expect((await compliance('dinas-mutasi', retired.body.position)).headNip).toBeNull();
+    });
+
+    it('moves one ASN twice at once as two moves in a row, each from where the other left them', async () => {
+      await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-tujuan-2', '7.12.01')), 201);
+      const nip = nipFor(6520);
+      await t.app.get(AsnCommands).enroll(enrolment(nip, 'dinas-kesehatan'), actor);
+      // Both read the ASN in dinas-kesehatan; the second finds them moved once it holds that OPD's lock,
+      // and takes the lock of the OPD they are in now.
+      const lock = t.app.get(OpdMembershipLock);
+      const held = jest.spyOn(lock, 'hold');
+      const moves = await Promise.allSettled([
+        t.app.get(AsnCommands).transfer(nip, 'dinas-pendidikan', actor),
+        t.app.get(AsnCommands).transfer(nip, 'dinas-tujuan-2', actor),
+      ]);
+      const locked = held.mock.calls.map(([keys]) => [...keys].sort());
+      held.mockRestore();
+      expect(moves.map(codeOf)).toEqual(['ok', 'ok']);
+      const transfers = (await streamOf(`asn-${nip}`)).filter((e) => e.type === 'AsnTransferred');
+      expect(transfers.map((e) => [e.data.fromOpdId, e.data.toOpdId])).toEqual([
+        ['dinas-kesehatan', 'dinas-pendidikan'],
+        ['dinas-pendidikan', 'dinas-tujuan-2'],
+      ]);
+      expect(locked).toEqual([
+        ['dinas-kesehatan', 'dinas-pendidikan'],
+        ['dinas-kesehatan', 'dinas-tujuan-2'],
+        ['dinas-pendidikan', 'dinas-tujuan-2'],
+      ]);
     });
 
     it('is never left to an ASN who moved out as the appointment arrived', async () => {

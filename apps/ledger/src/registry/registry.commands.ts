@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
   asnDecider,
+  conflict,
   type AsnCommand,
   opdDecider,
   type OpdCommand,
@@ -131,7 +132,7 @@ export class AsnCommands {
   /** A move holds the lock of the OPD it leaves too: its head cannot be appointed as they move out. */
   async transfer(nip: string, toOpdId: string, actor: ActorContext) {
     assertOpdScope(actor, toOpdId);
-    return this.membership.hold([toOpdId, ...(await this.currentOpd(nip))], async () =>
+    return this.holdingOwnOpd(nip, [toOpdId], async () =>
       this.handle(normaliseNip(nip), actor, {
         type: 'TransferAsn',
         data: { toOpdId },
@@ -150,15 +151,37 @@ export class AsnCommands {
   }
 
   async recordLeft(nip: string, reason: string, actor: ActorContext) {
-    return this.membership.hold(await this.currentOpd(nip), () =>
+    return this.holdingOwnOpd(nip, [], () =>
       this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } }),
     );
   }
 
-  /** The OPD an ASN is active in now, if any: the membership lock a move out of it or a departure holds. */
-  private async currentOpd(nip: string): Promise<string[]> {
-    const asn = await this.facts.asn(normaliseNip(nip));
-    return asn.status === 'active' ? [asn.opdId] : [];
+  /**
+   * Runs `work` holding the membership lock of the OPD the ASN is active in (and `others`). The OPD is read
+   * before the lock is taken, so it is read again once held: if a move landed in between, the lock of the
+   * new OPD is taken instead (a few times at most; moves of one ASN queue on the OPD they leave).
+   */
+  private async holdingOwnOpd<T>(nip: string, others: string[], work: () => Promise<T>) {
+    const currentOpd = async () => {
+      const asn = await this.facts.asn(normaliseNip(nip));
+      return asn.status === 'active' ? asn.opdId : undefined;
+    };
+    for (let attempt = 1; ; attempt++) {
+      const expected = await currentOpd();
+      const outcome = await this.membership.hold(
+        [...others, ...(expected ? [expected] : [])],
+        async () => ((await currentOpd()) === expected ? { result: await work() } : undefined),
+      );
+      if (outcome) {
+        return outcome.result;
+      }
+      if (attempt >= 5) {
+        throw conflict(
+          'ASN_CHANGED_CONCURRENTLY',
+          `ASN ${nip} sedang dipindahkan oleh permintaan lain: muat ulang dan coba lagi.`,
+        );
+      }
+    }
   }
 
   private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {
