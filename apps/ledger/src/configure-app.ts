@@ -32,6 +32,15 @@ const instantFormatters = (timeZone: string) => ({
 });
 let viewTime = instantFormatters('UTC');
 
+const calendarDay = new Intl.DateTimeFormat('id-ID', { timeZone: 'UTC', dateStyle: 'long' });
+/** A calendar day (`YYYY-MM-DD`, no time zone) as officials read it: "14 Februari 2029". */
+const formatDay = (value: unknown): string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? calendarDay.format(new Date(`${value}T00:00:00Z`))
+    : typeof value === 'string'
+      ? value
+      : '';
+
 /** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone. */
 const formatInstant = (value: unknown): string => {
   const date = typeof value === 'string' ? new Date(value) : undefined;
@@ -57,6 +66,7 @@ const registerViewHelpers = (): void => {
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('statusLabel', statusLabel);
   hbs.registerHelper('waktu', formatInstant);
+  hbs.registerHelper('tanggal', formatDay);
   // Block helpers receive Handlebars' options object last: drop it.
   // Like `||`: the first truthy argument (so `(or id name)` picks a value), else false.
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);

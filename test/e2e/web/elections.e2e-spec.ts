@@ -55,7 +55,7 @@ describe('elections page (administrator)', () => {
     const list = await admin.get(res.headers.location).expect(200);
     expect(list.text).toContain('Pemilihan Pilkada Serentak 2029 dijadwalkan.');
     expect(list.text).toContain('href="/kepatuhan?electionId=pilkada-2029"');
-    expect(list.text).toContain('2029-09-24 s.d. 2029-12-16');
+    expect(list.text).toContain('24 September 2029 s.d. 16 Desember 2029');
     const [event] = await streamEvents(t, 'election-pilkada-2029');
     expect(event).toMatchObject({
       type: 'ElectionScheduled',
