@@ -13,11 +13,11 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { AppConfig } from '@netral/config';
+import { DomainError } from '@netral/domain';
 import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService } from './auth.service';
-import { DomainError } from '@netral/domain';
 import { setFlash, takeFlash } from '../portal/flash';
 import { domainErrors, type FieldErrors, type Form, validateAs } from '../portal/form';
 import { LOGIN_USERNAME_MAX_LENGTH, SetPasswordDto } from './dto/identity.dto';

@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
   asnDecider,
+  type AsnEvent,
   type CaseSla,
   electionDecider,
   type OpdFact,
-  type AsnEvent,
   opdDecider,
   streams,
   vacatesHead,
