@@ -83,4 +83,21 @@ describe('administrator pages in Chromium (demo regency)', () => {
     expect(h.externalRequests).toEqual([]);
     await head.context.close();
   });
+
+  it('the administrator’s pages fit a 375 px phone', async () => {
+    const context = await h.browser.newContext({
+      baseURL: h.baseUrl,
+      locale: 'id-ID',
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    await login(page, 'admin', 'admin-netral-2024');
+    for (const path of ['/pemilihan', '/pengguna', '/pengguna/kadis.kesehatan', '/akun']) {
+      await page.goto(path);
+      expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
+    }
+    await h.screenshot(page, 'users-mobile');
+    await context.close();
+  });
 });
