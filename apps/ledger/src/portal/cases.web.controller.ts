@@ -30,7 +30,6 @@ import {
   VerifyCaseDto,
 } from '../cases/case.dto';
 import { CaseCommands } from '../cases/case.commands';
-import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { ReadSide } from '../compliance/read-side';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
 import type { ActorContext } from '../identity/actor';
@@ -46,6 +45,7 @@ import {
   PAGE_SIZE,
   pageNumber,
   pager,
+  submitForm,
   text,
   validateAs,
 } from './form';
@@ -462,22 +462,17 @@ export class CasesWebController {
         message: 'Periksa isian yang ditandai.',
       });
     }
-    try {
-      const { position } = await run();
-      setFlash(res, { kind: 'success', message: done });
-      res.redirect(303, `/kasus/${encodeURIComponent(caseId)}?minPosition=${position ?? ''}`);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return this.renderDetail(req, res, actor, caseId, {
-          values,
-          errors: domainErrors(error),
-          message: error.message,
-          // A refusal because of the case's state is a conflict, as on the API.
-          status: STATUS_OF_KIND[error.kind],
-        });
-      }
-      throw error;
-    }
+    return submitForm(
+      res,
+      run,
+      ({ position }) => ({
+        message: done,
+        location: `/kasus/${encodeURIComponent(caseId)}?minPosition=${position ?? ''}`,
+      }),
+      // A refusal because of the case's state is a conflict, as on the API.
+      (errors, message, status) =>
+        this.renderDetail(req, res, actor, caseId, { values, errors, message, status }),
+    );
   }
 
   @Post(':caseId/verifikasi')

@@ -1,17 +1,15 @@
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@netral/config';
-import { DomainError } from '@netral/domain';
 import type { Request, Response } from 'express';
-import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { ReadSide } from '../compliance/read-side';
 import { ElectionCommands } from '../elections/election.commands';
 import { ScheduleElectionDto } from '../elections/election.dto';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
-import { setFlash, takeFlash } from './flash';
-import { domainErrors, type FieldErrors, type Form, text, validateAs } from './form';
+import { takeFlash } from './flash';
+import { type FieldErrors, type Form, submitForm, text, validateAs } from './form';
 
 const KINDS = [
   { value: 'PILKADA', label: 'Pilkada (pemilihan kepala daerah)' },
@@ -73,16 +71,16 @@ export class ElectionsWebController {
     if (checked.errors) {
       return failed(checked.errors, 'Periksa isian yang ditandai.');
     }
-    try {
-      const { position } = await this.elections.schedule(checked.value, actor);
-      setFlash(res, { kind: 'success', message: `Pemilihan ${checked.value.name} dijadwalkan.` });
-      res.redirect(303, `/pemilihan?minPosition=${position ?? ''}`);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
-      }
-      throw error;
-    }
+    const dto = checked.value;
+    return submitForm(
+      res,
+      () => this.elections.schedule(dto, actor),
+      ({ position }) => ({
+        message: `Pemilihan ${dto.name} dijadwalkan.`,
+        location: `/pemilihan?minPosition=${position ?? ''}`,
+      }),
+      failed,
+    );
   }
 
   private render(

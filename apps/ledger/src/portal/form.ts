@@ -1,7 +1,10 @@
 import { DomainError } from '@netral/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { Response } from 'express';
+import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { flattenValidationErrors } from '../common/validation';
+import { setFlash } from './flash';
 
 /** A posted HTML form as Express parses it (urlencoded or multipart fields). */
 export type Form = Record<string, unknown>;
@@ -86,3 +89,29 @@ export const summaryOfForm = (
         ]),
       )
     : undefined;
+
+/**
+ * A page's write, answered as Post/Redirect/Get: on success the flash and the 303 that `done` makes of the
+ * result; a refusal by the rules (a DomainError) goes to `refused` with its field errors, message and status
+ * (the form shown again); anything else is not the user's doing and propagates.
+ */
+export const submitForm = async <T>(
+  res: Response,
+  write: () => Promise<T>,
+  done: (result: T) => { message: string; location: string },
+  refused: (errors: FieldErrors, message: string, status: number) => unknown,
+): Promise<unknown> => {
+  let result: T;
+  try {
+    result = await write();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return refused(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
+    }
+    throw error;
+  }
+  const { message, location } = done(result);
+  setFlash(res, { kind: 'success', message });
+  res.redirect(303, location);
+  return undefined;
+};

@@ -24,7 +24,6 @@ import {
   RevokeCertificateDto,
 } from '../certificates/certificate.dto';
 import { CertificateService } from '../certificates/certificate.service';
-import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { repoRoot } from '../common/paths';
 import { ReadSide } from '../compliance/read-side';
 import type { ActorContext } from '../identity/actor';
@@ -44,12 +43,12 @@ import {
 import { type ImportReport, RosterImport, slugify } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
-  domainErrors,
   type FieldErrors,
   type Form,
   PAGE_SIZE,
   pageNumber,
   pager,
+  submitForm,
   summaryOfForm,
   text,
   validateAs,
@@ -179,19 +178,16 @@ export class RegistryWebController {
       }
       return failed(errors, 'Periksa isian yang ditandai.');
     }
-    try {
-      const { position } = await this.opdCommands.register(checked.value, actor);
-      setFlash(res, {
-        kind: 'success',
-        message: `${checked.value.name} (${checked.value.code}) didaftarkan.`,
-      });
-      res.redirect(303, `/registri?minPosition=${position ?? ''}`);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
-      }
-      throw error;
-    }
+    const dto = checked.value;
+    return submitForm(
+      res,
+      () => this.opdCommands.register(dto, actor),
+      ({ position }) => ({
+        message: `${dto.name} (${dto.code}) didaftarkan.`,
+        location: `/registri?minPosition=${position ?? ''}`,
+      }),
+      failed,
+    );
   }
 
   private renderOpds(
@@ -308,19 +304,15 @@ export class RegistryWebController {
     if (submission.errors) {
       return failed(submission.errors, 'Periksa isian yang ditandai.');
     }
-    try {
-      const { position } = await submission.run();
-      setFlash(res, { kind: 'success', message: submission.done });
-      res.redirect(
-        303,
-        `/registri/asn?${new URLSearchParams({ opdId: opd.opdId, minPosition: position ?? '' }).toString()}`,
-      );
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
-      }
-      throw error;
-    }
+    return submitForm(
+      res,
+      submission.run,
+      ({ position }) => ({
+        message: submission.done,
+        location: `/registri/asn?${new URLSearchParams({ opdId: opd.opdId, minPosition: position ?? '' }).toString()}`,
+      }),
+      failed,
+    );
   }
 
   private renderAsnList(
@@ -478,19 +470,15 @@ export class RegistryWebController {
     if (submission.errors) {
       return failed(submission.errors, 'Periksa isian yang ditandai.');
     }
-    try {
-      const { position } = await submission.run();
-      setFlash(res, { kind: 'success', message: submission.done });
-      res.redirect(
-        303,
-        `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
-      );
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
-      }
-      throw error;
-    }
+    return submitForm(
+      res,
+      submission.run,
+      ({ position }) => ({
+        message: submission.done,
+        location: `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
+      }),
+      failed,
+    );
   }
 
   /** What a form's fields mean: the values to show again, the DTO's verdict, and the command to run. */

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError, ROLES, type Role } from '@netral/domain';
+import { ROLES, type Role } from '@netral/domain';
 import type { Request, Response } from 'express';
-import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { ReadSide } from '../compliance/read-side';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
@@ -15,8 +14,8 @@ import {
 import { Roles } from '../identity/roles.decorator';
 import { UserCommands } from '../identity/user.commands';
 import { type KnownUser, UserDirectory } from '../identity/user-directory';
-import { setFlash, takeFlash } from './flash';
-import { domainErrors, type FieldErrors, type Form, summaryOfForm, text, validateAs } from './form';
+import { takeFlash } from './flash';
+import { type FieldErrors, type Form, submitForm, summaryOfForm, text, validateAs } from './form';
 
 const ROLE_OPTIONS: Record<Role, string> = {
   ADMIN: 'Administrator',
@@ -39,13 +38,6 @@ interface Failed<F extends string> {
   message: string;
   status?: number;
 }
-
-/** What a domain refusal means on a page: its field errors, message and status. */
-const refusal = (error: DomainError) => ({
-  errors: domainErrors(error),
-  message: error.message,
-  status: STATUS_OF_KIND[error.kind],
-});
 
 /**
  * The administrator's user pages: every account with its role and OPD, a new account, and per account a
@@ -96,19 +88,16 @@ export class UsersWebController {
     if (checked.errors) {
       return failed({ errors: checked.errors, message: 'Periksa isian yang ditandai.' });
     }
-    try {
-      await this.users.register(checked.value, actor);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(refusal(error));
-      }
-      throw error;
-    }
-    setFlash(res, {
-      kind: 'success',
-      message: `Pengguna ${values.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
-    });
-    res.redirect(303, '/pengguna');
+    const dto = checked.value;
+    return submitForm(
+      res,
+      () => this.users.register(dto, actor),
+      () => ({
+        message: `Pengguna ${dto.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
+        location: '/pengguna',
+      }),
+      (errors, message, status) => failed({ errors, message, status }),
+    );
   }
 
   @Get('pengguna/:userId')
@@ -150,16 +139,12 @@ export class UsersWebController {
     if ('errors' in run) {
       return failed({ errors: run.errors, message: 'Periksa isian yang ditandai.' });
     }
-    try {
-      await run.write();
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return failed(refusal(error));
-      }
-      throw error;
-    }
-    setFlash(res, { kind: 'success', message: run.done });
-    res.redirect(303, `/pengguna/${encodeURIComponent(user.userId)}`);
+    return submitForm(
+      res,
+      run.write,
+      () => ({ message: run.done, location: `/pengguna/${encodeURIComponent(user.userId)}` }),
+      (errors, message, status) => failed({ errors, message, status }),
+    );
   }
 
   /** A form's DTO verdict and, when it passes, the command to run and the flash to show. */
