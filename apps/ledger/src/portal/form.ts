@@ -1,3 +1,4 @@
+import { NotFoundException } from '@nestjs/common';
 import { DomainError } from '@netral/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -114,4 +115,12 @@ export const submitForm = async <T>(
   setFlash(res, { kind: 'success', message });
   res.redirect(303, location);
   return undefined;
+};
+
+/** Which of a page's forms a post names (the `:form` of its URL); any other name is the 404 page. */
+export const formNamed = <F extends string>(forms: readonly F[], name: string): F => {
+  if (!(forms as readonly string[]).includes(name)) {
+    throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
+  }
+  return name as F;
 };

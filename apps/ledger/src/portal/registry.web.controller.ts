@@ -45,6 +45,7 @@ import { setFlash, takeFlash } from './flash';
 import {
   type FieldErrors,
   type Form,
+  formNamed,
   PAGE_SIZE,
   pageNumber,
   pager,
@@ -58,8 +59,6 @@ import {
  * appointment as head of their OPD. */
 const ASN_FORMS = ['data', 'mutasi', 'keluar', 'kepala'] as const;
 type AsnForm = (typeof ASN_FORMS)[number];
-const isAsnForm = (form: string): form is AsnForm =>
-  (ASN_FORMS as readonly string[]).includes(form);
 
 /** OPD kinds as the registry form offers them. */
 const OPD_KIND_LABELS: Record<OpdKind, string> = {
@@ -78,8 +77,6 @@ const OPD_KIND_LABELS: Record<OpdKind, string> = {
 /** The forms of an OPD's page (its ASN list): enrol one ASN, a new name, the dissolution. */
 const OPD_FORMS = ['asn', 'nama', 'bubar'] as const;
 type OpdForm = (typeof OPD_FORMS)[number];
-const isOpdForm = (form: string): form is OpdForm =>
-  (OPD_FORMS as readonly string[]).includes(form);
 
 /** A posted ASN or OPD form: refused with its field errors, or ready to run. */
 type AsnSubmission = { values: Form } & (
@@ -240,15 +237,13 @@ export class RegistryWebController {
   @Roles('HR', 'ADMIN')
   async submitOpdForm(
     @Param('opdId') opdId: string,
-    @Param('form') form: string,
+    @Param('form') name: string,
     @Body() body: Form | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (!isOpdForm(form)) {
-      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
-    }
+    const form = formNamed(OPD_FORMS, name);
     const opd = this.read.for(actor).opd(opdId);
     if (!opd) {
       throw new NotFoundException({
@@ -448,16 +443,14 @@ export class RegistryWebController {
   @Roles('HR', 'ADMIN')
   async submitAsnForm(
     @Param('nip') nip: string,
-    @Param('form') form: string,
+    @Param('form') name: string,
     // Undefined when the post has no body a parser knows.
     @Body() body: Form | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (!isAsnForm(form)) {
-      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
-    }
+    const form = formNamed(ASN_FORMS, name);
     const submission = this.submissionOf(form, this.currentAsn(actor, nip), body ?? {}, actor);
     const failed = (errors: FieldErrors, message: string, status?: number) =>
       this.renderAsn(req, res, actor, nip, {

@@ -15,7 +15,15 @@ import { Roles } from '../identity/roles.decorator';
 import { UserCommands } from '../identity/user.commands';
 import { type KnownUser, UserDirectory } from '../identity/user-directory';
 import { takeFlash } from './flash';
-import { type FieldErrors, type Form, submitForm, summaryOfForm, text, validateAs } from './form';
+import {
+  type FieldErrors,
+  type Form,
+  formNamed,
+  submitForm,
+  summaryOfForm,
+  text,
+  validateAs,
+} from './form';
 
 const ROLE_OPTIONS: Record<Role, string> = {
   ADMIN: 'Administrator',
@@ -27,8 +35,6 @@ const ROLE_OPTIONS: Record<Role, string> = {
 /** The forms of a user's page: a new role (and OPD), a new password, the deactivation. */
 const USER_FORMS = ['peran', 'sandi', 'nonaktif'] as const;
 type UserForm = (typeof USER_FORMS)[number];
-const isUserForm = (form: string): form is UserForm =>
-  (USER_FORMS as readonly string[]).includes(form);
 
 /** A refused form, shown again: which one, what was typed (never a password), and why. */
 interface Failed<F extends string> {
@@ -116,15 +122,13 @@ export class UsersWebController {
   @Roles('ADMIN')
   async submit(
     @Param('userId') userId: string,
-    @Param('form') form: string,
+    @Param('form') name: string,
     @Body() body: Form | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    if (!isUserForm(form)) {
-      throw new NotFoundException({ code: 'ROUTE_NOT_FOUND', message: 'Formulir tidak dikenal.' });
-    }
+    const form = formNamed(USER_FORMS, name);
     const user = this.known(userId);
     const fields = body ?? {};
     const values: Form =
