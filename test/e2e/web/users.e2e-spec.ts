@@ -67,6 +67,11 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     expect(list.text).toContain('Pengguna kadis.uji dibuat.');
     expect(list.text).toContain('href="/pengguna/kadis.uji"');
     expect(await canLogIn('kadis.uji', 'kata-sandi-kadis-1')).toBe(true);
+    // Signed in, the header and the account page name their OPD, not its id.
+    const kadis = await webLogin(t, 'kadis.uji', 'kata-sandi-kadis-1');
+    const account = await kadis.get('/akun').expect(200);
+    expect(account.text).toContain('<span class="muted">dinas kesehatan</span>');
+    expect(account.text).toContain('<dt>OPD</dt><dd>dinas kesehatan</dd>');
     const [registered] = await streamEvents(t, 'user-kadis.uji');
     expect(registered).toMatchObject({
       type: 'UserRegistered',

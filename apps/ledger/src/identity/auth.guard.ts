@@ -8,9 +8,10 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@netral/config';
-import type { Role } from '@netral/domain';
+import { opdDecider, type Role, streams } from '@netral/domain';
 import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
+import { AggregateStore } from '../infrastructure/aggregate-store';
 import { AuthService } from './auth.service';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 import {
@@ -34,6 +35,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly aggregates: AggregateStore,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -98,8 +100,14 @@ export class AuthGuard implements CanActivate {
       return undefined;
     }
     const { exp: _exp, sessionId: _sessionId, ...context } = actor;
-    // The layout shows who is signed in.
-    res.locals.currentUser = context;
+    // The layout shows who is signed in, an OPD head with the name of their OPD (its stream, one read).
+    const opd = context.opdId
+      ? (await this.aggregates.load(streams.opd(context.opdId), opdDecider)).state
+      : undefined;
+    res.locals.currentUser = {
+      ...context,
+      ...(opd && opd.status !== 'none' ? { opdName: opd.name } : {}),
+    };
     return context;
   }
 }
