@@ -9,7 +9,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { takeFlash } from './flash';
-import { type FieldErrors, type Form, submitForm, text, validateAs } from './form';
+import { answer, type FieldErrors, type Form, submission, text, validateAs } from './form';
 
 const KINDS = [
   { value: 'PILKADA', label: 'Pilkada (pemilihan kepala daerah)' },
@@ -60,26 +60,20 @@ export class ElectionsWebController {
     @Res() res: Response,
   ) {
     const values = Object.fromEntries(FIELDS.map((key) => [key, text(body ?? {}, key)]));
-    const failed = (errors: FieldErrors, message: string, status = 400) =>
-      this.render(req, res, actor, { values, errors, message, status });
     // A region code left empty is the service's own (NETRAL_REGION_CODE), as in the API.
     const { regionCode, ...rest } = values;
     const checked = validateAs(ScheduleElectionDto, {
       ...rest,
       ...(regionCode ? { regionCode } : {}),
     });
-    if (checked.errors) {
-      return failed(checked.errors, 'Periksa isian yang ditandai.');
-    }
-    const dto = checked.value;
-    return submitForm(
+    return answer(
       res,
-      () => this.elections.schedule(dto, actor),
-      ({ position }) => ({
-        message: `Pemilihan ${dto.name} dijadwalkan.`,
-        location: `/pemilihan?minPosition=${position ?? ''}`,
-      }),
-      failed,
+      submission(values, `Pemilihan ${values.name} dijadwalkan.`, checked, (dto) =>
+        this.elections.schedule(dto, actor),
+      ),
+      ({ position }) => `/pemilihan?minPosition=${position ?? ''}`,
+      (errors, message, status = 400) =>
+        this.render(req, res, actor, { values, errors, message, status }),
     );
   }
 

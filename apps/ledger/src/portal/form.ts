@@ -124,3 +124,39 @@ export const formNamed = <F extends string>(forms: readonly F[], name: string): 
   }
   return name as F;
 };
+
+/** The summary line of a form refused for its fields. */
+export const CHECK_FIELDS = 'Periksa isian yang ditandai.';
+
+/** A posted form: refused with its field errors, or ready to run (`done` is the flash of its success). */
+export type Submission<R> = { values: Form } & (
+  { errors: FieldErrors } | { errors?: undefined; run: () => Promise<R>; done: string }
+);
+
+/** A form's values (to show again) and its DTO's verdict; `run` writes with the checked value. */
+export const submission = <T extends object, R>(
+  values: Form,
+  done: string,
+  checked: { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors },
+  run: (value: T) => Promise<R>,
+): Submission<R> =>
+  checked.errors
+    ? { values, errors: checked.errors }
+    : { values, run: () => run(checked.value), done };
+
+/** Answers a posted form: its field errors shown by `refused`, or its write run as `submitForm` does, the
+ * 303 going where `location` says for the result. */
+export const answer = <R>(
+  res: Response,
+  posted: Submission<R>,
+  location: (result: R) => string,
+  refused: (errors: FieldErrors, message: string, status?: number) => unknown,
+): Promise<unknown> =>
+  posted.errors
+    ? Promise.resolve(refused(posted.errors, CHECK_FIELDS))
+    : submitForm(
+        res,
+        posted.run,
+        (result) => ({ message: posted.done, location: location(result) }),
+        refused,
+      );

@@ -43,13 +43,15 @@ import {
 import { type ImportReport, RosterImport, slugify } from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
+  answer,
   type FieldErrors,
   type Form,
   formNamed,
   PAGE_SIZE,
   pageNumber,
   pager,
-  submitForm,
+  submission,
+  type Submission,
   summaryOfForm,
   text,
   validateAs,
@@ -78,22 +80,8 @@ const OPD_KIND_LABELS: Record<OpdKind, string> = {
 const OPD_FORMS = ['asn', 'nama', 'bubar'] as const;
 type OpdForm = (typeof OPD_FORMS)[number];
 
-/** A posted ASN or OPD form: refused with its field errors, or ready to run. */
-type AsnSubmission = { values: Form } & (
-  | { errors: FieldErrors }
-  | { errors?: undefined; run: () => Promise<{ position: string | null }>; done: string }
-);
-
-/** A form's values and its DTO's verdict; `run` writes with the checked value, `done` is the flash. */
-const asnSubmission = <T extends object>(
-  values: Form,
-  done: string,
-  checked: { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors },
-  run: (value: T) => Promise<{ position: string | null }>,
-): AsnSubmission =>
-  checked.errors
-    ? { values, errors: checked.errors }
-    : { values, run: () => run(checked.value), done };
+/** A posted ASN or OPD form: its write answers with the new event's position. */
+type RegistrySubmission = Submission<{ position: string | null }>;
 
 /** Where the import page lists the bad rows (the error summary links to it). */
 const PROBLEMS_ANCHOR = 'baris-bermasalah';
@@ -159,31 +147,24 @@ export class RegistryWebController {
       opdId: text(fields, 'opdId'),
       parentOpdId: text(fields, 'parentOpdId'),
     };
-    const failed = (errors: FieldErrors, message: string, status = 400) =>
-      this.renderOpds(req, res, actor, { values, errors, message, status });
     const { parentOpdId, ...rest } = values;
     const checked = validateAs(RegisterOpdDto, {
       ...rest,
       opdId: values.opdId || slugify(values.name),
       ...(parentOpdId ? { parentOpdId } : {}),
     });
-    if (checked.errors) {
-      const errors = { ...checked.errors };
-      if (!values.opdId && errors.name) {
-        // An id made from a name left empty is not a second mistake: the name's error says it.
-        delete errors.opdId;
-      }
-      return failed(errors, 'Periksa isian yang ditandai.');
+    if (checked.errors && !values.opdId && checked.errors.name) {
+      // An id made from a name left empty is not a second mistake: the name's error says it.
+      delete checked.errors.opdId;
     }
-    const dto = checked.value;
-    return submitForm(
+    return answer(
       res,
-      () => this.opdCommands.register(dto, actor),
-      ({ position }) => ({
-        message: `${dto.name} (${dto.code}) didaftarkan.`,
-        location: `/registri?minPosition=${position ?? ''}`,
-      }),
-      failed,
+      submission(values, `${values.name} (${values.code}) didaftarkan.`, checked, (dto) =>
+        this.opdCommands.register(dto, actor),
+      ),
+      ({ position }) => `/registri?minPosition=${position ?? ''}`,
+      (errors, message, status = 400) =>
+        this.renderOpds(req, res, actor, { values, errors, message, status }),
     );
   }
 
@@ -252,7 +233,7 @@ export class RegistryWebController {
       });
     }
     const fields = body ?? {};
-    const submission = ((): AsnSubmission => {
+    const posted = ((): RegistrySubmission => {
       switch (form) {
         case 'asn': {
           const values = {
@@ -261,7 +242,7 @@ export class RegistryWebController {
             position: text(fields, 'position'),
             employmentType: text(fields, 'employmentType'),
           };
-          return asnSubmission(
+          return submission(
             values,
             `${values.name} (${values.nip}) didaftarkan di ${opd.name}.`,
             validateAs(EnrollAsnDto, { ...values, opdId: opd.opdId }),
@@ -270,7 +251,7 @@ export class RegistryWebController {
         }
         case 'nama': {
           const values = { name: text(fields, 'name') };
-          return asnSubmission(
+          return submission(
             values,
             `Nama OPD diubah menjadi ${values.name}.`,
             validateAs(RenameOpdDto, values),
@@ -279,7 +260,7 @@ export class RegistryWebController {
         }
         case 'bubar': {
           const values = { reason: text(fields, 'reason') };
-          return asnSubmission(
+          return submission(
             values,
             `${opd.name} dibubarkan.`,
             validateAs(ReasonDto, values),
@@ -288,25 +269,19 @@ export class RegistryWebController {
         }
       }
     })();
-    const failed = (errors: FieldErrors, message: string, status?: number) =>
-      this.renderAsnList(
-        req,
-        res,
-        actor,
-        { opdId: opd.opdId },
-        { form, values: submission.values, errors, message, status },
-      );
-    if (submission.errors) {
-      return failed(submission.errors, 'Periksa isian yang ditandai.');
-    }
-    return submitForm(
+    return answer(
       res,
-      submission.run,
-      ({ position }) => ({
-        message: submission.done,
-        location: `/registri/asn?${new URLSearchParams({ opdId: opd.opdId, minPosition: position ?? '' }).toString()}`,
-      }),
-      failed,
+      posted,
+      ({ position }) =>
+        `/registri/asn?${new URLSearchParams({ opdId: opd.opdId, minPosition: position ?? '' }).toString()}`,
+      (errors, message, status) =>
+        this.renderAsnList(
+          req,
+          res,
+          actor,
+          { opdId: opd.opdId },
+          { form, values: posted.values, errors, message, status },
+        ),
     );
   }
 
@@ -451,26 +426,20 @@ export class RegistryWebController {
     @Res() res: Response,
   ) {
     const form = formNamed(ASN_FORMS, name);
-    const submission = this.submissionOf(form, this.currentAsn(actor, nip), body ?? {}, actor);
-    const failed = (errors: FieldErrors, message: string, status?: number) =>
-      this.renderAsn(req, res, actor, nip, {
-        form,
-        values: submission.values,
-        errors,
-        message,
-        status,
-      });
-    if (submission.errors) {
-      return failed(submission.errors, 'Periksa isian yang ditandai.');
-    }
-    return submitForm(
+    const posted = this.submissionOf(form, this.currentAsn(actor, nip), body ?? {}, actor);
+    return answer(
       res,
-      submission.run,
-      ({ position }) => ({
-        message: submission.done,
-        location: `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
-      }),
-      failed,
+      posted,
+      ({ position }) =>
+        `/registri/asn/${encodeURIComponent(normaliseNip(nip))}?minPosition=${position ?? ''}`,
+      (errors, message, status) =>
+        this.renderAsn(req, res, actor, nip, {
+          form,
+          values: posted.values,
+          errors,
+          message,
+          status,
+        }),
     );
   }
 
@@ -480,7 +449,7 @@ export class RegistryWebController {
     asn: { nip: string; name: string; position: string; opdId: string },
     fields: Form,
     actor: ActorContext,
-  ): AsnSubmission {
+  ): RegistrySubmission {
     switch (form) {
       case 'data': {
         const values = {
@@ -494,7 +463,7 @@ export class RegistryWebController {
           ...(values.position === asn.position ? {} : { position: values.position }),
           reason: values.reason,
         };
-        return asnSubmission(
+        return submission(
           values,
           `Data ${asn.nip} diperbarui.`,
           validateAs(ChangeAsnDetailsDto, change),
@@ -504,7 +473,7 @@ export class RegistryWebController {
       case 'mutasi': {
         const values = { toOpdId: text(fields, 'toOpdId') };
         const checked = validateAs(TransferAsnDto, values);
-        return asnSubmission(
+        return submission(
           values,
           `${asn.nip} dipindahkan.`,
           checked.errors && !values.toOpdId
@@ -515,12 +484,12 @@ export class RegistryWebController {
       }
       case 'kepala':
         // No fields: the ASN and their OPD are the page's; the rules (active there) are the command's.
-        return asnSubmission({}, `${asn.name} ditetapkan sebagai kepala OPD.`, { value: {} }, () =>
+        return submission({}, `${asn.name} ditetapkan sebagai kepala OPD.`, { value: {} }, () =>
           this.opdCommands.appointHead(asn.opdId, asn.nip, actor),
         );
       case 'keluar': {
         const values = { reason: text(fields, 'reason') };
-        return asnSubmission(
+        return submission(
           values,
           `${asn.nip} dicatat keluar.`,
           validateAs(ReasonDto, values),

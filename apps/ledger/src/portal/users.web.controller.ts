@@ -16,10 +16,12 @@ import { UserCommands } from '../identity/user.commands';
 import { type KnownUser, UserDirectory } from '../identity/user-directory';
 import { takeFlash } from './flash';
 import {
+  answer,
   type FieldErrors,
   type Form,
   formNamed,
-  submitForm,
+  submission,
+  type Submission,
   summaryOfForm,
   text,
   validateAs,
@@ -81,8 +83,6 @@ export class UsersWebController {
       role: text(fields, 'role'),
       opdId: text(fields, 'opdId'),
     };
-    const failed = (f: Omit<Failed<'baru'>, 'form' | 'values'>) =>
-      this.renderList(req, res, actor, { form: 'baru', values, ...f });
     const checked = validateAs(CreateUserDto, {
       username: values.username,
       displayName: values.displayName,
@@ -91,18 +91,17 @@ export class UsersWebController {
       // The password is taken as typed (spaces count) and never shown again.
       password: typeof fields.password === 'string' ? fields.password : '',
     });
-    if (checked.errors) {
-      return failed({ errors: checked.errors, message: 'Periksa isian yang ditandai.' });
-    }
-    const dto = checked.value;
-    return submitForm(
+    return answer(
       res,
-      () => this.users.register(dto, actor),
-      () => ({
-        message: `Pengguna ${dto.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
-        location: '/pengguna',
-      }),
-      (errors, message, status) => failed({ errors, message, status }),
+      submission(
+        values,
+        `Pengguna ${values.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
+        checked,
+        (dto) => this.users.register(dto, actor),
+      ),
+      () => '/pengguna',
+      (errors, message, status) =>
+        this.renderList(req, res, actor, { form: 'baru', values, errors, message, status }),
     );
   }
 
@@ -130,67 +129,60 @@ export class UsersWebController {
   ) {
     const form = formNamed(USER_FORMS, name);
     const user = this.known(userId);
-    const fields = body ?? {};
-    const values: Form =
-      form === 'peran'
-        ? { role: text(fields, 'role'), opdId: text(fields, 'opdId') }
-        : form === 'nonaktif'
-          ? { reason: text(fields, 'reason') }
-          : {};
-    const failed = (f: Omit<Failed<UserForm>, 'form' | 'values'>) =>
-      this.renderUser(req, res, actor, user, { form, values, ...f });
-    const run = this.runnerOf(form, user, values, fields, actor);
-    if ('errors' in run) {
-      return failed({ errors: run.errors, message: 'Periksa isian yang ditandai.' });
-    }
-    return submitForm(
+    const posted = this.submissionOf(form, user, body ?? {}, actor);
+    return answer(
       res,
-      run.write,
-      () => ({ message: run.done, location: `/pengguna/${encodeURIComponent(user.userId)}` }),
-      (errors, message, status) => failed({ errors, message, status }),
+      posted,
+      () => `/pengguna/${encodeURIComponent(user.userId)}`,
+      (errors, message, status) =>
+        this.renderUser(req, res, actor, user, {
+          form,
+          values: posted.values,
+          errors,
+          message,
+          status,
+        }),
     );
   }
 
-  /** A form's DTO verdict and, when it passes, the command to run and the flash to show. */
-  private runnerOf(
+  /** What a form's fields mean: the values to show again (never a password), the DTO's verdict, and the
+   * command to run. */
+  private submissionOf(
     form: UserForm,
     user: KnownUser,
-    values: Form,
     fields: Form,
     actor: ActorContext,
-  ): { errors: FieldErrors } | { write: () => Promise<unknown>; done: string } {
+  ): Submission<unknown> {
     switch (form) {
       case 'peran': {
-        const checked = validateAs(ChangeRoleDto, {
-          role: values.role,
-          ...(values.opdId ? { opdId: values.opdId } : {}),
-        });
-        return checked.errors
-          ? checked
-          : {
-              write: () => this.users.changeRole(user.userId, checked.value, actor),
-              done: `Peran ${user.username} diperbarui.`,
-            };
+        const values = { role: text(fields, 'role'), opdId: text(fields, 'opdId') };
+        return submission(
+          values,
+          `Peran ${user.username} diperbarui.`,
+          validateAs(ChangeRoleDto, {
+            role: values.role,
+            ...(values.opdId ? { opdId: values.opdId } : {}),
+          }),
+          (dto) => this.users.changeRole(user.userId, dto, actor),
+        );
       }
-      case 'sandi': {
-        const checked = validateAs(SetPasswordDto, {
-          password: typeof fields.password === 'string' ? fields.password : '',
-        });
-        return checked.errors
-          ? checked
-          : {
-              write: () => this.users.setPassword(user.userId, checked.value.password, actor),
-              done: `Kata sandi ${user.username} diganti; sesi yang masih terbuka berakhir.`,
-            };
-      }
+      case 'sandi':
+        return submission(
+          {},
+          `Kata sandi ${user.username} diganti; sesi yang masih terbuka berakhir.`,
+          validateAs(SetPasswordDto, {
+            password: typeof fields.password === 'string' ? fields.password : '',
+          }),
+          (dto) => this.users.setPassword(user.userId, dto.password, actor),
+        );
       case 'nonaktif': {
-        const checked = validateAs(DeactivateUserDto, values);
-        return checked.errors
-          ? checked
-          : {
-              write: () => this.users.deactivate(user.userId, checked.value.reason, actor),
-              done: `${user.username} dinonaktifkan; sesinya berakhir saat ini juga.`,
-            };
+        const values = { reason: text(fields, 'reason') };
+        return submission(
+          values,
+          `${user.username} dinonaktifkan; sesinya berakhir saat ini juga.`,
+          validateAs(DeactivateUserDto, values),
+          (dto) => this.users.deactivate(user.userId, dto.reason, actor),
+        );
       }
     }
   }
