@@ -332,9 +332,9 @@ export class RosterImport {
     });
     return this.membership.hold([...joined, ...left], async () => {
       const registry = await this.registry.opds();
-      for (const { row } of plan) {
+      for (const { row, enroll, transfer } of plan) {
         const opd = registry.get(row.opdId);
-        if (joined.has(row.opdId) && opd?.status !== 'active') {
+        if ((enroll || transfer) && opd?.status !== 'active') {
           errors.push({
             line: row.line,
             column: 'Kode OPD',

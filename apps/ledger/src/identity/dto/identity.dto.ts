@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type Role, USERNAME_PATTERN } from '@netral/domain';
 import {
@@ -12,6 +13,16 @@ import {
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password';
 
 const OPD_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
+
+/** A password being set (a new account, a reset): the length the policy asks; the rest of the policy (not
+ * the username) is the command's. */
+const NewPassword = (example: string) =>
+  applyDecorators(
+    ApiProperty({ example, minLength: PASSWORD_MIN_LENGTH }),
+    IsString(),
+    MinLength(PASSWORD_MIN_LENGTH, { message: `minimal ${PASSWORD_MIN_LENGTH} karakter` }),
+    MaxLength(PASSWORD_MAX_LENGTH),
+  );
 
 /** The longest username a login takes (the API and the login page alike). */
 export const LOGIN_USERNAME_MAX_LENGTH = 64;
@@ -47,10 +58,7 @@ export class CreateUserDto {
   @MaxLength(120)
   displayName!: string;
 
-  @ApiProperty({ example: 'rahasia-sekali-2024', minLength: PASSWORD_MIN_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH, { message: `minimal ${PASSWORD_MIN_LENGTH} karakter` })
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPassword('rahasia-sekali-2024')
   password!: string;
 
   @ApiProperty({ enum: ROLES, example: 'OPD_HEAD' })
@@ -85,9 +93,6 @@ export class DeactivateUserDto {
 }
 
 export class SetPasswordDto {
-  @ApiProperty({ example: 'rahasia-baru-2024', minLength: PASSWORD_MIN_LENGTH })
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH, { message: `minimal ${PASSWORD_MIN_LENGTH} karakter` })
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @NewPassword('rahasia-baru-2024')
   password!: string;
 }
