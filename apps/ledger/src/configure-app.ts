@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tanggal } from '@netral/certificates';
 import { AppConfig } from '@netral/config';
 import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
@@ -32,14 +33,10 @@ const instantFormatters = (timeZone: string) => ({
 });
 let viewTime = instantFormatters('UTC');
 
-const calendarDay = new Intl.DateTimeFormat('id-ID', { timeZone: 'UTC', dateStyle: 'long' });
-/** A calendar day (`YYYY-MM-DD`, no time zone) as officials read it: "14 Februari 2029". */
+/** A calendar day (`YYYY-MM-DD`, no time zone) as officials read it, as the certificates write it:
+ * "14 Februari 2029"; anything else as it is. */
 const formatDay = (value: unknown): string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
-    ? calendarDay.format(new Date(`${value}T00:00:00Z`))
-    : typeof value === 'string'
-      ? value
-      : '';
+  typeof value !== 'string' ? '' : /^\d{4}-\d{2}-\d{2}$/.test(value) ? tanggal(value) : value;
 
 /** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone. */
 const formatInstant = (value: unknown): string => {
