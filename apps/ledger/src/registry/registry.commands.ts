@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
+  type Asn,
   asnDecider,
   conflict,
   type AsnCommand,
@@ -14,7 +15,7 @@ import { Clock } from '../common/clock';
 import { type Unstamped, written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
-import { AggregateStore } from '../infrastructure/aggregate-store';
+import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
 import { OpdMembershipLock } from './opd-membership';
 import { RegistryFacts } from './registry-facts';
@@ -132,12 +133,17 @@ export class AsnCommands {
   /** A move holds the lock of the OPD it leaves too: its head cannot be appointed as they move out. */
   async transfer(nip: string, toOpdId: string, actor: ActorContext) {
     assertOpdScope(actor, toOpdId);
-    return this.holdingOwnOpd(nip, [toOpdId], async () =>
-      this.handle(normaliseNip(nip), actor, {
-        type: 'TransferAsn',
-        data: { toOpdId },
-        context: { opd: await this.facts.opdFact(toOpdId) },
-      }),
+    return this.holdingOwnOpd(nip, [toOpdId], async (known) =>
+      this.handle(
+        normaliseNip(nip),
+        actor,
+        {
+          type: 'TransferAsn',
+          data: { toOpdId },
+          context: { opd: await this.facts.opdFact(toOpdId) },
+        },
+        known,
+      ),
     );
   }
 
@@ -151,26 +157,32 @@ export class AsnCommands {
   }
 
   async recordLeft(nip: string, reason: string, actor: ActorContext) {
-    return this.holdingOwnOpd(nip, [], () =>
-      this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } }),
+    return this.holdingOwnOpd(nip, [], (known) =>
+      this.handle(normaliseNip(nip), actor, { type: 'RecordAsnLeft', data: { reason } }, known),
     );
   }
 
   /**
-   * Runs `work` holding the membership lock of the OPD the ASN is active in (and `others`). The OPD is read
-   * before the lock is taken, so it is read again once held: if a move landed in between, the lock of the
-   * new OPD is taken instead (a few times at most; moves of one ASN queue on the OPD they leave).
+   * Runs `work` holding the membership lock of the OPD the ASN is active in (and `others`), with the ASN's
+   * stream as read under the lock. The OPD is read before the lock is taken, so it is read again once held:
+   * if a move landed in between, the lock of the new OPD is taken instead (a few times at most; moves of
+   * one ASN queue on the OPD they leave).
    */
-  private async holdingOwnOpd<T>(nip: string, others: string[], work: () => Promise<T>) {
-    const currentOpd = async () => {
-      const asn = await this.facts.asn(normaliseNip(nip));
-      return asn.status === 'active' ? asn.opdId : undefined;
-    };
+  private async holdingOwnOpd<T>(
+    nip: string,
+    others: string[],
+    work: (known: Loaded<Asn>) => Promise<T>,
+  ) {
+    const stream = streams.asn(normaliseNip(nip));
+    const opdOf = ({ state }: Loaded<Asn>) => (state.status === 'active' ? state.opdId : undefined);
     for (let attempt = 1; ; attempt++) {
-      const expected = await currentOpd();
+      const expected = opdOf(await this.aggregates.load(stream, asnDecider));
       const outcome = await this.membership.hold(
         [...others, ...(expected ? [expected] : [])],
-        async () => ((await currentOpd()) === expected ? { result: await work() } : undefined),
+        async () => {
+          const known = await this.aggregates.load(stream, asnDecider);
+          return opdOf(known) === expected ? { result: await work(known) } : undefined;
+        },
       );
       if (outcome) {
         return outcome.result;
@@ -184,18 +196,26 @@ export class AsnCommands {
     }
   }
 
-  private async handle(nip: string, actor: ActorContext, command: Unstamped<AsnCommand>) {
+  /** `known`: the ASN's stream as the caller just read it, so it is not read again. */
+  private async handle(
+    nip: string,
+    actor: ActorContext,
+    command: Unstamped<AsnCommand>,
+    known?: Loaded<Asn>,
+  ) {
     if (actor.role === 'OPD_HEAD') {
       // Whatever the route: an OPD head changes only their own OPD's staff (read only for them).
-      const asn = await this.facts.asn(nip);
+      const asn = known?.state ?? (await this.facts.asn(nip));
       if (asn.status !== 'none') {
         assertOpdScope(actor, asn.opdId);
       }
     }
-    const { position } = await this.aggregates.handle(streams.asn(nip), asnDecider, {
-      ...command,
-      metadata: commandMetadata(actor, this.clock.moment()),
-    });
+    const { position } = await this.aggregates.handle(
+      streams.asn(nip),
+      asnDecider,
+      { ...command, metadata: commandMetadata(actor, this.clock.moment()) },
+      known ? { known } : {},
+    );
     return written({ nip }, position);
   }
 }
