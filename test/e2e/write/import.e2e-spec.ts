@@ -154,6 +154,16 @@ describe('roster import', () => {
     expect(
       (await request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth)).body.code,
     ).toBe('FILE_REQUIRED');
+    // With an Idempotency-Key too, on both import routes and twice over: the answer is about the file, not
+    // about a key "still in progress" (the global and the upload pass claim a request once between them).
+    for (const path of ['/api/v1/asn/import', '/api/v1/opds/import', '/api/v1/asn/import']) {
+      const keyed = await request(t.server)
+        .post(path)
+        .set('Authorization', hr.auth)
+        .set('Idempotency-Key', 'no-file-1')
+        .send({});
+      expect([keyed.status, keyed.body.code]).toEqual([400, 'FILE_REQUIRED']);
+    }
     const noColumn = await upload('/api/v1/asn/import', 'NIP,Nama\n198503122010011002,X\n');
     expect(noColumn.status).toBe(400);
     expect(noColumn.body.details[0].reason).toContain('kolom wajib tidak ada');

@@ -14,6 +14,9 @@ import { IdempotencyStore } from './idempotency.store';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
+/** Requests one pass has already taken charge of: an upload route runs the interceptor twice (globally and
+ * after its file interceptor), and a request that is not multipart is claimed by the first pass only. */
+const taken = new WeakSet<Request>();
 
 type UploadRequest = Request & {
   file?: { buffer?: Buffer; originalname?: string };
@@ -58,7 +61,8 @@ const requestHash = (req: UploadRequest, hash: Hmac): string => {
  * Idempotency-Key on writes: the same key with the same request returns the first response and writes
  * nothing; the same key with another request is a 409. Keys are scoped to the signed-in user. Applied
  * globally to POSTs; multipart routes apply it again after their file interceptor (the file is part of the
- * request hash), and the global pass leaves multipart requests to them.
+ * request hash), and the global pass leaves multipart requests to them. Whichever pass takes a request, the
+ * other lets it through.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -75,18 +79,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const res = context.switchToHttp().getResponse<Response>();
     const key = req.headers[IDEMPOTENCY_HEADER];
     const userId = req.user?.userId;
-    if (req.method !== 'POST' || key === undefined || userId === undefined) {
+    if (req.method !== 'POST' || key === undefined || userId === undefined || taken.has(req)) {
       return next.handle();
     }
     if (req.is('multipart/form-data') && !req.file) {
       return next.handle(); // the route-level pass sees the uploaded file
     }
+    taken.add(req);
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
       throw new InputValidationException([
         {
           field: 'Idempotency-Key',
           code: 'idempotencyKeyFormat',
-          reason: 'must be 1–200 visible ASCII characters (a UUID is a good choice)',
+          reason: 'harus 1–200 karakter ASCII yang tampak, tanpa spasi (misalnya sebuah UUID)',
         },
       ]);
     }
