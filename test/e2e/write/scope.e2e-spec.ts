@@ -8,12 +8,16 @@ import {
   post,
   seedLedger,
   type TestApp,
+  type TestUser,
 } from '@netral/testing';
 import { Readable } from 'node:stream';
 import { CaseCommands } from '../../../apps/ledger/src/cases/case.commands';
 import { ElectionCommands } from '../../../apps/ledger/src/elections/election.commands';
 import type { ActorContext } from '../../../apps/ledger/src/identity/actor';
+import { AuditQueries } from '../../../apps/ledger/src/audit/audit.queries';
+import { CredentialsStore } from '../../../apps/ledger/src/identity/credentials.store';
 import { UserCommands } from '../../../apps/ledger/src/identity/user.commands';
+import { UserDirectory } from '../../../apps/ledger/src/identity/user-directory';
 import { PledgeCommands } from '../../../apps/ledger/src/pledges/pledge.commands';
 import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
 import { RosterImport } from '../../../apps/ledger/src/registry/roster-import';
@@ -27,6 +31,7 @@ describe('OPD scope inside the command services', () => {
   let t: TestApp;
   let roster: Awaited<ReturnType<typeof seedLedger>>;
   let caseId: string;
+  let admin: TestUser;
   const head: ActorContext = {
     userId: 'kadis.kesehatan',
     username: 'kadis.kesehatan',
@@ -38,7 +43,7 @@ describe('OPD scope inside the command services', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const admin = await createUser(t, 'ADMIN');
+    admin = await createUser(t, 'ADMIN');
     const hr = await createUser(t, 'HR');
     const bawaslu = await createUser(t, 'BAWASLU');
     roster = await seedLedger(t, { admin, hr });
@@ -56,14 +61,14 @@ describe('OPD scope inside the command services', () => {
     await t.close();
   });
 
-  const refusedWithoutWriting = async (attempt: () => Promise<unknown>) => {
+  const refusedWithoutWriting = async (attempt: () => Promise<unknown>, code = 'OPD_SCOPE') => {
     const before = await t.app.get(EventStore).headPosition();
     const error = await attempt().then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ code: 'OPD_SCOPE', kind: 'FORBIDDEN' });
+    expect(error).toMatchObject({ code, kind: 'FORBIDDEN' });
     expect(await t.app.get(EventStore).headPosition()).toBe(before);
   };
 
@@ -160,5 +165,52 @@ describe('OPD scope inside the command services', () => {
         head,
       ),
     ).resolves.toMatchObject({ nip: own.staff[0] });
+  });
+
+  it('keeps accounts to administrators and the audit history to Bawaslu, whatever the route', async () => {
+    const hr: ActorContext = { ...head, userId: 'staf.bkpsdm', role: 'HR', opdId: undefined };
+    const credentials = t.app.get(CredentialsStore);
+    const users = t.app.get(UserCommands);
+    const changed = credentials.changedAt(admin.userId);
+    // Another's password only by an administrator: an HR user cannot take over the admin's account.
+    await refusedWithoutWriting(
+      () => users.setPassword(admin.userId, 'kata-sandi-pengambilalihan-1', hr),
+      'ROLE_FORBIDDEN',
+    );
+    expect(credentials.changedAt(admin.userId)).toBe(changed);
+    await refusedWithoutWriting(
+      () =>
+        users.register(
+          {
+            username: 'penyusup-2',
+            displayName: 'x',
+            password: 'kata-sandi-panjang-1',
+            role: 'ADMIN',
+          },
+          hr,
+        ),
+      'ROLE_FORBIDDEN',
+    );
+    await refusedWithoutWriting(
+      () => users.changeRole(admin.userId, { role: 'HR' }, hr),
+      'ROLE_FORBIDDEN',
+    );
+    for (const actor of [hr, head]) {
+      expect(() => t.app.get(UserDirectory).listFor(actor)).toThrow(
+        expect.objectContaining({ code: 'ROLE_FORBIDDEN' }),
+      );
+      await expect(t.app.get(AuditQueries).events({}, actor)).rejects.toMatchObject({
+        code: 'ROLE_FORBIDDEN',
+      });
+      expect(() => t.app.get(AuditQueries).exportRange(actor)).toThrow(
+        expect.objectContaining({ code: 'ROLE_FORBIDDEN' }),
+      );
+    }
+    // One's own password stays one's own to change (the account page).
+    const self = { ...hr, userId: admin.userId, role: 'HR' as const };
+    await expect(users.setPassword(admin.userId, 'kata-sandi-baru-admin-1', self)).resolves.toBe(
+      undefined,
+    );
+    expect(credentials.changedAt(admin.userId)).toBeGreaterThan(changed);
   });
 });

@@ -9,6 +9,8 @@ import {
 import type { StoredCheckpoint } from '@netral/transparency-log';
 import type { Response } from 'express';
 import { Public, Roles } from '../identity/roles.decorator';
+import type { ActorContext } from '../identity/actor';
+import { Actor } from '../identity/actor.decorator';
 import {
   AuditEventsQuery,
   CheckpointsQuery,
@@ -44,8 +46,8 @@ export class AuditApiController {
     description:
       '{ items: [{ position, leafIndex, streamId, revision, type, data, metadata, recorded }], nextPosition }',
   })
-  events(@Query() query: AuditEventsQuery) {
-    return this.queries.events(query);
+  events(@Query() query: AuditEventsQuery, @Actor() actor: ActorContext) {
+    return this.queries.events(query, actor);
   }
 
   @Get('export')
@@ -53,8 +55,12 @@ export class AuditApiController {
   @ApiBearerAuth()
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON: baris i = byte kanonis daun i (yang di-hash)' })
-  export(@Query() query: ExportQuery, @Res() res: Response): Promise<void> {
-    const { from, to } = this.queries.exportRange(query.from, query.to);
+  export(
+    @Query() query: ExportQuery,
+    @Actor() actor: ActorContext,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { from, to } = this.queries.exportRange(actor, query.from, query.to);
     return streamExport(this.audit, res, from, to);
   }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { invalid } from '@netral/domain';
+import { invalid, type Role } from '@netral/domain';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
+import type { ActorContext } from '../identity/actor';
+import { assertRole } from '../identity/opd-scope';
 import type { AuditEventsQuery } from './audit.dto';
 import { AuditLog } from './audit-log.service';
 
@@ -10,6 +12,10 @@ const SCAN_LIMIT = 50_000;
 /** Streams whose OPD is set by their first event and never changes: a case (the ASN's OPD when reported)
  * and a certificate (the OPD concerned when issued). */
 const OPD_FIXED_AT_OPENING = /^(case|certificate)-/;
+
+/** Who may read the full history and take the export: Bawaslu and administrators (the public verification
+ * material, checkpoints, proofs and the key, is everyone's). */
+export const AUDIT_ROLES = ['BAWASLU', 'ADMIN'] as const satisfies readonly Role[];
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -21,7 +27,8 @@ export class AuditQueries {
     private readonly audit: AuditLog,
   ) {}
 
-  async events(query: AuditEventsQuery) {
+  async events(query: AuditEventsQuery, actor: ActorContext) {
+    assertRole(actor, AUDIT_ROLES);
     const limit = query.limit ?? 100;
     const fromTime = query.from ? Date.parse(query.from) : undefined;
     const toTime = query.to ? Date.parse(query.to) : undefined;
@@ -115,7 +122,9 @@ export class AuditQueries {
    * parameter, never an empty or silently shortened 200 (an auditor archiving `?to=5000` must not receive
    * 4,000 lines that look complete). Without `to`, the whole log as it is now.
    */
-  exportRange(from = 0, to?: number): { from: number; to: number } {
+  /** The leaves an export of `[from, to)` holds, checked against the tree, for someone allowed it. */
+  exportRange(actor: ActorContext, from = 0, to?: number): { from: number; to: number } {
+    assertRole(actor, AUDIT_ROLES);
     this.checkTree(from, 'from');
     if (to !== undefined) {
       this.checkTree(to, 'to', 'pakai to yang lebih kecil, atau tanpa to untuk seluruh log');

@@ -4,6 +4,8 @@ import { AppConfig } from '@netral/config';
 import { addDays, isCalendarDay } from '@netral/domain';
 import type { Response } from 'express';
 import { Roles } from '../identity/roles.decorator';
+import type { ActorContext } from '../identity/actor';
+import { Actor } from '../identity/actor.decorator';
 import { type FieldErrors, validateAs } from '../portal/form';
 import { AuditEventsQuery } from './audit.dto';
 import { AuditLog, streamExport } from './audit-log.service';
@@ -50,7 +52,11 @@ export class AuditWebController {
 
   @Get()
   @Roles('BAWASLU', 'ADMIN')
-  async explorer(@Query() raw: Record<string, unknown>, @Res() res: Response) {
+  async explorer(
+    @Query() raw: Record<string, unknown>,
+    @Actor() actor: ActorContext,
+    @Res() res: Response,
+  ) {
     const values: Filters = {};
     for (const key of [...FILTERS, 'fromPosition'] as const) {
       const value = raw[key];
@@ -74,7 +80,7 @@ export class AuditWebController {
     });
     Object.assign(errors, checked.errors);
     const failed = Object.keys(errors).length > 0;
-    const page = failed || !checked.value ? undefined : await this.queries.events(checked.value);
+    const page = failed || !checked.value ? undefined : await this.queries.events(checked.value, actor);
     const latest = this.audit.log.latestCheckpoint();
     const next = page?.nextPosition
       ? `/audit?${new URLSearchParams({ ...values, fromPosition: page.nextPosition }).toString()}`
@@ -105,7 +111,8 @@ export class AuditWebController {
   /** The whole log as NDJSON, for the auditor's archive (the same bytes as `GET /api/v1/audit/export`). */
   @Get('ekspor')
   @Roles('BAWASLU', 'ADMIN')
-  export(@Res() res: Response): Promise<void> {
-    return streamExport(this.audit, res);
+  export(@Actor() actor: ActorContext, @Res() res: Response): Promise<void> {
+    const { from, to } = this.queries.exportRange(actor);
+    return streamExport(this.audit, res, from, to);
   }
 }

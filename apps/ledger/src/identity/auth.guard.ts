@@ -1,7 +1,6 @@
 import {
   type CanActivate,
   type ExecutionContext,
-  ForbiddenException,
   Inject,
   Injectable,
   UnauthorizedException,
@@ -13,6 +12,7 @@ import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { AuthService } from './auth.service';
+import { assertRole } from './opd-scope';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 import {
   bearerToken,
@@ -64,12 +64,7 @@ export class AuthGuard implements CanActivate {
       });
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
-    if (!roles.includes(actor.role)) {
-      throw new ForbiddenException({
-        code: 'ROLE_FORBIDDEN',
-        message: `Peran ${actor.role} tidak berwenang untuk tindakan ini.`,
-      });
-    }
+    assertRole(actor, roles);
     return true;
   }
 

@@ -72,10 +72,10 @@ export class UsersApiController {
 
   @Get()
   @Roles('ADMIN')
-  list() {
+  list(@Actor() actor: ActorContext) {
     return {
       items: this.directory
-        .list()
+        .listFor(actor)
         .map((user) => ({ ...publicUser(user), active: user.status === 'active' })),
     };
   }

@@ -1,4 +1,4 @@
-import { forbidden } from '@netral/domain';
+import { forbidden, type Role } from '@netral/domain';
 import type { ActorContext } from './actor';
 
 /**
@@ -31,5 +31,14 @@ export const assertRegencyWide = (actor: ActorContext): void => {
       'OPD_SCOPE',
       'Ini mencakup seluruh daerah; Kepala OPD hanya dapat melihat dan mengubah data OPD-nya sendiri.',
     );
+  }
+};
+
+/** What only some roles may do at all (managing accounts, Bawaslu's audit history), refused inside the
+ * service too, so a route whose @Roles list was widened by mistake still opens nothing. The same answer as
+ * the route guard's. */
+export const assertRole = (actor: ActorContext, roles: readonly Role[]): void => {
+  if (!roles.includes(actor.role)) {
+    throw forbidden('ROLE_FORBIDDEN', `Peran ${actor.role} tidak berwenang untuk tindakan ini.`);
   }
 };

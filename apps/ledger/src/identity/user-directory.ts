@@ -3,6 +3,8 @@ import { type User, type UserEvent, userDecider } from '@netral/domain';
 import { EventStore, type RecordedEvent } from '@netral/event-store';
 import { EventFollower } from '../infrastructure/event-follower';
 import { Startup } from '../infrastructure/startup';
+import type { ActorContext } from './actor';
+import { assertRole } from './opd-scope';
 
 export type KnownUser = Exclude<User, { status: 'none' }>;
 
@@ -58,6 +60,12 @@ export class UserDirectory implements OnModuleInit, OnApplicationShutdown {
 
   list(): KnownUser[] {
     return [...this.users.values()].sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  /** Every account, for an administrator (who has which access is theirs to see and manage). */
+  listFor(actor: ActorContext): KnownUser[] {
+    assertRole(actor, ['ADMIN']);
+    return this.list();
   }
 
   /** Resolves once the directory includes the write at `position`. */

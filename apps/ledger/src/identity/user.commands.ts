@@ -20,7 +20,7 @@ import { type ActorContext, commandMetadata } from './actor';
 import { CredentialsStore } from './credentials.store';
 import { hashPassword, passwordProblem } from './password';
 import { UserDirectory } from './user-directory';
-import { assertRegencyWide } from './opd-scope';
+import { assertRegencyWide, assertRole } from './opd-scope';
 
 export interface NewUser {
   username: string;
@@ -176,6 +176,9 @@ export class UserCommands implements OnApplicationBootstrap {
    * stop working.
    */
   async setPassword(userId: string, password: string, actor?: ActorContext): Promise<void> {
+    if (actor && actor.userId !== userId) {
+      assertRole(actor, ['ADMIN']); // one's own password, or anyone's by an administrator (or the CLI)
+    }
     const user = this.directory.get(userId);
     if (!user) {
       throw notFound('USER_NOT_FOUND', `Pengguna ${userId} tidak ditemukan.`);
@@ -201,6 +204,7 @@ export class UserCommands implements OnApplicationBootstrap {
     actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
     assertRegencyWide(actor);
+    assertRole(actor, ['ADMIN']);
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,
       metadata: commandMetadata(actor, this.clock.moment(), { actorRole }),

@@ -225,7 +225,7 @@ export class UsersWebController {
     res.status(failed ? (failed.status ?? 400) : 200).render('users', {
       title: 'Pengguna',
       flash: takeFlash(req, res),
-      users: this.directory.list().map((u) => ({
+      users: this.directory.listFor(actor).map((u) => ({
         ...u,
         opdName: u.opdId ? (queries.opd(u.opdId)?.name ?? u.opdId) : '',
         active: u.status === 'active',
