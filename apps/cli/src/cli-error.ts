@@ -1,3 +1,6 @@
+import { ConfigValidationError } from '@netral/config';
+import { CommanderError } from 'commander';
+
 /**
  * Exit codes of every `netral` command, for scripts:
  * 0 done · 1 a verification failed (`audit`) · 2 unusable input: bad arguments, a file that is missing or
@@ -24,3 +27,21 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * The exit code for an error that ended a command, and the line to print (undefined: commander has printed
+ * its own). A usage error anywhere (a mistyped command, an unknown option, a missing argument) is 2, never
+ * the 1 of a failed verification that an auditor's script reads; help is 0; a crash is 3.
+ */
+export const exitFor = (error: unknown): { code: number; message?: unknown } => {
+  if (error instanceof CommanderError) {
+    return { code: error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage };
+  }
+  if (error instanceof CliError) {
+    return { code: error.exitCode, message: error.message };
+  }
+  if (error instanceof ConfigValidationError) {
+    return { code: EXIT_CODES.config, message: error.message };
+  }
+  return { code: EXIT_CODES.crashed, message: error };
+};

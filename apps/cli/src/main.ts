@@ -1,6 +1,5 @@
-import { ConfigValidationError } from '@netral/config';
-import { Command, CommanderError } from 'commander';
-import { CliError } from './cli-error';
+import { Command } from 'commander';
+import { exitFor } from './cli-error';
 import { registerAuditCommands } from './commands/audit';
 import { registerImportCommands } from './commands/import';
 import { registerProjectionCommands } from './commands/projections';
@@ -27,21 +26,9 @@ for (const register of registrations) {
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-    return;
+  const { code, message } = exitFor(error);
+  if (message !== undefined) {
+    console.error(message);
   }
-  if (error instanceof CliError) {
-    console.error(error.message);
-    process.exitCode = error.exitCode;
-    return;
-  }
-  if (error instanceof ConfigValidationError) {
-    console.error(error.message);
-    process.exitCode = 78;
-    return;
-  }
-  // Not a verdict: a crash must never read as "verification failed" (1) in an auditor's script.
-  console.error(error);
-  process.exitCode = 3;
+  process.exitCode = code;
 });
