@@ -370,6 +370,17 @@ describe('audit API', () => {
     expect((await get('/api/v1/audit/events?from=kemarin', bawaslu)).body.details[0].field).toBe(
       'from',
     );
+    // Past what a position can be (a signed 64-bit integer): a 400, not the store's refusal as a 500.
+    expect(
+      await fields('/api/v1/audit/events?fromPosition=9999999999999999999', bawaslu),
+    ).toMatchObject({ status: 400, fields: ['fromPosition'] });
+    expect(
+      (await get('/api/v1/audit/events?fromPosition=9223372036854775807', bawaslu)).body.items,
+    ).toEqual([]);
+    // Two stream filters would have one silently ignored: the caller chooses.
+    expect(
+      await fields('/api/v1/audit/events?stream=opd-dinas-kesehatan&streamPrefix=asn-', bawaslu),
+    ).toMatchObject({ status: 400, fields: ['streamPrefix'] });
   });
 
   it('keeps the history and export for Bawaslu and admins', async () => {

@@ -17,6 +17,9 @@ const OPD_FIXED_AT_OPENING = /^(case|certificate)-/;
  * material, checkpoints, proofs and the key, is everyone's). */
 export const AUDIT_ROLES = ['BAWASLU', 'ADMIN'] as const satisfies readonly Role[];
 
+/** The largest position a store can hold (a signed 64-bit integer, in SQLite as in EventStoreDB). */
+const MAX_POSITION = 2n ** 63n - 1n;
+
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The audit views over the log: filtered history with leaf indexes, and proofs. */
@@ -29,6 +32,28 @@ export class AuditQueries {
 
   async events(query: AuditEventsQuery, actor: ActorContext) {
     assertRole(actor, AUDIT_ROLES);
+    if (query.stream && query.streamPrefix) {
+      throw invalid(
+        'FILTER_CONFLICT',
+        'Pilih salah satu: stream atau streamPrefix, tidak keduanya.',
+        [
+          {
+            field: 'streamPrefix',
+            reason: 'tidak dapat dipakai bersama stream',
+            code: 'FILTER_CONFLICT',
+          },
+        ],
+      );
+    }
+    if (query.fromPosition && BigInt(query.fromPosition) > MAX_POSITION) {
+      throw invalid('POSITION_TOO_LARGE', `fromPosition paling besar ${MAX_POSITION}.`, [
+        {
+          field: 'fromPosition',
+          reason: `paling besar ${MAX_POSITION}`,
+          code: 'POSITION_TOO_LARGE',
+        },
+      ]);
+    }
     const limit = query.limit ?? 100;
     const fromTime = query.from ? Date.parse(query.from) : undefined;
     const toTime = query.to ? Date.parse(query.to) : undefined;
