@@ -4,7 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from './boot';
 import { configureApp } from './configure-app';
-import { DEMO_LOGINS } from './demo/demo.seeder';
+import { DEMO_LOGINS, demoPassword } from './demo/demo.seeder';
+import { UserDirectory } from './identity/user-directory';
 import { Startup } from './infrastructure/startup';
 
 async function bootstrap(): Promise<void> {
@@ -29,15 +30,21 @@ async function bootstrap(): Promise<void> {
     `\nNetral berjalan di ${config.publicBaseUrl}  (API: ${config.publicBaseUrl}/api/v1, dokumentasi: ${config.publicBaseUrl}/docs)\n` +
       `Penyimpanan: ${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite di ${config.dataDir}`}\n`,
   );
-  if (config.demo) {
+  // The demo logins that exist here: none when the store held other data before the demo was switched on.
+  const directory = app.get(UserDirectory);
+  const logins = config.demo ? DEMO_LOGINS.filter((login) => directory.active(login.username)) : [];
+  if (logins.length > 0) {
     console.log(
       `Data demo: Kabupaten Bangli, Pilkada Serentak 2024. Masuk di ${config.publicBaseUrl}/login sebagai:\n`,
     );
     console.table(
-      DEMO_LOGINS.map((login) => ({
+      logins.map((login) => ({
         peran: login.role,
         'nama pengguna': login.username,
-        'kata sandi': login.password,
+        'kata sandi':
+          demoPassword(login, config) === login.password
+            ? login.password
+            : '(NETRAL_BOOTSTRAP_ADMIN_PASSWORD)',
         'coba ini': login.tryThis,
       })),
     );

@@ -59,4 +59,30 @@ describe('demo regency', () => {
     t = await createTestApp({ NETRAL_DEMO: 'true', NETRAL_DATA_DIR: t.dataDir });
     expect(await t.app.get(EventStore).headPosition()).toBe(before);
   });
+
+  it('seeds beside NETRAL_BOOTSTRAP_ADMIN_PASSWORD (docker-compose), the administrator on that password', async () => {
+    const chosen = 'sandi-operator-compose-1';
+    const compose = await createTestApp({
+      NETRAL_DEMO: 'true',
+      NETRAL_BOOTSTRAP_ADMIN_PASSWORD: chosen,
+    });
+    try {
+      let enrolled = 0;
+      for await (const e of compose.app.get(EventStore).readAll({
+        filter: { eventTypeRegex: '^AsnEnrolled$' },
+      })) {
+        enrolled += e.type === 'AsnEnrolled' ? 1 : 0;
+      }
+      expect(enrolled).toBe(600);
+      const signIn = (username: string, password: string) =>
+        request(compose.server).post('/api/v1/auth/login').send({ username, password });
+      const admin = DEMO_LOGINS.find((login) => login.role === 'ADMIN');
+      expect((await signIn('admin', chosen)).status).toBe(200);
+      expect((await signIn('admin', admin?.password ?? '')).status).toBe(401);
+      const bawaslu = DEMO_LOGINS.find((login) => login.role === 'BAWASLU');
+      expect((await signIn(bawaslu?.username ?? '', bawaslu?.password ?? '')).status).toBe(200);
+    } finally {
+      await compose.close();
+    }
+  });
 });

@@ -90,6 +90,14 @@ const inParallel = async <T>(
  * and cases in every state. Everything goes through the command services, so rules and metadata are real;
  * commands are decided as of the 2024 dates they describe.
  */
+/** A demo login's password: the published one, except the administrator's when the operator chose one
+ * (NETRAL_BOOTSTRAP_ADMIN_PASSWORD, e.g. in docker-compose.yml): a deployment never runs on a password
+ * printed in the README. */
+export const demoPassword = (login: DemoLogin, config: AppConfig): string =>
+  login.role === 'ADMIN' && config.bootstrapAdminPassword
+    ? config.bootstrapAdminPassword
+    : login.password;
+
 @Injectable()
 export class DemoSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger('Demo');
@@ -136,7 +144,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           {
             username: login.username,
             displayName: login.displayName,
-            password: login.password,
+            password: demoPassword(login, this.config),
             role: login.role,
             ...(login.opdId ? { opdId: login.opdId } : {}),
           },

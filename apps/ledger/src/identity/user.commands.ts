@@ -11,6 +11,7 @@ import {
   type UserCommand,
   userDecider,
 } from '@netral/domain';
+import { EventStore } from '@netral/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import type { Unstamped } from '../common/write-result';
@@ -60,6 +61,7 @@ export class UserCommands implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly startup: Startup,
+    private readonly store: EventStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,8 +70,11 @@ export class UserCommands implements OnApplicationBootstrap {
 
   /** Once the directory has caught up: the first administrator from the configuration, or how to make one. */
   private async bootstrapAdmin(): Promise<void> {
-    if (this.directory.size > 0 || (this.config.demo && !this.config.bootstrapAdminPassword)) {
-      return; // the demo seeder creates its own users
+    if (this.directory.size > 0) {
+      return;
+    }
+    if (this.config.demo && (await this.store.headPosition()) === null) {
+      return; // the demo seeder creates its users, the administrator with NETRAL_BOOTSTRAP_ADMIN_PASSWORD
     }
     if (!this.config.bootstrapAdminPassword) {
       this.logger.warn(
