@@ -85,6 +85,12 @@ describe('pledge decider', () => {
     given(pledgeDecider, [])
       .when(sign({}, { submitterOpdScope: 'inspektorat' }))
       .thenFails('OPD_SCOPE', 'FORBIDDEN');
+    // To an OPD head, a NIP active nowhere reads like one active in another OPD: nothing to learn.
+    for (const status of ['left', 'none'] as const) {
+      given(pledgeDecider, [])
+        .when(sign({}, { asn: { status }, submitterOpdScope: 'inspektorat' }))
+        .thenFails('OPD_SCOPE', 'FORBIDDEN');
+    }
   });
   it('refuses an unknown text version and a date in the future', () => {
     given(pledgeDecider, [])

@@ -50,16 +50,21 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
       if (!context.election) {
         throw notFound('ELECTION_NOT_FOUND', `Pemilihan ${data.electionId} tidak ditemukan.`);
       }
+      // An OPD head hears only about their own OPD: one answer whether the NIP is active elsewhere or
+      // nowhere, so the form cannot be used to learn who works in which other OPD.
+      if (
+        context.submitterOpdScope !== undefined &&
+        (context.asn.status !== 'active' || context.asn.opdId !== context.submitterOpdScope)
+      ) {
+        throw forbidden(
+          'OPD_SCOPE',
+          `ASN ${data.nip} tidak terdaftar aktif di OPD Anda: Anda hanya dapat menyampaikan pakta integritas ASN di OPD Anda sendiri.`,
+        );
+      }
       if (context.asn.status !== 'active') {
         throw conflict('ASN_NOT_ACTIVE', `ASN ${data.nip} tidak terdaftar aktif di OPD mana pun.`);
       }
       const opdId = context.asn.opdId;
-      if (context.submitterOpdScope !== undefined && context.submitterOpdScope !== opdId) {
-        throw forbidden(
-          'OPD_SCOPE',
-          'Anda hanya dapat menyampaikan pakta integritas ASN di OPD Anda sendiri.',
-        );
-      }
       if (state.status === 'signed') {
         throw conflict(
           'PLEDGE_ALREADY_SIGNED',
