@@ -247,6 +247,11 @@ describe('case decider', () => {
     given(caseDecider, history)
       .when(sanction({ effectiveUntil: '2024-09-01' }))
       .thenFails('DATE_ORDER');
+    // Decided tomorrow (the regency's today is 2024-10-01): a decree cannot be dated ahead.
+    const ahead = given(caseDecider, history)
+      .when(sanction({ decidedAt: '2024-10-02' }))
+      .thenFails('DECIDED_AT_IN_FUTURE', 'INVALID');
+    expect(ahead.details).toEqual([expect.objectContaining({ field: 'decidedAt' })]);
   });
   it('allows PTDH only for N05 or with a legal basis, and contract termination only for PPPK', () => {
     const ptdh = sanction({ track: 'DISMISSAL', kind: 'PTDH' });
