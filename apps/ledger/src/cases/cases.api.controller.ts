@@ -19,8 +19,14 @@ import {
   ReportViolationDto,
   VerifyCaseDto,
 } from './case.dto';
+import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 const TRANSITION = 'CASE_INVALID_TRANSITION: the message names the current state';
+const CASE_NOT_FOUND = 'CASE_NOT_FOUND';
+const WRITTEN = {
+  description: '{ caseId, position }',
+  example: { caseId: 'K-2024-7Q3M9XHD', position: '1842' },
+};
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -30,9 +36,14 @@ export class CasesApiController {
 
   @Post()
   @Roles('BAWASLU')
-  @ApiCreatedResponse({ description: '{ caseId, position }' })
-  @ApiBadRequestResponse({ description: 'NIP_*, ACT_UNKNOWN, OCCURRED_AT_IN_FUTURE' })
+  @ApiCreatedResponse(WRITTEN)
+  @ApiBadRequestResponse({
+    description:
+      'NIP_*, DATE_INVALID (details code); ACT_UNKNOWN, OCCURRED_AT_IN_FUTURE, DATE_IMPLAUSIBLE ' +
+      `(occurredAt before 2000-01-01); ${INVALID_INPUT}`,
+  })
   @ApiNotFoundResponse({ description: 'ELECTION_NOT_FOUND, ASN_NOT_FOUND' })
+  @ApiConflictResponse({ description: IDEMPOTENCY })
   report(@Body() dto: ReportViolationDto, @Actor() actor: ActorContext) {
     return this.cases.report(dto, actor);
   }
@@ -40,8 +51,10 @@ export class CasesApiController {
   @Post(':caseId/verification')
   @Roles('BAWASLU')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ caseId, position }' })
-  @ApiConflictResponse({ description: TRANSITION })
+  @ApiOkResponse(WRITTEN)
+  @ApiBadRequestResponse({ description: INVALID_INPUT })
+  @ApiNotFoundResponse({ description: CASE_NOT_FOUND })
+  @ApiConflictResponse({ description: `${TRANSITION} (only a REPORTED case); ${IDEMPOTENCY}` })
   verify(
     @Param('caseId') caseId: string,
     @Body() dto: VerifyCaseDto,
@@ -53,8 +66,14 @@ export class CasesApiController {
   @Post(':caseId/confirmation')
   @Roles('BAWASLU')
   @HttpCode(200)
-  @ApiBadRequestResponse({ description: 'RECOMMENDATION_REQUIRED, ACT_ETHICS_ONLY' })
-  @ApiConflictResponse({ description: TRANSITION })
+  @ApiOkResponse(WRITTEN)
+  @ApiBadRequestResponse({
+    description:
+      'RECOMMENDATION_REQUIRED: neither ethics nor discipline; ACT_ETHICS_ONLY: a discipline ' +
+      `recommendation for an ethics-only act (E01, E02); ${INVALID_INPUT}`,
+  })
+  @ApiNotFoundResponse({ description: CASE_NOT_FOUND })
+  @ApiConflictResponse({ description: `${TRANSITION} (only a VERIFIED case); ${IDEMPOTENCY}` })
   confirm(
     @Param('caseId') caseId: string,
     @Body() dto: ConfirmViolationDto,
@@ -66,19 +85,30 @@ export class CasesApiController {
   @Post(':caseId/dismissal')
   @Roles('BAWASLU')
   @HttpCode(200)
-  @ApiConflictResponse({ description: TRANSITION })
+  @ApiOkResponse(WRITTEN)
+  @ApiBadRequestResponse({ description: INVALID_INPUT })
+  @ApiNotFoundResponse({ description: CASE_NOT_FOUND })
+  @ApiConflictResponse({ description: `${TRANSITION} (only a VERIFIED case); ${IDEMPOTENCY}` })
   dismiss(@Param('caseId') caseId: string, @Body() dto: ReasonDto, @Actor() actor: ActorContext) {
     return this.cases.dismiss(caseId, dto.reason, actor);
   }
 
   @Post(':caseId/sanctions')
   @Roles('HR')
-  @ApiCreatedResponse({ description: '{ caseId, position }' })
+  @ApiCreatedResponse(WRITTEN)
   @ApiBadRequestResponse({
-    description: 'SANCTION_UNKNOWN, SANCTION_TRACK_MISMATCH, PTDH_NOT_ALLOWED, DATE_ORDER',
+    description:
+      'DATE_INVALID (details code); SANCTION_UNKNOWN, SANCTION_TRACK_MISMATCH, DATE_ORDER ' +
+      '(effectiveUntil before effectiveFrom), DECIDED_AT_IN_FUTURE, DATE_IMPLAUSIBLE ' +
+      '(effectiveFrom, effectiveUntil), PTDH_NOT_ALLOWED (outside N05 without legalBasis); ' +
+      INVALID_INPUT,
   })
+  @ApiNotFoundResponse({ description: CASE_NOT_FOUND })
   @ApiConflictResponse({
-    description: `${TRANSITION}; SANCTION_ALREADY_IMPOSED, NOT_PPPK, NOT_PNS, ACT_ETHICS_ONLY`,
+    description:
+      `${TRANSITION} (only a CONFIRMED or SANCTIONED case); DECIDED_BEFORE_CONFIRMATION: ` +
+      'decidedAt before the day the case was confirmed; ACT_ETHICS_ONLY, NOT_PPPK, NOT_PNS, ' +
+      `SANCTION_ALREADY_IMPOSED; ${IDEMPOTENCY}`,
   })
   impose(
     @Param('caseId') caseId: string,

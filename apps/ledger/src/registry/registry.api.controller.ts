@@ -41,6 +41,7 @@ import {
   RenameOpdDto,
   TransferAsnDto,
 } from './registry.dto';
+import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
@@ -91,6 +92,18 @@ const CSV_UPLOAD: ApiBodyOptions = {
     required: ['file'],
   },
 };
+/** On streams many requests write (an OPD, an ASN), the bounded retries' own 409. */
+const RETRIES = 'CONCURRENT_MODIFICATION: written by others meanwhile, reload and retry';
+const NIP_IN_PATH = 'NIP_* di path: NIP tidak valid, dengan alasannya';
+const UPLOAD_INVALID =
+  'ROSTER_INVALID: details per baris { field: "baris N: kolom", reason, line, column }, nothing ' +
+  'written; FILE_REQUIRED; FIELD_UNKNOWN (a form field other than file); DRY_RUN_INVALID; ' +
+  'Idempotency-Key: details code idempotencyKeyFormat';
+const UPLOAD_CONFLICTS =
+  `${IDEMPOTENCY}; a write refused by a change made meanwhile (OPD_CODE_TAKEN, ` +
+  'ASN_ALREADY_ENROLLED, ASN_LEFT…): the rows written so far stay, running the import again ' +
+  'completes it';
+
 const csvUpload = () =>
   UseInterceptors(
     FileInterceptor('file', { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } }),
@@ -113,11 +126,24 @@ export class OpdsApiController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(CSV_UPLOAD)
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
-  @ApiOkResponse({ description: 'Laporan: { rows, created, unchanged, errors: [], position }' })
-  @ApiBadRequestResponse({
+  @ApiOkResponse({
     description:
-      'ROSTER_INVALID: details per baris { field: "baris N: kolom", reason, line, column }',
+      'Laporan: { kind: "opds", dryRun, rows, created, transferred: 0, updated: 0, unchanged, ' +
+      'errors: [], position } (position null for a dry run or nothing to write)',
+    example: {
+      kind: 'opds',
+      dryRun: false,
+      rows: 33,
+      created: 33,
+      transferred: 0,
+      updated: 0,
+      unchanged: 0,
+      errors: [],
+      position: '1842',
+    },
   })
+  @ApiBadRequestResponse({ description: UPLOAD_INVALID })
+  @ApiConflictResponse({ description: UPLOAD_CONFLICTS })
   async importOpds(
     @UploadedFile() file: UploadedCsvFile | undefined,
     @Body() fields: unknown,
@@ -131,9 +157,17 @@ export class OpdsApiController {
 
   @Post()
   @Roles('HR', 'ADMIN')
-  @ApiCreatedResponse({ description: '{ opdId, position }' })
-  @ApiNotFoundResponse({ description: 'PARENT_OPD_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'OPD_ALREADY_EXISTS' })
+  @ApiCreatedResponse({
+    description: '{ opdId, position }',
+    example: { opdId: 'dinas-kesehatan', position: '1842' },
+  })
+  @ApiBadRequestResponse({ description: INVALID_INPUT })
+  @ApiNotFoundResponse({ description: 'PARENT_OPD_NOT_FOUND: unknown or dissolved' })
+  @ApiConflictResponse({
+    description:
+      'OPD_ALREADY_EXISTS; OPD_CODE_TAKEN: the code is held by another active OPD (the message ' +
+      `names the code and that OPD); ${IDEMPOTENCY}`,
+  })
   register(@Body() dto: RegisterOpdDto, @Actor() actor: ActorContext) {
     return this.opds.register(dto, actor);
   }
@@ -143,8 +177,13 @@ export class OpdsApiController {
   @HttpCode(200)
   @ApiOkResponse({
     description: '{ opdId, position } (position null when this ASN already heads the OPD)',
+    example: { opdId: 'dinas-kesehatan', position: '1842' },
   })
-  @ApiConflictResponse({ description: 'ASN_NOT_IN_OPD, OPD_DISSOLVED' })
+  @ApiBadRequestResponse({ description: `NIP_* (nip); ${INVALID_INPUT}` })
+  @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
+  @ApiConflictResponse({
+    description: `ASN_NOT_IN_OPD: not active in the OPD; OPD_DISSOLVED; ${RETRIES}; ${IDEMPOTENCY}`,
+  })
   appointHead(
     @Param('opdId') opdId: string,
     @Body() dto: AppointHeadDto,
@@ -156,8 +195,13 @@ export class OpdsApiController {
   @Post(':opdId/renaming')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ opdId, position } (position null when the name is unchanged)' })
+  @ApiOkResponse({
+    description: '{ opdId, position } (position null when the name is unchanged)',
+    example: { opdId: 'dinas-kesehatan', position: '1842' },
+  })
+  @ApiBadRequestResponse({ description: INVALID_INPUT })
   @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
+  @ApiConflictResponse({ description: `OPD_DISSOLVED; ${RETRIES}; ${IDEMPOTENCY}` })
   rename(@Param('opdId') opdId: string, @Body() dto: RenameOpdDto, @Actor() actor: ActorContext) {
     return this.opds.rename(opdId, dto.name, actor);
   }
@@ -165,9 +209,17 @@ export class OpdsApiController {
   @Post(':opdId/dissolution')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ opdId, position }' })
+  @ApiOkResponse({
+    description: '{ opdId, position }',
+    example: { opdId: 'dinas-kesehatan', position: '1842' },
+  })
+  @ApiBadRequestResponse({ description: INVALID_INPUT })
   @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'OPD_DISSOLVED' })
+  @ApiConflictResponse({
+    description:
+      'OPD_HAS_ACTIVE_ASN: ASN still active there (the message says how many): transfer them or ' +
+      `record their departure first; OPD_DISSOLVED; ${RETRIES}; ${IDEMPOTENCY}`,
+  })
   dissolve(@Param('opdId') opdId: string, @Body() dto: ReasonDto, @Actor() actor: ActorContext) {
     return this.opds.dissolve(opdId, dto.reason, actor);
   }
@@ -191,12 +243,22 @@ export class AsnApiController {
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
   @ApiOkResponse({
     description:
-      'Laporan: { rows, created, transferred, updated, unchanged, errors: [], position }',
+      'Laporan: { kind: "asn", dryRun, rows, created, transferred, updated, unchanged, ' +
+      'errors: [], position } (position null for a dry run or nothing to write)',
+    example: {
+      kind: 'asn',
+      dryRun: false,
+      rows: 600,
+      created: 598,
+      transferred: 1,
+      updated: 1,
+      unchanged: 0,
+      errors: [],
+      position: '1842',
+    },
   })
-  @ApiBadRequestResponse({
-    description:
-      'ROSTER_INVALID: details per baris { field: "baris N: kolom", reason, line, column }',
-  })
+  @ApiBadRequestResponse({ description: UPLOAD_INVALID })
+  @ApiConflictResponse({ description: UPLOAD_CONFLICTS })
   async importAsn(
     @UploadedFile() file: UploadedCsvFile | undefined,
     @Body() fields: unknown,
@@ -210,12 +272,17 @@ export class AsnApiController {
 
   @Post()
   @Roles('HR', 'ADMIN')
-  @ApiCreatedResponse({ description: '{ nip, position }' })
+  @ApiCreatedResponse({
+    description: '{ nip, position }',
+    example: { nip: '198503122010011002', position: '1842' },
+  })
   @ApiBadRequestResponse({
     description:
-      'NIP_FORMAT, NIP_BIRTH_DATE, NIP_BIRTH_AFTER_APPOINTMENT, NIP_APPOINTMENT, NIP_GENDER, NIP_SEQUENCE …',
+      'NIP_FORMAT, NIP_BIRTH_DATE, NIP_BIRTH_AFTER_APPOINTMENT, NIP_APPOINTMENT, NIP_GENDER, ' +
+      `NIP_SEQUENCE (details code, field nip); ${INVALID_INPUT}`,
   })
-  @ApiConflictResponse({ description: 'ASN_ALREADY_ENROLLED, OPD_DISSOLVED' })
+  @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
+  @ApiConflictResponse({ description: `ASN_ALREADY_ENROLLED, OPD_DISSOLVED; ${IDEMPOTENCY}` })
   enroll(@Body() dto: EnrollAsnDto, @Actor() actor: ActorContext) {
     return this.asn.enroll(dto, actor);
   }
@@ -223,10 +290,17 @@ export class AsnApiController {
   @Post(':nip/transfer')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ nip, position }' })
-  @ApiBadRequestResponse({ description: 'NIP_* di path: NIP tidak valid, dengan alasannya' })
+  @ApiOkResponse({
+    description: '{ nip, position }',
+    example: { nip: '198503122010011002', position: '1842' },
+  })
+  @ApiBadRequestResponse({ description: `${NIP_IN_PATH}; ${INVALID_INPUT}` })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND, OPD_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'ASN_ALREADY_IN_OPD, ASN_LEFT, OPD_DISSOLVED' })
+  @ApiConflictResponse({
+    description:
+      'ASN_ALREADY_IN_OPD, ASN_LEFT, OPD_DISSOLVED; ASN_CHANGED_CONCURRENTLY: moved by another ' +
+      `request meanwhile, reload and retry; ${RETRIES}; ${IDEMPOTENCY}`,
+  })
   transfer(
     @Param('nip', NipParamPipe) nip: string,
     @Body() dto: TransferAsnDto,
@@ -238,12 +312,19 @@ export class AsnApiController {
   @Post(':nip/details')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ nip, position }' })
+  @ApiOkResponse({
+    description: '{ nip, position }',
+    example: { nip: '198503122010011002', position: '1842' },
+  })
   @ApiBadRequestResponse({
-    description: 'NIP_* di path; nama atau jabatan kosong (paling tidak salah satu), alasan kosong',
+    description:
+      'NIP_* di path; nama atau jabatan kosong (paling tidak salah satu), alasan kosong; ' +
+      INVALID_INPUT,
   })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'ASN_DETAILS_UNCHANGED, ASN_LEFT' })
+  @ApiConflictResponse({
+    description: `ASN_DETAILS_UNCHANGED, ASN_LEFT; ${RETRIES}; ${IDEMPOTENCY}`,
+  })
   changeDetails(
     @Param('nip', NipParamPipe) nip: string,
     @Body() dto: ChangeAsnDetailsDto,
@@ -255,10 +336,17 @@ export class AsnApiController {
   @Post(':nip/departure')
   @Roles('HR', 'ADMIN')
   @HttpCode(200)
-  @ApiOkResponse({ description: '{ nip, position }' })
-  @ApiBadRequestResponse({ description: 'NIP_* di path: NIP tidak valid, dengan alasannya' })
+  @ApiOkResponse({
+    description: '{ nip, position }',
+    example: { nip: '198503122010011002', position: '1842' },
+  })
+  @ApiBadRequestResponse({ description: `${NIP_IN_PATH}; ${INVALID_INPUT}` })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'ASN_LEFT' })
+  @ApiConflictResponse({
+    description:
+      'ASN_LEFT; ASN_CHANGED_CONCURRENTLY: moved by another request meanwhile, reload and retry; ' +
+      `${RETRIES}; ${IDEMPOTENCY}`,
+  })
   departure(
     @Param('nip', NipParamPipe) nip: string,
     @Body() dto: ReasonDto,
