@@ -261,6 +261,14 @@ describe('case decider', () => {
     given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: '   ' }))
       .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
+    // One 400 lists it beside the other field problems, so the form shows them all at once.
+    const both = given(caseDecider, [reported(), verified, confirmed])
+      .when(sanction({ track: 'DISMISSAL', kind: 'PTDH', effectiveFrom: '1024-10-01' }))
+      .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
+    expect(both.details?.map((d) => [d.field, d.code])).toEqual([
+      ['legalBasis', 'PTDH_NOT_ALLOWED'],
+      ['effectiveFrom', 'DATE_IMPLAUSIBLE'],
+    ]);
     given(caseDecider, [reported(), verified, confirmed])
       .when(
         sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: 'Putusan pengadilan 12/2024' }),

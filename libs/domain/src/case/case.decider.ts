@@ -253,6 +253,13 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'DECIDED_AT_IN_FUTURE',
         );
       }
+      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis?.trim()) {
+        problems.add(
+          'legalBasis',
+          'wajib untuk PTDH di luar N05: PTDH hanya untuk perbuatan N05 (keanggotaan partai politik), kecuali disertai dasar hukum',
+          'PTDH_NOT_ALLOWED',
+        );
+      }
       checkPlausibleDay(problems, 'effectiveFrom', dayOf(data.effectiveFrom), today);
       if (data.effectiveUntil) {
         checkPlausibleDay(problems, 'effectiveUntil', dayOf(data.effectiveUntil), today);
@@ -278,19 +285,6 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
         throw conflict(
           'ACT_ETHICS_ONLY',
           `Perbuatan ${c.actCode} hanya dikenai sanksi etik (sanksi moral).`,
-        );
-      }
-      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis?.trim()) {
-        throw invalid(
-          'PTDH_NOT_ALLOWED',
-          'PTDH hanya untuk perbuatan N05 (keanggotaan partai politik), kecuali disertai dasar hukum.',
-          [
-            {
-              field: 'legalBasis',
-              reason: 'wajib untuk PTDH di luar N05',
-              code: 'PTDH_NOT_ALLOWED',
-            },
-          ],
         );
       }
       if (data.kind === 'PPPK_PUTUS_KONTRAK' && command.context.employmentType !== 'PPPK') {
