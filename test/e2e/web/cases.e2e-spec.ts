@@ -243,6 +243,10 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     );
     const bad = await bawaslu.get('/audit?from=2024-13-45').expect(400);
     expect(bad.text).toContain('id="from-error"');
+    // A rule of the query itself is shown on its field too, with the form and what was typed kept.
+    const both = await bawaslu.get(`/audit?stream=${caseStream}&streamPrefix=pledge-`).expect(400);
+    expect(both.text).toMatch(/id="streamPrefix-error"[^>]*>\s*Tidak dapat dipakai bersama stream/);
+    expect(both.text).toContain('value="pledge-"');
 
     const exported = await bawaslu.get('/audit/ekspor').buffer(true).expect(200);
     const lines = exported.text.trimEnd().split('\n');

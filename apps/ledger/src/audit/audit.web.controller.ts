@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@netral/config';
-import { addDays, isCalendarDay } from '@netral/domain';
+import { addDays, DomainError, isCalendarDay } from '@netral/domain';
 import type { Response } from 'express';
 import { Roles } from '../identity/roles.decorator';
 import type { ActorContext } from '../identity/actor';
@@ -79,8 +79,23 @@ export class AuditWebController {
       limit: '50',
     });
     Object.assign(errors, checked.errors);
+    let page: Awaited<ReturnType<AuditQueries['events']>> | undefined;
+    if (Object.keys(errors).length === 0 && checked.value) {
+      try {
+        page = await this.queries.events(checked.value, actor);
+      } catch (error) {
+        // A rule of the query itself (stream with streamPrefix, a position too large): shown on the field,
+        // as the format checks are, rather than as an error page that loses the form.
+        if (!(error instanceof DomainError && error.kind === 'INVALID')) {
+          throw error;
+        }
+        for (const detail of error.details ?? []) {
+          errors[detail.field] =
+            `${detail.reason.charAt(0).toUpperCase()}${detail.reason.slice(1)}.`;
+        }
+      }
+    }
     const failed = Object.keys(errors).length > 0;
-    const page = failed || !checked.value ? undefined : await this.queries.events(checked.value, actor);
     const latest = this.audit.log.latestCheckpoint();
     const next = page?.nextPosition
       ? `/audit?${new URLSearchParams({ ...values, fromPosition: page.nextPosition }).toString()}`
