@@ -67,7 +67,6 @@ export const startLoadTarget = async (
     .register(
       { username: 'bench.hr', displayName: 'Bench HR', password: 'bench-password-1', role: 'HR' },
       actor,
-      'SYSTEM',
     );
   await app.get(ElectionCommands).schedule(
     {

@@ -22,7 +22,6 @@ describe('pages in Chromium (demo regency)', () => {
         opdId: 'kecamatan-kintamani',
       },
       systemActor(),
-      'SYSTEM',
     );
   });
 

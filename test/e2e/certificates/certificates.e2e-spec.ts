@@ -1,4 +1,5 @@
-import { EventStore } from '@netral/event-store';
+import { streams } from '@netral/domain';
+import { EventStore, type RecordedEvent } from '@netral/event-store';
 import {
   confirmedCase,
   createTestApp,
@@ -22,6 +23,14 @@ const binary = (res: request.Response, callback: (error: Error | null, body: Buf
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => callback(null, Buffer.concat(chunks)));
+};
+
+const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const all: RecordedEvent[] = [];
+  for await (const event of events) {
+    all.push(event);
+  }
+  return all;
 };
 
 describe('certificates', () => {
@@ -231,6 +240,27 @@ describe('certificates', () => {
       ['REVOKED', caseId],
       ['REVOKED', caseId],
     ]);
+    // No person revoked them: the audit history says the system did, caused by the confirmation.
+    const [confirmation] = await collect(
+      t.app
+        .get(EventStore)
+        .readStream(streams.case(caseId), { direction: 'backwards', maxCount: 1 }),
+    );
+    for (const { certificateId } of certificates) {
+      const [revoked] = await collect(
+        t.app.get(EventStore).readStream(streams.certificate(certificateId), {
+          direction: 'backwards',
+          maxCount: 1,
+        }),
+      );
+      expect(revoked.type).toBe('CertificateRevoked');
+      expect(revoked.metadata).toMatchObject({
+        actorId: 'system',
+        actorRole: 'SYSTEM',
+        causationId: confirmation.id,
+        correlationId: confirmation.metadata.correlationId,
+      });
+    }
     const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
     expect(page.text).toContain('DICABUT');
     expect(

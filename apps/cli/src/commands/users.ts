@@ -100,7 +100,6 @@ const createUser = async (
       .register(
         { username, displayName, password, role, ...(opdId ? { opdId } : {}) },
         systemActor(),
-        'SYSTEM',
       )
       .catch(explain);
     console.log(`Pengguna ${result.userId} (${role}) dibuat pada posisi ${result.position}.`);

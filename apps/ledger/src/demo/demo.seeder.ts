@@ -149,7 +149,6 @@ export class DemoSeeder implements OnApplicationBootstrap {
             ...(login.opdId ? { opdId: login.opdId } : {}),
           },
           systemActor(),
-          'SYSTEM',
         ),
       );
     };

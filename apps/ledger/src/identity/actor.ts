@@ -12,6 +12,10 @@ export interface ActorContext {
   correlationId: string;
   /** The request's Idempotency-Key, recorded in the metadata of the events it writes. */
   idempotencyKey?: string;
+  /** The system itself (`systemActor`: the CLI, the bootstrap admin, the demo seeder, reactors): authorised
+   * as its `role`, recorded as `actorRole: 'SYSTEM'`, so the audit history never shows a person's role for
+   * a write no signed-in person made. */
+  system?: true;
 }
 
 /** Builds the metadata every command (and so every event) carries. The time is passed in (one reading
@@ -19,13 +23,12 @@ export interface ActorContext {
 export const commandMetadata = (
   actor: ActorContext,
   at: Moment,
-  /** `actorRole: 'SYSTEM'` for writes no signed-in person made (the CLI, the bootstrap admin). */
-  extra: { idempotencyKey?: string; causationId?: string; actorRole?: 'SYSTEM' } = {},
+  extra: { idempotencyKey?: string; causationId?: string } = {},
 ): CommandMetadata => ({
   now: at.now.toISOString(),
   today: at.today,
   actorId: actor.userId,
-  actorRole: extra.actorRole ?? actor.role,
+  actorRole: actor.system ? 'SYSTEM' : actor.role,
   ...(actor.opdId === undefined ? {} : { opdId: actor.opdId }),
   correlationId: actor.correlationId,
   ...((extra.idempotencyKey ?? actor.idempotencyKey) === undefined

@@ -38,6 +38,7 @@ export const systemActor = (correlationId: string = randomUUID()): ActorContext 
   displayName: 'Sistem Netral',
   role: 'ADMIN',
   correlationId,
+  system: true,
 });
 
 const passwordPolicy = (password: string, username: string): void => {
@@ -90,8 +91,7 @@ export class UserCommands implements OnApplicationBootstrap {
         password: this.config.bootstrapAdminPassword,
         role: 'ADMIN',
       },
-      { ...systemActor(), role: 'ADMIN' },
-      'SYSTEM',
+      systemActor(),
     );
     this.logger.log('Created user "admin" from NETRAL_BOOTSTRAP_ADMIN_PASSWORD');
   }
@@ -99,7 +99,6 @@ export class UserCommands implements OnApplicationBootstrap {
   async register(
     input: NewUser,
     actor: ActorContext,
-    actorRole?: 'SYSTEM',
   ): Promise<{ userId: string; position: string }> {
     passwordPolicy(input.password, input.username);
     // Hash first: a slow scrypt must not sit between the revision check and the append.
@@ -117,7 +116,6 @@ export class UserCommands implements OnApplicationBootstrap {
         context: { opd: await this.opdFact(input.opdId) },
       },
       actor,
-      actorRole,
     );
     this.credentials.set(input.username, hash, this.clock.now());
     return { userId: input.username, position: String(position) };
@@ -206,13 +204,12 @@ export class UserCommands implements OnApplicationBootstrap {
     userId: string,
     command: Unstamped<UserCommand>,
     actor: ActorContext,
-    actorRole?: 'SYSTEM',
   ): Promise<bigint | null> {
     assertRegencyWide(actor);
     assertRole(actor, ['ADMIN']);
     const { position } = await this.aggregates.handle(streams.user(userId), userDecider, {
       ...command,
-      metadata: commandMetadata(actor, this.clock.moment(), { actorRole }),
+      metadata: commandMetadata(actor, this.clock.moment()),
     });
     if (position !== null) {
       await this.directory.waitFor(position);
