@@ -56,11 +56,7 @@ const run = async (
     const input = createReadStream(file);
     // Like every CLI write (users create, set-password): the system did it, not a signed-in person.
     const actor = systemActor();
-    const importOptions = {
-      dryRun: options.dryRun ?? false,
-      onProgress,
-      actorRole: 'SYSTEM' as const,
-    };
+    const importOptions = { dryRun: options.dryRun ?? false, onProgress };
     try {
       return kind === 'asn'
         ? await roster.importAsn(input, actor, importOptions)

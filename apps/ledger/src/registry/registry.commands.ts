@@ -5,9 +5,11 @@ import {
   asnDecider,
   conflict,
   type AsnCommand,
+  type CommandMetadata,
   opdDecider,
   type OpdCommand,
   type RegisterOpd,
+  type RegisteredOpd,
   streams,
   validateNip,
 } from '@netral/domain';
@@ -59,6 +61,27 @@ export class OpdCommands {
     await this.registry.claimCode(code, dto.opdId, command.metadata);
     const { position } = await this.aggregates.handle(stream, opdDecider, command);
     return written({ opdId: dto.opdId }, position);
+  }
+
+  /**
+   * An OPD of a roster import (RosterImport has validated the whole file: a parent is active in the registry
+   * or in the file, written first). The code is claimed as `register` claims it, so an OPD registered
+   * meanwhile with the same code stops the import here (OPD_CODE_TAKEN) rather than sharing it; `registry`
+   * is the import's snapshot, so the claim does not read the registry again per row.
+   */
+  async registerImported(
+    data: RegisterOpd['data'],
+    metadata: CommandMetadata,
+    registry: ReadonlyMap<string, RegisteredOpd>,
+  ): Promise<bigint | null> {
+    await this.registry.claimCode(data.code, data.opdId, metadata, registry);
+    const { position } = await this.aggregates.handle(streams.opd(data.opdId), opdDecider, {
+      type: 'RegisterOpd',
+      data,
+      context: { parentActive: true },
+      metadata,
+    });
+    return position;
   }
 
   /** Checked and written under the OPD's membership lock: the appointee cannot move out in between. */
@@ -128,6 +151,30 @@ export class AsnCommands {
         context: { opd: await this.facts.opdFact(dto.opdId) },
       }),
     );
+  }
+
+  /**
+   * One row of a roster import: enrolment, or for an enrolled ASN a new position and/or a move. RosterImport
+   * has validated the whole file and holds the membership locks of the OPDs it adds to and leaves. The first
+   * command decides on `known` (the import's one scan of the ASN streams, not a read per row); a second one
+   * reloads the stream it extends. The position of the last event written (null when nothing changed).
+   */
+  async applyImported(
+    nip: string,
+    commands: readonly AsnCommand[],
+    known: Loaded<Asn>,
+  ): Promise<bigint | null> {
+    let last: bigint | null = null;
+    for (const [i, command] of commands.entries()) {
+      const { position } = await this.aggregates.handle(
+        streams.asn(nip),
+        asnDecider,
+        command,
+        i === 0 ? { known } : {},
+      );
+      last = position ?? last;
+    }
+    return last;
   }
 
   /** A move holds the lock of the OPD it leaves too: its head cannot be appointed as they move out. */

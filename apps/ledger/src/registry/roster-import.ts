@@ -3,14 +3,11 @@ import { AppConfig } from '@netral/config';
 import {
   type Asn,
   type AsnCommand,
-  asnDecider,
   type EmploymentType,
   invalid,
   normaliseOpdCode,
   type OpdKind,
-  opdDecider,
   type RegisteredOpd,
-  streams,
   validateNip,
 } from '@netral/domain';
 import { parse } from 'csv-parse';
@@ -18,9 +15,10 @@ import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
-import { AggregateStore, type Loaded } from '../infrastructure/aggregate-store';
+import { type Loaded } from '../infrastructure/aggregate-store';
 import { OpdMembershipLock } from './opd-membership';
 import { RegistryFacts } from './registry-facts';
+import { AsnCommands, OpdCommands } from './registry.commands';
 import { OPD_KINDS } from './registry.dto';
 
 const NO_ASN: Loaded<Asn> = { state: { status: 'none' }, revision: 'no_stream' };
@@ -51,8 +49,6 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Called as rows are validated and as writes complete (for a progress bar). */
   onProgress?: (phase: 'validate' | 'write', done: number, total: number) => void;
-  /** `SYSTEM` for writes no signed-in person made (the CLI): recorded as the events' `actorRole`. */
-  actorRole?: 'SYSTEM';
 }
 
 /** What an import's change of position records as its reason. */
@@ -174,13 +170,14 @@ class OpdLookup {
 /**
  * CSV roster import (SIASN-style exports). Every row is validated before anything is written; any bad row
  * means nothing is written and every bad row is reported (line, column, reason). Re-importing the same file
- * writes nothing: identical rows are skipped. Writes go through the deciders with real metadata, many at a
- * time, so the store's group commit carries them.
+ * writes nothing: identical rows are skipped. Writes go through the command services (the only writers of
+ * `asn-*` and `opd-*` streams) with real metadata, many at a time, so the store's group commit carries them.
  */
 @Injectable()
 export class RosterImport {
   constructor(
-    private readonly aggregates: AggregateStore,
+    private readonly asnCommands: AsnCommands,
+    private readonly opdCommands: OpdCommands,
     private readonly registry: RegistryFacts,
     private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
@@ -193,6 +190,7 @@ export class RosterImport {
     options: ImportOptions = {},
   ): Promise<ImportReport> {
     assertRegencyWide(actor);
+    const today = this.clock.today();
     const opds = new OpdLookup(await this.registry.opds());
     const errors: RowProblem[] = [];
     const rows: AsnImportRow[] = [];
@@ -206,7 +204,7 @@ export class RosterImport {
     )) {
       count += 1;
       const problems: RowProblem[] = [];
-      const nipCheck = validateNip(record.nip ?? '');
+      const nipCheck = validateNip(record.nip ?? '', { today });
       if (!nipCheck.valid) {
         problems.push({ line, column: 'NIP', reason: `${nipCheck.reason} (${nipCheck.code})` });
       } else if (seen.has(nipCheck.nip)) {
@@ -358,7 +356,7 @@ export class RosterImport {
   ): Promise<string | null> {
     let done = 0;
     let last = 0n;
-    const metadata = commandMetadata(actor, this.clock.moment(), { actorRole: options.actorRole });
+    const metadata = commandMetadata(actor, this.clock.moment());
     await this.inParallel(plan, async ({ row, enroll, update, transfer }) => {
       // Enrolment alone, or for an enrolled ASN a new position, then a move.
       const commands: AsnCommand[] = [];
@@ -391,17 +389,13 @@ export class RosterImport {
           metadata,
         });
       }
-      // The scan's state is what the first command decides on; a second one reloads the stream it extends.
-      for (const [i, command] of commands.entries()) {
-        const { position } = await this.aggregates.handle(
-          streams.asn(row.nip),
-          asnDecider,
-          command,
-          i === 0 ? { known: known.get(row.nip) ?? NO_ASN } : {},
-        );
-        if (position !== null && position > last) {
-          last = position;
-        }
+      const position = await this.asnCommands.applyImported(
+        row.nip,
+        commands,
+        known.get(row.nip) ?? NO_ASN,
+      );
+      if (position !== null && position > last) {
+        last = position;
       }
       options.onProgress?.('write', (done += 1), plan.length);
     });
@@ -587,15 +581,10 @@ export class RosterImport {
     let done = 0;
     for (const row of plan) {
       const parentOpdId = parents.get(row.opdId);
-      const metadata = commandMetadata(actor, this.clock.moment(), {
-        actorRole: options.actorRole,
-      });
-      // The code is claimed as POST /opds claims it, so an OPD registered meanwhile with the same code
-      // stops the import here (OPD_CODE_TAKEN) rather than sharing it.
-      await this.registry.claimCode(row.code, row.opdId, metadata, registry);
-      const { position } = await this.aggregates.handle(streams.opd(row.opdId), opdDecider, {
-        type: 'RegisterOpd',
-        data: {
+      const metadata = commandMetadata(actor, this.clock.moment());
+      // Checked above for every row: a parent is in this file (written first) or active in the registry.
+      const position = await this.opdCommands.registerImported(
+        {
           opdId: row.opdId,
           code: row.code,
           name: row.name,
@@ -603,10 +592,9 @@ export class RosterImport {
           regionCode: this.config.regionCode,
           ...(parentOpdId ? { parentOpdId } : {}),
         },
-        // Checked above for every row: a parent is in this file (written first) or active in the registry.
-        context: { parentActive: true },
         metadata,
-      });
+        registry,
+      );
       last = position ?? last;
       options.onProgress?.('write', (done += 1), plan.length);
     }

@@ -29,6 +29,18 @@ describe('ASN decider', () => {
       .thenFails('NIP_GENDER', 'INVALID');
     expect(error.details).toEqual([expect.objectContaining({ field: 'nip', code: 'NIP_GENDER' })]);
   });
+  it('refuses a NIP whose appointment is after next year (a birth date in the future puts it there too)', () => {
+    // meta() is 2024-10-01: a TMT CPNS of January 2026 cannot have been issued yet; one of 2025 can.
+    const error = given(asnDecider, [])
+      .when(enroll({ data: { ...data, nip: '198503122026011002' } }))
+      .thenFails('NIP_IN_FUTURE', 'INVALID');
+    expect(error.details).toEqual([
+      expect.objectContaining({ field: 'nip', code: 'NIP_IN_FUTURE' }),
+    ]);
+    given(asnDecider, [])
+      .when(enroll({ data: { ...data, nip: '198503122025011002' } }))
+      .then([{ type: 'AsnEnrolled', data: { ...data, nip: '198503122025011002' } }]);
+  });
   it('refuses a second enrolment, and an unknown or dissolved OPD', () => {
     given(asnDecider, [enrolled]).when(enroll()).thenFails('ASN_ALREADY_ENROLLED', 'CONFLICT');
     given(asnDecider, [])

@@ -62,7 +62,7 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
   const now = command.metadata.now;
   switch (command.type) {
     case 'EnrollAsn': {
-      const check = validateNip(command.data.nip);
+      const check = validateNip(command.data.nip, { today: command.metadata.today });
       if (!check.valid) {
         throw invalid(check.code, `NIP tidak valid: ${check.reason}.`, [
           { field: 'nip', reason: check.reason, code: check.code },

@@ -27,4 +27,19 @@ describe('validateNip', () => {
     expect(result).toMatchObject({ valid: false, code });
     expect(result.valid || result.reason.length > 10).toBe(true);
   });
+
+  it.each([
+    ['198503122028011002', 'NIP_IN_FUTURE'], // TMT CPNS January 2028, two years ahead
+    ['202601012045011001', 'NIP_IN_FUTURE'], // born January 2026, appointed 2045
+    ['200001012028212001', 'NIP_IN_FUTURE'], // PPPK appointed in 2028
+  ])('refuses %s with %s when today is known', (nip, code) => {
+    expect(validateNip(nip, { today: '2026-12-02' })).toMatchObject({ valid: false, code });
+    // Without a day only the layout is checked.
+    expect(validateNip(nip).valid).toBe(true);
+  });
+  it('accepts an appointment as late as next year', () => {
+    expect(validateNip('198503122027011002', { today: '2026-12-02' })).toMatchObject({
+      valid: true,
+    });
+  });
 });

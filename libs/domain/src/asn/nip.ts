@@ -6,6 +6,7 @@ export type NipProblem =
   | 'NIP_BIRTH_DATE'
   | 'NIP_BIRTH_AFTER_APPOINTMENT'
   | 'NIP_APPOINTMENT'
+  | 'NIP_IN_FUTURE'
   | 'NIP_GENDER'
   | 'NIP_SEQUENCE';
 
@@ -20,6 +21,8 @@ const REASONS: Record<NipProblem, string> = {
     'tanggal lahir (digit 1–8) tidak boleh sama dengan atau sesudah TMT CPNS / tahun pengangkatan (digit 9–14)',
   NIP_APPOINTMENT:
     'digit 9–14 tidak valid: PNS memakai TMT CPNS (YYYYMM), PPPK memakai tahun pengangkatan (YYYY) dan kode 2 digit',
+  NIP_IN_FUTURE:
+    'digit 9–14 (TMT CPNS / tahun pengangkatan) jatuh lebih dari setahun sesudah hari ini: tanggal lahir atau pengangkatan pada NIP belum terjadi',
   NIP_GENDER: 'digit 15 (jenis kelamin) harus 1 atau 2',
   NIP_SEQUENCE: 'digit 16–18 (nomor urut) tidak boleh 000',
 };
@@ -32,8 +35,12 @@ const fail = (code: NipProblem): NipCheck => ({ valid: false, code, reason: REAS
  * gender at digit 15; digits 13–14 tell them apart (a month 01–12 for PNS, a code above 12 for PPPK). Only
  * the birth date and the gender are checked beyond that layout; nothing else is ever derived from a NIP.
  * Spaces and dots (as NIPs are often printed) are removed first.
+ *
+ * With `today` (the regency's day, `YYYY-MM-DD`) an appointment after next year is refused too: a NIP is
+ * issued around its TMT, so one that far ahead (or a birth date in the future, which puts the appointment at
+ * least 15 years ahead) is a typo. Without it only the layout is checked.
  */
-export const validateNip = (input: string): NipCheck => {
+export const validateNip = (input: string, options: { today?: string } = {}): NipCheck => {
   const nip = input.replace(/[\s.]/g, '');
   if (!/^\d{18}$/.test(nip)) {
     return fail('NIP_FORMAT');
@@ -58,6 +65,9 @@ export const validateNip = (input: string): NipCheck => {
   }
   if (appointmentYear < birthYear + 15 || appointmentYear > birthYear + 70 || codeOrMonth === 0) {
     return fail('NIP_APPOINTMENT');
+  }
+  if (options.today && appointmentYear > Number(options.today.slice(0, 4)) + 1) {
+    return fail('NIP_IN_FUTURE');
   }
   if (nip[14] !== '1' && nip[14] !== '2') {
     return fail('NIP_GENDER');
