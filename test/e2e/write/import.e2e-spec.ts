@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
+import { Clock } from '../../../apps/ledger/src/common/clock';
 
 const SAMPLES = join(__dirname, '..', '..', '..', 'samples');
 
@@ -64,6 +65,25 @@ describe('roster import', () => {
       // Line 2 is valid (the ASN sample enrolled that NIP as Pranata Komputer: a new position to record),
       // but not with the other rows: nothing is written.
     ).toEqual(['3:NIP', '4:Nama', '4:Jenis ASN', '4:Kode OPD', '5:NIP']);
+    expect(await head()).toBe(before);
+  });
+
+  it('refuses a row whose NIP records an appointment after next year (a future birth date does too)', async () => {
+    const before = await head();
+    const year = Number(t.app.get(Clock).today().slice(0, 4));
+    const csv = [
+      'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+      `19850312${year + 2}011002,I Made Uji,Analis,PNS,4.01.01`, // TMT CPNS two years ahead
+      `${year + 1}0101${year + 16}011001,I Nyoman Uji,Analis,PNS,4.01.01`, // born next year
+    ].join('\n');
+    const res = await upload('/api/v1/asn/import', csv);
+    expect(res.status).toBe(400);
+    expect(
+      res.body.details.map((d: { line: number; reason: string }) => [d.line, d.reason]),
+    ).toEqual([
+      [2, expect.stringContaining('NIP_IN_FUTURE')],
+      [3, expect.stringContaining('NIP_IN_FUTURE')],
+    ]);
     expect(await head()).toBe(before);
   });
 
