@@ -182,7 +182,10 @@ export type SanctionImposed = DomainEvent<
     decidedAt: string; // YYYY-MM-DD of the decree
     effectiveFrom: string;
     effectiveUntil?: string;
-    legalBasis?: string; // required for PTDH outside N05
+    legalBasis?: string; // required for PTDH outside N05 and for a discipline level other than the act's
+    /** The sanction catalogue the kind was checked against (SANCTION_CATALOGUE_VERSION); absent on events
+     * recorded before it was kept. */
+    sanctionCatalogueVersion?: string;
     recordedAt: string;
   }
 >;

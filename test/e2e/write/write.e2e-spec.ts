@@ -488,7 +488,7 @@ describe('write API', () => {
       );
       const third = await post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
         ...sanction,
-        kind: 'TEGURAN_LISAN',
+        kind: 'JADI_PELAKSANA_12',
       });
       expect(third.body.code).toBe('SANCTION_ALREADY_IMPOSED');
       const dismiss = await post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, { reason: 'x' });
@@ -502,7 +502,7 @@ describe('write API', () => {
       ]);
     });
 
-    it('refuses an unknown act, a wrong sanction track and PTDH outside N05', async () => {
+    it("refuses an unknown act, a wrong sanction track, PTDH outside N05 and a level outside the act's", async () => {
       const nip = roster['dinas-pendidikan'].staff[1];
       const bad = await post(t, bawaslu, '/api/v1/cases', reportBody(nip, { actCode: 'N99' }));
       expect(bad.status).toBe(400);
@@ -544,6 +544,37 @@ describe('write API', () => {
           })
         ).body.code,
       ).toBe('PTDH_NOT_ALLOWED');
+      // N06 is a berat violation, and berat was recommended: a reprimand (ringan) is a 400 naming the kinds
+      // that fit, writing nothing; with the legal basis of a different decision it is taken.
+      const before = await streamOf(`case-${caseId}`);
+      const light = await post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+        ...base,
+        track: 'DISCIPLINE',
+        kind: 'TEGURAN_LISAN',
+      });
+      expect(light.status).toBe(400);
+      expect(light.body.details).toEqual([
+        expect.objectContaining({
+          field: 'kind',
+          code: 'SANCTION_LEVEL_MISMATCH',
+          reason: expect.stringContaining('TURUN_JABATAN_12, JADI_PELAKSANA_12, PDHTAPS'),
+        }),
+      ]);
+      expect(await streamOf(`case-${caseId}`)).toHaveLength(before.length);
+      await expectStatus(
+        post(t, hr, `/api/v1/cases/${caseId}/sanctions`, {
+          ...base,
+          track: 'DISCIPLINE',
+          kind: 'TEGURAN_LISAN',
+          legalBasis: 'Keputusan atas upaya administratif 3/2025',
+        }),
+        201,
+      );
+      const [imposed] = (await streamOf(`case-${caseId}`)).slice(-1);
+      expect(imposed.data).toMatchObject({
+        kind: 'TEGURAN_LISAN',
+        sanctionCatalogueVersion: 'PP94-2021',
+      });
     });
 
     it('dismisses a verified case, refuses a report not yet verified; an unknown case is a 404', async () => {

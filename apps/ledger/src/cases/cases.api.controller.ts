@@ -100,7 +100,9 @@ export class CasesApiController {
     description:
       'DATE_INVALID (details code); SANCTION_UNKNOWN, SANCTION_TRACK_MISMATCH, DATE_ORDER ' +
       '(effectiveUntil before effectiveFrom), DECIDED_AT_IN_FUTURE, DATE_IMPLAUSIBLE ' +
-      '(effectiveFrom, effectiveUntil), PTDH_NOT_ALLOWED (outside N05 without legalBasis); ' +
+      '(effectiveFrom, effectiveUntil), PTDH_NOT_ALLOWED (outside N05 without legalBasis), ' +
+      "SANCTION_LEVEL_MISMATCH (a discipline kind outside the act's level and the recommended one, " +
+      'without legalBasis); ' +
       INVALID_INPUT,
   })
   @ApiNotFoundResponse({ description: CASE_NOT_FOUND })

@@ -1,4 +1,4 @@
-import type { CaseEvent } from '../events';
+import type { CaseEvent, DisciplineLevel } from '../events';
 import { meta, NIP, SLA } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
 import {
@@ -213,7 +213,12 @@ describe('case decider', () => {
     const ethics = sanction({ track: 'ETHICS', kind: 'MORAL_TERBUKA' });
     const imposed = (cmd: ImposeSanction): CaseEvent => ({
       type: 'SanctionImposed',
-      data: { caseId: 'K-1', ...cmd.data, recordedAt: meta().now },
+      data: {
+        caseId: 'K-1',
+        ...cmd.data,
+        sanctionCatalogueVersion: 'PP94-2021',
+        recordedAt: meta().now,
+      },
     });
     given(caseDecider, [reported(), verified, confirmed])
       .when(ethics)
@@ -222,7 +227,7 @@ describe('case decider', () => {
       .when(sanction())
       .then([imposed(sanction())]);
     given(caseDecider, [reported(), verified, confirmed, imposed(sanction())])
-      .when(sanction({ kind: 'TEGURAN_LISAN' }))
+      .when(sanction({ kind: 'JADI_PELAKSANA_12' }))
       .thenFails('SANCTION_ALREADY_IMPOSED', 'CONFLICT');
   });
   it('refuses a decree dated before the confirmation, and sanction days with a mistyped year', () => {
@@ -235,6 +240,83 @@ describe('case decider', () => {
       .when(sanction({ effectiveFrom: '1024-10-01', effectiveUntil: '2099-10-01' }))
       .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
     expect(years.details?.map((d) => d.field)).toEqual(['effectiveFrom', 'effectiveUntil']);
+  });
+  it("keeps a discipline sanction within the act's level unless a legal basis says otherwise", () => {
+    // N06 is berat: a tukin cut (sedang) is outside it, named with the kinds that fit.
+    const sedang = given(caseDecider, [reported('N06'), verified, confirmed])
+      .when(sanction({ kind: 'POTONG_TUKIN_6' }))
+      .thenFails('SANCTION_LEVEL_MISMATCH', 'INVALID');
+    expect(sedang.details).toEqual([
+      expect.objectContaining({
+        field: 'kind',
+        reason: expect.stringContaining('TURUN_JABATAN_12, JADI_PELAKSANA_12, PDHTAPS'),
+      }),
+    ]);
+    // N03 is sedang: a demotion (berat) is outside it unless berat was recommended; a tukin cut fits.
+    const recommending = (discipline?: DisciplineLevel): CaseEvent => ({
+      type: 'ViolationConfirmed',
+      data: {
+        caseId: 'K-1',
+        findings: 'terbukti',
+        authority: 'BKN',
+        recommendation: discipline ? { discipline } : { ethics: 'MORAL_TERBUKA' },
+        confirmedAt: '2024-10-01T01:00:00.000Z',
+        followUpDueBy: 'x',
+      },
+    });
+    given(caseDecider, [reported('N03'), verified, recommending()])
+      .when(sanction())
+      .thenFails('SANCTION_LEVEL_MISMATCH');
+    given(caseDecider, [reported('N03'), verified, recommending('SEDANG')])
+      .when(sanction())
+      .thenFails('SANCTION_LEVEL_MISMATCH');
+    given(caseDecider, [reported('N03'), verified, recommending('BERAT')])
+      .when(sanction())
+      .then([
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: 'K-1',
+            ...sanction().data,
+            sanctionCatalogueVersion: 'PP94-2021',
+            recordedAt: meta().now,
+          },
+        },
+      ]);
+    given(caseDecider, [reported('N03'), verified, confirmed])
+      .when(sanction({ kind: 'POTONG_TUKIN_9' }))
+      .then([
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: 'K-1',
+            ...sanction({ kind: 'POTONG_TUKIN_9' }).data,
+            sanctionCatalogueVersion: 'PP94-2021',
+            recordedAt: meta().now,
+          },
+        },
+      ]);
+    // N05 ends in PTDH: a discipline sanction instead needs its legal basis.
+    given(caseDecider, [reported('N05'), verified, confirmed])
+      .when(sanction({ kind: 'TEGURAN_TERTULIS' }))
+      .thenFails('SANCTION_LEVEL_MISMATCH');
+    const appeal = sanction({
+      kind: 'POTONG_TUKIN_12',
+      legalBasis: 'Keputusan banding BPASN 7/2025',
+    });
+    given(caseDecider, [reported('N06'), verified, confirmed])
+      .when(appeal)
+      .then([
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: 'K-1',
+            ...appeal.data,
+            sanctionCatalogueVersion: 'PP94-2021',
+            recordedAt: meta().now,
+          },
+        },
+      ]);
   });
   it('checks the sanction kind against the catalogue and its track', () => {
     const history = [reported(), verified, confirmed];
@@ -283,6 +365,7 @@ describe('case decider', () => {
               kind: 'PTDH',
               legalBasis: 'Putusan pengadilan 12/2024',
             }).data,
+            sanctionCatalogueVersion: 'PP94-2021',
             recordedAt: meta().now,
           },
         },
@@ -290,7 +373,15 @@ describe('case decider', () => {
     given(caseDecider, [reported('N05'), verified, confirmed])
       .when(ptdh)
       .then([
-        { type: 'SanctionImposed', data: { caseId: 'K-1', ...ptdh.data, recordedAt: meta().now } },
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: 'K-1',
+            ...ptdh.data,
+            sanctionCatalogueVersion: 'PP94-2021',
+            recordedAt: meta().now,
+          },
+        },
       ]);
     given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK' }, 'PNS'))

@@ -1,5 +1,5 @@
 import { ACT_CATALOGUE_VERSION, findAct } from '../catalogue/acts';
-import { findSanction } from '../catalogue/sanctions';
+import { findSanction, SANCTION_CATALOGUE_VERSION, SANCTION_KINDS } from '../catalogue/sanctions';
 import type {
   CaseEvent,
   CaseSource,
@@ -91,6 +91,8 @@ export type Case =
       sanctionedTracks: SanctionTrack[];
       /** When the violation was confirmed (ViolationConfirmed), once it was. */
       confirmedAt?: string;
+      /** The discipline level the recommending authority recommended at confirmation, if any. */
+      recommendedDiscipline?: DisciplineLevel;
     } & ViolationReported['data']);
 
 const STATUS_LABEL: Record<CaseStatus, string> = {
@@ -233,6 +235,8 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       const c = transition(state, ['CONFIRMED', 'SANCTIONED'], 'dijatuhi sanksi');
       const { data } = command;
       const kind = findSanction(data.kind);
+      const act = findAct(c.actCode);
+      const legalBasis = data.legalBasis?.trim();
       const problems = new FieldProblems();
       if (!kind) {
         problems.add('kind', `jenis sanksi ${data.kind} tidak dikenal`, 'SANCTION_UNKNOWN');
@@ -241,6 +245,25 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'kind',
           `${data.kind} termasuk jalur ${kind.track}, bukan ${data.track}`,
           'SANCTION_TRACK_MISMATCH',
+        );
+      } else if (
+        kind.track === 'DISCIPLINE' &&
+        act?.discipline &&
+        kind.level !== act.discipline &&
+        kind.level !== c.recommendedDiscipline &&
+        !legalBasis
+      ) {
+        // The catalogue fixes each act's level (SKB 2022, PP 94/2021 Pasal 5) and the PPK chooses a kind
+        // within it, or within the level the recommending authority recommended. A decision outside both
+        // (e.g. after an administrative appeal) names its legal basis.
+        const levels = [act.discipline, c.recommendedDiscipline].filter(
+          (level, i, all): level is DisciplineLevel => !!level && all.indexOf(level) === i,
+        );
+        const within = SANCTION_KINDS.filter((k) => k.level && levels.includes(k.level));
+        problems.add(
+          'kind',
+          `${data.kind} adalah sanksi disiplin tingkat ${kind.level}, sedangkan perbuatan ${c.actCode} ${act.discipline === 'PTDH' ? 'berujung PTDH (jalur DISMISSAL)' : `termasuk pelanggaran tingkat ${act.discipline}`}${c.recommendedDiscipline ? ` dan rekomendasinya tingkat ${c.recommendedDiscipline}` : ''}: ${within.length > 0 ? `pilih ${within.map((k) => k.code).join(', ')}, ` : ''}atau sertakan legalBasis bila keputusan memang berbeda (mis. hasil upaya administratif)`,
+          'SANCTION_LEVEL_MISMATCH',
         );
       }
       if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
@@ -253,7 +276,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'DECIDED_AT_IN_FUTURE',
         );
       }
-      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !data.legalBasis?.trim()) {
+      if (data.kind === 'PTDH' && c.actCode !== 'N05' && !legalBasis) {
         problems.add(
           'legalBasis',
           'wajib untuk PTDH di luar N05: PTDH hanya untuk perbuatan N05 (keanggotaan partai politik), kecuali disertai dasar hukum',
@@ -280,7 +303,6 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           ],
         );
       }
-      const act = findAct(c.actCode);
       if (data.track !== 'ETHICS' && act?.discipline === null) {
         throw conflict(
           'ACT_ETHICS_ONLY',
@@ -303,7 +325,17 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           `Kasus ${c.caseId} sudah memiliki sanksi ${track === 'ETHICS' ? 'etik' : 'disiplin'}.`,
         );
       }
-      return [{ type: 'SanctionImposed', data: { caseId: c.caseId, ...data, recordedAt: now } }];
+      return [
+        {
+          type: 'SanctionImposed',
+          data: {
+            caseId: c.caseId,
+            ...data,
+            sanctionCatalogueVersion: SANCTION_CATALOGUE_VERSION,
+            recordedAt: now,
+          },
+        },
+      ];
     }
     default:
       return assertNever(command);
@@ -321,7 +353,14 @@ const evolve = (state: Case, event: CaseEvent): Case => {
     case 'CaseVerified':
       return { ...state, status: 'VERIFIED' };
     case 'ViolationConfirmed':
-      return { ...state, status: 'CONFIRMED', confirmedAt: event.data.confirmedAt };
+      return {
+        ...state,
+        status: 'CONFIRMED',
+        confirmedAt: event.data.confirmedAt,
+        ...(event.data.recommendation.discipline
+          ? { recommendedDiscipline: event.data.recommendation.discipline }
+          : {}),
+      };
     case 'ViolationDismissed':
       return { ...state, status: 'DISMISSED' };
     case 'SanctionImposed':
