@@ -5,6 +5,7 @@ import {
   expectStatus,
   post,
   seedLedger,
+  streamEvents,
   type TestApp,
   type TestUser,
 } from '@netral/testing';
@@ -77,6 +78,27 @@ describe('date plausibility', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'signedAt', code })]);
+    }
+  });
+
+  it("counts a pakta signed at an instant on the regency's day, keeping what was typed", async () => {
+    // Monitoring of pilkada-2024 starts on 25 September; 17:30 UTC on the 24th is 01:30 WITA on the 25th.
+    const [early, onTime] = roster['dinas-pendidikan'].staff.slice(1, 3);
+    for (const [nip, signedAt, late] of [
+      [early, '2024-09-24T17:30:00Z', true],
+      [onTime, '2024-09-25T00:30:00+09:00', false], // 23:30 WITA on the 24th
+    ] as const) {
+      await expectStatus(
+        post(t, hr, '/api/v1/pledges', {
+          electionId: 'pilkada-2024',
+          nip,
+          signedAt,
+          place: 'Bangli',
+        }),
+        201,
+      );
+      const [event] = await streamEvents(t, `pledge-pilkada-2024-${nip}`);
+      expect(event.data).toMatchObject({ signedAt, late });
     }
   });
 

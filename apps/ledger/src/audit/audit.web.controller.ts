@@ -6,6 +6,7 @@ import type { Response } from 'express';
 import { Roles } from '../identity/roles.decorator';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
+import { utcOffsetMinutes } from '../common/clock';
 import { type FieldErrors, validateAs } from '../portal/form';
 import { AuditEventsQuery } from './audit.dto';
 import { AuditLog, streamExport } from './audit-log.service';
@@ -14,24 +15,7 @@ import { AuditQueries } from './audit.queries';
 /** The instant a calendar day starts in `timeZone` (Indonesia has no daylight saving: one offset a day). */
 export const startOfDay = (day: string, timeZone: string): string => {
   const utcMidnight = Date.parse(`${day}T00:00:00Z`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(utcMidnight)
-      .map((p) => [p.type, p.value]),
-  );
-  const wall = Date.parse(
-    `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`,
-  );
-  return new Date(utcMidnight - (wall - utcMidnight)).toISOString();
+  return new Date(utcMidnight - utcOffsetMinutes(utcMidnight, timeZone) * 60_000).toISOString();
 };
 
 const FILTERS = ['stream', 'streamPrefix', 'type', 'opdId', 'actorId', 'from', 'to'] as const;

@@ -7,9 +7,41 @@ export interface Moment {
   /** `YYYY-MM-DD` in the service's time zone (NETRAL_TIMEZONE): deadlines and "not in the future" are
    * local days. At 01:00 WITA it is already tomorrow in Bangli while UTC still says today. */
   today: string;
+  /** The service's time zone's offset from UTC at `now`, in minutes (+480 for Asia/Makassar). */
+  utcOffsetMinutes: number;
 }
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How many minutes `timeZone`'s wall clock is ahead of UTC at `instant` (+480 for Asia/Makassar). */
+export const utcOffsetMinutes = (instant: Date | number, timeZone: string): number => {
+  let format = wallFormatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallFormatters.set(timeZone, format);
+  }
+  const at = Math.floor(new Date(instant).getTime() / 1000) * 1000;
+  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
+  return Math.round((wall - at) / 60_000);
+};
 
 /** The calendar day of `instant` in `timeZone`. Formatters are built once per zone (they are costly). */
 export const localDay = (instant: Date, timeZone: string): string => {
@@ -51,7 +83,11 @@ export class Clock {
   /** The instant and the local day from a single reading, as command metadata carries them. */
   moment(): Moment {
     const now = this.now();
-    return { now, today: localDay(now, this.config.timeZone) };
+    return {
+      now,
+      today: localDay(now, this.config.timeZone),
+      utcOffsetMinutes: utcOffsetMinutes(now, this.config.timeZone),
+    };
   }
 
   /**

@@ -27,6 +27,7 @@ export const commandMetadata = (
 ): CommandMetadata => ({
   now: at.now.toISOString(),
   today: at.today,
+  utcOffsetMinutes: at.utcOffsetMinutes,
   actorId: actor.userId,
   actorRole: actor.system ? 'SYSTEM' : actor.role,
   ...(actor.opdId === undefined ? {} : { opdId: actor.opdId }),

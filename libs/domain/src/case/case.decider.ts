@@ -11,7 +11,7 @@ import type {
   SanctionTrack,
   ViolationReported,
 } from '../events';
-import { addDays, addWorkingDays, dayOf } from '../shared/calendar';
+import { addDays, addWorkingDays, regencyDayOf } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
 import { checkPlausibleDay } from '../shared/plausibility';
@@ -118,7 +118,9 @@ const transition = (state: Case, allowed: CaseStatus[], action: string) => {
 };
 
 const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
-  const { now, today } = command.metadata;
+  const { now, today, utcOffsetMinutes } = command.metadata;
+  /** The regency's day of a typed day or instant, or of an instant the ledger recorded (UTC). */
+  const dayIn = (value: string) => regencyDayOf(value, utcOffsetMinutes);
   switch (command.type) {
     case 'ReportViolation': {
       const { data, context } = command;
@@ -139,14 +141,14 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'ACT_UNKNOWN',
         );
       }
-      if (dayOf(data.occurredAt) > today) {
+      if (dayIn(data.occurredAt) > today) {
         problems.add(
           'occurredAt',
           'waktu kejadian tidak boleh di masa depan',
           'OCCURRED_AT_IN_FUTURE',
         );
       } else {
-        checkPlausibleDay(problems, 'occurredAt', dayOf(data.occurredAt), today);
+        checkPlausibleDay(problems, 'occurredAt', dayIn(data.occurredAt), today);
       }
       problems.throwIfAny();
       return [
@@ -269,7 +271,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
         problems.add('effectiveUntil', 'tidak boleh sebelum effectiveFrom', 'DATE_ORDER');
       }
-      if (dayOf(data.decidedAt) > today) {
+      if (dayIn(data.decidedAt) > today) {
         problems.add(
           'decidedAt',
           'tanggal keputusan tidak boleh di masa depan',
@@ -283,21 +285,21 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'PTDH_NOT_ALLOWED',
         );
       }
-      checkPlausibleDay(problems, 'effectiveFrom', dayOf(data.effectiveFrom), today);
+      checkPlausibleDay(problems, 'effectiveFrom', dayIn(data.effectiveFrom), today);
       if (data.effectiveUntil) {
-        checkPlausibleDay(problems, 'effectiveUntil', dayOf(data.effectiveUntil), today);
+        checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
       }
       problems.throwIfAny();
-      // The PPK decides on a confirmed violation: a decree dated before the confirmation (as the ledger
-      // recorded it, in UTC, which is never later than the regency's day in Indonesia) cannot be about it.
-      if (c.confirmedAt && dayOf(data.decidedAt) < dayOf(c.confirmedAt)) {
+      // The PPK decides on a confirmed violation: a decree dated before the day of the confirmation (the
+      // regency's day of the instant the ledger recorded) cannot be about it.
+      if (c.confirmedAt && dayIn(data.decidedAt) < dayIn(c.confirmedAt)) {
         throw conflict(
           'DECIDED_BEFORE_CONFIRMATION',
-          `Tanggal keputusan ${dayOf(data.decidedAt)} sebelum pelanggaran kasus ${c.caseId} dinyatakan terbukti (${dayOf(c.confirmedAt)}): periksa tanggal keputusan PPK.`,
+          `Tanggal keputusan ${dayIn(data.decidedAt)} sebelum pelanggaran kasus ${c.caseId} dinyatakan terbukti (${dayIn(c.confirmedAt)}): periksa tanggal keputusan PPK.`,
           [
             {
               field: 'decidedAt',
-              reason: `tidak boleh sebelum tanggal konfirmasi ${dayOf(c.confirmedAt)}`,
+              reason: `tidak boleh sebelum tanggal konfirmasi ${dayIn(c.confirmedAt)}`,
               code: 'DECIDED_BEFORE_CONFIRMATION',
             },
           ],

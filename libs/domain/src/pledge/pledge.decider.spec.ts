@@ -58,6 +58,19 @@ describe('pledge decider', () => {
       .when(sign({ signedAt: '2024-09-25T09:00:00+08:00' }))
       .then([signed({ signedAt: '2024-09-25T09:00:00+08:00', late: true })]);
   });
+  it("counts an instant on the regency's day, whatever offset it was written with", () => {
+    // 01:30 WITA on 25 September, the first day of monitoring, written in UTC or in WIB: late. The value
+    // is kept as written.
+    for (const signedAt of ['2024-09-24T17:30:00Z', '2024-09-25T00:30:00+07:00']) {
+      given(pledgeDecider, [])
+        .when(sign({ signedAt }))
+        .then([signed({ signedAt, late: true })]);
+    }
+    // 23:30 WITA on 24 September, written in Papua's time (WIT): not late.
+    given(pledgeDecider, [])
+      .when(sign({ signedAt: '2024-09-25T00:30:00+09:00' }))
+      .then([signed({ signedAt: '2024-09-25T00:30:00+09:00', late: false })]);
+  });
   it('keeps one active pledge per ASN per election, and allows a new one after voiding', () => {
     given(pledgeDecider, [signed()]).when(sign()).thenFails('PLEDGE_ALREADY_SIGNED', 'CONFLICT');
     const voided: PledgeEvent = {

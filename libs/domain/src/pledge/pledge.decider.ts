@@ -1,6 +1,6 @@
 import { findPakta } from '../catalogue/pakta';
 import type { PledgeEvent, PledgeSigned } from '../events';
-import { addDays, dayOf } from '../shared/calendar';
+import { addDays, regencyDayOf } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, forbidden, notFound } from '../shared/domain-error';
 import { checkPlausibleDay, EARLIEST_PLAUSIBLE_DAY as EARLIEST_DAY } from '../shared/plausibility';
@@ -47,6 +47,9 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
   switch (command.type) {
     case 'SignPledge': {
       const { data, context, metadata } = command;
+      // The regency's day of the signing: an instant typed with any offset counts on Bangli's calendar.
+      const dayIn = (value: string) => regencyDayOf(value, metadata.utcOffsetMinutes);
+      const signedDay = dayIn(data.signedAt);
       if (!context.election) {
         throw notFound('ELECTION_NOT_FOUND', `Pemilihan ${data.electionId} tidak ditemukan.`);
       }
@@ -68,7 +71,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
       if (state.status === 'signed') {
         throw conflict(
           'PLEDGE_ALREADY_SIGNED',
-          `ASN ${data.nip} sudah menandatangani pakta integritas untuk pemilihan ini (${dayOf(state.signedAt)}).`,
+          `ASN ${data.nip} sudah menandatangani pakta integritas untuk pemilihan ini (${dayIn(state.signedAt)}).`,
         );
       }
       const problems = new FieldProblems();
@@ -80,21 +83,20 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
           'PAKTA_TEXT_UNKNOWN',
         );
       }
-      if (dayOf(data.signedAt) > metadata.today) {
+      if (signedDay > metadata.today) {
         problems.add(
           'signedAt',
           'tanggal penandatanganan tidak boleh di masa depan',
           'SIGNED_AT_IN_FUTURE',
         );
-      } else if (dayOf(data.signedAt) < EARLIEST_DAY) {
-        checkPlausibleDay(problems, 'signedAt', dayOf(data.signedAt), metadata.today);
+      } else if (signedDay < EARLIEST_DAY) {
+        checkPlausibleDay(problems, 'signedAt', signedDay, metadata.today);
       } else if (
-        dayOf(data.signedAt) <
-        addDays(context.election.monitoringFrom, -SIGNED_MAX_DAYS_BEFORE_MONITORING)
+        signedDay < addDays(context.election.monitoringFrom, -SIGNED_MAX_DAYS_BEFORE_MONITORING)
       ) {
         problems.add(
           'signedAt',
-          `tanggal penandatanganan ${dayOf(data.signedAt)} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${context.election.monitoringFrom}): periksa tahunnya`,
+          `tanggal penandatanganan ${signedDay} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${context.election.monitoringFrom}): periksa tahunnya`,
           'SIGNED_AT_BEFORE_ELECTION',
         );
       }
@@ -114,7 +116,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
             witnesses: data.witnesses,
             ...(data.documentSha256 ? { documentSha256: data.documentSha256 } : {}),
             submittedBy: metadata.actorId,
-            late: dayOf(data.signedAt) >= context.election.monitoringFrom,
+            late: signedDay >= context.election.monitoringFrom,
           },
         },
       ];

@@ -1,6 +1,24 @@
-import { addDays, addWorkingDays, daysBetween, isCalendarDay, weekday } from './calendar';
+import {
+  addDays,
+  addWorkingDays,
+  daysBetween,
+  isCalendarDay,
+  regencyDayOf,
+  weekday,
+} from './calendar';
 
 describe('calendar', () => {
+  it("reads a day as written and an instant on the regency's day", () => {
+    expect(regencyDayOf('2024-09-25', 480)).toBe('2024-09-25');
+    expect(regencyDayOf('2024-09-24T17:30:00Z', 480)).toBe('2024-09-25'); // 01:30 WITA
+    expect(regencyDayOf('2024-09-24T15:59:59.999Z', 480)).toBe('2024-09-24'); // 23:59 WITA
+    expect(regencyDayOf('2024-09-24T16:00Z', 480)).toBe('2024-09-25');
+    expect(regencyDayOf('2024-09-25T00:30:00+07:00', 480)).toBe('2024-09-25');
+    expect(regencyDayOf('2024-09-25T00:30:00+09:00', 480)).toBe('2024-09-24');
+    expect(regencyDayOf('2024-12-31T23:00:00-10:00', 480)).toBe('2025-01-01'); // 17:00 WITA, next year
+    expect(regencyDayOf('2024-03-01T07:00:00+08:00', -300)).toBe('2024-02-29'); // a zone behind UTC
+  });
+
   it('knows real days from impossible ones', () => {
     expect(isCalendarDay('2024-02-29')).toBe(true);
     expect(isCalendarDay('2023-02-29')).toBe(false);

@@ -48,10 +48,25 @@ const toDays = (day: string): number => {
   return daysFromCivil(y, m, d);
 };
 
-/** The calendar day of an ISO 8601 date or instant, as written (`2024-09-20T10:00:00+08:00` → `2024-09-20`). */
-export const dayOf = (isoDateOrInstant: string): string => isoDateOrInstant.slice(0, 10);
-
 export const addDays = (day: string, days: number): string => civilFromDays(toDays(day) + days);
+
+const INSTANT =
+  /^\d{4}-\d{2}-\d{2}T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * The regency's calendar day of a day or an instant. A day (`2024-09-20`) is the day written; an instant
+ * with its offset is moved to the regency's offset (`utcOffsetMinutes`, from the command's metadata):
+ * `2024-09-24T17:30:00Z` is 25 September in Bangli (01:30 WITA), as is `2024-09-25T00:30:00+07:00`.
+ */
+export const regencyDayOf = (dayOrInstant: string, utcOffsetMinutes: number): string => {
+  const m = INSTANT.exec(dayOrInstant);
+  if (!m) {
+    return dayOrInstant.slice(0, 10);
+  }
+  const written = m[3] ? 0 : (m[4] === '-' ? -1 : 1) * (Number(m[5]) * 60 + Number(m[6]));
+  const minutes = Number(m[1]) * 60 + Number(m[2]) - written + utcOffsetMinutes;
+  return addDays(dayOrInstant.slice(0, 10), Math.floor(minutes / 1440));
+};
 
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (day: string): number => (((toDays(day) + 4) % 7) + 7) % 7;

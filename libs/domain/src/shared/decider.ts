@@ -19,6 +19,9 @@ export interface CommandMetadata {
   /** The regency's calendar day at `now` (`YYYY-MM-DD`, the service's time zone): rules about days (not in
    * the future, SLA deadlines) count local days, not UTC ones. */
   today: string;
+  /** The regency's offset from UTC at `now`, in minutes (+480 for WITA): an instant a user typed is counted
+   * on the regency's day (`regencyDayOf`), whatever offset it was written with. */
+  utcOffsetMinutes: number;
   actorId: string;
   actorRole: 'ADMIN' | 'OPD_HEAD' | 'BAWASLU' | 'HR' | 'SYSTEM';
   opdId?: string;

@@ -7,6 +7,7 @@ export const meta = (over: Partial<CommandMetadata> = {}): CommandMetadata => {
   return {
     now,
     today: now.slice(0, 10),
+    utcOffsetMinutes: 480, // WITA (Bangli)
     actorId: 'hr.bangli',
     actorRole: 'HR',
     correlationId: 'korelasi-0001',

@@ -6,6 +6,7 @@ import { type UserCommand, userDecider } from './user.decider';
 const meta: CommandMetadata = {
   now: '2024-09-01T08:00:00.000Z',
   today: '2024-09-01',
+  utcOffsetMinutes: 480,
   actorId: 'admin',
   actorRole: 'ADMIN',
   correlationId: 'corr-0001',

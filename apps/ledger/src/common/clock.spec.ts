@@ -1,0 +1,22 @@
+import { startOfDay } from '../audit/audit.web.controller';
+import { localDay, utcOffsetMinutes } from './clock';
+
+describe('clock helpers', () => {
+  it("gives a zone's offset from UTC at an instant, daylight saving included", () => {
+    const at = Date.parse('2024-09-24T17:30:12.345Z');
+    expect(utcOffsetMinutes(at, 'Asia/Makassar')).toBe(480);
+    expect(utcOffsetMinutes(at, 'Asia/Jakarta')).toBe(420);
+    expect(utcOffsetMinutes(at, 'Asia/Jayapura')).toBe(540);
+    expect(utcOffsetMinutes(at, 'UTC')).toBe(0);
+    expect(utcOffsetMinutes(Date.parse('2024-01-15T12:00:00Z'), 'America/New_York')).toBe(-300);
+    expect(utcOffsetMinutes(Date.parse('2024-07-15T12:00:00Z'), 'America/New_York')).toBe(-240);
+    expect(utcOffsetMinutes(at, 'Asia/Kathmandu')).toBe(345);
+  });
+
+  it('agrees with the local day and the start of a local day', () => {
+    const at = new Date('2024-09-24T17:30:00Z');
+    expect(localDay(at, 'Asia/Makassar')).toBe('2024-09-25');
+    expect(startOfDay('2024-09-25', 'Asia/Makassar')).toBe('2024-09-24T16:00:00.000Z');
+    expect(startOfDay('2024-09-25', 'Asia/Jakarta')).toBe('2024-09-24T17:00:00.000Z');
+  });
+});
