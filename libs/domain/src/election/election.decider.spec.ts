@@ -42,6 +42,20 @@ describe('election decider', () => {
       .when(schedule({ monitoringUntil: '2024-11-26' }))
       .thenFails('MONITORING_BEFORE_VOTING');
   });
+  it('answers a mistyped year and a misordered day in one 400, not one after the other', () => {
+    const error = given(electionDecider, [])
+      .when(schedule({ monitoringFrom: '2024-11-28', monitoringUntil: '2124-12-15' }))
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
+    expect(error.details?.map((d) => [d.field, d.code])).toEqual([
+      ['monitoringUntil', 'DATE_IMPLAUSIBLE'],
+      ['monitoringFrom', 'MONITORING_AFTER_VOTING'],
+    ]);
+    // A voting day with a mistyped year is the one thing to fix: nothing is compared with it.
+    const voting = given(electionDecider, [])
+      .when(schedule({ votingDay: '1024-11-27' }))
+      .thenFails('DATE_IMPLAUSIBLE');
+    expect(voting.details?.map((d) => d.field)).toEqual(['votingDay']);
+  });
   it('refuses a year that is certainly mistyped: before 2000 or more than 10 years ahead', () => {
     const error = given(electionDecider, [])
       .when(

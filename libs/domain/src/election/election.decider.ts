@@ -47,34 +47,38 @@ const decide = (command: ElectionCommand, state: Election): ElectionEvent[] => {
       for (const [field, value] of Object.entries({ votingDay, monitoringFrom, monitoringUntil })) {
         checkPlausibleDay(problems, field, value, command.metadata.today);
       }
-      problems.throwIfAny();
-      if (monitoringFrom < addDays(votingDay, -MONITORING_MAX_DAYS_BEFORE)) {
-        problems.add(
-          'monitoringFrom',
-          'pengawasan tidak mungkin dimulai lebih dari 2 tahun sebelum hari pemungutan suara (periksa tahunnya)',
-          'DATE_IMPLAUSIBLE',
-        );
+      // How the days relate, in the same answer, for the days that are plausible on their own (a mistyped
+      // year says all there is to say about its field).
+      const related = (a: string, b: string) => !problems.has(a) && !problems.has(b);
+      if (related('monitoringFrom', 'votingDay')) {
+        if (monitoringFrom < addDays(votingDay, -MONITORING_MAX_DAYS_BEFORE)) {
+          problems.add(
+            'monitoringFrom',
+            'pengawasan tidak mungkin dimulai lebih dari 2 tahun sebelum hari pemungutan suara (periksa tahunnya)',
+            'DATE_IMPLAUSIBLE',
+          );
+        } else if (monitoringFrom > votingDay) {
+          problems.add(
+            'monitoringFrom',
+            'pengawasan harus dimulai paling lambat pada hari pemungutan suara',
+            'MONITORING_AFTER_VOTING',
+          );
+        }
       }
-      if (monitoringUntil > addDays(votingDay, MONITORING_MAX_DAYS_AFTER)) {
-        problems.add(
-          'monitoringUntil',
-          'pengawasan tidak mungkin berakhir lebih dari 1 tahun setelah hari pemungutan suara (periksa tahunnya)',
-          'DATE_IMPLAUSIBLE',
-        );
-      }
-      if (monitoringFrom > votingDay) {
-        problems.add(
-          'monitoringFrom',
-          'pengawasan harus dimulai paling lambat pada hari pemungutan suara',
-          'MONITORING_AFTER_VOTING',
-        );
-      }
-      if (monitoringUntil < votingDay) {
-        problems.add(
-          'monitoringUntil',
-          'pengawasan harus berakhir pada atau setelah hari pemungutan suara',
-          'MONITORING_BEFORE_VOTING',
-        );
+      if (related('monitoringUntil', 'votingDay')) {
+        if (monitoringUntil > addDays(votingDay, MONITORING_MAX_DAYS_AFTER)) {
+          problems.add(
+            'monitoringUntil',
+            'pengawasan tidak mungkin berakhir lebih dari 1 tahun setelah hari pemungutan suara (periksa tahunnya)',
+            'DATE_IMPLAUSIBLE',
+          );
+        } else if (monitoringUntil < votingDay) {
+          problems.add(
+            'monitoringUntil',
+            'pengawasan harus berakhir pada atau setelah hari pemungutan suara',
+            'MONITORING_BEFORE_VOTING',
+          );
+        }
       }
       problems.throwIfAny();
       return [{ type: 'ElectionScheduled', data: { ...command.data } }];

@@ -10,6 +10,11 @@ export class FieldProblems {
     return this;
   }
 
+  /** Whether `field` already has a problem (a rule relating it to another field then has nothing to say). */
+  has(field: string): boolean {
+    return this.details.some((detail) => detail.field === field);
+  }
+
   throwIfAny(message = 'Periksa kembali isian yang ditandai.'): void {
     if (this.details.length > 0) {
       throw invalid(this.details[0].code ?? 'INVALID', message, this.details);
