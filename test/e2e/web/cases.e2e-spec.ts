@@ -190,6 +190,21 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       const bad = await submit(hr, caseId, 'sanksi', { kind: 'MORAL_TERBUKA', decreeNumber: '' });
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('id="decreeNumber-error"');
+      // The form says which level the act carries, and a kind outside it is refused on its field.
+      expect(bad.text).toMatch(
+        /Perbuatan N\d\d menurut katalog: pelanggaran disiplin tingkat (BERAT|SEDANG)/,
+      );
+      const light = await submit(hr, caseId, 'sanksi', {
+        kind: 'TEGURAN_LISAN',
+        decreeNumber: '800/122/BKPSDM/2024',
+        decidedBy: 'Bupati Bangli',
+        decidedAt: t.app.get(Clock).today(),
+        effectiveFrom: t.app.get(Clock).today(),
+      });
+      expect(light.status).toBe(400);
+      expect(light.text).toMatch(
+        /id="kind-error"[^>]*>[^<]*TEGURAN_LISAN adalah sanksi disiplin tingkat RINGAN/,
+      );
       const ok = await submit(hr, caseId, 'sanksi', {
         kind: 'MORAL_TERBUKA',
         decreeNumber: '800/123/BKPSDM/2024',

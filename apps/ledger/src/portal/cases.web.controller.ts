@@ -332,6 +332,7 @@ export class CasesWebController {
         statusLabel: CASE_STATUS_LABELS[detail.status] ?? detail.status,
         badge: slaBadge(detail.sla),
         actDescription: act?.description,
+        actLevel: act?.discipline ?? undefined,
         occurredAt: reported.occurredAt,
         recommendationJson: detail.recommendation,
       },
