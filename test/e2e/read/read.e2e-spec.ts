@@ -115,13 +115,34 @@ describe('read side (on the demo regency)', () => {
     expect(roster.items.map((i: { nip: string }) => i.nip)).toContain(nip);
   });
 
-  it('says clearly when projections have not reached a position', async () => {
-    const res = await get(
-      '/api/v1/compliance?electionId=pilkada-2024&minPosition=999999999',
+  it('says clearly when projections have not reached a position, and refuses one never written', async () => {
+    const ahead = await get(
+      '/api/v1/compliance?electionId=pilkada-2024&minPosition=9223372036854775807',
       'bkpsdm',
     );
-    expect(res.status).toBe(503);
-    expect(res.body.code).toBe('READ_MODEL_BEHIND');
+    expect(ahead.status).toBe(400);
+    expect(ahead.body).toMatchObject({
+      code: 'MIN_POSITION_AHEAD',
+      details: [expect.objectContaining({ field: 'minPosition' })],
+    });
+    // Written but not yet projected (the runner held still): a 503 once the wait is over.
+    const side = t.app.get(ReadSide);
+    await side.runner.stop();
+    try {
+      const head = await t.app.get(EventStore).headPosition();
+      const written = await t.app
+        .get(EventStore)
+        .appendToStream('uji-tertinggal', [{ type: 'UjiTertinggal', data: {}, metadata: {} }]);
+      expect(written.position).toBeGreaterThan(head!);
+      const res = await get(
+        `/api/v1/compliance?electionId=pilkada-2024&minPosition=${written.position}`,
+        'bkpsdm',
+      );
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('READ_MODEL_BEHIND');
+    } finally {
+      void side.runner.start();
+    }
   });
 
   it('lists cases overdue first with their SLA clock, and shows a case timeline', async () => {

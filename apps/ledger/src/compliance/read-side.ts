@@ -7,6 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
+import { invalid } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
 import { ledgerProjection, ProjectionRunner, ReadModelQueries } from '@netral/projections';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
   readonly unscoped: ReadModelQueries;
 
   constructor(
-    @Inject(EventStore) store: EventStore,
+    @Inject(EventStore) private readonly store: EventStore,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly startup: Startup,
@@ -63,12 +64,30 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
     return this.clock.today();
   }
 
-  /** Waits (bounded) until the read models include `minPosition`; says so clearly when they do not. */
+  /** Waits (bounded) until the read models include `minPosition`; says so clearly when they do not. A
+   * position no write has reached yet is a 400 at once: every write answers with a position already in the
+   * log, so waiting for one beyond it would only end in a 503 after the wait. */
   async ready(minPosition?: string): Promise<void> {
     if (minPosition === undefined) {
       return;
     }
     const target = BigInt(minPosition);
+    if (
+      target > (this.runner.position ?? -1n) &&
+      target > ((await this.store.headPosition()) ?? -1n)
+    ) {
+      throw invalid(
+        'MIN_POSITION_AHEAD',
+        `Posisi ${minPosition} belum pernah ditulis: gunakan posisi dari jawaban sebuah penulisan.`,
+        [
+          {
+            field: 'minPosition',
+            reason: 'melebihi posisi terakhir log',
+            code: 'MIN_POSITION_AHEAD',
+          },
+        ],
+      );
+    }
     if (!(await this.runner.waitFor(target, this.config.minPositionWaitMs))) {
       throw new ServiceUnavailableException({
         code: 'READ_MODEL_BEHIND',
@@ -79,9 +98,13 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
 
   /** For pages: `minPosition` as it came in the URL of a redirect; anything but digits is ignored, so a
    * hand-edited link shows the page rather than an error. */
-  readyForPage(minPosition: unknown): Promise<void> {
-    return this.ready(
-      typeof minPosition === 'string' && /^\d+$/.test(minPosition) ? minPosition : undefined,
-    );
+  async readyForPage(minPosition: unknown): Promise<void> {
+    if (typeof minPosition !== 'string' || !/^\d{1,19}$/.test(minPosition)) {
+      return;
+    }
+    const target = BigInt(minPosition);
+    if (target <= ((await this.store.headPosition()) ?? -1n)) {
+      await this.ready(minPosition);
+    }
   }
 }

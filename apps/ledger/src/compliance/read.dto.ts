@@ -5,6 +5,10 @@ import { SLUG, SLUG_MESSAGE } from '../common/validators';
 
 const POSITION = /^\d{1,19}$/;
 
+/** The last page a list offers: far past any real list, small enough that its offset stays a number the
+ * store takes (page 10^20 was a 500). */
+export const MAX_PAGE = 100_000;
+
 export class ReadQuery {
   @ApiPropertyOptional({
     example: '1842',
@@ -16,11 +20,12 @@ export class ReadQuery {
 }
 
 export class PagedQuery extends ReadQuery {
-  @ApiPropertyOptional({ example: 1, default: 1 })
+  @ApiPropertyOptional({ example: 1, default: 1, maximum: MAX_PAGE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ example: 50, default: 50 })

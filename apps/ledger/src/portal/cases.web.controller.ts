@@ -44,6 +44,7 @@ import {
   type Form,
   PAGE_SIZE,
   pageNumber,
+  QueryTexts,
   pager,
   submitForm,
   text,
@@ -112,7 +113,7 @@ export class CasesWebController {
   @Get()
   @Roles('BAWASLU', 'HR', 'ADMIN')
   async list(
-    @Query() query: Record<string, string | undefined>,
+    @Query(QueryTexts) query: Record<string, string | undefined>,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,

@@ -1,10 +1,11 @@
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, type PipeTransform } from '@nestjs/common';
 import { DomainError } from '@netral/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
 import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { flattenValidationErrors } from '../common/validation';
+import { MAX_PAGE } from '../compliance/read.dto';
 import { setFlash } from './flash';
 
 /** A posted HTML form as Express parses it (urlencoded or multipart fields). */
@@ -22,12 +23,29 @@ export const texts = (form: Form, key: string): string[] => {
   );
 };
 
+/**
+ * A page's query string as text only (`@Query(QueryTexts)`): a repeated name keeps its first value and a
+ * bracketed one (`q[x]=1`) is dropped, so a hand-edited link never reaches a page as an array or object.
+ */
+export class QueryTexts implements PipeTransform<unknown, Record<string, string | undefined>> {
+  transform(value: unknown): Record<string, string | undefined> {
+    const texts: Record<string, string> = {};
+    for (const [key, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+      const first: unknown = Array.isArray(raw) ? raw[0] : raw;
+      if (typeof first === 'string') {
+        texts[key] = first;
+      }
+    }
+    return texts;
+  }
+}
+
 /** Rows per page of the lists on the pages. */
 export const PAGE_SIZE = 50;
 
-/** The `page` of a list from the URL: 1 unless a positive number. */
+/** The `page` of a list from the URL: 1 unless a positive number, at most MAX_PAGE. */
 export const pageNumber = (raw: string | undefined): number =>
-  Math.max(1, Number.parseInt(raw ?? '1', 10) || 1);
+  Math.min(MAX_PAGE, Math.max(1, Number.parseInt(raw ?? '1', 10) || 1));
 
 /** What the `pager` partial shows: this page of how many, and links to the pages around it. */
 export const pager = (

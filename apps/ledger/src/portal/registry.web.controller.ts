@@ -49,6 +49,7 @@ import {
   formNamed,
   PAGE_SIZE,
   pageNumber,
+  QueryTexts,
   pager,
   submission,
   type Submission,
@@ -201,7 +202,7 @@ export class RegistryWebController {
   @Get('registri/asn')
   @Roles('HR', 'ADMIN')
   async asn(
-    @Query() query: Record<string, string | undefined>,
+    @Query(QueryTexts) query: Record<string, string | undefined>,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
