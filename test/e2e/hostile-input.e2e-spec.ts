@@ -2,6 +2,7 @@ import {
   confirmedCase,
   createTestApp,
   createUser,
+  csrfFrom,
   seedLedger,
   webLogin,
   type TestApp,
@@ -138,15 +139,16 @@ describe('hostile input on every route', () => {
       : undefined;
   };
 
-  /** Every GET route of the pages, as Express holds them (the pages are not in the OpenAPI document). */
-  const pageRoutes = (): string[] => {
+  /** Every route of the pages for `method`, as Express holds them (the pages are not in the OpenAPI
+   * document). */
+  const pageRoutes = (method: 'get' | 'post' = 'get'): string[] => {
     const router = (
       t.app.getHttpAdapter().getInstance() as {
         router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
       }
     ).router;
     return router.stack
-      .flatMap((layer) => (layer.route?.methods.get ? [layer.route.path] : []))
+      .flatMap((layer) => (layer.route?.methods[method] ? [layer.route.path] : []))
       .filter((path) => !path.startsWith('/api/') && !path.startsWith('/docs'));
   };
   /** Query names the pages read (filters, paging, redirects). */
@@ -224,6 +226,100 @@ describe('hostile input on every route', () => {
     }
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(300);
+  }, 240_000);
+
+  /** Field names the forms post. */
+  const FORM_FIELDS = [
+    'nip',
+    'name',
+    'position',
+    'employmentType',
+    'opdId',
+    'code',
+    'kind',
+    'parentOpdId',
+    'reason',
+    'toOpdId',
+    'signedAt',
+    'place',
+    'witnesses',
+    'electionId',
+    'summary',
+    'actCode',
+    'occurredAt',
+    'source',
+    'findings',
+    'authority',
+    'ethics',
+    'discipline',
+    'decreeNumber',
+    'decidedBy',
+    'decidedAt',
+    'effectiveFrom',
+    'effectiveUntil',
+    'legalBasis',
+    'username',
+    'displayName',
+    'password',
+    'role',
+    'note',
+    'votingDay',
+    'monitoringFrom',
+    'monitoringUntil',
+    'subjectType',
+    'subjectId',
+    'statement',
+    'next',
+    'nips',
+    'textVersion',
+    'currentPassword',
+    'newPassword',
+  ];
+
+  it('never answers a 500 to a hostile form post on the pages', async () => {
+    const failures: string[] = [];
+    let answered = 0;
+    let refusedAsInput = 0;
+    const paths = pageRoutes('post').filter((path) => path !== '/logout');
+    expect(paths.length).toBeGreaterThan(15);
+    for (const user of users) {
+      const agent = await webLogin(t, user.username);
+      const token = csrfFrom((await agent.get('/akun').set('Accept', 'text/html')).text);
+      const bodies = [
+        ...HOSTILE_TEXT.map((value) =>
+          FORM_FIELDS.map((name) => `${name}=${encodeURIComponent(value)}`).join('&'),
+        ),
+        ...[0, 1, 2].map((i) =>
+          FORM_FIELDS.map((name) => HOSTILE_QUERY_SUFFIXES(name)[i]).join('&'),
+        ),
+      ];
+      for (const route of paths) {
+        const path = route.replace(/:(\w+)/g, (_, name: string) =>
+          name === 'caseId'
+            ? caseId
+            : name === 'opdId'
+              ? 'dinas-kesehatan'
+              : name === 'form'
+                ? 'asn'
+                : 'x',
+        );
+        for (const body of bodies) {
+          const res = await agent
+            .post(path)
+            .set('Accept', 'text/html')
+            .type('form')
+            .send(`_csrf=${encodeURIComponent(token)}&${body}`);
+          answered += 1;
+          refusedAsInput += res.status === 400 ? 1 : 0;
+          if (res.status >= 500) {
+            failures.push(`POST ${path} as ${user.role} ${body.slice(0, 60)} → ${res.status}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(answered).toBeGreaterThan(500);
+    expect(refusedAsInput).toBeGreaterThan(200); // past the CSRF and role checks, to the forms' own
   }, 240_000);
 
   it('covers the API', () => {
