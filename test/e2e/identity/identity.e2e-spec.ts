@@ -401,7 +401,12 @@ describe('rate limit', () => {
       }
       if (i === 10) {
         expect(res.headers['retry-after']).toBe('60');
-        expect(res.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+        expect(res.body).toMatchObject({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          code: 'RATE_LIMITED',
+          message: expect.stringContaining('Terlalu banyak permintaan'),
+        });
       }
     }
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
@@ -579,5 +584,34 @@ describe('administrators', () => {
       field: 'username',
       code: 'USERNAME_RESERVED',
     });
+  });
+});
+
+describe('the login page under repeated empty submissions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('stays open: only password attempts count per username, the page itself per address', async () => {
+    const agent = request.agent(t.server);
+    const token = csrfFrom((await agent.get('/login')).text);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 22; i++) {
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ username: '', password: '', _csrf: token });
+      statuses.add(res.status);
+    }
+    // The empty submissions ran into the login route's own limit…
+    expect(statuses).toContain(429);
+    // …but the page to sign in is still there, in Bahasa Indonesia.
+    const page = await agent.get('/login').set('Accept', 'text/html');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('name="_csrf"');
   });
 });

@@ -5,6 +5,7 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError } from '@netral/domain';
 import {
   EventStoreArgumentError,
@@ -80,6 +81,15 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
       error: REASON[404],
       code: 'NOT_FOUND',
       message: 'Data tidak ditemukan.',
+    };
+  }
+  if (exception instanceof ThrottlerException) {
+    return {
+      statusCode: 429,
+      error: REASON[429],
+      code: 'RATE_LIMITED',
+      message:
+        'Terlalu banyak permintaan dari alamat ini dalam semenit terakhir. Tunggu sebentar (lihat Retry-After) lalu coba lagi.',
     };
   }
   if (exception instanceof HttpException) {

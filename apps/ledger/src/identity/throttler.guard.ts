@@ -43,7 +43,10 @@ export class NetralThrottlerGuard extends ThrottlerGuard {
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as Request;
     const ip = clientAddress(req);
-    if (isLoginPath(request)) {
+    // A password attempt counts per address and username; the login page itself, like any page, per
+    // address (it shared the bucket of attempts with no username, so a few empty submissions locked the
+    // page out).
+    if (request.method === 'POST' && isLoginPath(request)) {
       const body = request.body as { username?: unknown } | undefined;
       const username = typeof body?.username === 'string' ? body.username.toLowerCase() : '';
       return Promise.resolve(`${ip}|${username}`);
