@@ -4,7 +4,9 @@ import {
   asnDecider,
   type AsnEvent,
   type CaseSla,
+  type Election,
   electionDecider,
+  type ElectionEvent,
   type OpdFact,
   opdDecider,
   streams,
@@ -25,9 +27,27 @@ export class Facts {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  private readonly elections = new Map<string, Exclude<Election, { status: 'none' }>>();
+
+  /**
+   * A scheduled election, as its stream says. An election's only event is ElectionScheduled, so once found
+   * it never changes and is kept (every pledge asks for it): the check below stops compiling the day another
+   * election event is added, so this cache is revisited then.
+   */
   async election(electionId: string) {
+    const known = this.elections.get(electionId);
+    if (known) {
+      return known;
+    }
     const { state } = await this.aggregates.load(streams.election(electionId), electionDecider);
-    return state.status === 'none' ? null : state;
+    if (state.status === 'none') {
+      return null;
+    }
+    const onlyScheduled: ElectionEvent['type'] extends 'ElectionScheduled' ? true : never = true;
+    if (onlyScheduled && this.elections.size < 10_000) {
+      this.elections.set(electionId, state);
+    }
+    return state;
   }
 
   async opd(opdId: string) {
