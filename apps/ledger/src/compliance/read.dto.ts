@@ -12,7 +12,10 @@ export const MAX_PAGE = 100_000;
 export class ReadQuery {
   @ApiPropertyOptional({
     example: '1842',
-    description: 'Tunggu sampai tampilan mencakup posisi tulis ini',
+    description:
+      'Tunggu sampai tampilan mencakup posisi tulis ini (posisi dari jawaban penulisan): paling lama ' +
+      'NETRAL_MIN_POSITION_WAIT_MS, lalu 503 READ_MODEL_BEHIND; posisi yang belum pernah ditulis: 400 ' +
+      'MIN_POSITION_AHEAD',
   })
   @IsOptional()
   @Matches(POSITION, { message: 'posisi: bilangan bulat tak negatif (dari jawaban penulisan)' })
