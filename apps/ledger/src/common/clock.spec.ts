@@ -13,6 +13,19 @@ describe('clock helpers', () => {
     expect(utcOffsetMinutes(at, 'Asia/Kathmandu')).toBe(345);
   });
 
+  it("derives the local day from the offset as Intl's own calendar says it", () => {
+    for (const timeZone of ['Asia/Makassar', 'Asia/Jakarta', 'Asia/Jayapura', 'America/New_York']) {
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone });
+      for (
+        let t = Date.parse('2024-03-09T00:00:00Z');
+        t < Date.parse('2024-03-12T00:00:00Z');
+        t += 37 * 60_000
+      ) {
+        expect(localDay(new Date(t), timeZone)).toBe(day.format(t));
+      }
+    }
+  });
+
   it('agrees with the local day and the start of a local day', () => {
     const at = new Date('2024-09-24T17:30:00Z');
     expect(localDay(at, 'Asia/Makassar')).toBe('2024-09-25');

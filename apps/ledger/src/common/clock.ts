@@ -11,10 +11,10 @@ export interface Moment {
   utcOffsetMinutes: number;
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 const wallFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** How many minutes `timeZone`'s wall clock is ahead of UTC at `instant` (+480 for Asia/Makassar). */
+/** How many minutes `timeZone`'s wall clock is ahead of UTC at `instant` (+480 for Asia/Makassar).
+ * Formatters are built once per zone (they are costly). */
 export const utcOffsetMinutes = (instant: Date | number, timeZone: string): number => {
   let format = wallFormatters.get(timeZone);
   if (!format) {
@@ -43,20 +43,13 @@ export const utcOffsetMinutes = (instant: Date | number, timeZone: string): numb
   return Math.round((wall - at) / 60_000);
 };
 
-/** The calendar day of `instant` in `timeZone`. Formatters are built once per zone (they are costly). */
-export const localDay = (instant: Date, timeZone: string): string => {
-  let format = dayFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    dayFormatters.set(timeZone, format);
-  }
-  return format.format(instant);
-};
+/** The calendar day of `instant` at an offset from UTC. */
+const dayAtOffset = (instant: Date, offsetMinutes: number): string =>
+  new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);
+
+/** The calendar day of `instant` in `timeZone`. */
+export const localDay = (instant: Date, timeZone: string): string =>
+  dayAtOffset(instant, utcOffsetMinutes(instant, timeZone));
 
 /** The one place the service reads the time, so tests can move it (SLA clocks, token expiry). */
 @Injectable()
@@ -83,11 +76,9 @@ export class Clock {
   /** The instant and the local day from a single reading, as command metadata carries them. */
   moment(): Moment {
     const now = this.now();
-    return {
-      now,
-      today: localDay(now, this.config.timeZone),
-      utcOffsetMinutes: utcOffsetMinutes(now, this.config.timeZone),
-    };
+    // One reading of the zone: the day follows from the offset.
+    const offset = utcOffsetMinutes(now, this.config.timeZone);
+    return { now, today: dayAtOffset(now, offset), utcOffsetMinutes: offset };
   }
 
   /**
