@@ -72,10 +72,7 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const target = BigInt(minPosition);
-    if (
-      target > (this.runner.position ?? -1n) &&
-      target > ((await this.store.headPosition()) ?? -1n)
-    ) {
+    if (await this.aheadOfLog(target)) {
       throw invalid(
         'MIN_POSITION_AHEAD',
         `Posisi ${minPosition} belum pernah ditulis: gunakan posisi dari jawaban sebuah penulisan.`,
@@ -88,23 +85,34 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
         ],
       );
     }
-    if (!(await this.runner.waitFor(target, this.config.minPositionWaitMs))) {
-      throw new ServiceUnavailableException({
-        code: 'READ_MODEL_BEHIND',
-        message: `Tampilan data belum mencapai posisi ${minPosition} (sekarang ${this.runner.position ?? 0}). Coba lagi sebentar lagi.`,
-      });
-    }
+    await this.waitFor(target);
   }
 
-  /** For pages: `minPosition` as it came in the URL of a redirect; anything but digits is ignored, so a
-   * hand-edited link shows the page rather than an error. */
+  /** For pages: `minPosition` as it came in the URL of a redirect; anything but a position the log has
+   * reached is ignored, so a hand-edited link shows the page rather than an error. */
   async readyForPage(minPosition: unknown): Promise<void> {
     if (typeof minPosition !== 'string' || !/^\d{1,19}$/.test(minPosition)) {
       return;
     }
     const target = BigInt(minPosition);
-    if (target <= ((await this.store.headPosition()) ?? -1n)) {
-      await this.ready(minPosition);
+    if (!(await this.aheadOfLog(target))) {
+      await this.waitFor(target);
+    }
+  }
+
+  /** Past the last event of the log (the read models' own position answers without asking the store). */
+  private async aheadOfLog(target: bigint): Promise<boolean> {
+    return (
+      target > (this.runner.position ?? -1n) && target > ((await this.store.headPosition()) ?? -1n)
+    );
+  }
+
+  private async waitFor(target: bigint): Promise<void> {
+    if (!(await this.runner.waitFor(target, this.config.minPositionWaitMs))) {
+      throw new ServiceUnavailableException({
+        code: 'READ_MODEL_BEHIND',
+        message: `Tampilan data belum mencapai posisi ${target} (sekarang ${this.runner.position ?? 0}). Coba lagi sebentar lagi.`,
+      });
     }
   }
 }
