@@ -194,25 +194,25 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       expect(bad.text).toMatch(
         /Perbuatan N\d\d menurut katalog: pelanggaran disiplin tingkat (BERAT|SEDANG)/,
       );
-      const light = await submit(hr, caseId, 'sanksi', {
-        kind: 'TEGURAN_LISAN',
-        decreeNumber: '800/122/BKPSDM/2024',
+      // The decree follows the confirmation, made today.
+      const decree = (kind: string, decreeNumber: string) => ({
+        kind,
+        decreeNumber,
         decidedBy: 'Bupati Bangli',
         decidedAt: t.app.get(Clock).today(),
         effectiveFrom: t.app.get(Clock).today(),
       });
+      const light = await submit(
+        hr,
+        caseId,
+        'sanksi',
+        decree('TEGURAN_LISAN', '800/122/BKPSDM/2024'),
+      );
       expect(light.status).toBe(400);
       expect(light.text).toMatch(
         /id="kind-error"[^>]*>[^<]*TEGURAN_LISAN adalah sanksi disiplin tingkat RINGAN/,
       );
-      const ok = await submit(hr, caseId, 'sanksi', {
-        kind: 'MORAL_TERBUKA',
-        decreeNumber: '800/123/BKPSDM/2024',
-        decidedBy: 'Bupati Bangli',
-        // The decree follows the confirmation, made today.
-        decidedAt: t.app.get(Clock).today(),
-        effectiveFrom: t.app.get(Clock).today(),
-      });
+      const ok = await submit(hr, caseId, 'sanksi', decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'));
       expect(ok.status).toBe(303);
       const page = await hr.get(ok.headers.location).expect(200);
       expect(page.text).toContain('Keputusan sanksi PPK dicatat');

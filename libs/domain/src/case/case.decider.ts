@@ -258,10 +258,9 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
         // The catalogue fixes each act's level (SKB 2022, PP 94/2021 Pasal 5) and the PPK chooses a kind
         // within it, or within the level the recommending authority recommended. A decision outside both
         // (e.g. after an administrative appeal) names its legal basis.
-        const levels = [act.discipline, c.recommendedDiscipline].filter(
-          (level, i, all): level is DisciplineLevel => !!level && all.indexOf(level) === i,
+        const within = SANCTION_KINDS.filter(
+          (k) => k.level && (k.level === act.discipline || k.level === c.recommendedDiscipline),
         );
-        const within = SANCTION_KINDS.filter((k) => k.level && levels.includes(k.level));
         problems.add(
           'kind',
           `${data.kind} adalah sanksi disiplin tingkat ${kind.level}, sedangkan perbuatan ${c.actCode} ${act.discipline === 'PTDH' ? 'berujung PTDH (jalur DISMISSAL)' : `termasuk pelanggaran tingkat ${act.discipline}`}${c.recommendedDiscipline ? ` dan rekomendasinya tingkat ${c.recommendedDiscipline}` : ''}: ${within.length > 0 ? `pilih ${within.map((k) => k.code).join(', ')}, ` : ''}atau sertakan legalBasis bila keputusan memang berbeda (mis. hasil upaya administratif)`,
