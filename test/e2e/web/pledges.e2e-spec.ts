@@ -3,12 +3,16 @@ import {
   createTestApp,
   createUser,
   csrfFrom,
+  ELECTION,
+  expectStatus,
+  post,
   seedLedger,
   type TestApp,
   webLogin,
 } from '@netral/testing';
 import { createHash } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent';
+import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 import { DocumentStore } from '../../../apps/ledger/src/documents/document-store';
 
 /** A scanned sheet as a phone camera produces it (JPEG magic bytes are what the upload check reads). */
@@ -49,10 +53,39 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     const admin = await createUser(t, 'ADMIN');
     const hr = await createUser(t, 'HR');
     roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 3 });
+    const second = await expectStatus(
+      post(t, admin, '/api/v1/elections', {
+        ...ELECTION,
+        electionId: 'pilkada-2029',
+        name: 'Pilkada Serentak 2029',
+        votingDay: '2029-11-28',
+        monitoringFrom: '2029-09-24',
+        monitoringUntil: '2029-12-14',
+      }),
+      201,
+    );
+    await t.app
+      .get(ReadSide)
+      .runner.waitFor(BigInt((second.body as { position: string }).position), 5_000);
     const headUser = await createUser(t, 'OPD_HEAD', { opdId: 'dinas-kesehatan' });
     head = await webLogin(t, headUser.username);
   });
   afterAll(() => t.close());
+
+  it('reads a repeated or bracketed query parameter as the page’s text, not as a list', async () => {
+    // Two elections: the page shows the first listed unless the link names another.
+    const plain = await head.get('/opd/staf').expect(200);
+    const electionOf = (html: string) => /name="electionId" value="([^"]*)"/.exec(html)?.[1];
+    const shown = electionOf(plain.text);
+    const other = shown === 'pilkada-2024' ? 'pilkada-2029' : 'pilkada-2024';
+    const repeated = await head
+      .get(`/opd/staf?electionId=${other}&electionId=${shown}`)
+      .expect(200);
+    expect(electionOf(repeated.text)).toBe(other);
+    // `electionId[x]=…` is no text: the page shows the first election, as without the name.
+    const bracketed = await head.get(`/opd/staf?electionId[x]=${other}`).expect(200);
+    expect(electionOf(bracketed.text)).toBe(shown);
+  });
 
   it('refuses a file that is not a scan next to the field, keeps the choices, and writes nothing', async () => {
     const [first] = roster['dinas-kesehatan'].staff;

@@ -40,14 +40,15 @@ import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.
 import { setFlash, takeFlash } from './flash';
 import {
   domainErrors,
-  type FieldErrors,
-  type Form,
   PAGE_SIZE,
   pageNumber,
-  QueryTexts,
   pager,
+  QueryText,
+  QueryTexts,
   submitForm,
   text,
+  type FieldErrors,
+  type Form,
   validateAs,
 } from './form';
 import { CASE_STATUS_LABELS } from '../web/labels';
@@ -156,7 +157,7 @@ export class CasesWebController {
   @Get('baru')
   @Roles('BAWASLU')
   reportForm(
-    @Query('q') q: string | undefined,
+    @Query('q', QueryText) q: string | undefined,
     @Actor() actor: ActorContext,
     @Res() res: Response,
   ) {
@@ -281,7 +282,7 @@ export class CasesWebController {
   @Roles('BAWASLU', 'HR', 'ADMIN')
   async detail(
     @Param('caseId') caseId: string,
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,

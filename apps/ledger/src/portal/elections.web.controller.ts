@@ -9,7 +9,15 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { takeFlash } from './flash';
-import { answer, type FieldErrors, type Form, submission, text, validateAs } from './form';
+import {
+  answer,
+  QueryText,
+  submission,
+  text,
+  type FieldErrors,
+  type Form,
+  validateAs,
+} from './form';
 
 const KINDS = [
   { value: 'PILKADA', label: 'Pilkada (pemilihan kepala daerah)' },
@@ -42,7 +50,7 @@ export class ElectionsWebController {
   @Get('pemilihan')
   @Roles('ADMIN')
   async list(
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,

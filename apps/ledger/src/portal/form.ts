@@ -23,6 +23,13 @@ export const texts = (form: Form, key: string): string[] => {
   );
 };
 
+/** One query-string value as text: a repeated name keeps its first value; an array or object of a bracketed
+ * name (`q[x]=1`) is no text at all. */
+const firstText = (raw: unknown): string | undefined => {
+  const first: unknown = Array.isArray(raw) ? raw[0] : raw;
+  return typeof first === 'string' ? first : undefined;
+};
+
 /**
  * A page's query string as text only (`@Query(QueryTexts)`): a repeated name keeps its first value and a
  * bracketed one (`q[x]=1`) is dropped, so a hand-edited link never reaches a page as an array or object.
@@ -31,12 +38,20 @@ export class QueryTexts implements PipeTransform<unknown, Record<string, string 
   transform(value: unknown): Record<string, string | undefined> {
     const texts: Record<string, string> = {};
     for (const [key, raw] of Object.entries((value ?? {}) as Record<string, unknown>)) {
-      const first: unknown = Array.isArray(raw) ? raw[0] : raw;
-      if (typeof first === 'string') {
+      const first = firstText(raw);
+      if (first !== undefined) {
         texts[key] = first;
       }
     }
     return texts;
+  }
+}
+
+/** One named query parameter of a page as text (`@Query('electionId', QueryText)`), as QueryTexts reads
+ * each: what the parameter's type says, whatever a hand-edited link sends. */
+export class QueryText implements PipeTransform<unknown, string | undefined> {
+  transform(value: unknown): string | undefined {
+    return firstText(value);
   }
 }
 

@@ -27,7 +27,7 @@ import { PledgeCommands } from '../pledges/pledge.commands';
 import { complianceCsv } from '../compliance/csv';
 import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, type Form, text, texts } from './form';
+import { domainErrors, QueryText, text, texts, type Form } from './form';
 
 const SCAN_UPLOAD = FileInterceptor('document', {
   limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
@@ -84,8 +84,8 @@ export class PortalWebController {
   @Roles('OPD_HEAD')
   async dashboard(
     @Actor() actor: ActorContext,
-    @Query('electionId') electionId: string | undefined,
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('electionId', QueryText) electionId: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ) {
@@ -136,7 +136,7 @@ export class PortalWebController {
   @Roles('OPD_HEAD')
   ownPledgeForm(
     @Actor() actor: ActorContext,
-    @Query('electionId') electionId: string | undefined,
+    @Query('electionId', QueryText) electionId: string | undefined,
     @Res() res: Response,
   ) {
     this.renderOwnPledge(res, actor, this.election(this.read.for(actor), electionId)?.electionId, {
@@ -256,7 +256,7 @@ export class PortalWebController {
   @Roles('OPD_HEAD')
   staffForm(
     @Actor() actor: ActorContext,
-    @Query('electionId') electionId: string | undefined,
+    @Query('electionId', QueryText) electionId: string | undefined,
     @Res() res: Response,
   ) {
     this.renderStaff(res, actor, this.election(this.read.for(actor), electionId)?.electionId, {
@@ -372,8 +372,8 @@ export class PortalWebController {
   @Roles('HR', 'ADMIN', 'BAWASLU')
   async compliance(
     @Actor() actor: ActorContext,
-    @Query('electionId') electionId: string | undefined,
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('electionId', QueryText) electionId: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ) {
@@ -400,7 +400,7 @@ export class PortalWebController {
   @Roles('HR', 'ADMIN', 'BAWASLU')
   complianceExport(
     @Actor() actor: ActorContext,
-    @Query('electionId') electionId: string | undefined,
+    @Query('electionId', QueryText) electionId: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): string {
     const queries = this.read.for(actor);

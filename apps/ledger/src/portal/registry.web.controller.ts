@@ -44,17 +44,18 @@ import { type ImportReport, RosterImport, slugify } from '../registry/roster-imp
 import { setFlash, takeFlash } from './flash';
 import {
   answer,
-  type FieldErrors,
-  type Form,
   formNamed,
   PAGE_SIZE,
   pageNumber,
-  QueryTexts,
   pager,
+  QueryText,
+  QueryTexts,
   submission,
-  type Submission,
   summaryOfForm,
   text,
+  type FieldErrors,
+  type Form,
+  type Submission,
   validateAs,
 } from './form';
 
@@ -121,7 +122,7 @@ export class RegistryWebController {
   @Get('registri')
   @Roles('HR', 'ADMIN')
   async opds(
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
@@ -337,7 +338,7 @@ export class RegistryWebController {
   @Roles('HR', 'ADMIN')
   async asnDetail(
     @Param('nip') nip: string,
-    @Query('minPosition') minPosition: string | undefined,
+    @Query('minPosition', QueryText) minPosition: string | undefined,
     @Actor() actor: ActorContext,
     @Req() req: Request,
     @Res() res: Response,
