@@ -48,7 +48,7 @@ describe('pages in Chromium (demo regency)', () => {
     expect(page.url()).toContain('/opd');
     await page.getByRole('heading', { name: /Belum menandatangani/ }).waitFor();
     await h.screenshot(page, 'opd-dashboard');
-    expect(await page.locator('.status').first().textContent()).toBe('TIDAK_PATUH');
+    expect(await page.locator('.status').first().textContent()).toBe('Tidak patuh');
     const before = await coverage(page);
 
     await page.getByRole('link', { name: 'tandatangani sekarang' }).click();
@@ -136,7 +136,7 @@ describe('pages in Chromium (demo regency)', () => {
     const { context, page } = await h.newPage();
     await login(page, 'bawaslu', 'bawaslu-bangli-2024');
     await page.goto('/kepatuhan');
-    expect(await statusOf(page)).toBe('PATUH');
+    expect(await statusOf(page)).toBe('Patuh');
 
     await page.getByRole('link', { name: 'Laporkan pelanggaran' }).first().click();
     await page.getByLabel('NIP atau nama ASN').fill(asn.name);
@@ -172,7 +172,7 @@ describe('pages in Chromium (demo regency)', () => {
     await page.getByRole('link', { name: 'Kasus', exact: true }).click();
     await h.screenshot(page, 'cases');
     await page.getByRole('link', { name: 'Kepatuhan OPD' }).click();
-    expect(await statusOf(page)).not.toBe('PATUH');
+    expect(await statusOf(page)).not.toBe('Patuh');
     await page.getByRole('link', { name: 'Audit' }).click();
     await page.getByText('Cara memverifikasi').waitFor();
     await h.screenshot(page, 'audit');

@@ -38,11 +38,12 @@ let viewTime = instantFormatters('UTC');
 const formatDay = (value: unknown): string =>
   typeof value !== 'string' ? '' : /^\d{4}-\d{2}-\d{2}$/.test(value) ? tanggal(value) : value;
 
-/** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone. */
+/** An ISO instant as officials read it: "23 Nov 2026, 12.10 WITA" in the service's time zone; a calendar
+ * day (a pledge signed on a day, not at a time) as formatDay writes it. */
 const formatInstant = (value: unknown): string => {
   const date = typeof value === 'string' ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime()) || !/T/.test(value as string)) {
-    return typeof value === 'string' ? value : '';
+    return formatDay(value);
   }
   const zone = viewTime.zone.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value;
   return `${viewTime.dateTime.format(date)}${zone ? ` ${zone}` : ''}`;

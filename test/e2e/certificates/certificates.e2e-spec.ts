@@ -182,6 +182,10 @@ describe('certificates', () => {
     const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('SAH');
+    // When it was issued, as a visitor reads it (the service's time zone), not an ISO instant.
+    expect(page.text).toMatch(
+      /<dt>Diterbitkan<\/dt><dd>\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} \w+<\/dd>/,
+    );
     expect((await request(t.server).get('/v/SK-0000-TIDAKADA')).status).toBe(404);
   });
 

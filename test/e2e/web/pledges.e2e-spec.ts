@@ -129,4 +129,22 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     const signed = (await pledgeEvents()).find((e) => (e.data as { nip: string }).nip === nip);
     expect(signed?.data).not.toHaveProperty('documentSha256');
   });
+
+  it('shows the dashboard in words and calendar days, not codes and ISO dates', async () => {
+    // Every ASN of the OPD, the head included, signs on 20 September 2024 (those who signed above are
+    // refused in the batch as already signed).
+    const { head: headNip, staff } = roster['dinas-kesehatan'];
+    const batch = await postStaff([headNip, ...staff]);
+    expect(batch.status).toBe(303);
+    await head.get(batch.headers.location).expect(200); // the batch's report, shown once
+    const headPosition = await t.app.get(EventStore).headPosition();
+    const page = await head
+      .get(`/opd?electionId=pilkada-2024&minPosition=${headPosition}`)
+      .expect(200);
+    expect(page.text).toContain('<span class="status status-PATUH">Patuh</span>');
+    expect(page.text).toContain('pemungutan suara 27 November 2024');
+    expect(page.text).toContain('pengawasan mulai 25 September 2024');
+    expect(page.text).toContain('sudah ditandatangani (20 September 2024)');
+    expect(page.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
 });

@@ -15,6 +15,10 @@ const STATUS_LABELS: Record<string, string> = {
   DISSOLVED: 'dibubarkan',
   VALID: 'berlaku',
   REVOKED: 'dicabut',
+  // An OPD's compliance (the API answers the codes).
+  PATUH: 'Patuh',
+  PERLU_TINDAK_LANJUT: 'Perlu tindak lanjut',
+  TIDAK_PATUH: 'Tidak patuh',
 };
 
 /** The label of a status code; an unknown code is shown as it is rather than hidden. */
