@@ -171,6 +171,10 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       const page = await bawaslu.get(ok.headers.location).expect(200);
       expect(page.text).toContain('Terbukti');
       expect(page.text).toContain('Tindak lanjut PPK s.d.');
+      // Deadlines are calendar days as officials write them ("2 Januari 2027"), not ISO dates.
+      expect(page.text).toMatch(
+        /<dt>Tindak lanjut PPK<\/dt><dd>s\.d\. \d{1,2} [A-Z][a-z]+ \d{4}<\/dd>/,
+      );
       // The state moved on: the verification form is gone, a second confirmation is a clear refusal.
       expect(page.text).not.toContain(`/kasus/${caseId}/verifikasi"`);
       const again = await bawaslu
