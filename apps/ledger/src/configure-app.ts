@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tanggal } from '@netral/certificates';
+import { tanggal } from '@netral/domain';
 import { AppConfig } from '@netral/config';
 import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';

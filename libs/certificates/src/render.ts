@@ -6,6 +6,7 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
+import { tanggal } from '@netral/domain';
 
 // Fonts are read from the source tree whether this runs from libs/ (ts) or dist/libs/ (js): no copy step.
 const FONT_DIR = join(
@@ -58,26 +59,6 @@ export interface AsnCertificateInput extends CertificateCommon {
   asn: { name: string; nip: string; position: string; opdName: string };
   pledgedAt: string;
 }
-
-const MONTHS = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
-/** `2024-09-20…` → `20 September 2024` (the day as written). */
-export const tanggal = (iso: string): string => {
-  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return `${d} ${MONTHS[m - 1]} ${y}`;
-};
 
 const A4 = { width: 595.28, height: 841.89 };
 const INK = rgb(0.1, 0.12, 0.14);

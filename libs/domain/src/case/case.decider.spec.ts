@@ -235,7 +235,7 @@ describe('case decider', () => {
       .when(sanction({ decidedAt: '2024-09-30', effectiveFrom: '2024-09-30' }))
       .thenFails('DECIDED_BEFORE_CONFIRMATION', 'CONFLICT');
     expect(error.details).toEqual([expect.objectContaining({ field: 'decidedAt' })]);
-    expect(error.message).toContain('2024-10-01');
+    expect(error.message).toContain('terbukti (1 Oktober 2024)');
     const years = given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ effectiveFrom: '1024-10-01', effectiveUntil: '2099-10-01' }))
       .thenFails('DATE_IMPLAUSIBLE', 'INVALID');

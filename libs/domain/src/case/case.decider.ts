@@ -11,7 +11,7 @@ import type {
   SanctionTrack,
   ViolationReported,
 } from '../events';
-import { addDays, addWorkingDays, regencyDayOf } from '../shared/calendar';
+import { addDays, addWorkingDays, regencyDayOf, tanggal } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, invalid, notFound } from '../shared/domain-error';
 import { checkPlausibleDay } from '../shared/plausibility';
@@ -294,11 +294,11 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       if (c.confirmedAt && dayIn(data.decidedAt) < dayIn(c.confirmedAt)) {
         throw conflict(
           'DECIDED_BEFORE_CONFIRMATION',
-          `Tanggal keputusan ${dayIn(data.decidedAt)} sebelum pelanggaran kasus ${c.caseId} dinyatakan terbukti (${dayIn(c.confirmedAt)}): periksa tanggal keputusan PPK.`,
+          `Tanggal keputusan ${tanggal(dayIn(data.decidedAt))} sebelum pelanggaran kasus ${c.caseId} dinyatakan terbukti (${tanggal(dayIn(c.confirmedAt))}): periksa tanggal keputusan PPK.`,
           [
             {
               field: 'decidedAt',
-              reason: `tidak boleh sebelum tanggal konfirmasi ${dayIn(c.confirmedAt)}`,
+              reason: `tidak boleh sebelum tanggal konfirmasi ${tanggal(dayIn(c.confirmedAt))}`,
               code: 'DECIDED_BEFORE_CONFIRMATION',
             },
           ],

@@ -1,6 +1,6 @@
 import { findPakta } from '../catalogue/pakta';
 import type { PledgeEvent, PledgeSigned } from '../events';
-import { addDays, regencyDayOf } from '../shared/calendar';
+import { addDays, regencyDayOf, tanggal } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
 import { assertNever, conflict, forbidden, notFound } from '../shared/domain-error';
 import { checkPlausibleDay, EARLIEST_PLAUSIBLE_DAY as EARLIEST_DAY } from '../shared/plausibility';
@@ -71,7 +71,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
       if (state.status === 'signed') {
         throw conflict(
           'PLEDGE_ALREADY_SIGNED',
-          `ASN ${data.nip} sudah menandatangani pakta integritas untuk pemilihan ini (${dayIn(state.signedAt)}).`,
+          `ASN ${data.nip} sudah menandatangani pakta integritas untuk pemilihan ini pada ${tanggal(dayIn(state.signedAt))}.`,
         );
       }
       const problems = new FieldProblems();
@@ -96,7 +96,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
       ) {
         problems.add(
           'signedAt',
-          `tanggal penandatanganan ${signedDay} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${context.election.monitoringFrom}): periksa tahunnya`,
+          `tanggal penandatanganan ${tanggal(signedDay)} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${tanggal(context.election.monitoringFrom)}): periksa tahunnya`,
           'SIGNED_AT_BEFORE_ELECTION',
         );
       }

@@ -4,6 +4,7 @@ import {
   daysBetween,
   isCalendarDay,
   regencyDayOf,
+  tanggal,
   weekday,
 } from './calendar';
 
@@ -52,5 +53,11 @@ describe('calendar', () => {
     expect(weekday('2024-11-29')).toBe(5); // Friday
     expect(addWorkingDays('2024-11-29', 3)).toBe('2024-12-04');
     expect(addWorkingDays('2024-11-25', 3)).toBe('2024-11-28');
+  });
+
+  it('writes a day as officials do, the month in Bahasa Indonesia, without a leading zero', () => {
+    expect(tanggal('2024-09-05')).toBe('5 September 2024');
+    expect(tanggal('2027-01-02')).toBe('2 Januari 2027');
+    expect(tanggal('2024-12-31T23:00:00Z')).toBe('31 Desember 2024'); // the day as written
   });
 });

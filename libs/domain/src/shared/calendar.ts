@@ -13,6 +13,27 @@ export const daysInMonth = (year: number, month: number): number =>
 export const isValidDay = (year: number, month: number, day: number): boolean =>
   month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 
+const MONTHS = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
+
+/** `2024-09-20…` → `20 September 2024`: a day as officials write it (messages, pages, certificates). */
+export const tanggal = (iso: string): string => {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+};
+
 /** A real calendar day written `YYYY-MM-DD`. */
 export const isCalendarDay = (value: string): boolean => {
   const m = DAY_PATTERN.exec(value);
