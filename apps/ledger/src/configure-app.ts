@@ -49,6 +49,21 @@ const formatInstant = (value: unknown): string => {
   return `${viewTime.dateTime.format(date)}${zone ? ` ${zone}` : ''}`;
 };
 
+/** The helpers the templates call, by name. A helper shadows a view field of the same name (`{{name}}`
+ * calls the helper with no argument), so templates never use one bare: web/templates.spec.ts checks. */
+export const VIEW_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
+  roleLabel: (role: unknown) => ROLE_LABELS[String(role)] ?? String(role),
+  eq: (a: unknown, b: unknown) => a === b,
+  statusLabel,
+  waktu: formatInstant,
+  tanggal: formatDay,
+  // Block helpers receive Handlebars' options object last: drop it.
+  // Like `||`: the first truthy argument (so `(or id name)` picks a value), else false.
+  or: (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false,
+  concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+  urlencode: (value: unknown) => encodeURIComponent(typeof value === 'string' ? value : ''),
+};
+
 /** Partials (views/partials) and the few helpers the templates need; hbs is a process-wide singleton. */
 const registerViewHelpers = (): void => {
   if (helpersRegistered) {
@@ -60,18 +75,9 @@ const registerViewHelpers = (): void => {
   for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
     hbs.registerPartial(file.slice(0, -4), readFileSync(join(partials, file), 'utf8'));
   }
-  hbs.registerHelper('roleLabel', (role: unknown) => ROLE_LABELS[String(role)] ?? String(role));
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('statusLabel', statusLabel);
-  hbs.registerHelper('waktu', formatInstant);
-  hbs.registerHelper('tanggal', formatDay);
-  // Block helpers receive Handlebars' options object last: drop it.
-  // Like `||`: the first truthy argument (so `(or id name)` picks a value), else false.
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
-  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
-  hbs.registerHelper('urlencode', (value: unknown) =>
-    encodeURIComponent(typeof value === 'string' ? value : ''),
-  );
+  for (const [name, helper] of Object.entries(VIEW_HELPERS)) {
+    hbs.registerHelper(name, helper);
+  }
 };
 
 /** Everything about the HTTP stack that is not a provider. main.ts and the e2e tests both call it, so the

@@ -147,6 +147,9 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       const list = await bawaslu.get('/kasus').expect(200);
       expect(list.text).toContain(caseId);
       expect(list.text).toContain('Verifikasi awal s.d.');
+      // The state in words (a row's field named like a template helper once rendered "[object Object]").
+      expect(list.text).toContain('<span class="state">Dilaporkan</span>');
+      expect(list.text).not.toContain('[object Object]');
     });
 
     it('verifies, refuses a confirmation without a recommendation, then confirms', async () => {

@@ -141,7 +141,6 @@ export class CasesWebController {
       }).total,
       cases: result.items.map((c) => ({
         ...c,
-        statusLabel: CASE_STATUS_LABELS[c.status] ?? c.status,
         opdName: queries.opd(c.opdId)?.name ?? c.opdId,
         badge: slaBadge(c.sla),
       })),
@@ -331,7 +330,6 @@ export class CasesWebController {
       flash: takeFlash(req, res),
       c: {
         ...detail,
-        statusLabel: CASE_STATUS_LABELS[detail.status] ?? detail.status,
         badge: slaBadge(detail.sla),
         actDescription: act?.description,
         actLevel: act?.discipline ?? undefined,
