@@ -51,7 +51,7 @@ import {
   type Form,
   validateAs,
 } from './form';
-import { CASE_STATUS_LABELS } from '../web/labels';
+import { CASE_STATUS_LABELS } from '@netral/domain';
 
 const CLOCK_LABELS: Record<string, string> = {
   VERIFICATION: 'Verifikasi awal',
@@ -121,7 +121,7 @@ export class CasesWebController {
   ) {
     await this.read.readyForPage(query.minPosition);
     const queries = this.read.for(actor);
-    const status = CASE_STATUS_LABELS[query.status ?? ''] ? query.status : undefined;
+    const status = Object.hasOwn(CASE_STATUS_LABELS, query.status ?? '') ? query.status : undefined;
     const overdue = query.overdue === 'ya';
     const page = pageNumber(query.page);
     const result = queries.cases(

@@ -1,11 +1,4 @@
-/** A case's state as officials read it. */
-export const CASE_STATUS_LABELS: Record<string, string> = {
-  REPORTED: 'Dilaporkan',
-  VERIFIED: 'Diverifikasi',
-  CONFIRMED: 'Terbukti',
-  DISMISSED: 'Dihentikan',
-  SANCTIONED: 'Disanksi',
-};
+import { CASE_STATUS_LABELS } from '@netral/domain';
 
 /** Every status code a page may show (cases, ASN, OPDs, certificates), in Bahasa Indonesia. */
 const STATUS_LABELS: Record<string, string> = {

@@ -95,12 +95,13 @@ export type Case =
       recommendedDiscipline?: DisciplineLevel;
     } & ViolationReported['data']);
 
-const STATUS_LABEL: Record<CaseStatus, string> = {
-  REPORTED: 'dilaporkan',
-  VERIFIED: 'terverifikasi',
-  CONFIRMED: 'terbukti',
-  DISMISSED: 'dihentikan',
-  SANCTIONED: 'sudah dijatuhi sanksi',
+/** A case's state as officials read it: in messages, on the pages and in exports. */
+export const CASE_STATUS_LABELS: Record<CaseStatus, string> = {
+  REPORTED: 'Dilaporkan',
+  VERIFIED: 'Diverifikasi',
+  CONFIRMED: 'Terbukti',
+  DISMISSED: 'Dihentikan',
+  SANCTIONED: 'Disanksi',
 };
 
 const transition = (state: Case, allowed: CaseStatus[], action: string) => {
@@ -110,7 +111,7 @@ const transition = (state: Case, allowed: CaseStatus[], action: string) => {
   if (!allowed.includes(state.status)) {
     throw conflict(
       'CASE_INVALID_TRANSITION',
-      `Kasus ${state.caseId} berstatus ${state.status} (${STATUS_LABEL[state.status]}): tidak dapat ${action}.`,
+      `Kasus ${state.caseId} berstatus ${state.status} (${CASE_STATUS_LABELS[state.status]}): tidak dapat ${action}.`,
       [{ field: 'status', reason: state.status, code: 'CASE_INVALID_TRANSITION' }],
     );
   }
