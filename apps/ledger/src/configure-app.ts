@@ -13,16 +13,9 @@ import { AppConfig } from '@netral/config';
 import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
 import { buildOpenApiDocument } from './openapi';
-import { statusLabel } from './web/labels';
+import { ROLE_LABELS, statusLabel } from './web/labels';
 
 const DOCS_ALIASES = new Set(['/docs/', '/docs/index.html']);
-
-const ROLE_LABELS: Record<string, string> = {
-  ADMIN: 'Administrator',
-  OPD_HEAD: 'Kepala OPD',
-  BAWASLU: 'Bawaslu',
-  HR: 'BKPSDM',
-};
 
 let helpersRegistered = false;
 /** Formatters for instants shown on pages, in the service's time zone (NETRAL_TIMEZONE); built once per

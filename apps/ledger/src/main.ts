@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { loadConfigOrExit } from './boot';
+import { textTable } from './common/text-table';
 import { configureApp } from './configure-app';
 import { DEMO_LOGINS, demoPassword } from './demo/demo.seeder';
 import { UserDirectory } from './identity/user-directory';
 import { Startup } from './infrastructure/startup';
+import { ROLE_LABELS } from './web/labels';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -37,16 +39,18 @@ async function bootstrap(): Promise<void> {
     console.log(
       `Data demo: Kabupaten Bangli, Pilkada Serentak 2024. Masuk di ${config.publicBaseUrl}/login sebagai:\n`,
     );
-    console.table(
-      logins.map((login) => ({
-        peran: login.role,
-        'nama pengguna': login.username,
-        'kata sandi':
+    console.log(
+      textTable(
+        ['peran', 'nama pengguna', 'kata sandi', 'coba ini'],
+        logins.map((login) => [
+          ROLE_LABELS[login.role] ?? login.role,
+          login.username,
           demoPassword(login, config) === login.password
             ? login.password
             : '(NETRAL_BOOTSTRAP_ADMIN_PASSWORD)',
-        'coba ini': login.tryThis,
-      })),
+          login.tryThis,
+        ]),
+      ) + '\n',
     );
   }
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { textTable } from '../../../ledger/src/common/text-table';
 import { ReadSide } from '../../../ledger/src/compliance/read-side';
 import { withLedger } from '../app-context';
-import { CliError } from '../cli-error';
+import { CliError, EXIT_CODES } from '../cli-error';
 import { progress } from '../progress';
 
 export const registerProjectionCommands = (program: Command): void => {
@@ -14,7 +15,10 @@ export const registerProjectionCommands = (program: Command): void => {
         const read = app.get(ReadSide);
         const known = (await read.runner.status()).map((s) => s.name);
         if (name !== undefined && !known.includes(name)) {
-          throw new CliError(`Tampilan "${name}" tidak dikenal. Yang ada: ${known.join(', ')}`, 2);
+          throw new CliError(
+            `Tampilan "${name}" tidak dikenal. Yang ada: ${known.join(', ')}`,
+            EXIT_CODES.usage,
+          );
         }
         await read.runner.stop();
         const store = read.runner.store;
@@ -38,7 +42,13 @@ export const registerProjectionCommands = (program: Command): void => {
     .description('posisi dan ketertinggalan setiap tampilan baca')
     .action(async () => {
       await withLedger(async (app) => {
-        console.table(await app.get(ReadSide).runner.status());
+        const status = await app.get(ReadSide).runner.status();
+        console.log(
+          textTable(
+            ['tampilan', 'versi', 'posisi', 'tertinggal (event)'],
+            status.map((p) => [p.name, String(p.version), p.position ?? '—', p.lag]),
+          ),
+        );
       });
     });
 };

@@ -1,5 +1,13 @@
 import { CASE_STATUS_LABELS } from '@netral/domain';
 
+/** A role as officials call it: on the pages and in the logins `npm start` prints. */
+export const ROLE_LABELS: Record<string, string> = {
+  ADMIN: 'Administrator',
+  OPD_HEAD: 'Kepala OPD',
+  BAWASLU: 'Bawaslu',
+  HR: 'BKPSDM',
+};
+
 /** Every status code a page may show (cases, ASN, OPDs, certificates), in Bahasa Indonesia. */
 const STATUS_LABELS: Record<string, string> = {
   ...CASE_STATUS_LABELS,

@@ -1,0 +1,78 @@
+import { tempDir } from '@netral/testing';
+import { Command, CommanderError } from 'commander';
+import { rmSync } from 'node:fs';
+import { ElectionCommands } from '../../../ledger/src/elections/election.commands';
+import { systemActor } from '../../../ledger/src/identity/user.commands';
+import { withLedger } from '../app-context';
+import { CliError, EXIT_CODES } from '../cli-error';
+import { registerProjectionCommands } from './projections';
+
+const cli = async (...args: string[]): Promise<{ code: number; output: string }> => {
+  const program = new Command('netral').exitOverride();
+  registerProjectionCommands(program);
+  const lines: string[] = [];
+  const capture = (...a: unknown[]) => void lines.push(a.join(' '));
+  const log = jest.spyOn(console, 'log').mockImplementation(capture);
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['node', 'netral', 'projections', ...args]);
+    return { code: 0, output: lines.join('\n') };
+  } catch (e) {
+    if (e instanceof CliError || e instanceof CommanderError) {
+      return { code: e.exitCode, output: [...lines, e.message].join('\n') };
+    }
+    throw e;
+  } finally {
+    log.mockRestore();
+    stderr.mockRestore();
+  }
+};
+
+describe('netral projections', () => {
+  const saved = { ...process.env };
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = tempDir();
+    process.env.NETRAL_DATA_DIR = dataDir;
+    delete process.env.EVENTSTORE_CONNECTION_STRING;
+    await withLedger((app) =>
+      app.get(ElectionCommands).schedule(
+        {
+          electionId: 'pilkada-2024',
+          name: 'Pilkada Serentak 2024',
+          kind: 'PILKADA',
+          votingDay: '2024-11-27',
+          monitoringFrom: '2024-09-25',
+          monitoringUntil: '2024-12-15',
+        },
+        systemActor(),
+      ),
+    );
+  }, 60_000);
+  afterAll(() => {
+    process.env = { ...saved };
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('status: a table of each read model, its position and how far it is behind, without quotes', async () => {
+    const { code, output } = await cli('status');
+    expect(code).toBe(0);
+    const [header, rule, ...rows] = output.split('\n');
+    expect(header).toMatch(/^tampilan\s+versi\s+posisi\s+tertinggal \(event\)$/);
+    expect(rule).toMatch(/^[─ ]+$/);
+    expect(rows).toEqual([expect.stringMatching(/^ledger\s+\d+\s+1\s+0$/)]);
+    expect(output).not.toMatch(/['│]/);
+  }, 60_000);
+
+  it('rebuild: replays every event from position 0 and says how many', async () => {
+    const { code, output } = await cli('rebuild');
+    expect(code).toBe(0);
+    expect(output).toMatch(/^1 event diputar ulang dalam [\d.]+ s \(\d+ event\/s\): ledger\.$/);
+  }, 60_000);
+
+  it('rebuild of an unknown read model: exit 2, naming the ones there are, and nothing done', async () => {
+    const { code, output } = await cli('rebuild', 'kepatuhan');
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(output).toContain('Tampilan "kepatuhan" tidak dikenal. Yang ada: ledger');
+  }, 60_000);
+});
