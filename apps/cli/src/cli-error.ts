@@ -1,5 +1,5 @@
 import { ConfigValidationError } from '@netral/config';
-import { CommanderError } from 'commander';
+import { type Command, CommanderError, Help } from 'commander';
 
 /**
  * Exit codes of every `netral` command, for scripts:
@@ -45,3 +45,47 @@ export const exitFor = (error: unknown): { code: number; message?: unknown } => 
   }
   return { code: EXIT_CODES.crashed, message: error };
 };
+
+/** Commander's own words (help headings and placeholders, usage errors) in Bahasa Indonesia, like every
+ * description and message of the commands; its layout and exit codes are kept. */
+const COMMANDER_WORDS: [RegExp, string][] = [
+  [/^Usage:/m, 'Penggunaan:'],
+  [/^Arguments:/m, 'Argumen:'],
+  [/^Options:/m, 'Opsi:'],
+  [/^Commands:/m, 'Perintah:'],
+  [/^error: unknown command '(.*)'/m, "galat: perintah '$1' tidak dikenal"],
+  [/^error: unknown option '(.*)'/m, "galat: opsi '$1' tidak dikenal"],
+  [/^error: missing required argument '(.*)'/m, "galat: argumen '$1' wajib diisi"],
+  [/^error: option '(.*)' argument missing/m, "galat: opsi '$1' perlu nilai"],
+  [/^error: required option '(.*)' not specified/m, "galat: opsi '$1' wajib diisi"],
+  [
+    /^error: too many arguments(?: for '(.*)')?\. Expected (\d+) arguments? but got (\d+)\./m,
+    'galat: terlalu banyak argumen: $2 yang diharapkan, $3 yang diberikan.',
+  ],
+  [/\(Did you mean (.*)\?\)/, '(Maksud Anda $1?)'],
+];
+const placeholders = (term: string): string =>
+  term.replace(/\[options\]/g, '[opsi]').replace(/\[command\]/g, '[perintah]');
+const translate = (text: string): string =>
+  COMMANDER_WORDS.reduce((out, [words, bahasa]) => out.replace(words, bahasa), text);
+
+/**
+ * Sets `program` up to speak Bahasa Indonesia: the help option and help command, the help text, and the
+ * usage errors commander prints. Call it before adding commands: they inherit all of it.
+ */
+export const inBahasa = (program: Command): Command =>
+  program
+    .helpOption('-h, --help', 'tampilkan bantuan perintah ini')
+    .helpCommand('help [perintah]', 'tampilkan bantuan sebuah perintah')
+    .configureHelp({
+      // The placeholders where commander writes them, so the columns are measured on the words shown.
+      subcommandTerm(this: Help, cmd) {
+        return placeholders(Help.prototype.subcommandTerm.call(this, cmd));
+      },
+      commandUsage(this: Help, cmd) {
+        return placeholders(Help.prototype.commandUsage.call(this, cmd));
+      },
+      formatHelp: (cmd, helper) => translate(Help.prototype.formatHelp.call(helper, cmd, helper)),
+    })
+    .configureOutput({ outputError: (text, write) => write(translate(text)) })
+    .showHelpAfterError();
