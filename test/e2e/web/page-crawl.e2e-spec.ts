@@ -1,7 +1,8 @@
 import { createTestApp, type TestApp, webLogin } from '@netral/testing';
 import { DEMO_LOGINS } from '../../../apps/ledger/src/demo/demo.seeder';
 
-/** What a page must never show an official: a value the template could not render. */
+/** What a page must never show an official: a value the template could not render (nor, below, a
+ * compliance status as its code). */
 const BROKEN = ['[object Object]', 'undefined', 'NaN', 'Invalid Date', 'null'];
 
 /** The text a reader sees: no tags, no attribute values, entities as one character. */
@@ -67,6 +68,10 @@ describe('every page reachable from the start page renders (demo regency)', () =
           if (at !== -1) {
             problems.push(`${url}: “${text.slice(Math.max(0, at - 40), at + 40).trim()}”`);
           }
+        }
+        const code = /\b(TIDAK_PATUH|PERLU_TINDAK_LANJUT)\b/.exec(text);
+        if (code) {
+          problems.push(`${url}: the code ${code[1]} where its words belong`);
         }
         queue.push(...pageLinks(res.text).filter((href) => !seen.has(href)));
       }

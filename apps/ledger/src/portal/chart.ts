@@ -1,4 +1,5 @@
 import type { ComplianceRow } from '@netral/projections';
+import { statusLabel } from '../web/labels';
 
 const COLORS = {
   PATUH: '#1a7f37',
@@ -24,7 +25,7 @@ export const coverageChart = (rows: readonly ComplianceRow[]): string => {
       const y = 20 + i * (barHeight + gap);
       const w = Math.max(1, (Math.min(100, r.coverage) / 100) * plot);
       const label = r.opdName.length > 44 ? `${r.opdName.slice(0, 42)}…` : r.opdName;
-      return `<g><title>${escape(`${r.opdName}: ${r.coverage}% (${r.status})`)}</title>
+      return `<g><title>${escape(`${r.opdName}: ${r.coverage}% (${statusLabel(r.status)})`)}</title>
 <text x="${labelWidth - 8}" y="${y + 13}" text-anchor="end" font-size="11">${escape(label)}</text>
 <rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${barHeight}" fill="${COLORS[r.status]}"/>
 <text x="${(labelWidth + w + 6).toFixed(1)}" y="${y + 13}" font-size="12">${r.coverage}%</text></g>`;
