@@ -81,4 +81,12 @@ describe('every page reachable from the start page renders (demo regency)', () =
     },
     120_000,
   );
+
+  it('names every role in words, the service itself as "Sistem" (the demo users were registered by it)', async () => {
+    const bawaslu = DEMO_LOGINS.find((login) => login.role === 'BAWASLU')!;
+    const agent = await webLogin(t, bawaslu.username, bawaslu.password);
+    const page = await agent.get('/audit?type=UserRegistered').expect(200);
+    expect(page.text).toContain('<span class="muted">Sistem</span>');
+    expect(page.text).not.toContain('>SYSTEM<');
+  });
 });

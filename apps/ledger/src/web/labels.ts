@@ -6,6 +6,8 @@ export const ROLE_LABELS: Record<string, string> = {
   OPD_HEAD: 'Kepala OPD',
   BAWASLU: 'Bawaslu',
   HR: 'BKPSDM',
+  // Events the service writes itself (bootstrap, demo seeding, revocations), never a login.
+  SYSTEM: 'Sistem',
 };
 
 /** Every status code a page may show (cases, ASN, OPDs, certificates), in Bahasa Indonesia. */
