@@ -56,6 +56,7 @@ describe('elections page (administrator)', () => {
     expect(list.text).toContain('Pemilihan Pilkada Serentak 2029 dijadwalkan.');
     expect(list.text).toContain('href="/kepatuhan?electionId=pilkada-2029"');
     expect(list.text).toContain('24 September 2029 s.d. 16 Desember 2029');
+    expect(list.text).toContain('<td>Pilkada</td>');
     const [event] = await streamEvents(t, 'election-pilkada-2029');
     expect(event).toMatchObject({
       type: 'ElectionScheduled',

@@ -10,7 +10,8 @@ export const ROLE_LABELS: Record<string, string> = {
   SYSTEM: 'Sistem',
 };
 
-/** Every status code a page may show (cases, ASN, OPDs, certificates), in Bahasa Indonesia. */
+/** Every status code a page may show (cases, ASN, OPDs, certificates, compliance) and the kinds of
+ * election, in Bahasa Indonesia. */
 const STATUS_LABELS: Record<string, string> = {
   ...CASE_STATUS_LABELS,
   ACTIVE: 'aktif',
@@ -22,6 +23,8 @@ const STATUS_LABELS: Record<string, string> = {
   PATUH: 'Patuh',
   PERLU_TINDAK_LANJUT: 'Perlu tindak lanjut',
   TIDAK_PATUH: 'Tidak patuh',
+  PILKADA: 'Pilkada',
+  PEMILU: 'Pemilu',
 };
 
 /** The label of a status code; an unknown code is shown as it is rather than hidden. */
