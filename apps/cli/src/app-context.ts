@@ -4,6 +4,7 @@ import { loadConfig } from '@netral/config';
 import { EventStore, type StoreHealth } from '@netral/event-store';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppModule } from '../../ledger/src/app.module';
+import { DataDirLock, dataDirBusy } from '../../ledger/src/infrastructure/data-dir-lock';
 import { Startup } from '../../ledger/src/infrastructure/startup';
 import { CliError, EXIT_CODES } from './cli-error';
 
@@ -60,23 +61,38 @@ const untilReady = async (app: INestApplicationContext, storeWaitMs: number): Pr
  * metadata) without opening a port. Demo seeding is off: the CLI never invents data. A store that does not
  * answer within `storeWaitMs` (EventStoreDB down) ends the command with exit 69 and the store's reason,
  * before anything is done; a slow catch-up with a store that answers is waited for.
+ *
+ * `exclusive` (what to do instead, for the message): the command holds the data directory's lock
+ * (DataDirLock) while it runs, and refuses with exit 75, doing nothing, while the service or another such
+ * command holds it.
  */
 export const withLedger = async <T>(
   work: (app: INestApplicationContext) => Promise<T>,
-  { storeWaitMs = STORE_WAIT_MS }: { storeWaitMs?: number } = {},
+  { storeWaitMs = STORE_WAIT_MS, exclusive }: { storeWaitMs?: number; exclusive?: string } = {},
 ): Promise<T> => {
   const config = loadConfig({
     ...process.env,
     NETRAL_DEMO: 'false',
     NETRAL_LOG_LEVEL: process.env.NETRAL_LOG_LEVEL ?? 'warn',
   });
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-    logger: ['error', 'warn'],
-  });
+  const lock = exclusive === undefined ? undefined : DataDirLock.tryAcquire(config.dataDir);
+  if (exclusive !== undefined && !lock) {
+    throw new CliError(
+      `${dataDirBusy(config.dataDir, exclusive)} Tidak ada yang dikerjakan.`,
+      EXIT_CODES.busy,
+    );
+  }
   try {
-    await untilReady(app, storeWaitMs);
-    return await work(app);
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+      logger: ['error', 'warn'],
+    });
+    try {
+      await untilReady(app, storeWaitMs);
+      return await work(app);
+    } finally {
+      await app.close();
+    }
   } finally {
-    await app.close();
+    lock?.release();
   }
 };

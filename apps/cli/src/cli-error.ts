@@ -1,4 +1,5 @@
 import { ConfigValidationError } from '@netral/config';
+import { EXIT_DATA_DIR_BUSY } from '../../ledger/src/infrastructure/data-dir-lock';
 import { type Command, CommanderError, Help } from 'commander';
 
 /**
@@ -6,7 +7,8 @@ import { type Command, CommanderError, Help } from 'commander';
  * 0 done · 1 a verification failed (`audit`) · 2 unusable input: bad arguments, a file that is missing or
  * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
  * command the ledger's rules refused, and nothing was written · 69 the event store did not answer (nothing
- * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 78 configuration invalid.
+ * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 75 the data directory is in use by the
+ * service or another import or rebuild (nothing was done) · 78 configuration invalid.
  */
 export const EXIT_CODES = {
   ok: 0,
@@ -15,6 +17,7 @@ export const EXIT_CODES = {
   crashed: 3,
   rejected: 4,
   unavailable: 69,
+  busy: EXIT_DATA_DIR_BUSY,
   config: 78,
 } as const;
 

@@ -1,4 +1,5 @@
 import { type AppConfig, ConfigValidationError, loadConfig } from '@netral/config';
+import { DataDirLock, dataDirBusy, EXIT_DATA_DIR_BUSY } from './infrastructure/data-dir-lock';
 
 /** EX_CONFIG (sysexits.h): the service was started with a bad configuration. */
 export const EXIT_CONFIG = 78;
@@ -21,4 +22,24 @@ export const loadConfigOrExit = (
     }
     throw error;
   }
+};
+
+/**
+ * The data directory's lock for the life of the service, or a message saying who may hold it and what to
+ * do, then exit 75: one service per data directory, and no CLI import or rebuild beside it (the OPD
+ * membership lock and the read models are kept by one process).
+ */
+export const holdDataDirOrExit = (
+  config: AppConfig,
+  exit: (code: number) => never = (code) => process.exit(code),
+  report: (message: string) => void = (message) => console.error(message),
+): DataDirLock => {
+  const lock = DataDirLock.tryAcquire(config.dataDir);
+  if (lock) {
+    return lock;
+  }
+  report(
+    `Netral tidak dapat dimulai. ${dataDirBusy(config.dataDir, 'Tunggu atau hentikan proses itu, atau jalankan layanan ini dengan NETRAL_DATA_DIR lain.')}`,
+  );
+  return exit(EXIT_DATA_DIR_BUSY);
 };

@@ -2,16 +2,22 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { loadConfigOrExit } from './boot';
+import { holdDataDirOrExit, loadConfigOrExit } from './boot';
 import { textTable } from './common/text-table';
 import { configureApp } from './configure-app';
 import { DEMO_LOGINS, demoPassword } from './demo/demo.seeder';
 import { UserDirectory } from './identity/user-directory';
+import type { DataDirLock } from './infrastructure/data-dir-lock';
 import { Startup } from './infrastructure/startup';
 import { ROLE_LABELS } from './web/labels';
 
+/** Held for the life of the process (a lock that is garbage-collected is released). */
+let dataDirLock: DataDirLock | undefined;
+
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  dataDirLock = holdDataDirOrExit(config);
+  process.once('exit', () => dataDirLock?.release());
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
   });

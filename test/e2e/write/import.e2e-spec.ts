@@ -5,6 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
+import { CliError, EXIT_CODES } from '../../../apps/cli/src/cli-error';
+import { AggregateStore } from '../../../apps/ledger/src/infrastructure/aggregate-store';
+import { DataDirLock } from '../../../apps/ledger/src/infrastructure/data-dir-lock';
 import { Clock } from '../../../apps/ledger/src/common/clock';
 
 const SAMPLES = join(__dirname, '..', '..', '..', 'samples');
@@ -224,5 +227,39 @@ describe('roster import', () => {
       events.push(e);
     }
     expect(events.map((e) => e.type)).toEqual(['AsnEnrolled']);
+  });
+
+  it('refuses to write from the CLI while the service holds the data directory; a dry run still runs', async () => {
+    const nip = nipFor(5252);
+    const file = join(t.dataDir, 'cli-busy.csv');
+    writeFileSync(
+      file,
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nip};I Made Sibuk;Analis;PNS;2.16.01\n`,
+    );
+    const service = DataDirLock.tryAcquire(t.dataDir)!; // as main.ts holds it while the service runs
+    const previous = process.env.NETRAL_DATA_DIR;
+    process.env.NETRAL_DATA_DIR = t.dataDir;
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const run = (...args: string[]) => {
+        const program = new Command('netral').exitOverride();
+        registerImportCommands(program);
+        return program.parseAsync(['node', 'netral', ...args]);
+      };
+      await run('import', 'asn', file, '--dry-run');
+      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN akan didaftarkan');
+      const refused = (await run('import', 'asn', file).catch((e: unknown) => e)) as CliError;
+      expect(refused).toBeInstanceOf(CliError);
+      expect(refused.exitCode).toBe(EXIT_CODES.busy);
+      expect(refused.message).toContain(`Direktori data ${t.dataDir} sedang dipakai`);
+      expect(refused.message).toContain('POST /api/v1/asn/import');
+    } finally {
+      service.release();
+      log.mockRestore();
+      stderr.mockRestore();
+      process.env.NETRAL_DATA_DIR = previous;
+    }
+    expect(await t.app.get(AggregateStore).exists(`asn-${nip}`)).toBe(false);
   });
 });

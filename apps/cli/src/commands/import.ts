@@ -28,6 +28,10 @@ const printReport = (report: ImportReport): void => {
   );
 };
 
+const IMPORT_INSTEAD =
+  'Selagi layanan berjalan, impor lewat halaman Impor CSV atau POST /api/v1/asn/import (dan /opds/import); ' +
+  'atau hentikan layanan lalu jalankan perintah ini lagi.';
+
 const run = async (
   kind: 'asn' | 'opds',
   file: string,
@@ -36,40 +40,47 @@ const run = async (
   if (!existsSync(file)) {
     throw new CliError(`Berkas tidak ditemukan: ${file}`, EXIT_CODES.usage);
   }
-  const report = await withLedger(async (app) => {
-    const roster = app.get(RosterImport);
-    const bars: Partial<Record<'validate' | 'write', Progress>> = {};
-    const onProgress = (phase: 'validate' | 'write', done: number, total: number) => {
-      if (phase === 'validate') {
-        // Rows are counted while streaming: report every 1,000 rather than a bar with an unknown end.
-        if (done % 1000 === 0) {
-          process.stderr.write(`memeriksa: ${done} baris\r`);
+  const report = await withLedger(
+    async (app) => {
+      const roster = app.get(RosterImport);
+      const bars: Partial<Record<'validate' | 'write', Progress>> = {};
+      const onProgress = (phase: 'validate' | 'write', done: number, total: number) => {
+        if (phase === 'validate') {
+          // Rows are counted while streaming: report every 1,000 rather than a bar with an unknown end.
+          if (done % 1000 === 0) {
+            process.stderr.write(`memeriksa: ${done} baris\r`);
+          }
+          return;
         }
-        return;
+        const bar = (bars[phase] ??= progress('menyimpan', total));
+        bar.increment();
+        if (done === total) {
+          bar.stop();
+        }
+      };
+      const input = createReadStream(file);
+      // Like every CLI write (users create, set-password): the system did it, not a signed-in person.
+      const actor = systemActor();
+      const importOptions = { dryRun: options.dryRun ?? false, onProgress };
+      try {
+        return kind === 'asn'
+          ? await roster.importAsn(input, actor, importOptions)
+          : await roster.importOpds(input, actor, importOptions);
+      } catch (error) {
+        // A rule that refused a write after the rows were checked (e.g. an OPD code taken meanwhile).
+        if (error instanceof DomainError) {
+          const details = (error.details ?? [])
+            .map((d) => `\n  - ${d.field}: ${d.reason}`)
+            .join('');
+          throw new CliError(`Impor dihentikan: ${error.message}${details}`, EXIT_CODES.rejected);
+        }
+        throw error;
       }
-      const bar = (bars[phase] ??= progress('menyimpan', total));
-      bar.increment();
-      if (done === total) {
-        bar.stop();
-      }
-    };
-    const input = createReadStream(file);
-    // Like every CLI write (users create, set-password): the system did it, not a signed-in person.
-    const actor = systemActor();
-    const importOptions = { dryRun: options.dryRun ?? false, onProgress };
-    try {
-      return kind === 'asn'
-        ? await roster.importAsn(input, actor, importOptions)
-        : await roster.importOpds(input, actor, importOptions);
-    } catch (error) {
-      // A rule that refused a write after the rows were checked (e.g. an OPD code taken meanwhile).
-      if (error instanceof DomainError) {
-        const details = (error.details ?? []).map((d) => `\n  - ${d.field}: ${d.reason}`).join('');
-        throw new CliError(`Impor dihentikan: ${error.message}${details}`, EXIT_CODES.rejected);
-      }
-      throw error;
-    }
-  });
+      // Writing holds the data directory: the OPD membership rules are kept by one process at a time (the
+      // service's own import holds them there). A dry run writes nothing and runs beside the service.
+    },
+    options.dryRun ? {} : { exclusive: IMPORT_INSTEAD },
+  );
   printReport(report);
   if (report.errors.length > 0) {
     throw new CliError(

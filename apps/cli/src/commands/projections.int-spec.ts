@@ -1,6 +1,7 @@
 import { tempDir } from '@netral/testing';
 import { Command, CommanderError } from 'commander';
 import { rmSync } from 'node:fs';
+import { DataDirLock } from '../../../ledger/src/infrastructure/data-dir-lock';
 import { ElectionCommands } from '../../../ledger/src/elections/election.commands';
 import { systemActor } from '../../../ledger/src/identity/user.commands';
 import { withLedger } from '../app-context';
@@ -74,5 +75,20 @@ describe('netral projections', () => {
     const { code, output } = await cli('rebuild', 'kepatuhan');
     expect(code).toBe(EXIT_CODES.usage);
     expect(output).toContain('Tampilan "kepatuhan" tidak dikenal. Yang ada: ledger');
+  }, 60_000);
+
+  it('rebuild while the service holds the data directory: exit 75, saying to stop it, nothing done', async () => {
+    const service = DataDirLock.tryAcquire(dataDir)!;
+    try {
+      const { code, output } = await cli('rebuild');
+      expect(code).toBe(EXIT_CODES.busy);
+      expect(output).toContain(`Direktori data ${dataDir} sedang dipakai`);
+      expect(output).toContain('Hentikan layanan lebih dulu');
+      expect(output).not.toContain('diputar ulang');
+      // The status (a read) runs beside the service.
+      expect((await cli('status')).code).toBe(0);
+    } finally {
+      service.release();
+    }
   }, 60_000);
 });

@@ -11,31 +11,34 @@ export const registerProjectionCommands = (program: Command): void => {
     .command('rebuild [name]')
     .description('membangun ulang tampilan baca dari posisi 0 (hentikan layanan lebih dulu)')
     .action(async (name?: string) => {
-      await withLedger(async (app) => {
-        const read = app.get(ReadSide);
-        const known = (await read.runner.status()).map((s) => s.name);
-        if (name !== undefined && !known.includes(name)) {
-          throw new CliError(
-            `Tampilan "${name}" tidak dikenal. Yang ada: ${known.join(', ')}`,
-            EXIT_CODES.usage,
+      await withLedger(
+        async (app) => {
+          const read = app.get(ReadSide);
+          const known = (await read.runner.status()).map((s) => s.name);
+          if (name !== undefined && !known.includes(name)) {
+            throw new CliError(
+              `Tampilan "${name}" tidak dikenal. Yang ada: ${known.join(', ')}`,
+              EXIT_CODES.usage,
+            );
+          }
+          await read.runner.stop();
+          const store = read.runner.store;
+          const total = Number((await store.headPosition()) ?? 0n);
+          const bar = progress('membangun ulang', total);
+          let reported = 0;
+          const started = performance.now();
+          const events = await read.runner.rebuild((done) => {
+            bar.increment(done - reported);
+            reported = done;
+          });
+          bar.stop();
+          const seconds = (performance.now() - started) / 1000;
+          console.log(
+            `${events} event diputar ulang dalam ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} event/s): ${known.join(', ')}.`,
           );
-        }
-        await read.runner.stop();
-        const store = read.runner.store;
-        const total = Number((await store.headPosition()) ?? 0n);
-        const bar = progress('membangun ulang', total);
-        let reported = 0;
-        const started = performance.now();
-        const events = await read.runner.rebuild((done) => {
-          bar.increment(done - reported);
-          reported = done;
-        });
-        bar.stop();
-        const seconds = (performance.now() - started) / 1000;
-        console.log(
-          `${events} event diputar ulang dalam ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} event/s): ${known.join(', ')}.`,
-        );
-      });
+        },
+        { exclusive: 'Hentikan layanan lebih dulu, lalu jalankan perintah ini lagi.' },
+      );
     });
   projections
     .command('status')
