@@ -29,7 +29,7 @@ export const post = (t: TestApp, user: TestUser, path: string, body: object) =>
 export const ELECTION = {
   electionId: 'pilkada-2024',
   name: 'Pilkada Serentak 2024',
-  kind: 'PILKADA',
+  kind: 'PILKADA' as const,
   votingDay: '2024-11-27',
   monitoringFrom: '2024-09-25',
   monitoringUntil: '2024-12-15',

@@ -1,11 +1,11 @@
 import { EventStore } from '@netral/event-store';
 import { createTestApp, createUser, nipFor, type TestApp, type TestUser } from '@netral/testing';
-import { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
-import { CliError, EXIT_CODES } from '../../../apps/cli/src/cli-error';
+import { EXIT_CODES } from '../../../apps/cli/src/cli-error';
+import { runCommand } from '../../../apps/cli/src/testing/run-command';
 import { AggregateStore } from '../../../apps/ledger/src/infrastructure/aggregate-store';
 import { DataDirLock } from '../../../apps/ledger/src/infrastructure/data-dir-lock';
 import { Clock } from '../../../apps/ledger/src/common/clock';
@@ -203,25 +203,11 @@ describe('roster import', () => {
       file,
       `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(5151)};I Wayan Cli;Pranata Komputer;PNS;2.16.01\n`,
     );
-    const previous = process.env.NETRAL_DATA_DIR;
-    process.env.NETRAL_DATA_DIR = t.dataDir;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      const run = (...args: string[]) => {
-        const program = new Command('netral').exitOverride();
-        registerImportCommands(program);
-        return program.parseAsync(['node', 'netral', ...args]);
-      };
-      await run('import', 'asn', file, '--dry-run');
-      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN akan didaftarkan');
-      await run('import', 'asn', file);
-      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN telah didaftarkan');
-    } finally {
-      log.mockRestore();
-      stderr.mockRestore();
-      process.env.NETRAL_DATA_DIR = previous;
-    }
+    const cli = runCommand(registerImportCommands, { NETRAL_DATA_DIR: t.dataDir });
+    expect((await cli('import', 'asn', file, '--dry-run')).output).toContain(
+      '1 ASN akan didaftarkan',
+    );
+    expect((await cli('import', 'asn', file)).output).toContain('1 ASN telah didaftarkan');
     const events = [];
     for await (const e of t.app.get(EventStore).readStream(`asn-${nipFor(5151)}`)) {
       events.push(e);
@@ -236,29 +222,20 @@ describe('roster import', () => {
       file,
       `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nip};I Made Sibuk;Analis;PNS;2.16.01\n`,
     );
+    const cli = runCommand(registerImportCommands, { NETRAL_DATA_DIR: t.dataDir });
     const service = DataDirLock.tryAcquire(t.dataDir)!; // as main.ts holds it while the service runs
-    const previous = process.env.NETRAL_DATA_DIR;
-    process.env.NETRAL_DATA_DIR = t.dataDir;
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const run = (...args: string[]) => {
-        const program = new Command('netral').exitOverride();
-        registerImportCommands(program);
-        return program.parseAsync(['node', 'netral', ...args]);
-      };
-      await run('import', 'asn', file, '--dry-run');
-      expect(log.mock.calls.flat().join('\n')).toContain('1 ASN akan didaftarkan');
-      const refused = (await run('import', 'asn', file).catch((e: unknown) => e)) as CliError;
-      expect(refused).toBeInstanceOf(CliError);
-      expect(refused.exitCode).toBe(EXIT_CODES.busy);
-      expect(refused.message).toContain(`Direktori data ${t.dataDir} sedang dipakai`);
-      expect(refused.message).toContain('POST /api/v1/asn/import');
+      const dryRun = await cli('import', 'asn', file, '--dry-run');
+      expect(dryRun).toMatchObject({
+        code: 0,
+        output: expect.stringContaining('1 ASN akan didaftarkan'),
+      });
+      const refused = await cli('import', 'asn', file);
+      expect(refused.code).toBe(EXIT_CODES.busy);
+      expect(refused.output).toContain(`Direktori data ${t.dataDir} sedang dipakai`);
+      expect(refused.output).toContain('POST /api/v1/asn/import');
     } finally {
       service.release();
-      log.mockRestore();
-      stderr.mockRestore();
-      process.env.NETRAL_DATA_DIR = previous;
     }
     expect(await t.app.get(AggregateStore).exists(`asn-${nip}`)).toBe(false);
   });

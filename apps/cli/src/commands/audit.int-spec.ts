@@ -8,12 +8,12 @@ import {
   TransparencyLog,
 } from '@netral/transparency-log';
 import Database from 'better-sqlite3';
-import { Command, CommanderError } from 'commander';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort } from '@netral/testing';
-import { CliError, EXIT_CODES } from '../cli-error';
+import { EXIT_CODES } from '../cli-error';
+import { runCommand } from '../testing/run-command';
 import { registerAuditCommands } from './audit';
 
 /**
@@ -89,28 +89,8 @@ const openLog = (settings: CheckpointSettings, store: EventStore): OpenedLog => 
   };
 };
 
-const cli = async (...args: string[]): Promise<{ code: number; output: string }> => {
-  const program = new Command('netral').exitOverride();
-  registerAuditCommands(program);
-  const lines: string[] = [];
-  const capture = (...a: unknown[]) => void lines.push(a.join(' '));
-  const log = jest.spyOn(console, 'log').mockImplementation(capture);
-  const error = jest.spyOn(console, 'error').mockImplementation(capture);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'netral', 'audit', ...args]);
-    return { code: 0, output: lines.join('\n') };
-  } catch (e) {
-    if (e instanceof CliError || e instanceof CommanderError) {
-      return { code: e.exitCode, output: [...lines, e.message].join('\n') };
-    }
-    throw e;
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    stderr.mockRestore();
-  }
-};
+const audit = runCommand(registerAuditCommands);
+const cli = (...args: string[]) => audit('audit', ...args);
 
 describe('netral audit (offline verifier) against tampering', () => {
   let dir: string;

@@ -1,33 +1,15 @@
-import { tempDir } from '@netral/testing';
-import { Command, CommanderError } from 'commander';
+import { ELECTION, tempDir } from '@netral/testing';
 import { rmSync } from 'node:fs';
 import { DataDirLock } from '../../../ledger/src/infrastructure/data-dir-lock';
 import { ElectionCommands } from '../../../ledger/src/elections/election.commands';
 import { systemActor } from '../../../ledger/src/identity/user.commands';
 import { withLedger } from '../app-context';
-import { CliError, EXIT_CODES } from '../cli-error';
+import { EXIT_CODES } from '../cli-error';
+import { runCommand } from '../testing/run-command';
 import { registerProjectionCommands } from './projections';
 
-const cli = async (...args: string[]): Promise<{ code: number; output: string }> => {
-  const program = new Command('netral').exitOverride();
-  registerProjectionCommands(program);
-  const lines: string[] = [];
-  const capture = (...a: unknown[]) => void lines.push(a.join(' '));
-  const log = jest.spyOn(console, 'log').mockImplementation(capture);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    await program.parseAsync(['node', 'netral', 'projections', ...args]);
-    return { code: 0, output: lines.join('\n') };
-  } catch (e) {
-    if (e instanceof CliError || e instanceof CommanderError) {
-      return { code: e.exitCode, output: [...lines, e.message].join('\n') };
-    }
-    throw e;
-  } finally {
-    log.mockRestore();
-    stderr.mockRestore();
-  }
-};
+const projections = runCommand(registerProjectionCommands);
+const cli = (...args: string[]) => projections('projections', ...args);
 
 describe('netral projections', () => {
   const saved = { ...process.env };
@@ -36,19 +18,7 @@ describe('netral projections', () => {
     dataDir = tempDir();
     process.env.NETRAL_DATA_DIR = dataDir;
     delete process.env.EVENTSTORE_CONNECTION_STRING;
-    await withLedger((app) =>
-      app.get(ElectionCommands).schedule(
-        {
-          electionId: 'pilkada-2024',
-          name: 'Pilkada Serentak 2024',
-          kind: 'PILKADA',
-          votingDay: '2024-11-27',
-          monitoringFrom: '2024-09-25',
-          monitoringUntil: '2024-12-15',
-        },
-        systemActor(),
-      ),
-    );
+    await withLedger((app) => app.get(ElectionCommands).schedule(ELECTION, systemActor()));
   }, 60_000);
   afterAll(() => {
     process.env = { ...saved };

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { CliError } from '../cli-error';
+
+export interface CommandRun {
+  /** The exit code the CLI would end with: 0, or the one the command's error carries. */
+  code: number;
+  /** What it printed (console.log and console.error, in order), and its error's message last. */
+  output: string;
+}
+
+/**
+ * For the CLI's tests: runs `netral <args…>` in this process with the commands `register` adds, capturing
+ * what it prints (the progress bars on stderr are silenced), with `env` set for the run only.
+ */
+export const runCommand =
+  (register: (program: Command) => void, env: Record<string, string> = {}) =>
+  async (...args: string[]): Promise<CommandRun> => {
+    const program = new Command('netral').exitOverride();
+    register(program);
+    const lines: string[] = [];
+    const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
+    const saved = {
+      log: console.log,
+      error: console.error,
+      write: process.stderr.write.bind(process.stderr),
+    };
+    const savedEnv = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    console.log = capture;
+    console.error = capture;
+    process.stderr.write = () => true;
+    Object.assign(process.env, env);
+    try {
+      await program.parseAsync(['node', 'netral', ...args]);
+      return { code: 0, output: lines.join('\n') };
+    } catch (error) {
+      if (error instanceof CliError || error instanceof CommanderError) {
+        return { code: error.exitCode, output: [...lines, error.message].join('\n') };
+      }
+      throw error;
+    } finally {
+      console.log = saved.log;
+      console.error = saved.error;
+      process.stderr.write = saved.write;
+      for (const [name, value] of Object.entries(savedEnv)) {
+        if (value === undefined) {
+          delete process.env[name];
+        } else {
+          process.env[name] = value;
+        }
+      }
+    }
+  };
