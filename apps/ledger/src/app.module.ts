@@ -1,4 +1,9 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -8,20 +13,22 @@ import { CertificatesModule } from './certificates/certificates.module';
 import { ClockModule } from './common/clock.module';
 import { ReadSideModule } from './compliance/read-side.module';
 import { HealthModule } from './health/health.module';
+import { IdempotencyMiddleware } from './common/idempotency/idempotency.middleware';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { CsrfMiddleware } from './identity/csrf';
 import { IdentityModule } from './identity/identity.module';
 import { DemoModule } from './demo/demo.module';
 import { LedgerWriteModule } from './ledger-write.module';
 import { PortalModule } from './portal/portal.module';
 import { EventStoreModule } from './infrastructure/event-store.module';
-import { StartupModule } from './infrastructure/startup';
+import { StartupGate, StartupModule } from './infrastructure/startup';
 import { LoggingModule } from './infrastructure/logging.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { HttpMetricsMiddleware, MetricsModule } from './metrics/metrics.module';
 
 /** The whole service. `forRoot(config)` is used by main.ts and by every e2e test, so tests run the real
  * stack with their own data directory. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
@@ -47,5 +54,15 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };
+  }
+
+  /** Every request's middleware, in order, after the logger (nestjs-pino's, which gives the request its
+   * correlation id): one list, because Nest orders middleware of different modules by their depth. The
+   * startup gate first (503 until ready), metrics before anything that may answer, CSRF for the forms, and
+   * the idempotency middleware last, so a replay or a 409 is still gated, counted and logged. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(StartupGate, HttpMetricsMiddleware, CsrfMiddleware, IdempotencyMiddleware)
+      .forRoutes('{*path}');
   }
 }

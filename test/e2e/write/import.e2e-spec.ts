@@ -178,7 +178,8 @@ describe('roster import', () => {
       (await request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth)).body.code,
     ).toBe('FILE_REQUIRED');
     // With an Idempotency-Key too, on both import routes and twice over: the answer is about the file, not
-    // about a key "still in progress" (the global and the upload pass claim a request once between them).
+    // about a key "still in progress" (a body that is not multipart is the middleware's, never also the
+    // upload interceptor's).
     for (const path of ['/api/v1/asn/import', '/api/v1/opds/import', '/api/v1/asn/import']) {
       const keyed = await request(t.server)
         .post(path)

@@ -10,9 +10,18 @@ import {
   type TestApp,
   type TestUser,
   streamEvents,
+  tempDir,
 } from '@netral/testing';
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { Clock } from '../../../apps/ledger/src/common/clock';
+import {
+  IdempotencyGate,
+  type IdempotentRequest,
+} from '../../../apps/ledger/src/common/idempotency/idempotency.gate';
+import { IdempotencyStore } from '../../../apps/ledger/src/common/idempotency/idempotency.store';
 import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 
 describe('write API', () => {
@@ -629,7 +638,9 @@ describe('write API', () => {
     });
 
     it('replays the first answer for the same key and body, writing nothing new', async () => {
-      const first = await post(t, hr, '/api/v1/asn', body()).set('Idempotency-Key', 'asn-6001');
+      const first = await post(t, hr, '/api/v1/asn', body())
+        .set('Idempotency-Key', 'asn-6001')
+        .set('X-Correlation-Id', 'korelasi-asn-6001');
       expect(first.status).toBe(201);
       const before = await head_();
       const again = await post(t, hr, '/api/v1/asn', body()).set('Idempotency-Key', 'asn-6001');
@@ -638,7 +649,69 @@ describe('write API', () => {
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(await head_()).toBe(before);
       const [event] = await streamOf(`asn-${body().nip}`);
-      expect(event.metadata).toMatchObject({ idempotencyKey: 'asn-6001' });
+      expect(event.metadata).toMatchObject({
+        actorId: hr.userId,
+        actorRole: 'HR',
+        correlationId: 'korelasi-asn-6001',
+        idempotencyKey: 'asn-6001',
+      });
+    });
+
+    it('refuses a malformed key with a 400 naming the header, writing nothing', async () => {
+      const before = await head_();
+      const res = await post(t, hr, '/api/v1/asn', { ...body(), nip: nipFor(6003) }).set(
+        'Idempotency-Key',
+        'kunci dengan spasi',
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'Idempotency-Key', code: 'idempotencyKeyFormat' }),
+      ]);
+      expect(await head_()).toBe(before);
+    });
+
+    it('answers an anonymous keyed request 401, claiming nothing', async () => {
+      const anonymous = await request(t.server)
+        .post('/api/v1/asn')
+        .set('Idempotency-Key', 'asn-6004')
+        .send({ ...body(), nip: nipFor(6004) });
+      expect(anonymous.status).toBe(401);
+      const res = await post(t, hr, '/api/v1/asn', { ...body(), nip: nipFor(6004) }).set(
+        'Idempotency-Key',
+        'asn-6004',
+      );
+      expect(res.status).toBe(201);
+      expect(res.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('frees the key of a request that failed, so the corrected one runs', async () => {
+      const failed = await post(t, hr, '/api/v1/asn', { ...body(), nip: '123' }).set(
+        'Idempotency-Key',
+        'asn-6005',
+      );
+      expect(failed.status).toBe(400);
+      const corrected = await post(t, hr, '/api/v1/asn', { ...body(), nip: nipFor(6005) }).set(
+        'Idempotency-Key',
+        'asn-6005',
+      );
+      expect(corrected.status).toBe(201);
+      expect(await streamOf(`asn-${nipFor(6005)}`)).toHaveLength(1);
+    });
+
+    it('answers 409 IN_PROGRESS for a key whose request was cut off (no answer was kept)', async () => {
+      const b = { ...body(), nip: nipFor(6006) };
+      // What a crash between claiming the key and answering leaves behind: the claim, no response.
+      const hash = t.app.get(IdempotencyGate).fingerprint({
+        method: 'POST',
+        originalUrl: '/api/v1/asn',
+        body: b,
+      } as IdempotentRequest);
+      expect(t.app.get(IdempotencyStore).claim(hr.userId, 'asn-6006', hash, Date.now())).toBeNull();
+      const before = await head_();
+      const res = await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6006');
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
+      expect(await head_()).toBe(before);
     });
 
     it('answers 409 for the same key with another body', async () => {
@@ -740,5 +813,39 @@ describe('write API', () => {
         expect(res.status).toBeLessThan(500);
       }
     });
+  });
+});
+
+describe('idempotency records kept before replays carried their status', () => {
+  it('adds the column to an existing file and replays such a row as 201', async () => {
+    const dataDir = tempDir();
+    const old = new Database(join(dataDir, 'idempotency.sqlite'));
+    old.exec(`CREATE TABLE idempotent_requests (
+      scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+      response TEXT, created INTEGER NOT NULL, PRIMARY KEY (scope, key))`);
+    old.close();
+    const t = await createTestApp({ NETRAL_DATA_DIR: dataDir });
+    try {
+      const admin = await createUser(t, 'ADMIN');
+      const send = () =>
+        post(t, admin, '/api/v1/elections', { ...ELECTION, electionId: 'pemilu-2034' }).set(
+          'Idempotency-Key',
+          'pemilu-2034',
+        );
+      const first = await expectStatus(send(), 201);
+      const file = new Database(join(dataDir, 'idempotency.sqlite'));
+      // A row as the earlier schema left it: the answer's body, no status.
+      expect(
+        file.prepare("UPDATE idempotent_requests SET status = NULL WHERE key = 'pemilu-2034'").run()
+          .changes,
+      ).toBe(1);
+      file.close();
+      const again = await send();
+      expect([again.status, again.headers['idempotent-replayed']]).toEqual([201, 'true']);
+      expect(again.body).toEqual(first.body);
+    } finally {
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

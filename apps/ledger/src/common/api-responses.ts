@@ -1,5 +1,5 @@
 /** OpenAPI text for what every write route may answer besides its own rules: the body parser's and the
- * validation pipe's 400, the idempotency interceptor's 409. One wording for all the write controllers. */
+ * validation pipe's 400, the idempotency gate's 409. One wording for all the write controllers. */
 export const INVALID_INPUT =
   'validation: details[{ field, code, reason }] per offending field (body or Idempotency-Key); ' +
   'BODY_INVALID, BODY_TOO_DEEP';

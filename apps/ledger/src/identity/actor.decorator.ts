@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext, UnauthorizedException } from '@nestjs/common';
 import type { ActorContext } from './actor';
-import type { AuthenticatedRequest } from './auth.guard';
+import type { AuthenticatedRequest } from './request-authenticator';
 
 /** The signed-in caller, as set by the AuthGuard. On a @Public() route it may be absent: use
  * `@Actor({ optional: true })` there. */

@@ -1,9 +1,4 @@
-import {
-  type ExecutionContext,
-  type MiddlewareConsumer,
-  Module,
-  type NestModule,
-} from '@nestjs/common';
+import { type ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -16,6 +11,7 @@ import { CsrfMiddleware } from './csrf';
 import { AuthApiController, UsersApiController } from './identity.api.controller';
 import { IdentityWebController } from './identity.web.controller';
 import { LoginThrottle } from './login-throttle';
+import { RequestAuthenticator } from './request-authenticator';
 import { clientAddress, isLoginAttempt, NetralThrottlerGuard } from './throttler.guard';
 import { WindowThrottlerStorage } from './throttler-storage';
 import { UserCommands } from './user.commands';
@@ -61,13 +57,11 @@ import { UserDirectory } from './user-directory';
     UserCommands,
     AuthService,
     LoginThrottle,
+    RequestAuthenticator,
+    CsrfMiddleware,
     { provide: APP_GUARD, useClass: NetralThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UserCommands, UserDirectory, AuthService],
+  exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator, CsrfMiddleware],
 })
-export class IdentityModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CsrfMiddleware).forRoutes('{*path}');
-  }
-}
+export class IdentityModule {}

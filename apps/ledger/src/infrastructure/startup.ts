@@ -2,10 +2,8 @@ import {
   Global,
   Injectable,
   Logger,
-  type MiddlewareConsumer,
   Module,
   type NestMiddleware,
-  type NestModule,
   type OnModuleDestroy,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -165,9 +163,5 @@ export class StartupGate implements NestMiddleware {
 }
 
 @Global()
-@Module({ providers: [Startup, StartupGate], exports: [Startup] })
-export class StartupModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(StartupGate).forRoutes('{*path}');
-  }
-}
+@Module({ providers: [Startup, StartupGate], exports: [Startup, StartupGate] })
+export class StartupModule {}

@@ -1,13 +1,4 @@
-import {
-  Controller,
-  Get,
-  Header,
-  Injectable,
-  type MiddlewareConsumer,
-  Module,
-  type NestMiddleware,
-  type NestModule,
-} from '@nestjs/common';
+import { Controller, Get, Header, Injectable, Module, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../identity/roles.decorator';
 import type { NextFunction, Request, Response } from 'express';
@@ -30,7 +21,7 @@ export class Metrics {
 }
 
 @Injectable()
-class HttpMetricsMiddleware implements NestMiddleware {
+export class HttpMetricsMiddleware implements NestMiddleware {
   constructor(private readonly metrics: Metrics) {}
   use(req: Request, res: Response, next: NextFunction): void {
     const end = this.metrics.httpDuration.startTimer();
@@ -55,9 +46,9 @@ class MetricsController {
   }
 }
 
-@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+@Module({
+  controllers: [MetricsController],
+  providers: [Metrics, HttpMetricsMiddleware],
+  exports: [Metrics, HttpMetricsMiddleware],
+})
+export class MetricsModule {}

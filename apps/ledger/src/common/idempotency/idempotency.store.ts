@@ -8,7 +8,7 @@ import { jwtSecret } from '../../identity/auth.service';
 import { privateSqliteFile } from '../private-file';
 
 export type IdempotencyRecord =
-  | { state: 'completed'; requestHash: string; response: string }
+  | { state: 'completed'; requestHash: string; status: number | null; response: string }
   | { state: 'in_progress'; requestHash: string; startedAt: number };
 
 /**
@@ -21,10 +21,10 @@ export class IdempotencyStore implements OnApplicationShutdown {
   private readonly stmt: {
     get: Database.Statement<
       [string, string],
-      { request_hash: string; response: string | null; created: number }
+      { request_hash: string; status: number | null; response: string | null; created: number }
     >;
     claim: Database.Statement<[string, string, string, number]>;
-    complete: Database.Statement<[string, string, string]>;
+    complete: Database.Statement<[number, string, string, string]>;
     release: Database.Statement<[string, string]>;
   };
 
@@ -44,15 +44,20 @@ export class IdempotencyStore implements OnApplicationShutdown {
       scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
       response TEXT, created INTEGER NOT NULL,
       PRIMARY KEY (scope, key))`);
+    const columns = this.db.pragma('table_info(idempotent_requests)') as { name: string }[];
+    if (!columns.some((c) => c.name === 'status')) {
+      // Added when replays began to carry the first answer's status (rows from before replay the route's).
+      this.db.exec('ALTER TABLE idempotent_requests ADD COLUMN status INTEGER');
+    }
     this.stmt = {
       get: this.db.prepare(
-        'SELECT request_hash, response, created FROM idempotent_requests WHERE scope = ? AND key = ?',
+        'SELECT request_hash, status, response, created FROM idempotent_requests WHERE scope = ? AND key = ?',
       ),
       claim: this.db.prepare(
         'INSERT OR IGNORE INTO idempotent_requests (scope, key, request_hash, created) VALUES (?, ?, ?, ?)',
       ),
       complete: this.db.prepare(
-        'UPDATE idempotent_requests SET response = ? WHERE scope = ? AND key = ?',
+        'UPDATE idempotent_requests SET status = ?, response = ? WHERE scope = ? AND key = ?',
       ),
       release: this.db.prepare(
         'DELETE FROM idempotent_requests WHERE scope = ? AND key = ? AND response IS NULL',
@@ -76,11 +81,17 @@ export class IdempotencyStore implements OnApplicationShutdown {
     }
     return row.response === null
       ? { state: 'in_progress', requestHash: row.request_hash, startedAt: row.created }
-      : { state: 'completed', requestHash: row.request_hash, response: row.response };
+      : {
+          state: 'completed',
+          requestHash: row.request_hash,
+          status: row.status,
+          response: row.response,
+        };
   }
 
-  complete(scope: string, key: string, response: string): void {
-    this.stmt.complete.run(response, scope, key);
+  /** Keeps the first answer: its status and its JSON body. */
+  complete(scope: string, key: string, status: number, response: string): void {
+    this.stmt.complete.run(status, response, scope, key);
   }
 
   /** Forgets a claim whose request failed: nothing was written, so the key may be used again. */
