@@ -13,10 +13,21 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+let stackTraceLimit = Error.stackTraceLimit;
+/** The message, with stack capture switched off until the constructor restores it. */
+const withoutStack = (message: string): string => {
+  stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return message;
+};
+
+/** The stream has no events. Expected on every first write to a stream, so it is built without a stack
+ * trace: capturing one cost several times the read that found the stream empty. */
 export class StreamNotFoundError extends Error {
   override readonly name = 'StreamNotFoundError';
   constructor(readonly streamId: string) {
-    super(`Stream ${streamId} not found`);
+    super(withoutStack(`Stream ${streamId} not found`));
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -13,6 +13,19 @@ describe('clock helpers', () => {
     expect(utcOffsetMinutes(at, 'Asia/Kathmandu')).toBe(345);
   });
 
+  it('reads the offset again in each new minute, so a daylight-saving switch is seen at once', () => {
+    // New York springs forward at 2024-03-10T07:00:00Z (02:00 EST becomes 03:00 EDT).
+    for (const [at, offset] of [
+      ['2024-03-10T06:59:00Z', -300],
+      ['2024-03-10T06:59:59.999Z', -300],
+      ['2024-03-10T07:00:00Z', -240],
+      ['2024-03-10T07:00:59Z', -240],
+      ['2024-03-10T06:59:30Z', -300],
+    ] as const) {
+      expect([at, utcOffsetMinutes(Date.parse(at), 'America/New_York')]).toEqual([at, offset]);
+    }
+  });
+
   it("derives the local day from the offset as Intl's own calendar says it", () => {
     for (const timeZone of ['Asia/Makassar', 'Asia/Jakarta', 'Asia/Jayapura', 'America/New_York']) {
       const day = new Intl.DateTimeFormat('en-CA', { timeZone });

@@ -12,10 +12,14 @@ export interface Moment {
 }
 
 const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Per zone, the last UTC minute asked about and its offset: every write reads the clock, and formatting
+ * to parts cost more than the rest of the metadata. Offsets change on a whole minute (since the zones left
+ * local mean time, a century ago). */
+const lastOffsets = new Map<string, { minute: number; offset: number }>();
 
-/** How many minutes `timeZone`'s wall clock is ahead of UTC at `instant` (+480 for Asia/Makassar).
- * Formatters are built once per zone (they are costly). */
-export const utcOffsetMinutes = (instant: Date | number, timeZone: string): number => {
+/** The offset at `at` (ms), read off the zone's wall clock. Formatters are built once per zone (they are
+ * costly). */
+const wallClockOffset = (at: number, timeZone: string): number => {
   let format = wallFormatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -30,7 +34,6 @@ export const utcOffsetMinutes = (instant: Date | number, timeZone: string): numb
     });
     wallFormatters.set(timeZone, format);
   }
-  const at = Math.floor(new Date(instant).getTime() / 1000) * 1000;
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
   const wall = Date.UTC(
     parts.year,
@@ -41,6 +44,18 @@ export const utcOffsetMinutes = (instant: Date | number, timeZone: string): numb
     parts.second,
   );
   return Math.round((wall - at) / 60_000);
+};
+
+/** How many minutes `timeZone`'s wall clock is ahead of UTC at `instant` (+480 for Asia/Makassar). */
+export const utcOffsetMinutes = (instant: Date | number, timeZone: string): number => {
+  const minute = Math.floor(new Date(instant).getTime() / 60_000);
+  const last = lastOffsets.get(timeZone);
+  if (last?.minute === minute) {
+    return last.offset;
+  }
+  const offset = wallClockOffset(minute * 60_000, timeZone);
+  lastOffsets.set(timeZone, { minute, offset });
+  return offset;
 };
 
 /** The calendar day of `instant` at an offset from UTC. */
