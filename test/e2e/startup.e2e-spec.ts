@@ -61,6 +61,16 @@ describe('startup with an event store that cannot be reached', () => {
     expect(res.text).toContain('Layanan belum siap');
     expect(res.text).toContain('sedang dimulai');
   });
+
+  it('counts those answers under "startup" in /metrics, never under the raw path', async () => {
+    await request(server).get('/api/v1/cases/kasus-123').expect(503);
+    const metrics = await request(server).get('/metrics').expect(200);
+    // This request and the page above.
+    expect(metrics.text).toContain(
+      'netral_http_request_duration_seconds_count{method="GET",route="startup",status="503"} 2',
+    );
+    expect(metrics.text).not.toContain('kasus-123');
+  });
 });
 
 describe('startup on the embedded store', () => {

@@ -57,12 +57,12 @@ export class AppModule implements NestModule {
   }
 
   /** Every request's middleware, in order, after the logger (nestjs-pino's, which gives the request its
-   * correlation id): one list, because Nest orders middleware of different modules by their depth. The
-   * startup gate first (503 until ready), metrics before anything that may answer, CSRF for the forms, and
+   * correlation id): one list, because Nest orders middleware of different modules by their depth. Metrics
+   * first, so every answer is counted, the startup gate's 503 too; then the gate, CSRF for the forms, and
    * the idempotency middleware last, so a replay or a 409 is still gated, counted and logged. */
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(StartupGate, HttpMetricsMiddleware, CsrfMiddleware, IdempotencyMiddleware)
+      .apply(HttpMetricsMiddleware, StartupGate, CsrfMiddleware, IdempotencyMiddleware)
       .forRoutes('{*path}');
   }
 }

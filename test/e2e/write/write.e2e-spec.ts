@@ -648,6 +648,11 @@ describe('write API', () => {
       expect(again.body).toEqual(first.body);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(await head_()).toBe(before);
+      // Answered before routing, and still counted: under its own label, never under the raw path.
+      const metrics = await request(t.server).get('/metrics').expect(200);
+      expect(metrics.text).toContain(
+        'netral_http_request_duration_seconds_count{method="POST",route="idempotency",status="201"} 1',
+      );
       const [event] = await streamOf(`asn-${body().nip}`);
       expect(event.metadata).toMatchObject({
         actorId: hr.userId,

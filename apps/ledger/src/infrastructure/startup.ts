@@ -8,6 +8,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { ANSWERED_BEFORE_ROUTING } from '../metrics/answered-before-routing';
 
 /** How often the log says what startup still waits for (a store that is down shows here, not as silence). */
 const PROGRESS_EVERY_MS = 10_000;
@@ -151,6 +152,7 @@ export class StartupGate implements NestMiddleware {
       return;
     }
     res.setHeader('Retry-After', '5');
+    res.locals[ANSWERED_BEFORE_ROUTING] = 'startup';
     // Thrown, not passed to next(): Nest's exception filter answers (JSON for the API, a page for people).
     throw new ServiceUnavailableException({
       code: this.startup.state === 'starting' ? 'STARTING' : 'NOT_READY',

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../identity/roles.decorator';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { ANSWERED_BEFORE_ROUTING } from './answered-before-routing';
 
 /** One registry per app instance (tests boot several apps in one process). */
 @Injectable()
@@ -27,8 +28,10 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const end = this.metrics.httpDuration.startTimer();
     res.on('finish', () => {
       // The route pattern, never the raw URL: ids in paths would explode the label set.
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      end({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+      const route =
+        (res.locals[ANSWERED_BEFORE_ROUTING] as string | undefined) ??
+        `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? 'unmatched'}`;
+      end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
   }

@@ -5,6 +5,7 @@ import {
   RequestAuthenticator,
 } from '../../identity/request-authenticator';
 import { isApiRequest } from '../../identity/session';
+import { ANSWERED_BEFORE_ROUTING } from '../../metrics/answered-before-routing';
 import {
   IdempotencyGate,
   IDEMPOTENCY_HEADER,
@@ -14,6 +15,8 @@ import {
 import type { IdempotentRequest } from './idempotency.gate';
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+/** How /metrics counts what this middleware answers itself (before any route matched). */
+const METRICS_LABEL = 'idempotency';
 
 /**
  * Idempotency-Key on every JSON write of the API, as middleware: a request without the header costs one
@@ -43,6 +46,19 @@ export class IdempotencyMiddleware implements NestMiddleware {
       next();
       return;
     }
+    try {
+      await this.take(req, res, next);
+    } catch (error) {
+      res.locals[ANSWERED_BEFORE_ROUTING] = METRICS_LABEL; // a malformed, reused or running key
+      throw error;
+    }
+  }
+
+  private async take(
+    req: AuthenticatedRequest & IdempotentRequest,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> {
     const scope = (await this.authenticator.actorOf(req, res))?.userId;
     const key = scope === undefined ? undefined : idempotencyKeyOf(req);
     if (scope === undefined || key === undefined) {
@@ -52,6 +68,7 @@ export class IdempotencyMiddleware implements NestMiddleware {
     const pass = await this.gate.enter(scope, key, this.gate.fingerprint(req));
     if (pass.replay) {
       const { status, body } = pass.replay;
+      res.locals[ANSWERED_BEFORE_ROUTING] = METRICS_LABEL;
       // Rows kept before the status was stored replay a write's usual 201.
       res.status(status ?? 201).setHeader('Idempotent-Replayed', 'true');
       if (body === null) {
