@@ -1,6 +1,7 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Startup, StartupGate } from './startup';
+import { ANSWERED_BEFORE_ROUTING } from '../metrics/answered-before-routing';
 
 const deferred = () => {
   let resolve!: () => void;
@@ -11,13 +12,17 @@ const deferred = () => {
 
 const gateAnswer = (startup: Startup, path = '/api/v1/pledges') => {
   const headers: Record<string, string> = {};
-  const res = { setHeader: (k: string, v: string) => (headers[k] = v) } as unknown as Response;
+  const locals: Record<string, unknown> = {};
+  const res = {
+    setHeader: (k: string, v: string) => (headers[k] = v),
+    locals,
+  } as unknown as Response;
   const next = jest.fn() as NextFunction;
   try {
     new StartupGate(startup).use({ originalUrl: path } as Request, res, next);
-    return { passed: (next as jest.Mock).mock.calls.length === 1, headers };
+    return { passed: (next as jest.Mock).mock.calls.length === 1, headers, locals };
   } catch (error) {
-    return { passed: false, headers, error: error as ServiceUnavailableException };
+    return { passed: false, headers, locals, error: error as ServiceUnavailableException };
   }
 };
 
@@ -43,6 +48,7 @@ describe('Startup', () => {
     const closed = gateAnswer(startup);
     expect(closed.passed).toBe(false);
     expect(closed.headers['Retry-After']).toBe('5');
+    expect(closed.locals).toEqual({ [ANSWERED_BEFORE_ROUTING]: 'startup' });
     expect(closed.error?.getStatus()).toBe(503);
     expect(closed.error?.getResponse()).toMatchObject({ code: 'STARTING' });
     expect(gateAnswer(startup, '/health').passed).toBe(true);
