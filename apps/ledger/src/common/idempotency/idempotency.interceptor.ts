@@ -36,11 +36,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = this.gate.fingerprint(req);
     return from(this.gate.enter(scope, key, hash)).pipe(
       switchMap((pass) => {
+        const res = context.switchToHttp().getResponse<Response>();
         if (pass.replay) {
-          context.switchToHttp().getResponse<Response>().setHeader('Idempotent-Replayed', 'true');
+          res.setHeader('Idempotent-Replayed', 'true');
           return of(pass.replay.body);
         }
-        const res = context.switchToHttp().getResponse<Response>();
         return next.handle().pipe(
           tap({
             next: (body) => pass.complete(res.statusCode, body),

@@ -10,9 +10,9 @@ import {
   IdempotencyGate,
   IDEMPOTENCY_HEADER,
   idempotencyKeyOf,
+  type IdempotentRequest,
   isUpload,
 } from './idempotency.gate';
-import type { IdempotentRequest } from './idempotency.gate';
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 /** How /metrics counts what this middleware answers itself (before any route matched). */
