@@ -7,6 +7,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@netral/domain';
 import type { Response } from 'express';
+import { IDEMPOTENCY_HEADER } from '../common/idempotency/idempotency.gate';
 import { assertRole } from './opd-scope';
 import { type AuthenticatedRequest, RequestAuthenticator } from './request-authenticator';
 import { IS_PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
@@ -33,7 +34,7 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false;
     const actor = await this.authenticator.actorOf(req, res);
     if (actor) {
-      const key = req.headers['idempotency-key'];
+      const key = req.headers[IDEMPOTENCY_HEADER];
       req.user =
         typeof key === 'string' && key.length <= 200 ? { ...actor, idempotencyKey: key } : actor;
     }

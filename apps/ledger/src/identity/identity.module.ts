@@ -7,7 +7,6 @@ import { createSecretKey } from 'node:crypto';
 import { AuthGuard } from './auth.guard';
 import { AuthService, jwtSecret } from './auth.service';
 import { CredentialsStore } from './credentials.store';
-import { CsrfMiddleware } from './csrf';
 import { AuthApiController, UsersApiController } from './identity.api.controller';
 import { IdentityWebController } from './identity.web.controller';
 import { LoginThrottle } from './login-throttle';
@@ -58,10 +57,9 @@ import { UserDirectory } from './user-directory';
     AuthService,
     LoginThrottle,
     RequestAuthenticator,
-    CsrfMiddleware,
     { provide: APP_GUARD, useClass: NetralThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator, CsrfMiddleware],
+  exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator],
 })
 export class IdentityModule {}

@@ -165,5 +165,5 @@ export class StartupGate implements NestMiddleware {
 }
 
 @Global()
-@Module({ providers: [Startup, StartupGate], exports: [Startup, StartupGate] })
+@Module({ providers: [Startup, StartupGate], exports: [Startup] })
 export class StartupModule {}

@@ -49,9 +49,5 @@ class MetricsController {
   }
 }
 
-@Module({
-  controllers: [MetricsController],
-  providers: [Metrics, HttpMetricsMiddleware],
-  exports: [Metrics, HttpMetricsMiddleware],
-})
+@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
 export class MetricsModule {}
