@@ -739,6 +739,24 @@ describe('write API', () => {
       expect(new Set(results.map((r) => r.body.position)).size).toBe(1);
       expect(await streamOf(`asn-${b.nip}`)).toHaveLength(1);
     });
+
+    it('refuses a multipart body outside the upload routes, so no keyed write skips the key', async () => {
+      const before = await head_();
+      for (const [user, path] of [
+        [hr, '/api/v1/asn'],
+        [admin, '/api/v1/audit/checkpoints'],
+      ] as const) {
+        const res = await request(t.server)
+          .post(path)
+          .set('Authorization', user.auth)
+          .set('Idempotency-Key', `multipart-${path}`)
+          .field('nip', nipFor(6007))
+          .attach('file', Buffer.from('x'), 'x.txt');
+        expect([res.status, res.body.code]).toEqual([415, 'MULTIPART_NOT_ACCEPTED']);
+        expect(res.body.message).toContain('JSON');
+      }
+      expect(await head_()).toBe(before);
+    });
   });
 
   describe('input a user can type never causes a 500', () => {

@@ -27,6 +27,7 @@ import {
 import { invalid } from '@netral/domain';
 import type { Response } from 'express';
 import type { ActorContext } from '../identity/actor';
+import { UploadRoute } from '../common/idempotency/upload-route';
 import { Actor } from '../identity/actor.decorator';
 import { Public, Roles } from '../identity/roles.decorator';
 import { ReadSide } from '../compliance/read-side';
@@ -90,6 +91,7 @@ export class CertificatesApiController {
   @Post('verify')
   @Public()
   @HttpCode(200)
+  @UploadRoute()
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: PDF_LIMIT_BYTES, files: 1 } }))
   @ApiConsumes('multipart/form-data')
   @ApiBody({

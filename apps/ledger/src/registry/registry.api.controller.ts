@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   HttpCode,
@@ -12,6 +13,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Readable } from 'node:stream';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { UploadRoute } from '../common/idempotency/upload-route';
 import { invalid } from '@netral/domain';
 import {
   ApiBadRequestResponse,
@@ -105,9 +107,12 @@ const UPLOAD_CONFLICTS =
   'completes it';
 
 const csvUpload = () =>
-  UseInterceptors(
-    FileInterceptor('file', { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } }),
-    IdempotencyInterceptor,
+  applyDecorators(
+    UploadRoute(),
+    UseInterceptors(
+      FileInterceptor('file', { limits: { fileSize: CSV_LIMIT_BYTES, files: 1 } }),
+      IdempotencyInterceptor,
+    ),
   );
 
 @ApiTags('registry')
