@@ -21,7 +21,6 @@ import {
   IdempotencyGate,
   type IdempotentRequest,
 } from '../../../apps/ledger/src/common/idempotency/idempotency.gate';
-import { IdempotencyStore } from '../../../apps/ledger/src/common/idempotency/idempotency.store';
 import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 
 describe('write API', () => {
@@ -703,20 +702,64 @@ describe('write API', () => {
       expect(await streamOf(`asn-${nipFor(6005)}`)).toHaveLength(1);
     });
 
-    it('answers 409 IN_PROGRESS for a key whose request was cut off (no answer was kept)', async () => {
-      const b = { ...body(), nip: nipFor(6006) };
-      // What a crash between claiming the key and answering leaves behind: the claim, no response.
+    /** What a crash between claiming a key and answering leaves behind: the claim, no response. */
+    const interrupt = (b: object, key: string, startedAt = Date.now()) => {
       const hash = t.app.get(IdempotencyGate).fingerprint({
         method: 'POST',
         originalUrl: '/api/v1/asn',
         body: b,
       } as IdempotentRequest);
-      expect(t.app.get(IdempotencyStore).claim(hr.userId, 'asn-6006', hash, Date.now())).toBeNull();
+      const db = new Database(join(t.dataDir, 'idempotency.sqlite'));
+      try {
+        db.prepare('DELETE FROM idempotent_requests WHERE scope = ? AND key = ?').run(
+          hr.userId,
+          key,
+        );
+        db.prepare(
+          'INSERT INTO idempotent_requests (scope, key, request_hash, created) VALUES (?, ?, ?, ?)',
+        ).run(hr.userId, key, hash, startedAt);
+      } finally {
+        db.close();
+      }
+    };
+
+    it('runs the retry of a request cut off before it wrote, once, and replays it after', async () => {
+      const b = { ...body(), nip: nipFor(6006) };
+      interrupt(b, 'asn-6006');
+      const retries = await Promise.all(
+        [1, 2, 3].map(() => post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6006')),
+      );
+      expect(retries.map((r) => r.status)).toEqual([201, 201, 201]);
+      expect(new Set(retries.map((r) => r.body.position)).size).toBe(1);
+      expect(await streamOf(`asn-${b.nip}`)).toHaveLength(1);
+    });
+
+    it('answers 409 INTERRUPTED, naming what it wrote, for a request cut off after its write', async () => {
+      const b = { ...body(), nip: nipFor(6008) };
+      const first = await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6008');
+      expect(first.status).toBe(201);
+      // The event was appended, the answer never kept: the service stopped in between.
+      interrupt(b, 'asn-6008', Date.now() - 1000);
+      // Other writers came after it, and another key of the same user wrote meanwhile.
+      await post(t, hr, '/api/v1/asn', { ...b, nip: nipFor(6009) }).set('Idempotency-Key', 'x');
       const before = await head_();
-      const res = await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6006');
-      expect(res.status).toBe(409);
-      expect(res.body.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
+      const retry = await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6008');
+      expect([retry.status, retry.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_INTERRUPTED']);
+      expect(retry.body.message).toContain(`asn-${b.nip} (posisi ${first.body.position})`);
       expect(await head_()).toBe(before);
+      expect(await streamOf(`asn-${b.nip}`)).toHaveLength(1);
+    });
+
+    it('searches back only to shortly before the interrupted claim', async () => {
+      // A claim dated an hour after the write it would match: that event is older, so not its write.
+      const b = { ...body(), nip: nipFor(6010) };
+      expect((await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6010')).status).toBe(
+        201,
+      );
+      interrupt(b, 'asn-6010', Date.now() + 3_600_000);
+      const retry = await post(t, hr, '/api/v1/asn', b).set('Idempotency-Key', 'asn-6010');
+      // It runs, and the ledger's own rule refuses the duplicate ASN.
+      expect([retry.status, retry.body.code]).toEqual([409, 'ASN_ALREADY_ENROLLED']);
     });
 
     it('answers 409 for the same key with another body', async () => {

@@ -3,4 +3,4 @@
 export const INVALID_INPUT =
   'validation: details[{ field, code, reason }] per offending field (body or Idempotency-Key); ' +
   'BODY_INVALID, BODY_TOO_DEEP';
-export const IDEMPOTENCY = 'IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_PROGRESS';
+export const IDEMPOTENCY = 'IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_INTERRUPTED';

@@ -1,4 +1,5 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { EventStore, type RecordedEvent } from '@netral/event-store';
 import canonicalize from 'canonicalize';
 import type { Request } from 'express';
 import { InputValidationException } from '../validation';
@@ -6,6 +7,9 @@ import { IdempotencyStore } from './idempotency.store';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,200}$/;
+/** How far before a claim an event's timestamp may read (the store's clock, e.g. EventStoreDB's, is
+ * not this process's): the search for an interrupted request's write goes back this far past the claim. */
+const CLOCK_SLACK_MS = 5 * 60_000;
 
 export type IdempotentRequest = Request & { file?: { buffer?: Buffer } };
 
@@ -63,7 +67,10 @@ export class IdempotencyGate {
   /** Requests running in this process, so a concurrent duplicate waits for the first and replays it. */
   private readonly inFlight = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    @Inject(EventStore) private readonly events: EventStore,
+  ) {}
 
   /** A keyed fingerprint of method, URL (with its query: a dry run is another request), body and file. */
   fingerprint(req: IdempotentRequest): string {
@@ -108,14 +115,9 @@ export class IdempotencyGate {
         };
       }
       const running = this.inFlight.get(mapKey);
-      if (!running) {
-        throw new ConflictException({
-          code: 'IDEMPOTENCY_KEY_IN_PROGRESS',
-          message:
-            'Permintaan dengan Idempotency-Key ini belum selesai atau terputus. Periksa apakah data sudah tersimpan sebelum mengirim ulang dengan kunci baru.',
-        });
-      }
-      await running;
+      // A claim no request of this process holds was left by one that stopped mid-request (a data
+      // directory has one service process): settle it from the ledger, then look again.
+      await (running ?? this.recover(scope, key, mapKey, existing.startedAt));
     }
     let settle!: () => void;
     this.inFlight.set(mapKey, new Promise<void>((resolve) => (settle = resolve)));
@@ -134,5 +136,50 @@ export class IdempotencyGate {
         settleOnce(() => this.store.complete(scope, key, status, JSON.stringify(body ?? null))),
       release: () => settleOnce(() => this.store.release(scope, key)),
     };
+  }
+
+  /**
+   * An interrupted request either wrote before it stopped or did not: every event carries its writer's
+   * Idempotency-Key, so the ledger tells which. Written: a 409 naming the last event it wrote (running
+   * it again could write twice). Not written: the claim is released and the request runs as new. While
+   * this looks, duplicates of the request wait on it as on a running one.
+   */
+  private async recover(scope: string, key: string, mapKey: string, since: number): Promise<void> {
+    let settle!: () => void;
+    this.inFlight.set(mapKey, new Promise<void>((resolve) => (settle = resolve)));
+    try {
+      const written = await this.lastWriteOf(scope, key, since - CLOCK_SLACK_MS);
+      if (written) {
+        throw new ConflictException({
+          code: 'IDEMPOTENCY_KEY_INTERRUPTED',
+          message:
+            'Permintaan dengan Idempotency-Key ini terputus (layanan berhenti) setelah sebagian atau seluruh datanya tersimpan. ' +
+            `Periksa data pada ${written.streamId} (posisi ${written.position}) sebelum mengirim apa pun yang belum tersimpan dengan kunci baru.`,
+        });
+      }
+      this.store.release(scope, key);
+    } finally {
+      this.inFlight.delete(mapKey);
+      settle();
+    }
+  }
+
+  /** The newest event written under this caller's key, searching back to `notBefore` (ms). */
+  private async lastWriteOf(
+    scope: string,
+    key: string,
+    notBefore: number,
+  ): Promise<RecordedEvent | undefined> {
+    const newestFirst = this.events.readAll({ fromPosition: 'end', direction: 'backwards' });
+    for await (const event of newestFirst) {
+      if (event.created.getTime() < notBefore) {
+        return undefined;
+      }
+      const { actorId, idempotencyKey } = event.metadata as Record<string, unknown>;
+      if (actorId === scope && idempotencyKey === key) {
+        return event;
+      }
+    }
+    return undefined;
   }
 }
