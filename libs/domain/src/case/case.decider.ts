@@ -269,7 +269,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
         );
       }
       if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
-        problems.add('effectiveUntil', 'tidak boleh sebelum effectiveFrom', 'DATE_ORDER');
+        problems.add('effectiveUntil', 'tidak boleh sebelum tanggal berlaku mulai', 'DATE_ORDER');
       }
       if (dayIn(data.decidedAt) > today) {
         problems.add(
@@ -288,6 +288,19 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       checkPlausibleDay(problems, 'effectiveFrom', dayIn(data.effectiveFrom), today);
       if (data.effectiveUntil) {
         checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
+      }
+      // A decree takes effect on or after the day it is signed: an earlier start is a mistyped day (a
+      // retroactive sanction is not something the PPK can decide). A day already refused has nothing to add.
+      if (
+        !problems.has('effectiveFrom') &&
+        !problems.has('decidedAt') &&
+        dayIn(data.effectiveFrom) < dayIn(data.decidedAt)
+      ) {
+        problems.add(
+          'effectiveFrom',
+          `tanggal berlaku mulai tidak boleh sebelum tanggal keputusan (${tanggal(dayIn(data.decidedAt))})`,
+          'EFFECTIVE_BEFORE_DECISION',
+        );
       }
       problems.throwIfAny();
       // The PPK decides on a confirmed violation: a decree dated before the day of the confirmation (the
