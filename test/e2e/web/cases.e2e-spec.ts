@@ -9,6 +9,7 @@ import {
 } from '@netral/testing';
 import { createHash } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent';
+import { addDays, tanggal } from '@netral/domain';
 import { Clock } from '../../../apps/ledger/src/common/clock';
 
 /** A minimal valid PDF: what a scanned report looks like to the upload check. */
@@ -53,6 +54,20 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       .type('form')
       .redirects(0)
       .send({ ...fields, _csrf: csrfFrom(page.text) });
+  };
+
+  /** The case page's summary card (the raw timeline below it may show codes). */
+  const ringkasan = (html: string) => {
+    const start = html.indexOf('<h2>Ringkasan</h2>');
+    expect(start).toBeGreaterThan(-1);
+    return html.slice(start, html.indexOf('</section>', start));
+  };
+
+  /** Officials read words: no catalogue or enum codes, no ISO instants. */
+  const expectNoCodes = (html: string) => {
+    expect(html).not.toMatch(
+      /MORAL_TER|TEGURAN_|BAWASLU_FINDING|PUBLIC_REPORT|\bSEDANG\b|\bBERAT\b|\d{4}-\d{2}-\d{2}/,
+    );
   };
 
   const validReport = () => ({
@@ -114,6 +129,38 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     expect(await eventCount()).toBe(before);
   });
 
+  it('asks for the evidence file again after a refused submission that carried one', async () => {
+    const before = await eventCount();
+    const res = await report({ ...validReport(), nip: '123' }, { bytes: PDF, name: 'bukti.pdf' });
+    expect(res.status).toBe(400);
+    const again = 'Pilih berkas bukti lagi: berkas tidak dapat disimpan sebelum isian lain benar.';
+    // Next to the file field, and in the summary linking to it.
+    expect(res.text).toContain(`id="evidence-error">${again}</p>`);
+    expect(res.text).toContain(`<li><a href="#evidence">${again}</a></li>`);
+    expect(res.text).toContain('Tangkapan layar grup WhatsApp');
+    expect(await eventCount()).toBe(before);
+    // Without a file nothing asks for it again.
+    const bare = await report({ ...validReport(), nip: '123', evidenceDescription: '' });
+    expect(bare.status).toBe(400);
+    expect(bare.text).not.toContain('id="evidence-error"');
+  });
+
+  it('refuses an evidence description without a file on the file field, and writes nothing', async () => {
+    const before = await eventCount();
+    const res = await report(validReport());
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(
+      /id="evidence-error">Keterangan bukti diisi tetapi belum ada berkas: pilih berkas bukti/,
+    );
+    expect(res.text).toContain('value="Tangkapan layar grup WhatsApp"');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('wraps long words in page messages (a 64-character hash on a phone)', async () => {
+    const css = await bawaslu.get('/assets/netral.css').expect(200);
+    expect(css.text).toMatch(/\.card\.narrow > h1 \+ p \{\s*overflow-wrap: anywhere;/);
+  });
+
   describe('a reported case through its life', () => {
     let caseId: string;
 
@@ -139,6 +186,10 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
         .buffer(true)
         .expect(200);
       expect(file.headers['content-type']).toBe('application/pdf');
+      // Named with its kind's extension, so the official's computer opens it.
+      expect(file.headers['content-disposition']).toBe(
+        `attachment; filename="bukti-${caseId}-${sha256(PDF).slice(0, 12)}.pdf"`,
+      );
       expect(sha256(file.body as Buffer)).toBe(sha256(PDF));
       await bawaslu.get(`/kasus/${caseId}/bukti/${'0'.repeat(64)}`).expect(404);
     });
@@ -150,6 +201,10 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       // The state in words (a row's field named like a template helper once rendered "[object Object]").
       expect(list.text).toContain('<span class="state">Dilaporkan</span>');
       expect(list.text).not.toContain('[object Object]');
+      // The act's code with its catalogue description.
+      expect(list.text).toContain(
+        'N06<br><span class="muted">Mengunggah, mengomentari, membagikan, menyukai atau mengikuti akun kampanye calon</span>',
+      );
     });
 
     it('verifies, refuses a confirmation without a recommendation, then confirms', async () => {
@@ -178,6 +233,16 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       expect(page.text).toMatch(
         /<dt>Tindak lanjut PPK<\/dt><dd>s\.d\. \d{1,2} [A-Z][a-z]+ \d{4}<\/dd>/,
       );
+      // The summary says how Bawaslu decided, in words: source, findings, recommendation.
+      const summary = ringkasan(page.text);
+      expect(summary).toContain('<dt>Sumber</dt><dd>Temuan Bawaslu</dd>');
+      expect(summary).toContain('<dt>Hasil kajian</dt><dd>Terbukti dari tangkapan layar</dd>');
+      expect(summary).toContain(
+        '<dt>Rekomendasi</dt><dd>Sanksi moral pernyataan secara terbuka · sanksi disiplin tingkat sedang</dd>',
+      );
+      expect(summary).toContain('<dt>Diteruskan melalui</dt><dd>KASN</dd>');
+      expect(summary).toMatch(/<dt>Dinyatakan terbukti<\/dt><dd>[^<]* WITA<\/dd>/);
+      expectNoCodes(summary);
       // The state moved on: the verification form is gone, a second confirmation is a clear refusal.
       expect(page.text).not.toContain(`/kasus/${caseId}/verifikasi"`);
       const again = await bawaslu
@@ -199,8 +264,13 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       expect(bad.text).toContain('id="decreeNumber-error"');
       // The form says which level the act carries, and a kind outside it is refused on its field.
       expect(bad.text).toMatch(
-        /Perbuatan N\d\d menurut katalog: pelanggaran disiplin tingkat (BERAT|SEDANG)/,
+        /Perbuatan N\d\d menurut katalog: sanksi disiplin tingkat (berat|sedang);/,
       );
+      // The recommendation in words, not its codes.
+      expect(bad.text).toContain(
+        'Rekomendasi Bawaslu: Sanksi moral pernyataan secara terbuka · sanksi disiplin tingkat sedang.',
+      );
+      expect(bad.text).not.toContain('etik MORAL_TERBUKA');
       // The decree follows the confirmation, made today.
       const decree = (kind: string, decreeNumber: string) => ({
         kind,
@@ -219,16 +289,58 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       expect(light.text).toMatch(
         /id="kind-error"[^>]*>[^<]*TEGURAN_LISAN adalah sanksi disiplin tingkat RINGAN/,
       );
-      const ok = await submit(hr, caseId, 'sanksi', decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'));
+      const before = await eventCount();
+      const yesterday = addDays(t.app.get(Clock).today(), -1);
+      // Taking effect before the decree is refused on "Berlaku mulai", in words.
+      const early = await submit(hr, caseId, 'sanksi', {
+        ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),
+        effectiveFrom: yesterday,
+      });
+      expect(early.status).toBe(400);
+      expect(early.text).toMatch(
+        /id="effectiveFrom-error">tanggal berlaku mulai tidak boleh sebelum tanggal keputusan \(\d{1,2} [A-Z][a-z]+ \d{4}\)</,
+      );
+      // An end before the start names the form's field, not the API's.
+      const ends = await submit(hr, caseId, 'sanksi', {
+        ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),
+        effectiveUntil: yesterday,
+      });
+      expect(ends.status).toBe(400);
+      expect(ends.text).toContain(
+        'id="effectiveUntil-error">tidak boleh sebelum tanggal berlaku mulai</p>',
+      );
+      expect(ends.text).not.toContain('effectiveFrom<');
+      expect(await eventCount()).toBe(before);
+      const ok = await submit(hr, caseId, 'sanksi', {
+        ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),
+        effectiveUntil: addDays(t.app.get(Clock).today(), 30),
+      });
       expect(ok.status).toBe(303);
       const page = await hr.get(ok.headers.location).expect(200);
       expect(page.text).toContain('Keputusan sanksi PPK dicatat');
-      expect(page.text).toContain('800/123/BKPSDM/2024');
+      // The summary shows the decision: kind in words, decree, who and when, the days it applies.
+      const summary = ringkasan(page.text);
+      expect(summary).toContain(
+        '<dt>Sanksi etik</dt><dd>Sanksi moral pernyataan secara terbuka</dd>',
+      );
+      expect(summary).toContain('<dt>Nomor keputusan</dt><dd>800/123/BKPSDM/2024</dd>');
+      expect(summary).toContain(
+        `<dt>Ditetapkan oleh</dt><dd>Bupati Bangli, ${tanggal(t.app.get(Clock).today())}</dd>`,
+      );
+      expect(summary).toContain(
+        `<dt>Berlaku</dt><dd>${tanggal(t.app.get(Clock).today())} s.d. ${tanggal(addDays(t.app.get(Clock).today(), 30))}</dd>`,
+      );
+      expectNoCodes(summary);
     });
   });
 
-  it('dismissal needs a reason', async () => {
-    const res = await report({ ...validReport(), nip: roster['dinas-pendidikan'].staff[0] });
+  it('dismissal needs a reason, and the summary gives it', async () => {
+    const res = await report({
+      ...validReport(),
+      nip: roster['dinas-pendidikan'].staff[0],
+      source: 'PUBLIC_REPORT',
+      evidenceDescription: '',
+    });
     const caseId = /\/kasus\/([^?]+)/.exec(res.headers.location)![1];
     expect((await submit(bawaslu, caseId, 'verifikasi', {})).status).toBe(303);
     const bad = await submit(bawaslu, caseId, 'penghentian', { reason: '' });
@@ -237,7 +349,13 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     expect(
       (await submit(bawaslu, caseId, 'penghentian', { reason: 'Tidak cukup bukti' })).status,
     ).toBe(303);
-    expect((await bawaslu.get(`/kasus/${caseId}`)).text).toContain('Dihentikan');
+    const page = await bawaslu.get(`/kasus/${caseId}`);
+    expect(page.text).toContain('Dihentikan');
+    const summary = ringkasan(page.text);
+    expect(summary).toContain('<dt>Sumber</dt><dd>Laporan masyarakat</dd>');
+    expect(summary).toContain('<dt>Alasan penghentian</dt><dd>Tidak cukup bukti</dd>');
+    expect(summary).toMatch(/<dt>Dihentikan<\/dt><dd>[^<]* WITA<\/dd>/);
+    expectNoCodes(summary);
   });
 
   it('the audit explorer filters the history, shows one stream, and downloads the export', async () => {

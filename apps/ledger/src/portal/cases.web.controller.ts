@@ -15,7 +15,10 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
+  type CaseEvent,
   DomainError,
+  findAct,
+  findSanction,
   SANCTION_KINDS,
   streams,
   VIOLATION_ACTS,
@@ -65,6 +68,44 @@ const SOURCES = [
   { value: 'INTERNAL', label: 'Laporan internal instansi' },
 ];
 
+const AUTHORITIES = [
+  { value: 'KASN', label: 'KASN' },
+  { value: 'BKN', label: 'BKN' },
+  { value: 'OTHER', label: 'Lainnya' },
+];
+
+/** A recommended discipline level (ViolationConfirmed.recommendation.discipline) and an act's level in
+ * the catalogue, in words. */
+const DISCIPLINE_LEVEL_LABELS: Record<string, string> = {
+  RINGAN: 'sanksi disiplin tingkat ringan',
+  SEDANG: 'sanksi disiplin tingkat sedang',
+  BERAT: 'sanksi disiplin tingkat berat',
+  PTDH: 'pemberhentian tidak dengan hormat (PTDH)',
+};
+
+const labelOf = (values: readonly { value: string; label: string }[], code: string) =>
+  values.find((v) => v.value === code)?.label ?? code;
+
+const sanctionLabel = (code: string) => findSanction(code)?.description ?? code;
+
+/** "Sanksi moral pernyataan secara terbuka · sanksi disiplin tingkat sedang". */
+const recommendationLabel = (recommendation: { ethics?: string; discipline?: string }) =>
+  [
+    recommendation.ethics ? sanctionLabel(recommendation.ethics) : undefined,
+    recommendation.discipline
+      ? (DISCIPLINE_LEVEL_LABELS[recommendation.discipline] ?? recommendation.discipline)
+      : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+/** The evidence kinds DocumentStore keeps, and the file extension a download is named with. */
+const EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+};
+
 const EVENT_LABELS: Record<string, string> = {
   ViolationReported: 'Pelanggaran dilaporkan',
   CaseVerified: 'Kasus diverifikasi',
@@ -86,6 +127,8 @@ const actOptions = (selected: string) =>
     })),
     selected,
   );
+
+const FILE_AGAIN = 'Pilih berkas bukti lagi: berkas tidak dapat disimpan sebelum isian lain benar.';
 
 /** The SLA badge of a case as the list and detail pages show it. */
 const slaBadge = (sla: { clock: string | null; dueBy: string | null; overdue: boolean }) =>
@@ -142,6 +185,7 @@ export class CasesWebController {
       cases: result.items.map((c) => ({
         ...c,
         opdName: queries.opd(c.opdId)?.name ?? c.opdId,
+        actDescription: findAct(c.actCode)?.description,
         badge: slaBadge(c.sla),
       })),
       statuses: options(
@@ -248,8 +292,22 @@ export class CasesWebController {
     if (file && !problem && !values.evidenceDescription) {
       errors.evidenceDescription = 'Jelaskan isi bukti yang dilampirkan.';
     }
+    if (!file && values.evidenceDescription) {
+      // A description alone would be recorded as nothing: say so rather than drop it.
+      errors.evidence =
+        'Keterangan bukti diisi tetapi belum ada berkas: pilih berkas bukti, atau kosongkan keterangan bukti.';
+    }
+    // A browser cannot keep a chosen file across the re-rendered form: a good file sent with other
+    // problems must be chosen again, or the next submission would record the case without it.
+    const chooseAgain = file && !problem ? FILE_AGAIN : undefined;
     if (Object.keys(errors).length > 0 || !checked.value) {
-      return this.renderReport(res, actor, values, errors, 'Periksa isian yang ditandai.');
+      return this.renderReport(
+        res,
+        actor,
+        values,
+        chooseAgain ? { ...errors, evidence: chooseAgain } : errors,
+        'Periksa isian yang ditandai.',
+      );
     }
     try {
       const evidence = file ? this.documents.put(file.buffer) : undefined;
@@ -271,7 +329,14 @@ export class CasesWebController {
       res.redirect(303, `/kasus/${result.caseId}?minPosition=${result.position ?? ''}`);
     } catch (error) {
       if (error instanceof DomainError) {
-        return this.renderReport(res, actor, values, domainErrors(error), error.message);
+        const errors = domainErrors(error);
+        return this.renderReport(
+          res,
+          actor,
+          values,
+          chooseAgain ? { ...errors, evidence: chooseAgain } : errors,
+          error.message,
+        );
       }
       throw error;
     }
@@ -306,10 +371,13 @@ export class CasesWebController {
         message: `Kasus ${caseId} tidak ditemukan.`,
       });
     }
-    const reported = events[0].data as {
-      evidence?: { sha256: string; description: string }[];
-      occurredAt?: string;
-    };
+    const history = events.map((e) => ({ type: e.type, data: e.data }) as CaseEvent);
+    const reported = history[0].data as Partial<
+      Extract<CaseEvent, { type: 'ViolationReported' }>['data']
+    >;
+    const confirmed = history.find((e) => e.type === 'ViolationConfirmed')?.data;
+    const dismissed = history.find((e) => e.type === 'ViolationDismissed')?.data;
+    const sanctions = history.flatMap((e) => (e.type === 'SanctionImposed' ? [e.data] : []));
     const asn = queries.asn(detail.nip);
     const bawaslu = actor.role === 'BAWASLU';
     const values = failed?.values ?? {};
@@ -324,7 +392,7 @@ export class CasesWebController {
         (detail.status === 'CONFIRMED' || detail.status === 'SANCTIONED') &&
         detail.sanctionPending,
     };
-    const act = VIOLATION_ACTS.find((a) => a.code === detail.actCode);
+    const act = findAct(detail.actCode);
     res.status(failed ? (failed.status ?? 400) : 200).render('case-detail', {
       title: `Kasus ${caseId}`,
       flash: takeFlash(req, res),
@@ -332,10 +400,26 @@ export class CasesWebController {
         ...detail,
         badge: slaBadge(detail.sla),
         actDescription: act?.description,
-        actLevel: act?.discipline ?? undefined,
+        actLevel: act?.discipline ? DISCIPLINE_LEVEL_LABELS[act.discipline] : undefined,
         occurredAt: reported.occurredAt,
-        recommendationJson: detail.recommendation,
+        sourceLabel: labelOf(SOURCES, detail.source),
+        recommendationLabel: confirmed ? recommendationLabel(confirmed.recommendation) : undefined,
       },
+      confirmed: confirmed && {
+        ...confirmed,
+        authorityLabel: labelOf(AUTHORITIES, confirmed.authority),
+      },
+      dismissed,
+      sanctions: sanctions.map((s) => ({
+        ...s,
+        kindLabel: sanctionLabel(s.kind),
+        trackLabel:
+          s.track === 'ETHICS'
+            ? 'Sanksi etik'
+            : s.track === 'DISMISSAL'
+              ? 'Pemberhentian'
+              : 'Sanksi disiplin',
+      })),
       asn,
       opd: queries.opd(detail.opdId),
       evidence: reported.evidence ?? [],
@@ -366,14 +450,7 @@ export class CasesWebController {
         effectiveUntil: formValue('effectiveUntil'),
         legalBasis: formValue('legalBasis'),
       },
-      authorities: options(
-        [
-          { value: 'KASN', label: 'KASN' },
-          { value: 'BKN', label: 'BKN' },
-          { value: 'OTHER', label: 'Lainnya' },
-        ],
-        formValue('authority'),
-      ),
+      authorities: options(AUTHORITIES, formValue('authority')),
       ethicsOptions: options(
         SANCTION_KINDS.filter((k) => k.track === 'ETHICS').map((k) => ({
           value: k.code,
@@ -440,7 +517,7 @@ export class CasesWebController {
     res.setHeader('Content-Type', kept.mediaType);
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="bukti-${caseId}-${sha256.slice(0, 12)}"`,
+      `attachment; filename="bukti-${caseId}-${sha256.slice(0, 12)}${EXTENSIONS[kept.mediaType] ?? ''}"`,
     );
     return new StreamableFile(kept.bytes);
   }
