@@ -1,5 +1,6 @@
 import { EventStore } from '@netral/event-store';
-import { createTestApp, type TestApp } from '@netral/testing';
+import { createTestApp, type TestApp, webLogin } from '@netral/testing';
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DEMO_LOGINS } from '../../../apps/ledger/src/demo/demo.seeder';
 
@@ -32,6 +33,34 @@ describe('demo regency', () => {
     ]) {
       expect(counts.get(type)).toBeGreaterThan(0);
     }
+  });
+
+  it("keeps every demo case's evidence, so its download link works and matches the recorded hash", async () => {
+    const bawaslu = await webLogin(
+      t,
+      'bawaslu',
+      DEMO_LOGINS.find((l) => l.role === 'BAWASLU')!.password,
+    );
+    let cases = 0;
+    for await (const e of t.app.get(EventStore).readAll({
+      filter: { eventTypeRegex: '^ViolationReported$' },
+    })) {
+      if (e.type !== 'ViolationReported') {
+        continue;
+      }
+      const { caseId, evidence } = e.data as { caseId: string; evidence: { sha256: string }[] };
+      expect(evidence).toHaveLength(1);
+      const file = await bawaslu
+        .get(`/kasus/${caseId}/bukti/${evidence[0].sha256}`)
+        .buffer(true)
+        .expect(200);
+      expect(file.headers['content-type']).toBe('application/pdf');
+      const bytes = file.body as Buffer;
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(evidence[0].sha256);
+      expect(bytes.toString('latin1')).toContain('(Bukti contoh \\(data demo\\))');
+      cases += 1;
+    }
+    expect(cases).toBeGreaterThan(5);
   });
 
   it('dates its checkpoints when they were really signed, not on the backfilled days', async () => {

@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { AppConfig } from '@netral/config';
 import type { Role } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CaseCommands } from '../cases/case.commands';
 import { Clock } from '../common/clock';
+import { DocumentStore } from '../documents/document-store';
 import { ElectionCommands } from '../elections/election.commands';
 import type { ActorContext } from '../identity/actor';
 import { systemActor, UserCommands } from '../identity/user.commands';
@@ -113,6 +114,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     private readonly cases: CaseCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly startup: Startup,
+    private readonly documents: DocumentStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -266,7 +268,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
                 actCode,
                 occurredAt: dayPlus(day, -3),
                 summary,
-                evidence: [{ sha256: sha(summary), description: 'Tangkapan layar unggahan' }],
+                evidence: [
+                  {
+                    // Kept like an upload from the report form, so the recorded hash names a file that
+                    // can be downloaded from the case page.
+                    sha256: this.documents.put(demoEvidence(actCode, summary)).sha256,
+                    description: 'Bukti contoh (data demo)',
+                  },
+                ],
               },
               bawaslu,
             ),
@@ -399,5 +408,38 @@ export class DemoSeeder implements OnApplicationBootstrap {
   }
 }
 
-/** Evidence hashes in the demo are hashes of their descriptions (there are no real files). */
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+/** A one-page PDF note standing in for a case's evidence: "Bukti contoh (data demo)", the act and the
+ * summary. Built byte by byte (no dates, no ids), so a case's evidence hash is the same on every seeding. */
+export const demoEvidence = (actCode: string, summary: string): Buffer => {
+  // Helvetica's standard encoding covers Latin-1; anything else becomes '?'.
+  const literal = (text: string) =>
+    `(${text.replace(/[^\x20-\xff]/g, '?').replace(/[\\()]/g, (c) => `\\${c}`)})`;
+  const lines = [
+    'Bukti contoh (data demo)',
+    `Perbuatan ${actCode}: ${summary}`,
+    'Berkas ini dibuat oleh data demo Netral, bukan bukti sungguhan.',
+  ];
+  const content = [
+    'BT /F1 12 Tf 16 TL 56 780 Td',
+    ...lines.map((line) => `${literal(line)} '`),
+    'ET',
+  ].join('\n');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(pdf, 'latin1'));
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+};
