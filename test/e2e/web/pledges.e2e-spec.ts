@@ -18,6 +18,10 @@ import { DocumentStore } from '../../../apps/ledger/src/documents/document-store
 /** A scanned sheet as a phone camera produces it (JPEG magic bytes are what the upload check reads). */
 const SCAN = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('pindaian pakta')]);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** A page's text as it reads, without markup (attribute values such as ids are not read). */
+const visibleText = (html: string) => html.replace(/<[^>]*>/g, ' ');
+/** A day a month from now: always in the future, whenever the suite runs. */
+const nextMonth = () => new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10);
 
 describe('pledge pages with a scanned document (OPD head)', () => {
   let t: TestApp;
@@ -34,14 +38,18 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     return events;
   };
 
-  const postStaff = async (nips: string[], scan?: { bytes: Buffer; name: string }) => {
+  const postStaff = async (
+    nips: string[],
+    scan?: { bytes: Buffer; name: string },
+    signedAt = '2024-09-20',
+  ) => {
     const page = await head.get('/opd/staf?electionId=pilkada-2024').expect(200);
     let pending = head
       .post(`/opd/staf?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
       .redirects(0)
       .field('electionId', 'pilkada-2024')
       .field('place', 'Bangli')
-      .field('signedAt', '2024-09-20');
+      .field('signedAt', signedAt);
     for (const nip of nips) {
       pending = pending.field('nip', nip);
     }
@@ -97,6 +105,40 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(await pledgeEvents()).toHaveLength(0);
   });
 
+  it('shows the batch form again when the rule refuses its date: the reason next to the field and in the summary, the ticks kept, nothing written', async () => {
+    const [first, second] = roster['dinas-kesehatan'].staff;
+    const future = nextMonth();
+    const res = await postStaff([first], undefined, future);
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(
+      /id="signedAt-error">tanggal penandatanganan tidak boleh di masa depan</,
+    );
+    expect(res.text).toMatch(
+      /id="ringkasan-kesalahan"[\s\S]*href="#signedAt">tanggal penandatanganan tidak boleh di masa depan/,
+    );
+    expect(res.text).toContain(`value="${first}" checked`);
+    expect(res.text).not.toContain(`value="${second}" checked`);
+    expect(res.text).toContain('value="Bangli"');
+    expect(res.text).toContain(`value="${future}"`);
+    expect(res.text).not.toContain(`${first}: Periksa kembali`);
+    expect(await pledgeEvents()).toHaveLength(0);
+  });
+
+  it('shows the form again naming the field when nothing is ticked or the place is empty', async () => {
+    const page = await head.get('/opd/staf?electionId=pilkada-2024').expect(200);
+    const res = await head
+      .post(`/opd/staf?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+      .redirects(0)
+      .field('electionId', 'pilkada-2024')
+      .field('place', '')
+      .field('signedAt', '2024-09-20');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#nip">Pilih minimal satu ASN.');
+    expect(res.text).toContain('id="place-error">Tempat penandatanganan wajib diisi.');
+    expect(res.text).toContain('value="2024-09-20"');
+    expect(await pledgeEvents()).toHaveLength(0);
+  });
+
   it('records the scan’s SHA-256 on every pledge of the batch and keeps the file', async () => {
     const nips = roster['dinas-kesehatan'].staff.slice(0, 2);
     const res = await postStaff(nips, { bytes: SCAN, name: 'pakta-staf.jpg' });
@@ -119,8 +161,12 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(signed).not.toContain(foreign);
     expect(signed).toContain(own);
     const page = await head.get(res.headers.location).expect(200);
-    expect(page.text).toContain('1 tercatat; 1 gagal');
-    expect(page.text).toContain(foreign);
+    expect(page.text).toContain('1 pakta integritas staf telah tercatat; 1 tidak dapat dicatat: ');
+    // Who works in another OPD stays unsaid: the NIP as typed, no name.
+    const foreignName = t.app.get(ReadSide).unscoped.asn(foreign)!.name;
+    expect(page.text).toContain(`NIP ${foreign}: tidak terdaftar aktif di OPD Anda`);
+    expect(page.text).not.toContain(foreignName);
+    expect(page.text).not.toContain('Periksa kembali isian yang ditandai');
   });
 
   it('signs without a scan too', async () => {
@@ -136,7 +182,15 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     const { head: headNip, staff } = roster['dinas-kesehatan'];
     const batch = await postStaff([headNip, ...staff]);
     expect(batch.status).toBe(303);
-    await head.get(batch.headers.location).expect(200); // the batch's report, shown once
+    // The batch's report, shown once: each refused signer by name and NIP, with the rule's reason.
+    const report = await head.get(batch.headers.location).expect(200);
+    const headName = t.app.get(ReadSide).unscoped.asn(headNip)!.name;
+    expect(report.text).toContain(
+      `${headName} (NIP ${headNip}): sudah menandatangani pakta integritas untuk pemilihan ini pada 20 September 2024;`,
+    );
+    expect(report.text).toMatch(
+      /Tidak ada pakta integritas staf yang tercatat; 4 tidak dapat dicatat: /,
+    );
     const headPosition = await t.app.get(EventStore).headPosition();
     const page = await head
       .get(`/opd?electionId=pilkada-2024&minPosition=${headPosition}`)
@@ -146,5 +200,44 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(page.text).toContain('pengawasan mulai 25 September 2024');
     expect(page.text).toContain('sudah ditandatangani (20 September 2024)');
     expect(page.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+  });
+
+  it('lets the head choose the election on the dashboard and both pledge pages, by name, without JavaScript', async () => {
+    // By default the next election (pilkada-2029 is coming; pilkada-2024 is over).
+    const dashboard = await head.get('/opd').expect(200);
+    expect(dashboard.text).toContain('Pilkada Serentak 2029 · pemungutan suara 28 November 2029');
+    expect(dashboard.text).toMatch(
+      /<form method="get" action="\/opd"[^>]*>[\s\S]*<select id="pilih-pemilihan" name="electionId">/,
+    );
+    expect(dashboard.text).toContain(
+      '<option value="pilkada-2029" selected>Pilkada Serentak 2029</option>',
+    );
+    expect(dashboard.text).toContain('<option value="pilkada-2024">Pilkada Serentak 2024</option>');
+    // The earlier one is a choice away, and stays chosen; the transient minPosition is not carried on.
+    const earlier = await head.get('/opd?electionId=pilkada-2024&minPosition=0').expect(200);
+    expect(earlier.text).toContain('<option value="pilkada-2024" selected>');
+    expect(earlier.text).toContain('Pilkada Serentak 2024 · pemungutan suara');
+    expect(earlier.text).not.toContain('name="minPosition"');
+
+    const own = await head.get('/opd/pakta?electionId=pilkada-2029').expect(200);
+    expect(own.text).toContain('untuk <strong>Pilkada Serentak 2029</strong>');
+    expect(own.text).toContain('<option value="pilkada-2029" selected>');
+    expect(own.text).toContain('name="electionId" value="pilkada-2029"');
+    expect(visibleText(own.text)).not.toContain('pilkada-2029');
+    // A rule's refusal names the election by its name too.
+    const refused = await head
+      .post(`/opd/pakta?_csrf=${encodeURIComponent(csrfFrom(own.text))}`)
+      .field('electionId', 'pilkada-2029')
+      .field('statement', 'ya')
+      .field('place', 'Bangli')
+      .field('signedAt', '2026-01-01');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('sebelum pengawasan Pilkada Serentak 2029 dimulai');
+    expect(visibleText(refused.text)).not.toContain('pilkada-2029');
+    expect(refused.text).toContain('value="2026-01-01"');
+
+    const staff = await head.get('/opd/staf?electionId=pilkada-2029').expect(200);
+    expect(staff.text).toContain('untuk <strong>Pilkada Serentak 2029</strong>');
+    expect(staff.text).toContain('<option value="pilkada-2029" selected>');
   });
 });

@@ -27,7 +27,7 @@ import { PledgeCommands } from '../pledges/pledge.commands';
 import { complianceCsv } from '../compliance/csv';
 import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, QueryText, text, texts, type Form } from './form';
+import { domainErrors, QueryText, QueryTexts, text, texts, type Form } from './form';
 
 const SCAN_UPLOAD = FileInterceptor('document', {
   limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
@@ -48,6 +48,58 @@ const checkPlaceAndDay = (
 
 const scanNote = (sha256: string | undefined) =>
   sha256 ? ` Dokumen pindaian disimpan (SHA-256 ${sha256.slice(0, 12)}…).` : '';
+
+type Election = NonNullable<ReturnType<ScopedQueries['election']>>;
+
+/**
+ * The election selector of a page: a plain GET form (no JavaScript) listing every election by name, the
+ * shown one selected, carrying the page's other query parameters along (but not `minPosition`, which only
+ * a redirect's first view needs). Shown only when there is a choice to make.
+ */
+const electionPicker = (
+  action: string,
+  elections: readonly Election[],
+  shown: Election | undefined,
+  query: Record<string, string | undefined> = {},
+) =>
+  elections.length > 1
+    ? {
+        action,
+        options: elections.map((e) => ({
+          value: e.electionId,
+          label: e.name,
+          selected: e.electionId === shown?.electionId,
+        })),
+        keep: Object.entries(query)
+          .filter(
+            (entry): entry is [string, string] =>
+              entry[0] !== 'electionId' && entry[0] !== 'minPosition' && entry[1] !== undefined,
+          )
+          .map(([name, value]) => ({ name, value })),
+      }
+    : undefined;
+
+/** A rule's message names the election by its id (the domain knows no names): the page says its name. */
+const namingElection = (message: string, election: Election | undefined): string =>
+  election ? message.split(`pemilihan ${election.electionId}`).join(election.name) : message;
+
+const namedErrors = (errors: Record<string, string>, election: Election | undefined) =>
+  Object.fromEntries(
+    Object.entries(errors).map(([field, reason]) => [field, namingElection(reason, election)]),
+  );
+
+/** Refusals that concern the batch form itself (its date, its election), not one of the people ticked:
+ * the same for every signer, so the form is shown again rather than a list of identical failures. */
+const refusesTheForm = (error: DomainError): boolean =>
+  error.code === 'ELECTION_NOT_FOUND' ||
+  (error.details ?? []).some((detail) => detail.field !== 'nip');
+
+/** A person's refusal without the `ASN {nip}` the rule's message starts with (the list names them). */
+const reasonFor = (nip: string, error: DomainError): string =>
+  (error.message.startsWith(`ASN ${nip} `)
+    ? error.message.slice(`ASN ${nip} `.length)
+    : error.message
+  ).replace(/\.$/, '');
 
 /** Pages for OPD heads (their dashboard and pledges) and HR (compliance table, certificates). */
 @ApiExcludeController()
@@ -73,25 +125,22 @@ export class PortalWebController {
     return () => (file && !problem ? this.documents.put(file.buffer).sha256 : undefined);
   }
 
-  /** The requested election, else the latest one (by voting day), with its monitoring period. */
+  /** The requested election, else the current one (`ScopedQueries.electionFor`). */
   private election(queries: ScopedQueries, requested?: string) {
-    const all = queries.elections();
-    const chosen = all.find((e) => e.electionId === requested) ?? all[0];
-    return chosen ? queries.election(chosen.electionId) : undefined;
+    return queries.electionFor(this.read.today(), requested);
   }
 
   @Get('opd')
   @Roles('OPD_HEAD')
   async dashboard(
     @Actor() actor: ActorContext,
-    @Query('electionId', QueryText) electionId: string | undefined,
-    @Query('minPosition', QueryText) minPosition: string | undefined,
+    @Query(QueryTexts) query: Record<string, string | undefined>,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.readyForPage(minPosition);
+    await this.read.readyForPage(query.minPosition);
     const queries = this.read.for(actor);
-    const election = this.election(queries, electionId);
+    const election = this.election(queries, query.electionId);
     const opdId = actor.opdId!;
     if (!election) {
       res.render('opd-dashboard', {
@@ -118,7 +167,7 @@ export class PortalWebController {
       title: 'Dasbor OPD',
       flash: takeFlash(req, res),
       election,
-      elections: queries.elections(),
+      picker: electionPicker('/opd', queries.elections(), election, query),
       row,
       opd: queries.opd(opdId),
       missing: missing.items,
@@ -163,13 +212,14 @@ export class PortalWebController {
     res.status(errors ? 400 : 200).render('own-pledge', {
       title: 'Pakta integritas Kepala OPD',
       election,
+      picker: electionPicker('/opd/pakta', queries.elections(), election),
       opd,
       head,
       signed: existing?.status === 'SIGNED' ? existing : undefined,
       pakta: findPakta(CURRENT_PAKTA_VERSION),
       values,
-      errors,
-      formError,
+      errors: errors && namedErrors(errors, election),
+      formError: formError && namingElection(formError, election),
     });
   }
 
@@ -286,14 +336,28 @@ export class PortalWebController {
     res.status(errors ? 400 : 200).render('staff-pledges', {
       title: 'Pakta integritas staf',
       election,
+      picker: electionPicker('/opd/staf', queries.elections(), election),
       opd,
       missing: missing
         .filter((m) => m.nip !== opd?.headNip)
         .map((m) => ({ ...m, checked: values.nips.includes(m.nip) })),
       values,
-      errors,
-      formError,
+      errors: errors && namedErrors(errors, election),
+      formError: formError && namingElection(formError, election),
     });
+  }
+
+  /** The name of an ASN of the head's own OPD; none for anyone else (the form never tells who works in
+   * another OPD). */
+  private staffName(actor: ActorContext, nip: string): string | undefined {
+    try {
+      return this.read.for(actor).asn(nip)?.name;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'OPD_SCOPE') {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   @Post('opd/staf')
@@ -325,6 +389,7 @@ export class PortalWebController {
       );
     }
     let last: string | null = null;
+    const recorded: string[] = [];
     const failed: string[] = [];
     // One scanned sheet may carry the whole batch's signatures: each pledge records its hash.
     const documentSha256 = keep();
@@ -343,11 +408,26 @@ export class PortalWebController {
               actor,
             )
           ).position ?? last;
+        recorded.push(nip);
       } catch (error) {
         if (!(error instanceof DomainError)) {
           throw error;
         }
-        failed.push(`${nip}: ${error.message}`);
+        if (refusesTheForm(error)) {
+          // The same answer awaits every other signer: the form again, its values and ticks kept.
+          return this.renderStaff(
+            res,
+            actor,
+            electionId,
+            { ...values, nips: nips.filter((n) => !recorded.includes(n)) },
+            domainErrors(error),
+            recorded.length > 0
+              ? `${recorded.length} pakta integritas staf telah tercatat; yang lain belum: ${error.message}`
+              : error.message,
+          );
+        }
+        const name = this.staffName(actor, nip);
+        failed.push(`${name ? `${name} (NIP ${nip})` : `NIP ${nip}`}: ${reasonFor(nip, error)}`);
       }
     }
     setFlash(
@@ -359,7 +439,11 @@ export class PortalWebController {
           }
         : {
             kind: 'error',
-            message: `${nips.length - failed.length} tercatat; ${failed.length} gagal: ${failed.join('; ')}`,
+            message: `${
+              recorded.length > 0
+                ? `${recorded.length} pakta integritas staf telah tercatat`
+                : 'Tidak ada pakta integritas staf yang tercatat'
+            }; ${failed.length} tidak dapat dicatat: ${failed.join('; ')}.`,
           },
     );
     res.redirect(
@@ -372,28 +456,53 @@ export class PortalWebController {
   @Roles('HR', 'ADMIN', 'BAWASLU')
   async compliance(
     @Actor() actor: ActorContext,
-    @Query('electionId', QueryText) electionId: string | undefined,
-    @Query('minPosition', QueryText) minPosition: string | undefined,
+    @Query(QueryTexts) query: Record<string, string | undefined>,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.read.readyForPage(minPosition);
+    await this.read.readyForPage(query.minPosition);
     const queries = this.read.for(actor);
-    const election = this.election(queries, electionId);
+    const election = this.election(queries, query.electionId);
     // Worst first, as on the API.
     const rows = election ? queries.complianceTable(election.electionId, this.read.today()) : [];
+    // At most one valid certificate per OPD and election (CertificateService.issue): its number stands
+    // where the issue button would be.
+    const valid = new Map(
+      election
+        ? queries
+            .certificates(
+              { electionId: election.electionId, subjectType: 'OPD', status: 'VALID' },
+              { page: 1, pageSize: 1000 },
+            )
+            .items.map((c) => [c.subject_id, c.certificate_id])
+        : [],
+    );
     res.render('compliance', {
       title: 'Kepatuhan OPD',
       flash: takeFlash(req, res),
       election,
-      elections: queries.elections(),
-      rows,
+      picker: electionPicker('/kepatuhan', queries.elections(), election, query),
+      rows: rows.map((r) => ({ ...r, validCertificate: valid.get(r.opdId) })),
       summary: election ? queries.summary(election.electionId, this.read.today()) : undefined,
       chart: coverageChart([...rows].sort((a, b) => a.opdName.localeCompare(b.opdName))),
       certificates: election
-        ? queries.certificates({ electionId: election.electionId }, { page: 1, pageSize: 50 }).items
+        ? queries
+            .certificates({ electionId: election.electionId }, { page: 1, pageSize: 50 })
+            .items.map((c) => ({ ...c, subjectName: this.subjectName(queries, c) }))
         : [],
     });
+  }
+
+  /** Who a certificate is for, by name: the OPD, or the ASN with their NIP. */
+  private subjectName(
+    queries: ScopedQueries,
+    certificate: { subject_type: string; subject_id: string },
+  ): string {
+    if (certificate.subject_type === 'OPD') {
+      return queries.opd(certificate.subject_id)?.name ?? certificate.subject_id;
+    }
+    const asn = queries.asn(certificate.subject_id.replace(/[\s.]/g, ''));
+    return asn ? `${asn.name} (NIP ${asn.nip})` : `NIP ${certificate.subject_id}`;
   }
 
   @Get('kepatuhan.csv')
