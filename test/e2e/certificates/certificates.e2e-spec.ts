@@ -4,11 +4,14 @@ import {
   confirmedCase,
   createTestApp,
   createUser,
+  csrfFrom,
+  ELECTION,
   expectStatus,
   post,
   seedLedger,
   type TestApp,
   type TestUser,
+  webLogin,
 } from '@netral/testing';
 import { leafHash, verifyInclusion } from '@netral/transparency-log';
 import { spawnSync } from 'node:child_process';
@@ -136,6 +139,57 @@ describe('certificates', () => {
       valid: false,
       checks: { signature: false },
     });
+  });
+
+  it('refuses a second valid certificate for the same OPD and election, naming the one that stands', async () => {
+    const again = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'OPD',
+      subjectId: 'dinas-kesehatan',
+      electionId: 'pilkada-2024',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('CERTIFICATE_ALREADY_VALID');
+    expect(again.body.message).toContain(
+      `Sertifikat ${opdCertificate.certificateId} untuk dinas kesehatan (Pilkada Serentak 2024) masih berlaku`,
+    );
+    expect(again.body.message).toContain('cabut dulu');
+    await settle();
+    const listed = (
+      await request(t.server)
+        .get('/api/v1/certificates?electionId=pilkada-2024&opdId=dinas-kesehatan&status=VALID')
+        .set('Authorization', hr.auth)
+    ).body.items as { certificateId: string }[];
+    expect(listed.map((c) => c.certificateId)).toEqual([opdCertificate.certificateId]);
+
+    // On the compliance page the valid certificate stands where the issue button was, by the OPD's name.
+    const agent = await webLogin(t, hr.username);
+    const page = await agent.get('/kepatuhan?electionId=pilkada-2024').expect(200);
+    const row = /<tr>\s*<td>dinas kesehatan<br>[\s\S]*?<\/tr>/.exec(page.text)![0];
+    expect(row).toContain(`Berlaku: <a href="/v/${opdCertificate.certificateId}">`);
+    expect(row).toContain(
+      `href="/sertifikat/${opdCertificate.certificateId}/cabut">cabut dulu</a>`,
+    );
+    expect(row).not.toContain('Terbitkan');
+    expect(page.text).toContain(`${opdCertificate.certificateId}</a> — dinas kesehatan — berlaku`);
+    expect(page.text).not.toContain('— OPD dinas-kesehatan —');
+    // A stale page's button: refused with the same words, nothing issued.
+    const posted = await agent
+      .post('/sertifikat')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        electionId: 'pilkada-2024',
+        subjectType: 'OPD',
+        subjectId: 'dinas-kesehatan',
+      })
+      .redirects(0);
+    expect(posted.status).toBe(303);
+    const after = await agent.get(posted.headers.location).expect(200);
+    expect(after.text).toMatch(
+      new RegExp(
+        `flash-error[^>]*>Sertifikat ${opdCertificate.certificateId} untuk dinas kesehatan`,
+      ),
+    );
   });
 
   it('answers other files clearly, never with a 500', async () => {
@@ -305,6 +359,19 @@ describe('certificates', () => {
       (await post(t, hr, `/api/v1/certificates/${certificateId}/revocation`, { reason: 'lagi' }))
         .body.code,
     ).toBe('CERTIFICATE_ALREADY_REVOKED');
+    // Once revoked, with its reason on the record, a new one may be issued: one, even on two clicks at once.
+    await settle();
+    const both = await Promise.all(
+      [1, 2].map(() =>
+        post(t, hr, '/api/v1/certificates', {
+          subjectType: 'ASN',
+          subjectId: roster['dinas-pendidikan'].staff[1],
+          electionId: 'pilkada-2024',
+        }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(both.find((r) => r.status === 409)!.body.code).toBe('CERTIFICATE_ALREADY_VALID');
   });
 
   it('serves the root CA and verifies an upload through the public web form', async () => {
@@ -317,5 +384,85 @@ describe('certificates', () => {
     const res = await agent.post(action).attach('file', Buffer.from('%PDF-1.7 palsu'), 'palsu.pdf');
     expect(res.status).toBe(200);
     expect(res.text).toContain('TIDAK SAH');
+    // A PDF the ledger does not know: its signature fails, its revocation cannot be looked up.
+    expect(res.text).toContain('<li>✘ Tanda tangan elektronik sah');
+    expect(res.text).toContain(
+      '<li>— Sertifikat tidak dicabut <span class="muted">(tidak dapat diperiksa: berkas ini tidak tercatat di ledger)</span></li>',
+    );
+  });
+
+  it('shows checks it could not make on a file that is no PDF as not applicable, not as failed', async () => {
+    const agent = request.agent(t.server);
+    const form = await agent.get('/verifikasi');
+    const action = /action="(\/verifikasi\?_csrf=[^"]+)"/.exec(form.text)![1];
+    const res = await agent.post(action).attach('file', Buffer.from('ini bukan pdf'), 'foto.jpg');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('TIDAK SAH');
+    expect(res.text).toContain(
+      '<li>— Tanda tangan elektronik sah dan berasal dari penanda tangan Netral <span class="muted">(tidak dapat diperiksa: berkas bukan PDF)</span></li>',
+    );
+    expect(res.text).toContain('<li>— Tanda tangan mencakup seluruh berkas <span class="muted">');
+    // The one check that could be made, and failed.
+    expect(res.text).toContain('<li>✘ SHA-256 berkas cocok dengan yang tercatat di ledger</li>');
+    expect(res.text).toContain('<li>— Sertifikat tidak dicabut <span class="muted">');
+    expect(res.text).not.toContain('✘ Sertifikat tidak dicabut');
+    // The API says the same: false cannot vouch, and notChecked says why.
+    const json = (await verifyUpload(Buffer.from('ini bukan pdf'))).body;
+    expect(json.notChecked).toEqual({
+      signature: 'tidak dapat diperiksa: berkas bukan PDF',
+      coversWholeFile: 'tidak dapat diperiksa: berkas bukan PDF',
+      notRevoked: 'tidak dapat diperiksa: berkas ini tidak tercatat di ledger',
+    });
+  });
+
+  it('shows compliance with labels, rounded coverage and an election selector that keeps the other parameters', async () => {
+    // dinas-pendidikan: its head and one of two staff signed, 2 of 3 = 66.7% (not a truncated 66.6%).
+    const today = t.app.get(ReadSide).today();
+    const day = (offset: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    const admin = await createUser(t, 'ADMIN');
+    for (const election of [
+      {
+        electionId: 'pilkada-2029',
+        name: 'Pilkada Serentak 2029',
+        votingDay: '2029-11-28',
+        monitoringFrom: '2029-09-24',
+        monitoringUntil: '2029-12-14',
+      },
+      {
+        electionId: 'pilkada-ulang',
+        name: 'Pemungutan Suara Ulang',
+        votingDay: day(10),
+        monitoringFrom: day(-10),
+        monitoringUntil: day(20),
+      },
+    ]) {
+      await expectStatus(post(t, admin, '/api/v1/elections', { ...ELECTION, ...election }), 201);
+    }
+    await settle();
+    const agent = await webLogin(t, hr.username);
+    // Without a choice, the election monitored today, though a later one is scheduled.
+    const current = await agent.get('/kepatuhan').expect(200);
+    expect(current.text).toContain(
+      '<option value="pilkada-ulang" selected>Pemungutan Suara Ulang</option>',
+    );
+    expect(current.text).toContain('<option value="pilkada-2029">Pilkada Serentak 2029</option>');
+    expect(current.text).toContain('<option value="pilkada-2024">Pilkada Serentak 2024</option>');
+    expect(current.text).toMatch(/<form method="get" action="\/kepatuhan"/);
+    // Other parameters go along with the choice; the transient minPosition does not.
+    const kept = await agent.get('/kepatuhan?electionId=pilkada-2024&urut=nama&minPosition=0');
+    expect(kept.text).toContain('<input type="hidden" name="urut" value="nama">');
+    expect(kept.text).not.toContain('name="minPosition"');
+
+    const page = await agent.get('/kepatuhan?electionId=pilkada-2024').expect(200);
+    expect(page.text).toContain('<option value="pilkada-2024" selected>');
+    expect(page.text).toContain('<td>2/3 (66.7%)</td>');
+    expect(page.text).toContain('>66.7%</text>'); // the chart's bar label
+    expect(page.text).not.toContain('66.6');
+    expect(page.text).toMatch(/Patuh \d+, Perlu tindak lanjut \d+, Tidak patuh \d+/);
+    expect(page.text).not.toMatch(/PATUH \d|PERLU TINDAK LANJUT|TIDAK PATUH \d/);
+    const csv = await agent.get('/kepatuhan.csv?electionId=pilkada-2024').expect(200);
+    const line = csv.text.split('\r\n').find((l) => l.includes('dinas pendidikan'))!;
+    expect(line.split(',')[7]).toBe('66.7');
   });
 });

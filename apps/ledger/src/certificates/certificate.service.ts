@@ -12,7 +12,13 @@ import {
   signDocument,
   verifyPdf,
 } from '@netral/certificates';
-import { certificateDecider, type CertificateCommand, invalid, streams } from '@netral/domain';
+import {
+  certificateDecider,
+  type CertificateCommand,
+  conflict,
+  invalid,
+  streams,
+} from '@netral/domain';
 import { EventStore } from '@netral/event-store';
 import type { CertificateRow } from '@netral/projections';
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,9 +28,11 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { ReadSide } from '../compliance/read-side';
+import { withShownCoverage } from '../compliance/scoped-queries';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
+import { statusLabel } from '../web/labels';
 import type { IssueCertificateDto } from './certificate.dto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -35,6 +43,10 @@ const newCertificateId = (year: number): string =>
 export const maskNip = (nip: string): string =>
   `${nip.slice(0, 8)}${'*'.repeat(Math.max(0, nip.length - 10))}${nip.slice(-2)}`;
 
+/** The subject as the registry knows it: a NIP without the spaces and dots people type in it. */
+const subjectKey = (dto: IssueCertificateDto): string =>
+  dto.subjectType === 'ASN' ? dto.subjectId.replace(/[\s.]/g, '') : dto.subjectId;
+
 /** Issues, stores, revokes and verifies signed certificates; the only writer of `certificate-*` streams. */
 @Injectable()
 export class CertificateService {
@@ -42,6 +54,9 @@ export class CertificateService {
   private readonly signer: CmsSigner;
   readonly signerFingerprint: string;
   private readonly dir: string;
+  /** Issues under way in this process, by subject and election: a second click waits for the first and
+   * then finds its certificate valid, rather than both passing the check at once. */
+  private readonly issuing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -66,7 +81,64 @@ export class CertificateService {
     return this.material.rootPem;
   }
 
+  /**
+   * At most one valid certificate per subject and election: a second would state the same thing with other
+   * figures, and whoever is shown one could not tell which stands. A new one after the data changed is
+   * issued once the valid one is revoked, with its reason on the record (409 CERTIFICATE_ALREADY_VALID
+   * until then).
+   */
   async issue(dto: IssueCertificateDto, actor: ActorContext) {
+    const key = JSON.stringify([dto.electionId, dto.subjectType, subjectKey(dto)]);
+    const run = (this.issuing.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.issueOnce(dto, actor));
+    this.issuing.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.issuing.get(key) === run) {
+        this.issuing.delete(key);
+      }
+    }
+  }
+
+  /** Refuses a subject that already holds a valid certificate for the election, naming it. */
+  private assertNoValidCertificate(dto: IssueCertificateDto, electionName: string): void {
+    const subjectId = subjectKey(dto);
+    const [existing] = [...new Set([dto.subjectId, subjectId])].flatMap(
+      (id) =>
+        this.read.unscoped.certificates(
+          {
+            electionId: dto.electionId,
+            subjectType: dto.subjectType,
+            subjectId: id,
+            status: 'VALID',
+          },
+          { page: 1, pageSize: 1 },
+        ).items,
+    );
+    if (!existing) {
+      return;
+    }
+    const who =
+      dto.subjectType === 'OPD'
+        ? (this.read.unscoped.opd(subjectId)?.name ?? subjectId)
+        : (this.read.unscoped.asn(subjectId)?.name ?? `NIP ${subjectId}`);
+    const id = existing.certificate_id;
+    throw conflict(
+      'CERTIFICATE_ALREADY_VALID',
+      `Sertifikat ${id} untuk ${who} (${electionName}) masih berlaku; satu subjek hanya memiliki satu sertifikat yang berlaku untuk satu pemilihan. Bila datanya berubah dan sertifikat baru diperlukan, cabut dulu sertifikat ${id} dengan alasannya, lalu terbitkan lagi.`,
+      [
+        {
+          field: 'subjectId',
+          reason: `sertifikat ${id} masih berlaku`,
+          code: 'CERTIFICATE_ALREADY_VALID',
+        },
+      ],
+    );
+  }
+
+  private async issueOnce(dto: IssueCertificateDto, actor: ActorContext) {
     const election = this.read.unscoped.election(dto.electionId);
     if (!election) {
       throw new NotFoundException({
@@ -77,6 +149,7 @@ export class CertificateService {
     // Qualification is judged on everything written so far.
     const head = await this.store.headPosition();
     await this.read.ready(head === null ? undefined : String(head));
+    this.assertNoValidCertificate(dto, election.name);
     const { now, today } = this.clock.moment();
     const certificateId = newCertificateId(Number(today.slice(0, 4)));
     const verificationUrl = `${this.config.publicBaseUrl}/v/${certificateId}`;
@@ -96,7 +169,9 @@ export class CertificateService {
       checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
     };
     if (dto.subjectType === 'OPD') {
-      const [row] = this.read.unscoped.compliance(dto.electionId, today, dto.subjectId);
+      const [row] = this.read.unscoped
+        .compliance(dto.electionId, today, dto.subjectId)
+        .map(withShownCoverage);
       if (!row) {
         throw new NotFoundException({
           code: 'OPD_NOT_FOUND',
@@ -105,7 +180,10 @@ export class CertificateService {
       }
       opdId = row.opdId;
       if (row.status !== 'PATUH') {
-        reasons.push(`status kepatuhan ${row.opdName} adalah ${row.status}`, ...row.reasons);
+        reasons.push(
+          `status kepatuhan ${row.opdName}: ${statusLabel(row.status).toLowerCase()}`,
+          ...row.reasons,
+        );
       }
       const headAsn = row.headNip ? this.read.unscoped.asn(row.headNip) : undefined;
       doc = await renderOpdCertificate({
@@ -116,7 +194,7 @@ export class CertificateService {
         cases: this.read.unscoped.caseCounts(dto.electionId, row.opdId),
       });
     } else {
-      const asn = this.read.unscoped.asn(dto.subjectId.replace(/[\s.]/g, ''));
+      const asn = this.read.unscoped.asn(subjectKey(dto));
       if (!asn) {
         throw new NotFoundException({
           code: 'ASN_NOT_FOUND',
@@ -315,7 +393,12 @@ export class CertificateService {
     };
   }
 
-  /** Each check of an uploaded PDF reported separately; never throws for bad input. */
+  /**
+   * Each check of an uploaded PDF reported separately; never throws for bad input. A check that could not
+   * be made (no PDF has no signature to check; a file the ledger does not know has no revocation to look
+   * up) is false, as it cannot vouch for the file, and `notChecked` says why it was not made, so nobody
+   * reads it as a revoked certificate.
+   */
   verifyUpload(bytes: Buffer) {
     const pdf = verifyPdf(bytes, [this.material.rootPem]);
     const row = this.read.unscoped.certificateBySha256(pdf.sha256);
@@ -325,9 +408,19 @@ export class CertificateService {
       matchesLedger: row !== undefined,
       notRevoked: row !== undefined && row.status === 'VALID',
     };
+    const notChecked: Partial<Record<keyof typeof checks, string>> = {
+      ...(pdf.isPdf
+        ? {}
+        : {
+            signature: 'tidak dapat diperiksa: berkas bukan PDF',
+            coversWholeFile: 'tidak dapat diperiksa: berkas bukan PDF',
+          }),
+      ...(row ? {} : { notRevoked: 'tidak dapat diperiksa: berkas ini tidak tercatat di ledger' }),
+    };
     return {
       valid: Object.values(checks).every(Boolean),
       checks,
+      notChecked,
       certificateId: row?.certificate_id ?? null,
       status: row?.status ?? null,
       sha256: pdf.sha256,

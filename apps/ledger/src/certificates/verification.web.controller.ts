@@ -16,6 +16,14 @@ import type { Response } from 'express';
 import { Public } from '../identity/roles.decorator';
 import { CertificateService } from './certificate.service';
 
+/** The checks of an uploaded PDF, in the order a reader follows them. */
+const CHECK_LABELS = {
+  signature: 'Tanda tangan elektronik sah dan berasal dari penanda tangan Netral',
+  coversWholeFile: 'Tanda tangan mencakup seluruh berkas',
+  matchesLedger: 'SHA-256 berkas cocok dengan yang tercatat di ledger',
+  notRevoked: 'Sertifikat tidak dicabut',
+} as const;
+
 /** The page a certificate's QR code opens: anyone, no login, no JavaScript needed. */
 @ApiExcludeController()
 @Controller()
@@ -41,9 +49,15 @@ export class VerificationWebController {
       });
       return;
     }
+    const result = this.certificates.verifyUpload(file.buffer);
     res.render('verify-upload', {
       title: 'Verifikasi sertifikat PDF',
-      result: this.certificates.verifyUpload(file.buffer),
+      result,
+      checks: (Object.keys(CHECK_LABELS) as (keyof typeof CHECK_LABELS)[]).map((check) => ({
+        label: CHECK_LABELS[check],
+        passed: result.checks[check],
+        notChecked: result.notChecked[check],
+      })),
       fileName: file.originalname,
     });
   }
