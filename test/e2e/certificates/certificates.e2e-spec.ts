@@ -464,5 +464,10 @@ describe('certificates', () => {
     const csv = await agent.get('/kepatuhan.csv?electionId=pilkada-2024').expect(200);
     const line = csv.text.split('\r\n').find((l) => l.includes('dinas pendidikan'))!;
     expect(line.split(',')[7]).toBe('66.7');
+    // The OPD head's dashboard reads the same figure, in words and in the bar.
+    const own = await webLogin(t, headPend.username);
+    const dashboard = await own.get('/opd?electionId=pilkada-2024').expect(200);
+    expect(dashboard.text).toContain('<span data-testid="coverage">2 dari 3 ASN (66.7%)</span>');
+    expect(dashboard.text).toContain('style="width: 66.7%"');
   });
 });
