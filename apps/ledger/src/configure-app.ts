@@ -10,9 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tanggal } from '@netral/domain';
 import { AppConfig } from '@netral/config';
-import { keepParserErrors, refuseDeepJson } from './common/api-exception.filter';
+import { keepParserErrors, refuseDeepJson, refuseNonUtf8 } from './common/api-exception.filter';
 import { ledgerSrc } from './common/paths';
 import { buildOpenApiDocument } from './openapi';
+import { FORM_ASYNC_VIEW_HELPERS, FORM_VIEW_HELPERS } from './portal/form';
 import { ROLE_LABELS, statusLabel } from './web/labels';
 
 const DOCS_ALIASES = new Set(['/docs/', '/docs/index.html']);
@@ -55,6 +56,7 @@ export const VIEW_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   or: (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false,
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
   urlencode: (value: unknown) => encodeURIComponent(typeof value === 'string' ? value : ''),
+  ...FORM_VIEW_HELPERS,
 };
 
 /** Partials (views/partials) and the few helpers the templates need; hbs is a process-wide singleton. */
@@ -70,6 +72,9 @@ const registerViewHelpers = (): void => {
   }
   for (const [name, helper] of Object.entries(VIEW_HELPERS)) {
     hbs.registerHelper(name, helper);
+  }
+  for (const [name, helper] of Object.entries(FORM_ASYNC_VIEW_HELPERS)) {
+    hbs.registerAsyncHelper(name, helper);
   }
 };
 
@@ -98,7 +103,7 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
   );
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '2mb', verify: refuseDeepJson });
-  app.useBodyParser('urlencoded', { extended: true, limit: '2mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '2mb', verify: refuseNonUtf8 });
   app.use(keepParserErrors);
   // JSON API under /api/v1; HTML pages (version-neutral controllers) stay at the root.
   app.enableVersioning({ type: VersioningType.URI, prefix: 'api/v' });

@@ -1,4 +1,10 @@
-import { createTestApp, createUser, type TestApp, type TestUser } from '@netral/testing';
+import {
+  createTestApp,
+  createUser,
+  post as postAs,
+  type TestApp,
+  type TestUser,
+} from '@netral/testing';
 import { EventStore } from '@netral/event-store';
 import request from 'supertest';
 
@@ -42,6 +48,95 @@ describe('request bodies', () => {
       expect(await t.app.get(EventStore).headPosition()).toBe(before);
     },
   );
+
+  const head = () => t.app.get(EventStore).headPosition();
+  const postJson = (body: object) => postAs(t, hr, '/api/v1/opds', body);
+  const opd = (suffix: string, name = `Dinas Uji ${suffix}`) => ({
+    opdId: `dinas-uji-${suffix}`,
+    code: `9.${suffix}`,
+    name,
+    kind: 'DINAS',
+  });
+  /** Sent as given: superagent would serialise a Buffer sent as JSON into JSON of its bytes. */
+  const raw = (path: string, headers: Record<string, string>, body: string | Buffer) => {
+    const req = request(t.server).post(path).set('Authorization', hr.auth);
+    for (const [name, value] of Object.entries(headers)) {
+      req.set(name, value);
+    }
+    return req.serialize((b: unknown) => b as string).send(body);
+  };
+
+  it('a body that does not inflate as its Content-Encoding says, even before signing in', async () => {
+    const before = await head();
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await request(t.server)
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send('{"username":"x","password":"y"}');
+      expect([res.status, res.body.code]).toEqual([400, 'BODY_ENCODING']);
+      expect(res.body.message).toContain('Content-Encoding');
+    }
+    const cut = await raw(
+      '/api/v1/opds',
+      { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      Buffer.from('1f8b0800000000000003010203', 'hex'),
+    );
+    expect([cut.status, cut.body.code]).toEqual([400, 'BODY_ENCODING']);
+    expect(await head()).toBe(before);
+  });
+
+  it('bytes that are not UTF-8 are refused, never stored as replacement characters', async () => {
+    const before = await head();
+    const body = Buffer.concat([
+      Buffer.from('{"opdId":"dinas-uji-11","code":"9.11","kind":"DINAS","name":"Caf'),
+      Buffer.from([0xe9]), // Latin-1 "é"
+      Buffer.from('"}'),
+    ]);
+    const res = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, body);
+    expect([res.status, res.body.code]).toEqual([415, 'BODY_ENCODING']);
+    expect(res.body.message).toContain('UTF-8');
+    expect(await head()).toBe(before);
+  });
+
+  it('a body that is not JSON, or JSON that is not an object, is named as such', async () => {
+    const before = await head();
+    const json = JSON.stringify(opd('12'));
+    for (const type of ['text/plain', 'application/xml', 'application/x-www-form-urlencoded']) {
+      const res = await raw('/api/v1/opds', { 'Content-Type': type }, json);
+      expect([res.status, res.body.code]).toEqual([415, 'CONTENT_TYPE_NOT_JSON']);
+      expect(res.body.message).toContain('application/json');
+    }
+    const form = await raw(
+      '/api/v1/opds',
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+      'opdId=dinas-uji-13&code=9.13&name=Dinas%20Uji&kind=DINAS',
+    );
+    expect(form.status).toBe(415);
+    const list = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, `[${json}]`);
+    expect([list.status, list.body.code]).toEqual([400, 'BODY_NOT_OBJECT']);
+    expect(await head()).toBe(before);
+  });
+
+  it('text with nothing visible in it is no text; a control character is refused, named', async () => {
+    const before = await head();
+    for (const name of ['\u0000', '\u200b\u200b', ' \u2060 ']) {
+      const res = await postJson(opd('14', name));
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'name', reason: 'wajib diisi' }),
+      ]);
+    }
+    const nul = await postJson(opd('15', 'Dinas\u0000Uji'));
+    expect(nul.status).toBe(400);
+    expect(nul.body.details).toEqual([
+      expect.objectContaining({ field: 'name', code: 'controlCharacter' }),
+    ]);
+    // Line breaks and tabs are text.
+    const lines = await postJson(opd('16', 'Dinas\tUji\nBaris'));
+    expect(lines.status).toBe(201);
+    expect(await head()).not.toBe(before);
+  });
 
   it('takes text of spaces only for no text: a required field refuses it, naming the field', async () => {
     const before = await t.app.get(EventStore).headPosition();

@@ -879,6 +879,82 @@ describe('write API', () => {
         expect(res.status).toBeLessThan(500);
       }
     });
+
+    const opd = (suffix: string, name = `Dinas Uji ${suffix}`) => ({
+      opdId: `dinas-uji-${suffix}`,
+      code: `9.${suffix}`,
+      name,
+      kind: 'DINAS',
+    });
+    const raw = (path: string, headers: Record<string, string>, body: string | Buffer) => {
+      const req = request(t.server).post(path).set('Authorization', admin.auth);
+      for (const [name, value] of Object.entries(headers)) {
+        req.set(name, value);
+      }
+      // As sent: superagent would serialise a Buffer sent as JSON into JSON of its bytes.
+      return req.serialize((b: unknown) => b as string).send(body);
+    };
+
+    it('a value of the wrong kind is reported as that alone', async () => {
+      const res = await post(t, admin, '/api/v1/opds', { ...opd('17'), name: ['Dinas'] });
+      expect(res.body.details).toEqual([
+        { field: 'name', code: 'isString', reason: 'harus berupa teks' },
+      ]);
+      const page = await request(t.server)
+        .get('/api/v1/audit/events?limit=abc')
+        .set('Authorization', admin.auth);
+      expect(page.status).toBe(400);
+      expect(page.body.details).toEqual([
+        expect.objectContaining({ field: 'limit', code: 'isInt' }),
+      ]);
+      const date = await request(t.server)
+        .get('/api/v1/audit/events?from=2024-02-30T00:00:00Z')
+        .set('Authorization', admin.auth);
+      expect(date.status).toBe(400);
+      expect(date.body.details[0].reason).toContain('ISO 8601');
+    });
+
+    it('an evidence item that is a list, not an object, is refused (never recorded empty)', async () => {
+      const before = await head_();
+      const res = await post(t, bawaslu, '/api/v1/cases', {
+        electionId: 'pilkada-2024',
+        nip: roster['dinas-kesehatan'].staff[0],
+        source: 'PUBLIC_REPORT',
+        actCode: 'N06',
+        occurredAt: '2024-10-01',
+        summary: 'bukti bersarang',
+        evidence: [[{ sha256: 'a'.repeat(64), description: 'd' }]],
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'evidence', code: 'isObject' }),
+      ]);
+      expect(await head_()).toBe(before);
+    });
+
+    it('English answers of the router and the upload parser are said in Bahasa Indonesia', async () => {
+      const path = await raw(
+        '/api/v1/cases/%ZZ/verification',
+        { 'Content-Type': 'application/json' },
+        '{}',
+      );
+      expect([path.status, path.body.code]).toEqual([400, 'PATH_INVALID']);
+      const upload = (build: (r: request.Test) => request.Test) =>
+        build(request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth));
+      const wrongField = await upload((r) => r.attach('upload', Buffer.from('x'), 'a.csv'));
+      expect([wrongField.status, wrongField.body.code]).toEqual([400, 'UPLOAD_FIELD_UNKNOWN']);
+      const two = await upload((r) =>
+        r.attach('file', Buffer.from('x'), 'a.csv').attach('file', Buffer.from('y'), 'b.csv'),
+      );
+      expect([two.status, two.body.code]).toEqual([400, 'UPLOAD_TOO_MANY_FILES']);
+      const cut = await upload((r) =>
+        r.set('Content-Type', 'multipart/form-data; boundary=xyz').send('--xyz\r\nContent-Disp'),
+      );
+      expect([cut.status, cut.body.code]).toEqual([400, 'UPLOAD_INCOMPLETE']);
+      for (const res of [path, wrongField, two, cut]) {
+        expect(res.body.message).not.toMatch(/Unexpected|Failed|Too many|Multipart:/);
+      }
+    });
   });
 });
 

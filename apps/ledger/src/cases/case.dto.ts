@@ -75,6 +75,9 @@ export class ReportViolationDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  // Without it an item that is itself a list ([[]]) passes ValidateNested, which checks its elements,
+  // and would be recorded as an empty item.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => EvidenceDto)
   evidence?: EvidenceDto[];

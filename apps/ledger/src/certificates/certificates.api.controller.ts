@@ -27,7 +27,7 @@ import {
 import { invalid } from '@netral/domain';
 import type { Response } from 'express';
 import type { ActorContext } from '../identity/actor';
-import { UploadRoute } from '../common/idempotency/upload-route';
+import { UploadRoute } from '../common/body-type.guard';
 import { Actor } from '../identity/actor.decorator';
 import { Public, Roles } from '../identity/roles.decorator';
 import { ReadSide } from '../compliance/read-side';

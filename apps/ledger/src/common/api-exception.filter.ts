@@ -13,6 +13,7 @@ import {
   WrongExpectedVersionError,
 } from '@netral/event-store';
 import type { Request, Response } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { isApiRequest } from '../identity/session';
 
 export interface ErrorBody {
@@ -113,6 +114,10 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
         message: `Alamat ${noRoute[1]} ${noRoute[2]} tidak ada. Periksa alamatnya; daftar rute API ada di /docs.`,
       };
     }
+    const said = body.code ? undefined : frameworkMessage(message);
+    if (said) {
+      return { statusCode, error: REASON[statusCode] ?? 'Error', code: said[0], message: said[1] };
+    }
     return {
       statusCode,
       error: REASON[statusCode] ?? body.error ?? 'Error',
@@ -125,6 +130,16 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
   if (parsing) {
     return parsing;
   }
+  const { status } = exception as { status?: unknown };
+  const said = exception instanceof Error ? frameworkMessage(exception.message) : undefined;
+  if (said && typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      statusCode: status,
+      error: REASON[status] ?? 'Error',
+      code: said[0],
+      message: said[1],
+    };
+  }
   return {
     statusCode: 500,
     error: REASON[500],
@@ -133,13 +148,54 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
   };
 };
 
+/** What the router and the upload parser (multer, busboy) answer in English, said in Bahasa Indonesia:
+ * [code, message], or undefined for any other message. Matched on their documented texts. */
+const FRAMEWORK_MESSAGES: [RegExp, string, string][] = [
+  [
+    /^Failed to decode param /,
+    'PATH_INVALID',
+    'Alamat berisi kode persen (%) yang tidak sah. Periksa alamatnya: setiap % harus diikuti dua digit heksadesimal.',
+  ],
+  [
+    /^Unexpected (file )?field/,
+    'UPLOAD_FIELD_UNKNOWN',
+    'Berkas harus dikirim pada kolom formulir "file". Kolom berkas lain tidak diterima.',
+  ],
+  [/^Too many files/, 'UPLOAD_TOO_MANY_FILES', 'Kirim satu berkas saja pada kolom "file".'],
+  [
+    /^(Too many (parts|fields)|Field (name|value) too long|Field name (nesting|array index)|Field name missing|Invalid field name)/,
+    'UPLOAD_FORM_INVALID',
+    'Formulir unggahan tidak dapat dibaca: kolomnya terlalu banyak, terlalu panjang atau tanpa nama. Kirim hanya kolom "file".',
+  ],
+  [
+    /^File too large/,
+    'FILE_TOO_LARGE',
+    'Berkas melebihi ukuran yang diizinkan. Kirim berkas yang lebih kecil.',
+  ],
+  [
+    /^Multipart: /,
+    'UPLOAD_INCOMPLETE',
+    'Unggahan tidak lengkap atau rusak (multipart/form-data tanpa batas yang sah, atau terputus). Kirim ulang berkasnya.',
+  ],
+];
+const frameworkMessage = (message: string): [string, string] | undefined => {
+  const found = FRAMEWORK_MESSAGES.find(([pattern]) => pattern.test(message));
+  return found && [found[1], found[2]];
+};
+
 /** What body-parser answers before any route runs (too large, not JSON, too deeply nested…), said in
  * Bahasa Indonesia with what to fix. Its errors carry `type` and `status` (http-errors). */
 const bodyParserError = (exception: unknown): ErrorBody | undefined => {
   if (!(exception instanceof Error)) {
     return undefined;
   }
-  const { type, status } = exception as Error & { type?: unknown; status?: unknown };
+  const { status, code: errorCode } = exception as Error & { status?: unknown; code?: unknown };
+  // A body that does not inflate as its Content-Encoding says: zlib's error (Z_DATA_ERROR, Z_BUF_ERROR;
+  // brotli's ERR__ERROR_FORMAT_…), passed on without a type.
+  const type =
+    typeof errorCode === 'string' && /^(Z_|ERR__)/.test(errorCode)
+      ? BODY_BAD_COMPRESSION
+      : (exception as Error & { type?: unknown }).type;
   if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) {
     return undefined;
   }
@@ -162,6 +218,16 @@ const bodyParserError = (exception: unknown): ErrorBody | undefined => {
     ],
     'encoding.unsupported': [415, 'BODY_ENCODING', 'Pengodean isi permintaan tidak didukung.'],
     'charset.unsupported': [415, 'BODY_ENCODING', 'Gunakan UTF-8 untuk isi permintaan.'],
+    [BODY_NOT_UTF8]: [
+      415,
+      'BODY_ENCODING',
+      'Isi permintaan bukan teks UTF-8 yang sah (mis. huruf dari pengodean Latin-1). Simpan atau kirim sebagai UTF-8.',
+    ],
+    [BODY_BAD_COMPRESSION]: [
+      400,
+      'BODY_ENCODING',
+      'Isi permintaan tidak sesuai dengan Content-Encoding-nya (bukan data gzip, deflate atau br yang utuh). Kirim tanpa header itu, atau kompres isinya dengan benar.',
+    ],
     'request.aborted': [400, 'BODY_INCOMPLETE', 'Permintaan terputus sebelum selesai dikirim.'],
     'request.size.invalid': [400, 'BODY_INCOMPLETE', 'Panjang isi permintaan tidak sesuai.'],
   };
@@ -195,9 +261,26 @@ export const keepParserErrors = (
 /** JSON nested deeper than this is refused before parsing: validation walks bodies recursively. */
 export const MAX_BODY_DEPTH = 32;
 export const BODY_TOO_DEEP = 'entity.too.deep';
+const BODY_BAD_COMPRESSION = 'entity.bad.compression';
 
-/** body-parser's `verify` hook: counts bracket depth over the raw bytes (outside strings), O(n). */
-export const refuseDeepJson = (_req: unknown, _res: unknown, buf: Buffer): void => {
+export const BODY_NOT_UTF8 = 'entity.not.utf8';
+
+/** body-parser's `verify` hook for forms: bytes that are not UTF-8 (a Latin-1 "é") would be decoded as
+ * U+FFFD and stored so, silently changed: refused instead. */
+export const refuseNonUtf8 = (_req: unknown, _res: unknown, buf: Buffer): void => {
+  if (!isUtf8(buf)) {
+    throw Object.assign(new Error('body is not UTF-8'), {
+      status: 415,
+      expose: true,
+      type: BODY_NOT_UTF8,
+    });
+  }
+};
+
+/** body-parser's `verify` hook for JSON: UTF-8 as above, and bracket depth counted over the raw bytes
+ * (outside strings), O(n). */
+export const refuseDeepJson = (req: unknown, res: unknown, buf: Buffer): void => {
+  refuseNonUtf8(req, res, buf);
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {

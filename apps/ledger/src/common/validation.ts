@@ -40,6 +40,10 @@ const INDONESIAN: Record<string, (english: string) => string> = {
   nestedValidation: () => 'harus berupa objek atau daftar objek',
   isUrl: () => 'harus alamat URL yang lengkap, mis. https://bangli.go.id',
   isTimeZone: () => 'harus nama zona waktu IANA, mis. Asia/Makassar',
+  isISO8601: () =>
+    'harus tanggal (YYYY-MM-DD) atau tanggal dan jam ISO 8601, mis. 2024-09-20T10:00:00+08:00',
+  isDateString: () =>
+    'harus tanggal (YYYY-MM-DD) atau tanggal dan jam ISO 8601, mis. 2024-09-20T10:00:00+08:00',
   matches: () => 'bentuknya tidak sesuai',
   unknownValue: () => 'isian harus berupa objek JSON',
 };
@@ -55,17 +59,22 @@ const reasonFor = (property: string, code: string, reason: string): string =>
 
 /** Constraints that say a value is missing, the first one present wins. */
 const REQUIRED = ['isDefined', 'isNotEmpty'];
+/** Constraints on a value's kind: when one fails, the others (length, range…) say nothing useful. */
+const KIND = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject']);
 
 /**
  * A field left out (or null) fails every rule it has — "harus berupa teks", "wajib diisi", "paling panjang
  * 200 karakter" — and only the first says what to do: it is the one reported, `isDefined` (the DTO's own
  * message, when it has one, e.g. which of two fields to fill) before `isNotEmpty`; a field with no such rule
- * is reported as `isDefined`, "wajib diisi". A value that is there keeps every rule it breaks.
+ * is reported as `isDefined`, "wajib diisi". A value of the wrong kind (a list for a text, "abc" for a
+ * page number) is reported by that alone, not also as too long or below its minimum. A value of the right
+ * kind keeps every rule it breaks.
  */
-const requiredOnly = (error: ValidationError): [string, string][] => {
+const reported = (error: ValidationError): [string, string][] => {
   const all = Object.entries(error.constraints ?? {});
   if ((error.value !== undefined && error.value !== null) || all.length === 0) {
-    return all;
+    const kind = all.filter(([code]) => KIND.has(code));
+    return kind.length > 0 ? kind : all;
   }
   const required = REQUIRED.map((code) => all.find(([c]) => c === code)).find(Boolean);
   return [required ?? ['isDefined', 'wajib diisi']];
@@ -75,7 +84,7 @@ const requiredOnly = (error: ValidationError): [string, string][] => {
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = requiredOnly(error).map(([code, reason]) => {
+    const own = reported(error).map(([code, reason]) => {
       // Custom validators may carry a domain reason code: "NIP_GENDER: digit 15 …".
       const coded = CODED_REASON.exec(reason);
       return {
@@ -101,27 +110,61 @@ export class InputValidationException extends BadRequestException {
   }
 }
 
-/** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed. */
-/** Text of spaces only is no text: it becomes '' so "required" rules refuse it (a PTDH's legal basis, a
- * reason, a place) instead of storing blanks. Bodies are at most 32 levels deep (refuseDeepJson). */
-const blanksToEmpty = (value: unknown): unknown => {
+/** Nothing a person can see or read back: spaces, control characters, zero-width and other format
+ * characters (U+200B, U+FEFF…). */
+const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cc}\p{Cf}]+$/u;
+/** Control characters other than tab and line breaks: no form or file puts them in a text. */
+const CONTROL = /[^\P{Cc}\t\n\r]/u;
+
+/**
+ * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
+ * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
+ * character (a NUL, an escape) is refused, its field named: it would be stored, signed into the log and
+ * printed on certificates as it is. Bodies are at most 32 levels deep (refuseDeepJson).
+ */
+const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unknown => {
   if (typeof value === 'string') {
-    return value.length > 0 && value.trim().length === 0 ? '' : value;
+    if (value.length > 0 && INVISIBLE_ONLY.test(value)) {
+      return '';
+    }
+    if (CONTROL.test(value)) {
+      problems.push({
+        field: path || 'body',
+        code: 'controlCharacter',
+        reason: 'berisi karakter kendali yang tidak terlihat (mis. NUL): hapus karakter itu',
+      });
+    }
+    return value;
   }
   if (Array.isArray(value)) {
-    return value.map(blanksToEmpty);
+    return value.map((inner, index) =>
+      cleanText(inner, path ? `${path}.${index}` : `${index}`, problems),
+    );
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      (value as Record<string, unknown>)[key] = blanksToEmpty(inner);
+      (value as Record<string, unknown>)[key] = cleanText(
+        inner,
+        path ? `${path}.${key}` : key,
+        problems,
+      );
     }
   }
   return value;
 };
 
+/** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed. */
 class LedgerValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return super.transform(metadata.type === 'body' ? blanksToEmpty(value) : value, metadata);
+    if (metadata.type !== 'body') {
+      return super.transform(value, metadata);
+    }
+    const problems: FieldProblem[] = [];
+    const cleaned = cleanText(value, '', problems);
+    if (problems.length > 0) {
+      throw new InputValidationException(problems);
+    }
+    return super.transform(cleaned, metadata);
   }
 }
 

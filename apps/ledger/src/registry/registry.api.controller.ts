@@ -13,7 +13,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Readable } from 'node:stream';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { UploadRoute } from '../common/idempotency/upload-route';
+import { UploadRoute } from '../common/body-type.guard';
 import { invalid } from '@netral/domain';
 import {
   ApiBadRequestResponse,
