@@ -136,7 +136,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     const again = 'Pilih berkas bukti lagi: berkas tidak dapat disimpan sebelum isian lain benar.';
     // Next to the file field, and in the summary linking to it.
     expect(res.text).toContain(`id="evidence-error">${again}</p>`);
-    expect(res.text).toContain(`<li><a href="#evidence">${again}</a></li>`);
+    expect(res.text).toMatch(new RegExp(`<li><a href="#evidence">[^<]*${again}</a></li>`));
     expect(res.text).toContain('Tangkapan layar grup WhatsApp');
     expect(await eventCount()).toBe(before);
     // Without a file nothing asks for it again.
@@ -203,6 +203,15 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       expect(list.text).not.toContain('[object Object]');
       // The act's code with its catalogue description.
       expect(list.text).toContain(
+        'N06<br><span class="muted">Mengunggah, mengomentari, membagikan, menyukai atau mengikuti akun kampanye calon</span>',
+      );
+    });
+
+    it("shows the act with its catalogue description among the OPD head's cases", async () => {
+      const dashboard = await head.get('/opd').expect(200);
+      const section = dashboard.text.slice(dashboard.text.indexOf('Kasus terkait OPD'));
+      expect(section).toContain(caseId);
+      expect(section).toContain(
         'N06<br><span class="muted">Mengunggah, mengomentari, membagikan, menyukai atau mengikuti akun kampanye calon</span>',
       );
     });

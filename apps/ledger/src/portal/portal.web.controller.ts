@@ -14,6 +14,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CURRENT_PAKTA_VERSION, DomainError, findPakta, isCalendarDay } from '@netral/domain';
+import { findAct } from '@netral/domain';
 import type { Request, Response } from 'express';
 import { CertificateService } from '../certificates/certificate.service';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
@@ -173,7 +174,7 @@ export class PortalWebController {
       missing: missing.items,
       missingTotal: missing.total,
       late: late.items,
-      cases: cases.items,
+      cases: cases.items.map((c) => ({ ...c, actDescription: findAct(c.actCode)?.description })),
       certificates: queries.certificates(
         { opdId, electionId: election.electionId },
         { page: 1, pageSize: 20 },
