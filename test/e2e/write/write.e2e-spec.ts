@@ -436,6 +436,10 @@ describe('write API', () => {
         (await post(t, hr, `/api/v1/pledges/pilkada-2024/${nipFor(8124)}/voiding`, { reason: 'x' }))
           .body.code,
       ).toBe('PLEDGE_NOT_SIGNED');
+      const unknown = await post(t, hr, `/api/v1/pledges/pilkada-2099/${nip}/voiding`, {
+        reason: 'x',
+      });
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'ELECTION_NOT_FOUND']);
     });
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CURRENT_PAKTA_VERSION, pledgeDecider, streams } from '@netral/domain';
+import { CURRENT_PAKTA_VERSION, notFound, pledgeDecider, streams } from '@netral/domain';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
@@ -66,6 +66,9 @@ export class PledgeCommands {
     const { state } = await this.aggregates.load(stream, pledgeDecider);
     if (state.status !== 'none') {
       assertOpdScope(actor, state.opdId);
+    } else if (!(await this.facts.election(electionId))) {
+      // Nothing signed because there is no such election: say that, not "no pledge to void".
+      throw notFound('ELECTION_NOT_FOUND', `Pemilihan ${electionId} tidak ditemukan.`);
     }
     const { position } = await this.aggregates.handle(stream, pledgeDecider, {
       type: 'VoidPledge',

@@ -64,6 +64,7 @@ export class PledgesApiController {
   @ApiConflictResponse({
     description: `PLEDGE_NOT_SIGNED: no active pledge (none, or already voided); ${IDEMPOTENCY}`,
   })
+  @ApiNotFoundResponse({ description: 'ELECTION_NOT_FOUND' })
   void(
     @Param('electionId') electionId: string,
     @Param('nip', NipParamPipe) nip: string,
