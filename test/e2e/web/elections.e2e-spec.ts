@@ -78,6 +78,21 @@ describe('elections page (administrator)', () => {
     expect(bad.text).toContain('id="name-error"');
     expect(bad.text).toContain('id="votingDay-error"');
     expect(bad.text).toContain('value="Pilkada 2030"');
+    // The summary names each field by its label, links to it, and follows the form's order.
+    const summary = bad.text.slice(bad.text.indexOf('id="ringkasan-kesalahan"'));
+    const entries = [...summary.matchAll(/<li><a href="#([^"]+)">([^<]*)<\/a><\/li>/g)].map(
+      ([, id, text]) => `${id} ${text}`,
+    );
+    expect(entries).toEqual([
+      expect.stringMatching(/^electionId ID pemilihan: huruf kecil.*mis\. pilkada-2029$/),
+      'name Nama: wajib diisi',
+      'votingDay Hari pemungutan suara: harus tanggal yang valid (YYYY-MM-DD)',
+    ]);
+    // An empty required date is missing, not badly written.
+    const empty = await schedule({ ...pilkada, monitoringFrom: '', kind: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('href="#kind">Jenis: wajib diisi<');
+    expect(empty.text).toContain('href="#monitoringFrom">Awal masa pengawasan: wajib diisi<');
     // The rules: a voting day outside the monitoring period; an id already used.
     const outside = await schedule({
       ...pilkada,

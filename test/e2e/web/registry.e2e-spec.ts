@@ -130,7 +130,9 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="file-opd-error"');
     expect(res.text).toMatch(/id="file-opd" name="file" type="file"[^>]*aria-invalid="true"/);
-    expect(res.text).toContain('<a href="#file-opd">Pilih berkas CSV terlebih dahulu.</a>');
+    expect(res.text).toContain(
+      '<a href="#file-opd">Berkas CSV Daftar OPD: pilih berkas CSV terlebih dahulu</a>',
+    );
     // The ticked "only check" box stays ticked; the other form is untouched.
     expect(res.text).toContain('name="dryRun" value="ya" checked');
     expect(res.text).not.toContain('id="file-asn-error"');
@@ -205,13 +207,13 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('id="reason-error"');
     expect(empty.text).toMatch(/<textarea id="reason"[^>]*aria-invalid="true"/);
-    expect(empty.text).toContain('<a href="#reason">Alasan pencabutan wajib diisi.</a>');
+    expect(empty.text).toContain('<a href="#reason">Alasan pencabutan: wajib diisi</a>');
     const long = await hr
       .post(`/sertifikat/${certificateId}/pencabutan`)
       .type('form')
       .send({ reason: 'x'.repeat(1001), _csrf: csrfFrom(form.text) });
     expect(long.status).toBe(400);
-    expect(long.text).toContain('Alasan paling panjang 1000 karakter');
+    expect(long.text).toContain('Alasan pencabutan: paling panjang 1000 karakter');
     const done = await hr
       .post(`/sertifikat/${certificateId}/pencabutan`)
       .type('form')
@@ -441,7 +443,7 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       expect(unchanged.text).toContain('id="data-reason-error"');
       const noTarget = await submit(nip, 'mutasi', { toOpdId: '' });
       expect(noTarget.status).toBe(400);
-      expect(noTarget.text).toContain('Pilih OPD tujuan.');
+      expect(noTarget.text).toContain('<a href="#mutasi-toOpdId">OPD tujuan: wajib diisi</a>');
       const noReason = await submit(nip, 'keluar', { reason: '  ' });
       expect(noReason.status).toBe(400);
       expect(noReason.text).toContain('id="keluar-reason-error"');

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ElectionKind } from '@netral/domain';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDay, SLUG, SLUG_MESSAGE } from '../common/validators';
+import { IsCalendarDay, SLUG } from '../common/validators';
 
 export class ScheduleElectionDto {
   @ApiProperty({ example: 'pilkada-2024' })
-  @Matches(SLUG, { message: SLUG_MESSAGE })
+  @Matches(SLUG, {
+    message: 'huruf kecil, angka dan tanda hubung (2–64 karakter), mis. pilkada-2029',
+  })
   electionId!: string;
 
   @ApiProperty({ example: 'Pilkada Serentak 2024' })

@@ -3,6 +3,7 @@ import { DomainError } from '@netral/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
+import hbs from 'hbs';
 import { STATUS_OF_KIND } from '../common/api-exception.filter';
 import { flattenValidationErrors } from '../common/validation';
 import { MAX_PAGE } from '../compliance/read.dto';
@@ -94,7 +95,11 @@ export const validateAs = <T extends object>(
   dto: new () => T,
   values: object,
 ): { value: T; errors?: undefined } | { value?: undefined; errors: FieldErrors } => {
-  const value = plainToInstance(dto, values);
+  // A form sends every field, an empty one as ''; an empty field is a missing value, as a field left out of
+  // an API body is: a required one says "wajib diisi" (not the format it would have had), an optional one
+  // is no value at all.
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+  const value = plainToInstance(dto, given);
   const problems = flattenValidationErrors(validateSync(value, { whitelist: true }));
   if (problems.length === 0) {
     return { value };
@@ -193,3 +198,89 @@ export const answer = <R>(
         (result) => ({ message: posted.done, location: location(result) }),
         refused,
       );
+
+/** A field of the page being rendered, as the `field` partial declares it. */
+interface RenderedField {
+  id: string;
+  name: string;
+  label: string;
+  error: string;
+}
+
+/** The fields of each render so far, by the render's root context (one object per res.render). */
+const renderedFields = new WeakMap<object, RenderedField[]>();
+
+const fieldsOf = (root: object): RenderedField[] => {
+  const fields = renderedFields.get(root) ?? [];
+  renderedFields.set(root, fields);
+  return fields;
+};
+
+interface HelperOptions {
+  data?: { root?: unknown };
+}
+const rootOf = (options: unknown): object | undefined => {
+  const root = (options as HelperOptions | undefined)?.data?.root;
+  return typeof root === 'object' && root !== null ? root : undefined;
+};
+
+const escape = (text: string): string => hbs.handlebars.escapeExpression(text);
+
+/** The error summary's entries: each field with an error as "Label: reason", linking to the field, in the
+ * order the page shows the fields; an error for no field on the page (a rule naming none) after them. */
+export const summaryEntries = (
+  fields: readonly RenderedField[],
+  errors: FieldErrors,
+): { id: string; text: string }[] => {
+  const shown = fields.filter((f) => f.error);
+  const named = new Set(shown.flatMap((f) => [f.id, f.name]));
+  return [
+    ...shown.map((f) => ({ id: f.id, text: f.label ? `${f.label}: ${f.error}` : f.error })),
+    ...Object.entries(errors)
+      .filter(([key, message]) => message && !named.has(key))
+      .map(([id, message]) => ({ id, text: message })),
+  ];
+};
+
+/**
+ * The view helpers of forms. The `field` partial declares each field (`formField`) as it renders; the
+ * summary (`errorSummary`, in `form-summary`) stands above the fields, so hbs fills it in once the whole
+ * page is rendered (an async helper: its value replaces a placeholder after the template has run), from
+ * the fields the page declared: the labels are the ones the page shows, in its order.
+ */
+export const FORM_VIEW_HELPERS = {
+  formField: (id: unknown, name: unknown, label: unknown, error: unknown, options: unknown) => {
+    const root = rootOf(options);
+    if (root) {
+      fieldsOf(root).push({
+        id: String(id),
+        name: String(name),
+        label: typeof label === 'string' ? label : '',
+        error: typeof error === 'string' ? error : '',
+      });
+    }
+    return '';
+  },
+};
+
+export const FORM_ASYNC_VIEW_HELPERS = {
+  errorSummary: (errors: unknown, options: unknown, done: (html: unknown) => void) => {
+    const root = rootOf(options);
+    // After the template has run, so every field of the page is declared.
+    queueMicrotask(() => {
+      const entries = summaryEntries(
+        root ? (renderedFields.get(root) ?? []) : [],
+        typeof errors === 'object' && errors !== null ? (errors as FieldErrors) : {},
+      );
+      done(
+        new hbs.handlebars.SafeString(
+          entries.length === 0
+            ? ''
+            : `<ul>${entries
+                .map((e) => `<li><a href="#${escape(e.id)}">${escape(e.text)}</a></li>`)
+                .join('')}</ul>`,
+        ),
+      );
+    });
+  },
+};

@@ -474,13 +474,10 @@ export class RegistryWebController {
       }
       case 'mutasi': {
         const values = { toOpdId: text(fields, 'toOpdId') };
-        const checked = validateAs(TransferAsnDto, values);
         return submission(
           values,
           `${asn.nip} dipindahkan.`,
-          checked.errors && !values.toOpdId
-            ? { errors: { toOpdId: 'Pilih OPD tujuan.' } }
-            : checked,
+          validateAs(TransferAsnDto, values),
           (dto) => this.asnCommands.transfer(asn.nip, dto.toOpdId, actor),
         );
       }
@@ -568,7 +565,7 @@ export class RegistryWebController {
         kind,
         dryRun,
         errors: {
-          [`file-${kind}`]: file ? 'Berkas CSV kosong.' : 'Pilih berkas CSV terlebih dahulu.',
+          [`file-${kind}`]: file ? 'berkas kosong' : 'pilih berkas CSV terlebih dahulu',
         },
       });
     }
@@ -657,8 +654,8 @@ export class RegistryWebController {
     if (checked.errors) {
       return this.renderRevoke(res, actor, certificateId, reason, {
         reason: reason
-          ? `Alasan paling panjang ${REVOCATION_REASON_MAX_LENGTH} karakter (sekarang ${reason.length}).`
-          : 'Alasan pencabutan wajib diisi.',
+          ? `paling panjang ${REVOCATION_REASON_MAX_LENGTH} karakter (sekarang ${reason.length})`
+          : 'wajib diisi',
       });
     }
     const back = (position?: string | null) => {
