@@ -81,7 +81,7 @@ describe('pledge pages with a scanned document (OPD head)', () => {
   afterAll(() => t.close());
 
   it('reads a repeated or bracketed query parameter as the page’s text, not as a list', async () => {
-    // Two elections: the page shows the first listed unless the link names another.
+    // Two elections: the page shows the current one unless the link names another.
     const plain = await head.get('/opd/staf').expect(200);
     const electionOf = (html: string) => /name="electionId" value="([^"]*)"/.exec(html)?.[1];
     const shown = electionOf(plain.text);
@@ -167,6 +167,25 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(page.text).toContain(`NIP ${foreign}: tidak terdaftar aktif di OPD Anda`);
     expect(page.text).not.toContain(foreignName);
     expect(page.text).not.toContain('Periksa kembali isian yang ditandai');
+  });
+
+  it('names the first ten refused signers in the report and counts the rest', async () => {
+    // NIPs of nobody in this OPD: each refused for itself, nothing written.
+    const strangers = Array.from(
+      { length: 12 },
+      (_, i) => `1980010120100110${String(i + 10).padStart(2, '0')}`,
+    );
+    const before = (await pledgeEvents()).length;
+    const res = await postStaff(strangers);
+    expect(res.status).toBe(303);
+    const page = await head.get(res.headers.location).expect(200);
+    expect(page.text).toContain(
+      'Tidak ada pakta integritas staf yang tercatat; 12 tidak dapat dicatat: ',
+    );
+    expect(page.text).toContain(`NIP ${strangers[9]}: tidak terdaftar aktif di OPD Anda`);
+    expect(page.text).not.toContain(`NIP ${strangers[10]}`);
+    expect(page.text).toContain('; dan 2 lainnya.');
+    expect(await pledgeEvents()).toHaveLength(before);
   });
 
   it('signs without a scan too', async () => {

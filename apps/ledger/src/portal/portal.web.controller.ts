@@ -102,6 +102,14 @@ const reasonFor = (nip: string, error: DomainError): string =>
     : error.message
   ).replace(/\.$/, '');
 
+/** The flash travels in a cookie (about 4 KB at most): a long list names the first ones and counts the
+ * rest, which the dashboard's list of who has not signed shows anyway. */
+const FLASH_LISTED = 10;
+const listed = (items: readonly string[]): string =>
+  items.length > FLASH_LISTED
+    ? `${items.slice(0, FLASH_LISTED).join('; ')}; dan ${items.length - FLASH_LISTED} lainnya`
+    : items.join('; ');
+
 /** Pages for OPD heads (their dashboard and pledges) and HR (compliance table, certificates). */
 @ApiExcludeController()
 @Controller()
@@ -444,7 +452,7 @@ export class PortalWebController {
               recorded.length > 0
                 ? `${recorded.length} pakta integritas staf telah tercatat`
                 : 'Tidak ada pakta integritas staf yang tercatat'
-            }; ${failed.length} tidak dapat dicatat: ${failed.join('; ')}.`,
+            }; ${failed.length} tidak dapat dicatat: ${listed(failed)}.`,
           },
     );
     res.redirect(
