@@ -108,6 +108,21 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     });
     expect(noOpd.status).toBe(400);
     expect(noOpd.text).toContain('id="opdId-error"');
+    // Roles in words, as the page shows them, never their codes.
+    expect(noOpd.text).toContain('<a href="#opdId">OPD: wajib diisi untuk peran Kepala OPD</a>');
+    const words = (html: string) => html.replace(/<[^>]*>/g, ' ');
+    expect(words(noOpd.text)).not.toMatch(/OPD_HEAD/);
+    const boundBawaslu = await create({
+      username: 'bawaslu.lain',
+      displayName: 'Pengawas Lain',
+      password: 'kata-sandi-bawaslu-2',
+      role: 'BAWASLU',
+      opdId: 'dinas-kesehatan',
+    });
+    expect(boundBawaslu.status).toBe(400);
+    expect(boundBawaslu.text).toContain('Peran Bawaslu tidak terikat pada satu OPD.');
+    expect(boundBawaslu.text).toContain('OPD: hanya untuk peran Kepala OPD');
+    expect(words(boundBawaslu.text)).not.toMatch(/BAWASLU|OPD_HEAD/);
     const taken = await create({
       username: 'kadis.uji',
       displayName: 'Lagi',
@@ -128,6 +143,7 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     const keptOpd = await form('kadis.uji', 'peran', { role: 'HR', opdId: 'dinas-kesehatan' });
     expect(keptOpd.status).toBe(400);
     expect(keptOpd.text).toContain('href="#peran-opdId"');
+    expect(keptOpd.text).toContain('Peran BKPSDM tidak terikat pada satu OPD.');
     const role = await form('kadis.uji', 'peran', { role: 'OPD_HEAD', opdId: 'dinas-pendidikan' });
     expect(role.status).toBe(303);
     expect((await streamEvents(t, 'user-kadis.uji')).at(-1)).toMatchObject({

@@ -1,4 +1,4 @@
-import { forbidden, type Role } from '@netral/domain';
+import { forbidden, ROLE_LABELS, type Role } from '@netral/domain';
 import type { ActorContext } from './actor';
 
 /**
@@ -39,6 +39,9 @@ export const assertRegencyWide = (actor: ActorContext): void => {
  * the route guard's. */
 export const assertRole = (actor: ActorContext, roles: readonly Role[]): void => {
   if (!roles.includes(actor.role)) {
-    throw forbidden('ROLE_FORBIDDEN', `Peran ${actor.role} tidak berwenang untuk tindakan ini.`);
+    throw forbidden(
+      'ROLE_FORBIDDEN',
+      `Peran ${ROLE_LABELS[actor.role]} tidak berwenang untuk tindakan ini.`,
+    );
   }
 };

@@ -1,11 +1,9 @@
-import { CASE_STATUS_LABELS } from '@netral/domain';
+import { CASE_STATUS_LABELS, ROLE_LABELS as USER_ROLE_LABELS } from '@netral/domain';
 
-/** A role as officials call it: on the pages and in the logins `npm start` prints. */
+/** A role as officials call it: on the pages and in the logins `npm start` prints (the domain's labels,
+ * which its messages use too). */
 export const ROLE_LABELS: Record<string, string> = {
-  ADMIN: 'Administrator',
-  OPD_HEAD: 'Kepala OPD',
-  BAWASLU: 'Bawaslu',
-  HR: 'BKPSDM',
+  ...USER_ROLE_LABELS,
   // Events the service writes itself (bootstrap, demo seeding, revocations), never a login.
   SYSTEM: 'Sistem',
 };

@@ -5,6 +5,14 @@ import { assertNever, conflict, invalid, notFound } from '../shared/domain-error
 
 export const ROLES: readonly Role[] = ['ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR'];
 
+/** A role as officials call it, in messages and on the pages (the codes are for the API's fields). */
+export const ROLE_LABELS: Record<Role, string> = {
+  ADMIN: 'Administrator',
+  OPD_HEAD: 'Kepala OPD',
+  BAWASLU: 'Bawaslu',
+  HR: 'BKPSDM',
+};
+
 /** Usernames double as user ids (`user-{username}` streams), so they are short, lowercase and stable. */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,31}$/;
 
@@ -59,12 +67,20 @@ const initialState = (): User => ({ status: 'none' });
 const checkRoleScope = (role: Role, opdId: string | undefined, opd: OpdFact | null): void => {
   if (role === 'OPD_HEAD' && !opdId) {
     throw invalid('OPD_REQUIRED', 'Peran Kepala OPD wajib menyebut OPD-nya.', [
-      { field: 'opdId', reason: 'wajib diisi untuk peran OPD_HEAD', code: 'OPD_REQUIRED' },
+      {
+        field: 'opdId',
+        reason: `wajib diisi untuk peran ${ROLE_LABELS.OPD_HEAD}`,
+        code: 'OPD_REQUIRED',
+      },
     ]);
   }
   if (role !== 'OPD_HEAD' && opdId) {
-    throw invalid('OPD_NOT_ALLOWED', `Peran ${role} tidak terikat pada satu OPD.`, [
-      { field: 'opdId', reason: 'hanya untuk peran OPD_HEAD', code: 'OPD_NOT_ALLOWED' },
+    throw invalid('OPD_NOT_ALLOWED', `Peran ${ROLE_LABELS[role]} tidak terikat pada satu OPD.`, [
+      {
+        field: 'opdId',
+        reason: `hanya untuk peran ${ROLE_LABELS.OPD_HEAD}`,
+        code: 'OPD_NOT_ALLOWED',
+      },
     ]);
   }
   if (opdId && opd !== 'active') {
