@@ -300,15 +300,6 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       );
       const before = await eventCount();
       const yesterday = addDays(t.app.get(Clock).today(), -1);
-      // Taking effect before the decree is refused on "Berlaku mulai", in words.
-      const early = await submit(hr, caseId, 'sanksi', {
-        ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),
-        effectiveFrom: yesterday,
-      });
-      expect(early.status).toBe(400);
-      expect(early.text).toMatch(
-        /id="effectiveFrom-error">tanggal berlaku mulai tidak boleh sebelum tanggal keputusan \(\d{1,2} [A-Z][a-z]+ \d{4}\)</,
-      );
       // An end before the start names the form's field, not the API's.
       const ends = await submit(hr, caseId, 'sanksi', {
         ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),

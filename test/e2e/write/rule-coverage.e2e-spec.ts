@@ -355,12 +355,6 @@ describe('write API rule coverage', () => {
           'DATE_ORDER',
         ],
         [
-          'a start before the decree',
-          () => ({ decidedAt: today(), effectiveFrom: addDays(today(), -1) }),
-          'effectiveFrom',
-          'EFFECTIVE_BEFORE_DECISION',
-        ],
-        [
           'a decree dated tomorrow',
           () => ({ decidedAt: tomorrow() }),
           'decidedAt',

@@ -99,8 +99,7 @@ export class CasesApiController {
   @ApiBadRequestResponse({
     description:
       'DATE_INVALID (details code); SANCTION_UNKNOWN, SANCTION_TRACK_MISMATCH, DATE_ORDER ' +
-      '(effectiveUntil before effectiveFrom), EFFECTIVE_BEFORE_DECISION (effectiveFrom before ' +
-      'decidedAt), DECIDED_AT_IN_FUTURE, DATE_IMPLAUSIBLE ' +
+      '(effectiveUntil before effectiveFrom), DECIDED_AT_IN_FUTURE, DATE_IMPLAUSIBLE ' +
       '(effectiveFrom, effectiveUntil), PTDH_NOT_ALLOWED (outside N05 without legalBasis), ' +
       "SANCTION_LEVEL_MISMATCH (a discipline kind outside the act's level and the recommended one, " +
       'without legalBasis); ' +

@@ -289,19 +289,8 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       if (data.effectiveUntil) {
         checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
       }
-      // A decree takes effect on or after the day it is signed: an earlier start is a mistyped day (a
-      // retroactive sanction is not something the PPK can decide). A day already refused has nothing to add.
-      if (
-        !problems.has('effectiveFrom') &&
-        !problems.has('decidedAt') &&
-        dayIn(data.effectiveFrom) < dayIn(data.decidedAt)
-      ) {
-        problems.add(
-          'effectiveFrom',
-          `tanggal berlaku mulai tidak boleh sebelum tanggal keputusan (${tanggal(dayIn(data.decidedAt))})`,
-          'EFFECTIVE_BEFORE_DECISION',
-        );
-      }
+      // Not refused: an effectiveFrom before decidedAt. Personnel decrees do take effect retroactively
+      // ("terhitung mulai tanggal", e.g. a dismissal from the end of the month of a court ruling).
       problems.throwIfAny();
       // The PPK decides on a confirmed violation: a decree dated before the day of the confirmation (the
       // regency's day of the instant the ledger recorded) cannot be about it.
