@@ -339,6 +339,14 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       expect((await hr.get(renamed.headers.location).expect(200)).text).toContain(
         '<h1>ASN Badan Uji Coba</h1>',
       );
+      // The same name again writes nothing, and the page says so instead of "renamed".
+      const before = await eventCount();
+      const same = await submit('badan-uji', 'nama', { name: 'Badan Uji Coba' });
+      expect(same.status).toBe(409);
+      expect(same.text).toContain('Nama OPD sudah Badan Uji Coba: tidak ada yang diubah.');
+      expect(same.text).toContain('<a href="#nama-name">Nama baru: sama dengan nama sekarang</a>');
+      expect(same.text).not.toContain('diubah menjadi');
+      expect(await eventCount()).toBe(before);
       const refused = await submit('badan-uji', 'bubar', { reason: 'Digabung' });
       expect(refused.status).toBe(409);
       expect(refused.text).toContain('1 ASN aktif');

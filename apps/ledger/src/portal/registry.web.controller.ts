@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DomainError, type OpdKind } from '@netral/domain';
+import { conflict, DomainError, type OpdKind } from '@netral/domain';
 import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -257,7 +257,25 @@ export class RegistryWebController {
             values,
             `Nama OPD diubah menjadi ${values.name}.`,
             validateAs(RenameOpdDto, values),
-            (dto) => this.opdCommands.rename(opd.opdId, dto.name, actor),
+            async (dto) => {
+              const result = await this.opdCommands.rename(opd.opdId, dto.name, actor);
+              // The API answers a rename to the same name with nothing written (position null); the page
+              // says so, as it does for ASN details that change nothing, rather than "renamed".
+              if (result.position === null) {
+                throw conflict(
+                  'OPD_NAME_UNCHANGED',
+                  `Nama OPD sudah ${dto.name}: tidak ada yang diubah.`,
+                  [
+                    {
+                      field: 'name',
+                      reason: 'sama dengan nama sekarang',
+                      code: 'OPD_NAME_UNCHANGED',
+                    },
+                  ],
+                );
+              }
+              return result;
+            },
           );
         }
         case 'bubar': {
