@@ -9,6 +9,7 @@ import {
   seedLedger,
   type TestApp,
   type TestUser,
+  webLogin,
 } from '@netral/testing';
 import {
   leafHash,
@@ -370,6 +371,13 @@ describe('audit API', () => {
     expect((await get('/api/v1/audit/events?from=kemarin', bawaslu)).body.details[0].field).toBe(
       'from',
     );
+    // A range that ends before it starts holds nothing: refused, naming the end.
+    expect(
+      await fields(
+        '/api/v1/audit/events?from=2024-10-02T00:00:00Z&to=2024-10-01T00:00:00Z',
+        bawaslu,
+      ),
+    ).toMatchObject({ status: 400, fields: ['to'] });
     // Past what a position can be (a signed 64-bit integer): a 400, not the store's refusal as a 500.
     expect(
       await fields('/api/v1/audit/events?fromPosition=9999999999999999999', bawaslu),
@@ -381,6 +389,19 @@ describe('audit API', () => {
     expect(
       await fields('/api/v1/audit/events?stream=opd-dinas-kesehatan&streamPrefix=asn-', bawaslu),
     ).toMatchObject({ status: 400, fields: ['streamPrefix'] });
+  });
+
+  it('the explorer page refuses a reversed date range on its date fields', async () => {
+    const page = await webLogin(t, bawaslu.username);
+    const reversed = await page.get('/audit?from=2024-10-02&to=2024-10-01').expect(400);
+    expect(reversed.text).toContain('id="from-error"');
+    expect(reversed.text).toContain('id="to-error"');
+    expect(reversed.text).toContain(
+      '<a href="#to">Sampai tanggal: tidak boleh sebelum &quot;Dari tanggal&quot;</a>',
+    );
+    expect(reversed.text).not.toContain('Tidak ada event yang cocok');
+    // One day, from and to alike, is a range.
+    await page.get('/audit?from=2024-10-01&to=2024-10-01').expect(200);
   });
 
   it('keeps the history and export for Bawaslu and admins', async () => {

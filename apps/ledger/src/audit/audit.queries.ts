@@ -57,6 +57,13 @@ export class AuditQueries {
     const limit = query.limit ?? 100;
     const fromTime = query.from ? Date.parse(query.from) : undefined;
     const toTime = query.to ? Date.parse(query.to) : undefined;
+    // `to` is "recorded before": a range ending where or before it starts can hold nothing, and an empty
+    // answer would read as "nothing happened then".
+    if (fromTime !== undefined && toTime !== undefined && toTime <= fromTime) {
+      throw invalid('DATE_RANGE_REVERSED', 'to harus sesudah from: rentang waktunya terbalik.', [
+        { field: 'to', reason: 'harus sesudah from', code: 'DATE_RANGE_REVERSED' },
+      ]);
+    }
     const streamPrefixes = query.stream
       ? [query.stream]
       : query.streamPrefix

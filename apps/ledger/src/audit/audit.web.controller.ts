@@ -52,8 +52,13 @@ export class AuditWebController {
     const errors: FieldErrors = {};
     for (const key of ['from', 'to'] as const) {
       if (values[key] !== undefined && !isCalendarDay(values[key])) {
-        errors[key] = 'Tanggal tidak valid (YYYY-MM-DD).';
+        errors[key] = 'tanggal tidak valid (YYYY-MM-DD)';
       }
+    }
+    // A reversed range finds nothing, which would read as "nothing happened then": said on both days.
+    if (values.from && values.to && !errors.from && !errors.to && values.from > values.to) {
+      errors.from = 'tidak boleh sesudah "Sampai tanggal"';
+      errors.to = 'tidak boleh sebelum "Dari tanggal"';
     }
     const tz = this.config.timeZone;
     const checked = validateAs(AuditEventsQuery, {
