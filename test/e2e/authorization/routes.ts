@@ -216,7 +216,7 @@ export const routes: MatrixRoute[] = [
     method: 'post',
     path: `/api/v1/pledges/tidak-ada/${MATRIX_NIP}/voiding`,
     body: () => ({ reason: 'uji' }),
-    expect: allowOnly({ HR: 409 }),
+    expect: allowOnly({ HR: 404 }),
   },
   {
     method: 'post',

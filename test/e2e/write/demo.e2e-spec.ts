@@ -1,5 +1,5 @@
 import { EventStore } from '@netral/event-store';
-import { createTestApp, type TestApp, webLogin } from '@netral/testing';
+import { createTestApp, streamEvents, type TestApp, webLogin } from '@netral/testing';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { DEMO_LOGINS } from '../../../apps/ledger/src/demo/demo.seeder';
@@ -79,6 +79,17 @@ describe('demo regency', () => {
         .send({ username: login.username, password: login.password });
       expect(res.status).toBe(200);
       expect(res.body.user.role).toBe(login.role);
+    }
+  });
+
+  it("makes an OPD head's demo login the person appointed head of that OPD", async () => {
+    for (const login of DEMO_LOGINS.filter((l) => l.opdId)) {
+      const appointed = (await streamEvents(t, `opd-${login.opdId}`)).find(
+        (e) => e.type === 'OpdHeadAppointed',
+      );
+      const nip = (appointed?.data as { nip: string }).nip;
+      const [enrolled] = await streamEvents(t, `asn-${nip}`);
+      expect(enrolled.data).toMatchObject({ name: login.displayName, opdId: login.opdId });
     }
   });
 

@@ -302,15 +302,22 @@ export interface DemoAsn {
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** About `total` ASN spread over the OPDs (the first of each OPD becomes its head). */
-export const demoWorkforce = (total = 600): DemoAsn[] => {
+/** `heads` names the head of an OPD (an OPD head's demo login is that person); the other draws stay as
+ * they are, so naming one changes nobody else. */
+export const demoWorkforce = (
+  total = 600,
+  heads: Readonly<Record<string, { name: string; female: boolean }>> = {},
+): DemoAsn[] => {
   const random = prng(5106);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const people: DemoAsn[] = [];
   const sequence = new Map<string, number>();
   for (let i = 0; i < total; i++) {
     const opd = BANGLI_OPDS[i % BANGLI_OPDS.length];
-    const female = random() < 0.48;
     const head = i < BANGLI_OPDS.length;
+    const named = head ? heads[opd.opdId] : undefined;
+    const drawnFemale = random() < 0.48;
+    const female = named ? named.female : drawnFemale;
     const pppk = !head && random() < 0.2;
     // Heads are senior officials (born 1966–1978, so 20+ years of service by 2024); staff of every age.
     const year = head ? 1966 + Math.floor(random() * 13) : 1965 + Math.floor(random() * 32);
@@ -321,7 +328,8 @@ export const demoWorkforce = (total = 600): DemoAsn[] => {
     const prefix = `${birth}${appointment}${female ? 2 : 1}`;
     const next = (sequence.get(prefix) ?? 0) + 1;
     sequence.set(prefix, next);
-    const name = `${female ? 'Ni' : 'I'} ${pick(BIRTH_ORDER)} ${pick(female ? FEMALE : MALE)}${random() < 0.5 ? ` ${pick(female ? FEMALE : MALE)}` : ''}`;
+    const drawnName = `${drawnFemale ? 'Ni' : 'I'} ${pick(BIRTH_ORDER)} ${pick(drawnFemale ? FEMALE : MALE)}${random() < 0.5 ? ` ${pick(drawnFemale ? FEMALE : MALE)}` : ''}`;
+    const name = named?.name ?? drawnName;
     const position = head ? headTitle(opd) : pick(positionsOf(opd.opdId));
     people.push({
       nip: `${prefix}${pad(next, 3)}`,

@@ -178,7 +178,15 @@ export class DemoSeeder implements OnApplicationBootstrap {
     await this.clock.at(wita('2024-08-15'), () =>
       count(this.elections.schedule(DEMO_ELECTION, admin)),
     );
-    const people = demoWorkforce(600);
+    // An OPD head's demo login is the person appointed head of that OPD (a Balinese "Ni" is a woman,
+    // which the NIP's gender digit must say too).
+    const heads: Record<string, { name: string; female: boolean }> = {};
+    for (const login of DEMO_LOGINS) {
+      if (login.opdId) {
+        heads[login.opdId] = { name: login.displayName, female: /\bNi\b/.test(login.displayName) };
+      }
+    }
+    const people = demoWorkforce(600, heads);
     await this.clock.at(wita('2024-08-20'), async () => {
       for (const opd of BANGLI_OPDS) {
         await count(this.opds.register(opd, hr));
