@@ -330,6 +330,8 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
         employmentType: 'PNS',
       });
       expect(twice.status).toBe(409);
+      // Where the NIP already is, by the OPD's name.
+      expect(twice.text).toContain('sudah terdaftar di Badan Uji (badan-uji).');
       expect(await eventCount()).toBe(before);
     });
 

@@ -144,13 +144,16 @@ export class AsnCommands {
   async enroll(dto: EnrollAsnDto, actor: ActorContext) {
     assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
-    return this.membership.hold([dto.opdId], async () =>
-      this.handle(nip, actor, {
+    return this.membership.hold([dto.opdId], async () => {
+      // Officials know OPDs by name: a NIP already enrolled is refused naming where.
+      const current = await this.facts.asn(nip);
+      const enrolledIn = current.status === 'none' ? undefined : await this.opdName(current.opdId);
+      return this.handle(nip, actor, {
         type: 'EnrollAsn',
         data: { ...dto, nip },
-        context: { opd: await this.facts.opdFact(dto.opdId) },
-      }),
-    );
+        context: { opd: await this.facts.opdFact(dto.opdId), enrolledIn },
+      });
+    });
   }
 
   /**
@@ -187,7 +190,10 @@ export class AsnCommands {
         {
           type: 'TransferAsn',
           data: { toOpdId },
-          context: { opd: await this.facts.opdFact(toOpdId) },
+          context: {
+            opd: await this.facts.opdFact(toOpdId),
+            opdName: await this.opdName(toOpdId),
+          },
         },
         known,
       ),
@@ -241,6 +247,11 @@ export class AsnCommands {
         );
       }
     }
+  }
+
+  private async opdName(opdId: string): Promise<string | undefined> {
+    const opd = await this.facts.opd(opdId);
+    return opd.status === 'none' ? undefined : opd.name;
   }
 
   /** `known`: the ASN's stream as the caller just read it, so it is not read again. */

@@ -43,6 +43,13 @@ describe('ASN decider', () => {
   });
   it('refuses a second enrolment, and an unknown or dissolved OPD', () => {
     given(asnDecider, [enrolled]).when(enroll()).thenFails('ASN_ALREADY_ENROLLED', 'CONFLICT');
+    // Named as officials know the OPD when the command brings its name.
+    const again = given(asnDecider, [enrolled])
+      .when(enroll({ context: { opd: 'active', enrolledIn: 'Dinas Kesehatan' } }))
+      .thenFails('ASN_ALREADY_ENROLLED', 'CONFLICT');
+    expect(again.message).toBe(
+      `ASN dengan NIP ${NIP} sudah terdaftar di Dinas Kesehatan (dinas-kesehatan).`,
+    );
     given(asnDecider, [])
       .when(enroll({ context: { opd: 'none' } }))
       .thenFails('OPD_NOT_FOUND', 'NOT_FOUND');
@@ -69,14 +76,15 @@ describe('ASN decider', () => {
           },
         },
       ]);
-    given(asnDecider, [enrolled])
+    const already = given(asnDecider, [enrolled])
       .when({
         type: 'TransferAsn',
         data: { toOpdId: 'dinas-kesehatan' },
-        context: { opd: 'active' },
+        context: { opd: 'active', opdName: 'Dinas Kesehatan' },
         metadata: meta(),
       })
       .thenFails('ASN_ALREADY_IN_OPD');
+    expect(already.message).toBe(`ASN ${NIP} sudah berada di Dinas Kesehatan (dinas-kesehatan).`);
   });
   it('records leaving, after which nothing changes', () => {
     const left: AsnEvent = {

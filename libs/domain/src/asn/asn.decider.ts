@@ -15,13 +15,16 @@ export type EnrollAsn = {
     employmentType: EmploymentType;
     opdId: string;
   };
-  context: { opd: OpdFact };
+  /** `enrolledIn`: the name of the OPD the NIP is already enrolled in, when it is (the refusal names it;
+   * the ASN stream has only its id). */
+  context: { opd: OpdFact; enrolledIn?: string };
   metadata: CommandMetadata;
 };
 export type TransferAsn = {
   type: 'TransferAsn';
   data: { toOpdId: string };
-  context: { opd: OpdFact };
+  /** `opdName`: the name of the OPD moved to, for the refusals that name it. */
+  context: { opd: OpdFact; opdName?: string };
   metadata: CommandMetadata;
 };
 export type RecordAsnLeft = {
@@ -39,12 +42,16 @@ export type AsnCommand = EnrollAsn | TransferAsn | RecordAsnLeft | ChangeAsnDeta
 
 export type Asn = { status: 'none' } | ({ status: 'active' | 'left' } & AsnEnrolled['data']);
 
-const requireOpd = (fact: OpdFact, opdId: string): void => {
+/** An OPD as a message names it: its name and id when the name is known, else its id. */
+const named = (opdId: string, name: string | undefined): string =>
+  name ? `${name} (${opdId})` : opdId;
+
+const requireOpd = (fact: OpdFact, opdId: string, name?: string): void => {
   if (fact === 'none') {
     throw notFound('OPD_NOT_FOUND', `OPD ${opdId} tidak ditemukan: daftarkan OPD terlebih dahulu.`);
   }
   if (fact === 'dissolved') {
-    throw conflict('OPD_DISSOLVED', `OPD ${opdId} sudah dibubarkan.`);
+    throw conflict('OPD_DISSOLVED', `OPD ${named(opdId, name)} sudah dibubarkan.`);
   }
 };
 
@@ -71,7 +78,7 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
       if (state.status !== 'none') {
         throw conflict(
           'ASN_ALREADY_ENROLLED',
-          `ASN dengan NIP ${check.nip} sudah terdaftar di ${state.opdId}.`,
+          `ASN dengan NIP ${check.nip} sudah terdaftar di ${named(state.opdId, command.context.enrolledIn)}.`,
         );
       }
       requireOpd(command.context.opd, command.data.opdId);
@@ -80,9 +87,12 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
     case 'TransferAsn': {
       const asn = active(state);
       if (asn.opdId === command.data.toOpdId) {
-        throw conflict('ASN_ALREADY_IN_OPD', `ASN ${asn.nip} sudah berada di ${asn.opdId}.`);
+        throw conflict(
+          'ASN_ALREADY_IN_OPD',
+          `ASN ${asn.nip} sudah berada di ${named(asn.opdId, command.context.opdName)}.`,
+        );
       }
-      requireOpd(command.context.opd, command.data.toOpdId);
+      requireOpd(command.context.opd, command.data.toOpdId, command.context.opdName);
       return [
         {
           type: 'AsnTransferred',

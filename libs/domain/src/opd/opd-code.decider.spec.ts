@@ -48,7 +48,12 @@ describe('OPD code decider', () => {
       .thenFails('OPD_CODE_TAKEN', 'CONFLICT');
     expect(error.message).toContain('1.02.01');
     expect(error.message).toContain('Dinas Kesehatan (dinas-kesehatan)');
-    expect(error.details).toEqual([expect.objectContaining({ field: 'code' })]);
+    expect(error.details).toEqual([
+      expect.objectContaining({
+        field: 'code',
+        reason: 'kode 1.02.01 sudah dipakai Dinas Kesehatan (dinas-kesehatan)',
+      }),
+    ]);
   });
 
   it('refuses a code claimed by a registration still in flight, but lets that OPD go on', () => {

@@ -37,7 +37,9 @@ const taken = (code: string, holder: { opdId: string; name?: string }, pending: 
     [
       {
         field: 'code',
-        reason: `kode ${code} sudah dipakai OPD ${holder.opdId}`,
+        reason: holder.name
+          ? `kode ${code} sudah dipakai ${holder.name} (${holder.opdId})`
+          : `kode ${code} sedang didaftarkan untuk OPD ${holder.opdId}`,
         code: 'OPD_CODE_TAKEN',
       },
     ],

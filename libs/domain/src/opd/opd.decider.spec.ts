@@ -167,5 +167,12 @@ describe('OPD decider', () => {
       .thenFails('OPD_HAS_ACTIVE_ASN', 'CONFLICT');
     expect(error.message).toContain('12 ASN aktif');
     expect(error.message).toContain('mutasikan');
+    // The OPD by its name, as officials know it, not its id.
+    expect(error.details).toEqual([
+      expect.objectContaining({
+        field: 'opdId',
+        reason: '12 ASN aktif masih terdaftar di Dinas Kesehatan',
+      }),
+    ]);
   });
 });

@@ -130,7 +130,7 @@ const decide = (command: OpdCommand, state: Opd): OpdEvent[] => {
           [
             {
               field: 'opdId',
-              reason: `${activeAsn} ASN aktif masih terdaftar di ${opd.opdId}`,
+              reason: `${activeAsn} ASN aktif masih terdaftar di ${opd.name}`,
               code: 'OPD_HAS_ACTIVE_ASN',
             },
           ],
