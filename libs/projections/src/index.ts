@@ -6,4 +6,5 @@
 export * from './projection';
 export * from './runner';
 export * from './read-models/ledger.projection';
+export * from './read-models/coverage';
 export * from './read-models/queries';

@@ -28,7 +28,6 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { ReadSide } from '../compliance/read-side';
-import { withShownCoverage } from '../compliance/scoped-queries';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
@@ -169,9 +168,7 @@ export class CertificateService {
       checkpoint: { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash },
     };
     if (dto.subjectType === 'OPD') {
-      const [row] = this.read.unscoped
-        .compliance(dto.electionId, today, dto.subjectId)
-        .map(withShownCoverage);
+      const [row] = this.read.unscoped.compliance(dto.electionId, today, dto.subjectId);
       if (!row) {
         throw new NotFoundException({
           code: 'OPD_NOT_FOUND',

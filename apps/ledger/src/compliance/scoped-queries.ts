@@ -2,29 +2,12 @@ import { invalid, notFound } from '@netral/domain';
 import type { ComplianceRow, Page, ReadModelQueries } from '@netral/projections';
 import type { ActorContext } from '../identity/actor';
 import { assertOpdScope, assertRegencyWide, scopedOpdId } from '../identity/opd-scope';
-import { coveragePercent } from './coverage';
 import { currentElection } from './current-election';
 
 type Queries = ReadModelQueries;
 type RosterFilter = Parameters<Queries['roster']>[2];
 
 const STATUS_ORDER = { TIDAK_PATUH: 0, PERLU_TINDAK_LANJUT: 1, PATUH: 2 } as const;
-
-/**
- * A row with its coverage as people read it (`coveragePercent`), in its number and in the reason that
- * quotes it. The read model judges the status on the truncated figure (never above the threshold before
- * it is met), which is why it is kept there and only the shown figure is replaced here.
- */
-export const withShownCoverage = (row: ComplianceRow): ComplianceRow => {
-  const coverage = coveragePercent(row.pledged, row.activeAsn);
-  return {
-    ...row,
-    coverage,
-    reasons: row.reasons.map((r) =>
-      r.replace(`(cakupan ${row.coverage}%)`, `(cakupan ${coverage}%)`),
-    ),
-  };
-};
 
 /**
  * The read models as one caller may see them: the same queries as ReadModelQueries, with the OPD scope
@@ -64,9 +47,7 @@ export class ScopedQueries implements Omit<Queries, 'certificatesToRevoke'> {
 
   /** An OPD head's own row only (asking for another is refused), whatever `opdId` says. */
   compliance(electionId: string, today: string, opdId?: string): ComplianceRow[] {
-    return this.queries
-      .compliance(electionId, today, scopedOpdId(this.actor, opdId))
-      .map(withShownCoverage);
+    return this.queries.compliance(electionId, today, scopedOpdId(this.actor, opdId));
   }
 
   roster(electionId: string, opdId: string, filter: RosterFilter, page: Page) {
@@ -154,8 +135,7 @@ export class ScopedQueries implements Omit<Queries, 'certificatesToRevoke'> {
   /** Totals over every OPD: not an OPD head's to read. */
   summary(electionId: string, today: string) {
     assertRegencyWide(this.actor);
-    const summary = this.queries.summary(electionId, today);
-    return { ...summary, coverage: coveragePercent(summary.pledged, summary.activeAsn) };
+    return this.queries.summary(electionId, today);
   }
 
   // The answers the read routes share, built on the scoped queries above.

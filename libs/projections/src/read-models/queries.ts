@@ -1,3 +1,4 @@
+import { coveragePercent, coverageReaches } from './coverage';
 import type Database from 'better-sqlite3';
 
 export type ComplianceStatus = 'PATUH' | 'PERLU_TINDAK_LANJUT' | 'TIDAK_PATUH';
@@ -250,7 +251,8 @@ export class ReadModelQueries {
       const casesOverdue = clocks.filter(
         ({ clock }) => clock.overdue && !clock.sanctionPending,
       ).length;
-      const coverage = o.active_asn === 0 ? 0 : Math.floor((o.pledged / o.active_asn) * 1000) / 10;
+      const coverage = coveragePercent(o.pledged, o.active_asn);
+      const coverageMet = coverageReaches(o.pledged, o.active_asn, this.minCoveragePercent);
       const headPledged = o.head_signed_at !== null;
       const missing = Math.max(0, o.active_asn - o.pledged);
       const reasons: string[] = [];
@@ -271,7 +273,7 @@ export class ReadModelQueries {
         }
       } else if (
         headPledged &&
-        coverage >= this.minCoveragePercent &&
+        coverageMet &&
         sanctionsPending === 0 &&
         casesOverdue === 0 &&
         o.active_asn > 0
@@ -291,7 +293,7 @@ export class ReadModelQueries {
         }
       }
       if (status !== 'PATUH') {
-        if (missing > 0 && coverage < this.minCoveragePercent) {
+        if (missing > 0 && !coverageMet) {
           reasons.push(
             `${missing} ASN belum menandatangani pakta integritas (cakupan ${coverage}%)`,
           );
@@ -582,7 +584,7 @@ export class ReadModelQueries {
       opdsByStatus: byStatus,
       activeAsn: active,
       pledged,
-      coverage: active === 0 ? 0 : Math.floor((pledged / active) * 1000) / 10,
+      coverage: coveragePercent(pledged, active),
       casesByAct: byAct,
       casesByState: byState,
       casesOverdue: cases.filter(({ clock }) => clock.overdue).length,

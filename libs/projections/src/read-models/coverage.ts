@@ -10,3 +10,7 @@ export const coveragePercent = (pledged: number, activeAsn: number): number => {
   const tenths = Math.floor((2000 * pledged + activeAsn) / (2 * activeAsn));
   return (pledged < activeAsn ? Math.min(tenths, 999) : tenths) / 10;
 };
+
+/** Whether `pledged` of `activeAsn` reaches `minPercent`, on the exact fraction (never on a rounded one). */
+export const coverageReaches = (pledged: number, activeAsn: number, minPercent: number): boolean =>
+  activeAsn > 0 && pledged * 100 >= minPercent * activeAsn;
