@@ -107,6 +107,39 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     expect(await eventCount()).toBe(before);
   });
 
+  it('says what is wrong with a file that is not this import’s CSV, on its field, and empty cells as such', async () => {
+    const before = await eventCount();
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+    ]);
+    const picture = await upload('opd', png);
+    expect(picture.status).toBe(400);
+    expect(picture.text).toContain(
+      '<a href="#file-opd">Berkas CSV Daftar OPD: bukan berkas CSV (teks)',
+    );
+    expect(picture.text).toContain('id="file-opd-error"');
+    // A problem of the file is not "1 of 0 rows", and its cause is not a missing column.
+    expect(picture.text).not.toContain('Baris bermasalah');
+    expect(picture.text).not.toContain('kolom wajib tidak ada');
+    const wrongFile = await upload('opd', sample('asn-with-errors.csv'));
+    expect(wrongFile.status).toBe(400);
+    expect(wrongFile.text).toContain(
+      '<a href="#file-opd">Berkas CSV Daftar OPD: kolom wajib tidak ada',
+    );
+    expect(wrongFile.text).not.toContain('Baris bermasalah');
+    // An empty cell of a required column is missing, not an unknown code; reasons carry no codes.
+    const empty = await upload(
+      'asn',
+      Buffer.from(`NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n123;I Made Uji;Analis;PNS;\n`),
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Baris bermasalah (1 dari 1 baris)');
+    expect(empty.text).toMatch(/<td>2<\/td><td>Kode OPD<\/td><td>wajib diisi<\/td>/);
+    expect(empty.text).toMatch(/<td>2<\/td><td>NIP<\/td><td>NIP harus 18 digit angka<\/td>/);
+    expect(empty.text).not.toContain('NIP_FORMAT');
+    expect(await eventCount()).toBe(before);
+  });
+
   it('lists every bad row of a large file, not only the first ones', async () => {
     const before = await eventCount();
     const bad = 700;

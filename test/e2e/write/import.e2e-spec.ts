@@ -82,10 +82,15 @@ describe('roster import', () => {
     const res = await upload('/api/v1/asn/import', csv);
     expect(res.status).toBe(400);
     expect(
-      res.body.details.map((d: { line: number; reason: string }) => [d.line, d.reason]),
+      res.body.details.map((d: { line: number; code: string; reason: string }) => [
+        d.line,
+        d.code,
+        d.reason,
+      ]),
     ).toEqual([
-      [2, expect.stringContaining('NIP_IN_FUTURE')],
-      [3, expect.stringContaining('NIP_IN_FUTURE')],
+      // The rule's code for programs, the reason in words (without the code) for people.
+      [2, 'NIP_IN_FUTURE', expect.not.stringContaining('NIP_IN_FUTURE')],
+      [3, 'NIP_IN_FUTURE', expect.not.stringContaining('NIP_IN_FUTURE')],
     ]);
     expect(await head()).toBe(before);
   });
@@ -196,6 +201,11 @@ describe('roster import', () => {
       Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x22, 0x0a, 0x22]),
     );
     expect(binary.status).toBe(400);
+    expect(binary.body.details[0]).toMatchObject({
+      field: 'file',
+      code: 'NOT_TEXT',
+      reason: expect.stringContaining('bukan berkas CSV (teks)') as string,
+    });
   });
 
   it('runs from the CLI on the same store (import asn --dry-run, then for real)', async () => {

@@ -532,28 +532,41 @@ export class RegistryWebController {
       report?: ImportReport;
     } = {},
   ) {
-    const problems = state.report?.errors ?? [];
+    const all = state.report?.errors ?? [];
+    // A problem of the file as a whole (not text, not the columns of this import) is said on its field: it
+    // is not "1 of 0 rows". Rows are listed in the table, every one (so one round of fixes is enough).
+    const fileProblems = all.filter((p) => p.file);
+    const problems = all.filter((p) => !p.file);
     const badLines = new Set(problems.map((p) => p.line)).size;
-    // Every bad row is listed (the service collects them all), so one round of fixes is enough.
+    const kind = state.kind ?? 'asn';
+    const fieldErrors: FieldErrors | undefined =
+      fileProblems.length > 0
+        ? { [`file-${kind}`]: fileProblems.map((p) => p.reason).join('; ') }
+        : state.errors;
     const errors: FieldErrors | undefined =
-      problems.length > 0
+      all.length > 0
         ? {
-            [PROBLEMS_ANCHOR]: `${problems.length} masalah pada ${badLines} baris; lihat tabel di bawah.`,
+            ...fieldErrors,
+            ...(problems.length > 0
+              ? {
+                  [PROBLEMS_ANCHOR]: `${problems.length} masalah pada ${badLines} baris; lihat tabel di bawah.`,
+                }
+              : {}),
           }
         : state.errors;
     res.status(errors ? 400 : 200).render('registry-import', {
       title: 'Impor CSV',
       flash: state.flash,
-      imports: Object.entries(IMPORTS).map(([kind, info]) => ({
-        kind,
+      imports: Object.entries(IMPORTS).map(([name, info]) => ({
+        kind: name,
         ...info,
-        errors: state.kind === kind ? state.errors : undefined,
-        dryRun: state.kind === kind && state.dryRun === true,
+        errors: kind === name ? fieldErrors : undefined,
+        dryRun: kind === name && state.dryRun === true,
       })),
       errors,
       formError: errors
-        ? problems.length > 0
-          ? `Berkas ${IMPORTS[state.kind ?? 'asn'].label} tidak diimpor: tidak ada data yang disimpan. Perbaiki setiap baris yang disebut lalu unggah lagi.`
+        ? all.length > 0
+          ? `Berkas ${IMPORTS[kind].label} tidak diimpor: tidak ada data yang disimpan. ${problems.length > 0 ? 'Perbaiki setiap baris yang disebut lalu unggah lagi.' : 'Perbaiki berkasnya lalu unggah lagi.'}`
           : 'Periksa isian yang ditandai.'
         : undefined,
       report: problems.length > 0 ? state.report : undefined,

@@ -27,7 +27,12 @@ const NO_ASN: Loaded<Asn> = { state: { status: 'none' }, revision: 'no_stream' }
 export interface RowProblem {
   line: number;
   column: string;
+  /** In words, for people; `code` is for programs (the NIP rule broken, NIP_FORMAT…), when there is one. */
   reason: string;
+  code?: string;
+  /** A problem of the file as a whole (not text, no header with the columns, not readable as CSV): no row
+   * of it was read, or none after it. */
+  file?: true;
 }
 
 export interface ImportReport {
@@ -206,7 +211,12 @@ export class RosterImport {
       const problems: RowProblem[] = [];
       const nipCheck = validateNip(record.nip ?? '', { today });
       if (!nipCheck.valid) {
-        problems.push({ line, column: 'NIP', reason: `${nipCheck.reason} (${nipCheck.code})` });
+        problems.push({
+          line,
+          column: 'NIP',
+          reason: record.nip?.trim() ? nipCheck.reason : 'wajib diisi',
+          code: nipCheck.code,
+        });
       } else if (seen.has(nipCheck.nip)) {
         problems.push({
           line,
@@ -232,9 +242,14 @@ export class RosterImport {
       }
       const type = (record.jenisasn ?? '').trim().toUpperCase();
       if (type !== 'PNS' && type !== 'PPPK') {
-        problems.push({ line, column: 'Jenis ASN', reason: 'harus PNS atau PPPK' });
+        problems.push({
+          line,
+          column: 'Jenis ASN',
+          reason: type ? 'harus PNS atau PPPK' : 'wajib diisi (PNS atau PPPK)',
+        });
       }
-      const found = opds.resolve((record.kodeopd ?? '').trim());
+      const opdCode = (record.kodeopd ?? '').trim();
+      const found = opdCode ? opds.resolve(opdCode) : { problem: 'wajib diisi' };
       const opd = 'opd' in found ? found.opd : undefined;
       if ('problem' in found) {
         problems.push({ line, column: 'Kode OPD', reason: found.problem });
@@ -436,7 +451,9 @@ export class RosterImport {
         errors.push({
           line,
           column: 'Kode OPD',
-          reason: 'wajib: angka, huruf, titik, garis miring atau tanda hubung',
+          reason: code
+            ? 'hanya angka, huruf, titik, garis miring atau tanda hubung (paling panjang 32 karakter)'
+            : 'wajib diisi',
         });
       } else if (codes.has(key)) {
         errors.push({
@@ -456,7 +473,9 @@ export class RosterImport {
         errors.push({
           line,
           column: 'Jenis',
-          reason: `tidak dikenal; gunakan salah satu: ${OPD_KINDS.join(', ')}`,
+          reason: record.jenis?.trim()
+            ? `tidak dikenal; gunakan salah satu: ${OPD_KINDS.join(', ')}`
+            : `wajib diisi; salah satu dari: ${OPD_KINDS.join(', ')}`,
         });
       }
       if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(opdId)) {
@@ -609,9 +628,9 @@ export class RosterImport {
         'ROSTER_INVALID',
         `${report.errors.length} masalah pada berkas; tidak ada data yang disimpan. Perbaiki baris yang disebut lalu unggah lagi.`,
         report.errors.slice(0, 1000).map((e) => ({
-          field: `baris ${e.line}: ${e.column}`,
+          field: e.file ? 'file' : `baris ${e.line}: ${e.column}`,
           reason: e.reason,
-          code: 'ROSTER_ROW_INVALID',
+          code: e.code ?? (e.file ? 'ROSTER_FILE_INVALID' : 'ROSTER_ROW_INVALID'),
           line: e.line,
           column: e.column,
         })),
@@ -628,7 +647,18 @@ export class RosterImport {
     required: readonly string[],
     errors: RowProblem[],
   ): AsyncGenerator<{ line: number; record: Partial<Record<K, string>> }> {
-    const { delimiter, stream } = await sniffDelimiter(input);
+    const { delimiter, stream, text } = await sniffDelimiter(input);
+    if (!text) {
+      errors.push({
+        line: 1,
+        column: 'Berkas',
+        reason:
+          'bukan berkas CSV (teks): simpan daftarnya sebagai CSV (UTF-8) dari Excel atau SIASN, lalu unggah berkas itu',
+        code: 'NOT_TEXT',
+        file: true,
+      });
+      return;
+    }
     const parser = stream.pipe(
       parse({
         bom: true,
@@ -657,6 +687,8 @@ export class RosterImport {
               line: 1,
               column: missing.map((k) => columns[k as K]).join(', '),
               reason: `kolom wajib tidak ada; kolom yang dikenali: ${Object.values(columns).join(', ')}`,
+              code: 'COLUMNS_MISSING',
+              file: true,
             });
             return;
           }
@@ -669,6 +701,8 @@ export class RosterImport {
         line: lines,
         column: '-',
         reason: `berkas CSV tidak dapat dibaca: ${error instanceof Error ? error.message : String(error)}`,
+        code: 'CSV_UNREADABLE',
+        file: true,
       });
     }
   }
@@ -690,10 +724,11 @@ export class RosterImport {
   }
 }
 
-/** The header line's separator (`;` when it has more of them than commas), and the input, unconsumed. */
+/** The header line's separator (`;` when it has more of them than commas), whether the file starts as text
+ * (UTF-8 without NUL bytes: a picture, a PDF or an .xlsx does not), and the input, unconsumed. */
 const sniffDelimiter = async (
   input: Readable,
-): Promise<{ delimiter: string; stream: Readable }> => {
+): Promise<{ delimiter: string; stream: Readable; text: boolean }> => {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string, undefined>;
   const head: Buffer[] = [];
   let size = 0;
@@ -709,7 +744,15 @@ const sniffDelimiter = async (
       break;
     }
   }
-  const headText = Buffer.concat(head).toString('utf8');
+  const headBytes = Buffer.concat(head);
+  let text = !headBytes.includes(0x00);
+  try {
+    // `stream`: a character cut at the end of what was read is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(headBytes, { stream: true });
+  } catch {
+    text = false;
+  }
+  const headText = headBytes.toString('utf8');
   const firstLine = headText.split('\n', 1)[0];
   const count = (c: string) => firstLine.split(c).length - 1;
   const delimiter = count(';') > count(',') ? ';' : ',';
@@ -723,5 +766,5 @@ const sniffDelimiter = async (
       yield value;
     }
   };
-  return { delimiter, stream: Readable.from(rest()) };
+  return { delimiter, stream: Readable.from(rest()), text };
 };
