@@ -72,6 +72,27 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     const account = await kadis.get('/akun').expect(200);
     expect(account.text).toContain('<span class="muted">dinas kesehatan</span>');
     expect(account.text).toContain('<dt>OPD</dt><dd>dinas kesehatan</dd>');
+    // Sent to sign in on the way to a page their role may not open, they land on their own start page.
+    const agent = request.agent(t.server);
+    const loginPage = await agent.get('/login?next=/kasus').expect(200);
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .redirects(0)
+      .send({
+        username: 'kadis.uji',
+        password: 'kata-sandi-kadis-1',
+        next: '/kasus',
+        _csrf: csrfFrom(loginPage.text),
+      });
+    expect([signedIn.status, signedIn.headers.location]).toEqual([303, '/opd']);
+    // A page they may open is where they go; the login page, once signed in, sends them on the same way.
+    expect((await agent.get('/login?next=/akun').redirects(0)).headers.location).toBe('/akun');
+    expect((await agent.get('/login?next=/pengguna').redirects(0)).headers.location).toBe('/opd');
+    // Opened anyway, the refusal names the role in words.
+    const refused = await agent.get('/kasus').expect(403);
+    expect(refused.text).toContain('Peran Kepala OPD tidak berwenang');
+    expect(refused.text).not.toContain('OPD_HEAD');
     const [registered] = await streamEvents(t, 'user-kadis.uji');
     expect(registered).toMatchObject({
       type: 'UserRegistered',

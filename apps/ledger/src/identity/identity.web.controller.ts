@@ -8,12 +8,15 @@ import {
   Post,
   Query,
   Req,
+  RequestMethod,
   Res,
 } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA, VERSION_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { AppConfig } from '@netral/config';
-import { DomainError } from '@netral/domain';
+import { DomainError, type Role } from '@netral/domain';
 import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
@@ -22,7 +25,7 @@ import { setFlash, takeFlash } from '../portal/flash';
 import { domainErrors, type FieldErrors, type Form, validateAs } from '../portal/form';
 import { LOGIN_USERNAME_MAX_LENGTH, SetPasswordDto } from './dto/identity.dto';
 import { PASSWORD_MAX_LENGTH } from './password';
-import { Public, Roles } from './roles.decorator';
+import { IS_PUBLIC_KEY, Public, Roles, ROLES_KEY } from './roles.decorator';
 import { UserCommands } from './user.commands';
 import {
   clearSessionCookie,
@@ -35,6 +38,34 @@ import {
 /** Only same-site paths: `next=https://evil.example` must not turn the login page into an open redirect. */
 const safeNext = (next: unknown): string =>
   typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+
+/** Where each role starts: where its work is. */
+const LANDING: Record<Role, string> = {
+  OPD_HEAD: '/opd',
+  HR: '/kepatuhan',
+  BAWASLU: '/kepatuhan',
+  ADMIN: '/kepatuhan',
+};
+
+/** A page route as the guard sees it: its path, and who may open it (`public`: anyone). */
+interface PageRoute {
+  pattern: RegExp;
+  roles: readonly Role[] | 'public';
+}
+
+const asList = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+
+/** `/registri/asn/:nip` as a pattern of whole paths. */
+const pathPattern = (controllerPath: string, routePath: string): RegExp => {
+  const path = `/${[controllerPath, routePath].filter(Boolean).join('/')}`.replace(/\/+/g, '/');
+  const body = path
+    .replace(/\/$/, '')
+    .split('/')
+    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body || ''}/?$`);
+};
 
 /** What every rendering of the login page needs: the same limits as the API's LoginDto, as maxlength. */
 const loginView = (view: Record<string, unknown>) => ({
@@ -51,7 +82,58 @@ export class IdentityWebController {
     private readonly auth: AuthService,
     private readonly users: UserCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly modules: ModulesContainer,
+    private readonly reflector: Reflector,
   ) {}
+
+  private pages?: PageRoute[];
+
+  /**
+   * Whether `role` may open the page at `next` (a path, perhaps with a query), by the same @Public/@Roles
+   * the guard reads on the GET route that serves it; a path no page serves is left to its 404.
+   */
+  private mayOpen(role: Role, next: string): boolean {
+    this.pages ??= [...this.modules.values()].flatMap((module) =>
+      [...module.controllers.values()].flatMap(({ metatype }) => {
+        // Pages only: the API's controllers are versioned (under /api/v1).
+        if (!metatype || Reflect.getMetadata(VERSION_METADATA, metatype) !== undefined) {
+          return [];
+        }
+        const prototype = metatype.prototype as Record<string, unknown>;
+        return Object.getOwnPropertyNames(prototype).flatMap((name) => {
+          const handler = prototype[name];
+          if (
+            typeof handler !== 'function' ||
+            Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.GET
+          ) {
+            return [];
+          }
+          const targets = [handler, metatype];
+          const roles: PageRoute['roles'] = this.reflector.getAllAndOverride<boolean>(
+            IS_PUBLIC_KEY,
+            targets,
+          )
+            ? 'public'
+            : (this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? []);
+          return asList(Reflect.getMetadata(PATH_METADATA, metatype)).flatMap((base) =>
+            asList(Reflect.getMetadata(PATH_METADATA, handler)).map((path) => ({
+              pattern: pathPattern(base, path),
+              roles,
+            })),
+          );
+        });
+      }),
+    );
+    const path = next.split(/[?#]/, 1)[0];
+    const route = this.pages.find((page) => page.pattern.test(path));
+    return !route || route.roles === 'public' || route.roles.includes(role);
+  }
+
+  /** Where a signed-in user goes from the login page: `next` when their role may open it, else their own
+   * start page (an OPD head sent to /kasus would only meet a 403). */
+  private destination(role: Role, next: string): string {
+    return this.mayOpen(role, next) ? next : LANDING[role];
+  }
 
   @Get('login')
   @Public()
@@ -62,7 +144,7 @@ export class IdentityWebController {
     @Res() res: Response,
   ) {
     if (actor) {
-      res.redirect(303, safeNext(next));
+      res.redirect(303, this.destination(actor.role, safeNext(next)));
       return;
     }
     res.render('login', loginView({ next: safeNext(next), flash: takeFlash(req, res) }));
@@ -92,7 +174,7 @@ export class IdentityWebController {
           ttlSeconds: SESSION_TTL_SECONDS,
         });
         setSessionCookie(res, result.accessToken, secureCookies(this.config.publicBaseUrl));
-        res.redirect(303, next);
+        res.redirect(303, this.destination(result.user.role, next));
         return;
       } catch (error) {
         if (!(error instanceof HttpException)) {
@@ -204,13 +286,6 @@ export class IdentityWebController {
       res.redirect(303, '/login');
       return;
     }
-    // Each role starts where its work is.
-    const start = {
-      OPD_HEAD: '/opd',
-      HR: '/kepatuhan',
-      BAWASLU: '/kepatuhan',
-      ADMIN: '/kepatuhan',
-    } as const;
-    res.redirect(303, start[actor.role] ?? '/docs');
+    res.redirect(303, LANDING[actor.role] ?? '/docs');
   }
 }
