@@ -302,6 +302,16 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       expect(empty.text).toContain('id="name-error"');
       expect(empty.text).toContain('id="kind-error"');
       expect(empty.text).not.toContain('id="opdId-error"');
+      // The summary: each field by its label, in the form's order, an empty one as "wajib diisi".
+      expect(
+        [...empty.text.matchAll(/<li><a href="#([^"]+)">([^<]*)<\/a><\/li>/g)].map(
+          ([, id, text]) => `${id} ${text}`,
+        ),
+      ).toEqual([
+        'code Kode OPD: wajib diisi',
+        'name Nama OPD: wajib diisi',
+        'kind Jenis: wajib diisi',
+      ]);
       const taken = await registerOpd({ code: ' 1.01.01 ', name: 'Dinas Lain', kind: 'DINAS' });
       expect(taken.status).toBe(409);
       expect(taken.text).toContain('id="code-error"');
