@@ -264,7 +264,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
           _csrf: csrfFrom(page.text),
         });
       expect(again.status).toBe(409);
-      expect(again.text).toContain('CONFIRMED');
+      expect(again.text).toContain('berstatus Terbukti');
     });
 
     it('lets HR record the PPK decision, with field errors first', async () => {
@@ -296,7 +296,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
       );
       expect(light.status).toBe(400);
       expect(light.text).toMatch(
-        /id="kind-error"[^>]*>[^<]*TEGURAN_LISAN adalah sanksi disiplin tingkat RINGAN/,
+        /id="kind-error"[^>]*>[^<]*Teguran lisan \(TEGURAN_LISAN\) adalah hukuman disiplin tingkat ringan, sedangkan perbuatan N\d\d termasuk pelanggaran tingkat (berat|sedang)/,
       );
       const before = await eventCount();
       const yesterday = addDays(t.app.get(Clock).today(), -1);

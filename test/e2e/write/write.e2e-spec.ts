@@ -467,7 +467,7 @@ describe('write API', () => {
         recommendation: { discipline: 'BERAT' },
       });
       expect(early.status).toBe(409);
-      expect(early.body.message).toContain('REPORTED');
+      expect(early.body.message).toContain('berstatus Dilaporkan');
       await expectStatus(
         post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, { note: 'Klarifikasi dilakukan' }),
         200,
@@ -569,7 +569,9 @@ describe('write API', () => {
         expect.objectContaining({
           field: 'kind',
           code: 'SANCTION_LEVEL_MISMATCH',
-          reason: expect.stringContaining('TURUN_JABATAN_12, JADI_PELAKSANA_12, PDHTAPS'),
+          reason: expect.stringMatching(
+            /pilih Penurunan jabatan [^,]* \(TURUN_JABATAN_12\), .* \(JADI_PELAKSANA_12\), .* \(PDHTAPS\), atau/,
+          ),
         }),
       ]);
       expect(await streamOf(`case-${caseId}`)).toHaveLength(before.length);
@@ -606,7 +608,7 @@ describe('write API', () => {
       });
       expect(early.status).toBe(409);
       expect(early.body).toMatchObject({ code: 'CASE_INVALID_TRANSITION' });
-      expect(early.body.message).toContain('REPORTED');
+      expect(early.body.message).toContain('berstatus Dilaporkan');
       await expectStatus(post(t, bawaslu, `/api/v1/cases/${caseId}/verification`, {}), 200);
       await expectStatus(
         post(t, bawaslu, `/api/v1/cases/${caseId}/dismissal`, { reason: 'Tidak cukup bukti' }),

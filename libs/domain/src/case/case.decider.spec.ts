@@ -168,7 +168,7 @@ describe('case decider', () => {
     const error = given(caseDecider, [reported()])
       .when(confirm({ ethics: 'MORAL_TERBUKA' }))
       .thenFails('CASE_INVALID_TRANSITION', 'CONFLICT');
-    expect(error.message).toContain('REPORTED');
+    expect(error.message).toContain('berstatus Dilaporkan');
     given(caseDecider, [reported(), verified, confirmed])
       .when({ type: 'DismissViolation', data: { reason: 'x' }, metadata: meta() })
       .thenFails('CASE_INVALID_TRANSITION');
@@ -199,7 +199,7 @@ describe('case decider', () => {
     const error = given(caseDecider, [reported()])
       .when(dismiss)
       .thenFails('CASE_INVALID_TRANSITION', 'CONFLICT');
-    expect(error.message).toContain('REPORTED');
+    expect(error.message).toContain('berstatus Dilaporkan');
   });
   it('needs a recommendation, and no discipline for an ethics-only act', () => {
     given(caseDecider, [reported(), verified])
@@ -249,7 +249,9 @@ describe('case decider', () => {
     expect(sedang.details).toEqual([
       expect.objectContaining({
         field: 'kind',
-        reason: expect.stringContaining('TURUN_JABATAN_12, JADI_PELAKSANA_12, PDHTAPS'),
+        reason: expect.stringMatching(
+          /pilih Penurunan jabatan [^,]* \(TURUN_JABATAN_12\), .* \(JADI_PELAKSANA_12\), .* \(PDHTAPS\), atau/,
+        ),
       }),
     ]);
     // N03 is sedang: a demotion (berat) is outside it unless berat was recommended; a tukin cut fits.

@@ -111,12 +111,16 @@ const transition = (state: Case, allowed: CaseStatus[], action: string) => {
   if (!allowed.includes(state.status)) {
     throw conflict(
       'CASE_INVALID_TRANSITION',
-      `Kasus ${state.caseId} berstatus ${state.status} (${CASE_STATUS_LABELS[state.status]}): tidak dapat ${action}.`,
+      `Kasus ${state.caseId} berstatus ${CASE_STATUS_LABELS[state.status]}: tidak dapat ${action}.`,
       [{ field: 'status', reason: state.status, code: 'CASE_INVALID_TRANSITION' }],
     );
   }
   return state;
 };
+
+/** A discipline level as the sentence reads it: "ringan", "sedang", "berat", "PTDH". */
+const levelWord = (level: string | undefined): string =>
+  level === undefined || level === 'PTDH' ? String(level) : level.toLowerCase();
 
 const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
   const { now, today, utcOffsetMinutes } = command.metadata;
@@ -264,7 +268,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
         );
         problems.add(
           'kind',
-          `${data.kind} adalah sanksi disiplin tingkat ${kind.level}, sedangkan perbuatan ${c.actCode} ${act.discipline === 'PTDH' ? 'berujung PTDH (jalur DISMISSAL)' : `termasuk pelanggaran tingkat ${act.discipline}`}${c.recommendedDiscipline ? ` dan rekomendasinya tingkat ${c.recommendedDiscipline}` : ''}: ${within.length > 0 ? `pilih ${within.map((k) => k.code).join(', ')}, ` : ''}atau sertakan legalBasis bila keputusan memang berbeda (mis. hasil upaya administratif)`,
+          `${kind.description} (${kind.code}) adalah hukuman disiplin tingkat ${levelWord(kind.level)}, sedangkan perbuatan ${c.actCode} ${act.discipline === 'PTDH' ? 'berujung pemberhentian tidak dengan hormat (jalur DISMISSAL)' : `termasuk pelanggaran tingkat ${levelWord(act.discipline)}`}${c.recommendedDiscipline ? ` dan rekomendasinya tingkat ${levelWord(c.recommendedDiscipline)}` : ''}: ${within.length > 0 ? `pilih ${within.map((k) => `${k.description} (${k.code})`).join(', ')}, ` : ''}atau sertakan dasar hukum (legalBasis) bila keputusan memang berbeda (mis. hasil upaya administratif)`,
           'SANCTION_LEVEL_MISMATCH',
         );
       }
