@@ -4,7 +4,9 @@ import {
   createUser,
   csrfFrom,
   seedLedger,
+  post,
   type TestApp,
+  type TestUser,
   webLogin,
 } from '@netral/testing';
 import { createHash } from 'node:crypto';
@@ -22,6 +24,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
   let hr: TestAgent;
   let head: TestAgent;
   let roster: Awaited<ReturnType<typeof seedLedger>>;
+  let admin: TestUser;
 
   const eventCount = async () => {
     let n = 0;
@@ -82,7 +85,7 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
 
   beforeAll(async () => {
     t = await createTestApp();
-    const admin = await createUser(t, 'ADMIN');
+    admin = await createUser(t, 'ADMIN');
     const hrUser = await createUser(t, 'HR');
     const bawasluUser = await createUser(t, 'BAWASLU');
     roster = await seedLedger(t, { admin, hr: hrUser }, { staffPerOpd: 2 });
@@ -394,6 +397,32 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     expect(JSON.parse(lines[0])).toMatchObject({ v: 1, index: 0 });
     await hr.get('/audit').expect(403);
     await head.get('/audit/ekspor').expect(403);
+  });
+
+  it('offers the election monitored today first on the report form, not the latest scheduled', async () => {
+    const today = t.app.get(Clock).today();
+    for (const [electionId, name, from, voting, until] of [
+      ['pemilu-kini', 'Pemilu Kini', addDays(today, -30), addDays(today, 30), addDays(today, 60)],
+      [
+        'pemilu-nanti',
+        'Pemilu Nanti',
+        addDays(today, 400),
+        addDays(today, 500),
+        addDays(today, 560),
+      ],
+    ]) {
+      const res = await post(t, admin, '/api/v1/elections', {
+        electionId,
+        name,
+        kind: 'PEMILU',
+        votingDay: voting,
+        monitoringFrom: from,
+        monitoringUntil: until,
+      });
+      expect(res.status).toBe(201);
+    }
+    const form = await bawaslu.get('/kasus/baru').expect(200);
+    expect(form.text).toMatch(/<option value="pemilu-kini" selected>/);
   });
 
   it('keeps case pages from OPD heads, and answers an unknown case with 404', async () => {

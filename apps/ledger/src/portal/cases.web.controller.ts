@@ -244,7 +244,7 @@ export class CasesWebController {
         elections.map((e) => ({ value: e.electionId, label: e.name })),
         typeof values.electionId === 'string'
           ? values.electionId
-          : (elections[0]?.electionId ?? ''),
+          : (queries.electionFor(this.read.today())?.electionId ?? ''),
       ),
       acts: actOptions(typeof values.actCode === 'string' ? values.actCode : ''),
       sources: options(SOURCES, typeof values.source === 'string' ? values.source : ''),
