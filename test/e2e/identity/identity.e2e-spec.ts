@@ -489,19 +489,23 @@ describe('login page limits and lock-outs', () => {
 
     const longName = await postLogin('a'.repeat(65), 'apa-saja-123');
     expect(longName.status).toBe(400);
-    expect(longName.text).toContain('Nama pengguna paling banyak 64 karakter.');
+    expect(longName.text).toContain(
+      '<a href="#username">Nama pengguna: paling banyak 64 karakter</a>',
+    );
     expect(longName.text).toContain('id="username-error"');
 
     const longPassword = await postLogin('siapa.saja', 'x'.repeat(201));
     expect(longPassword.status).toBe(400);
-    expect(longPassword.text).toContain('Kata sandi paling banyak 200 karakter.');
+    expect(longPassword.text).toContain(
+      '<a href="#password">Kata sandi: paling banyak 200 karakter</a>',
+    );
     expect(longPassword.text).not.toContain('x'.repeat(201));
 
     // A body far past any limit is still an answer about the form, not a 500.
     const huge = await postLogin('b'.repeat(100_000), 'y'.repeat(1_000_000));
     expect(huge.status).toBe(400);
-    expect(huge.text).toContain('Nama pengguna paling banyak 64 karakter.');
-    expect(huge.text).toContain('Kata sandi paling banyak 200 karakter.');
+    expect(huge.text).toContain('Nama pengguna: paling banyak 64 karakter');
+    expect(huge.text).toContain('Kata sandi: paling banyak 200 karakter');
 
     // At the limits exactly it is an ordinary login attempt.
     const atLimits = await postLogin('c'.repeat(64), 'z'.repeat(200));

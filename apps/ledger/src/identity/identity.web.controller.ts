@@ -159,14 +159,14 @@ export class IdentityWebController {
     const next = safeNext(body.next);
     const errors: Record<string, string> = {};
     if (!username) {
-      errors.username = 'Nama pengguna wajib diisi.';
+      errors.username = 'wajib diisi';
     } else if (username.length > LOGIN_USERNAME_MAX_LENGTH) {
-      errors.username = `Nama pengguna paling banyak ${LOGIN_USERNAME_MAX_LENGTH} karakter.`;
+      errors.username = `paling banyak ${LOGIN_USERNAME_MAX_LENGTH} karakter`;
     }
     if (!password) {
-      errors.password = 'Kata sandi wajib diisi.';
+      errors.password = 'wajib diisi';
     } else if (password.length > PASSWORD_MAX_LENGTH) {
-      errors.password = `Kata sandi paling banyak ${PASSWORD_MAX_LENGTH} karakter.`;
+      errors.password = `paling banyak ${PASSWORD_MAX_LENGTH} karakter`;
     }
     if (Object.keys(errors).length === 0) {
       try {
