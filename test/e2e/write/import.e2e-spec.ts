@@ -178,6 +178,36 @@ describe('roster import', () => {
     expect(other.body).toMatchObject({ dryRun: false, created: 1 });
   });
 
+  it('refuses a CSV not in UTF-8 as that (not as a picture), and says a broken quote in words', async () => {
+    const before = await head();
+    const latin1 = Buffer.concat([
+      Buffer.from(`NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(4501)};I Made Jos`),
+      Buffer.from([0xe9]), // "é" in Latin-1
+      Buffer.from(';Staf;PNS;1.02.01\n'),
+    ]);
+    const res = await upload('/api/v1/asn/import?dryRun=true', latin1);
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ field: 'file', code: 'NOT_UTF8' }),
+    ]);
+    for (const [csv, words] of [
+      [
+        `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(4502)};"I Made;Staf;PNS;1.02.01\n`,
+        'tidak ditutup',
+      ],
+      [
+        `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(4503)};=HYPERLINK("x");Staf;PNS;1.02.01\n`,
+        'di tengah isian',
+      ],
+    ]) {
+      const broken = await upload('/api/v1/asn/import?dryRun=true', csv);
+      expect(broken.status).toBe(400);
+      expect(broken.body.details[0].reason).toContain(words);
+      expect(broken.body.details[0].reason).not.toMatch(/Quote|field|line/);
+    }
+    expect(await head()).toBe(before);
+  });
+
   it('answers a missing file, a missing column and a non-CSV clearly', async () => {
     expect(
       (await request(t.server).post('/api/v1/asn/import').set('Authorization', hr.auth)).body.code,
@@ -224,6 +254,27 @@ describe('roster import', () => {
       events.push(e);
     }
     expect(events.map((e) => e.type)).toEqual(['AsnEnrolled']);
+  });
+
+  it('refuses, from the CLI, a row past the first read that is not UTF-8, naming its line and cell', async () => {
+    // The file is read in 64 KB chunks: its head is UTF-8, the last row (in Latin-1) comes later.
+    const rows = Array.from(
+      { length: 1200 },
+      (_, i) => `${nipFor(6000 + i)};I Wayan Baris ${i};Pranata Komputer;PNS;2.16.01`,
+    );
+    const file = join(t.dataDir, 'cli-latin1.csv');
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${rows.join('\n')}\n${nipFor(7300)};Jos`),
+        Buffer.from([0xe9]),
+        Buffer.from(';Staf;PNS;2.16.01\n'),
+      ]),
+    );
+    const cli = runCommand(registerImportCommands, { NETRAL_DATA_DIR: t.dataDir });
+    const { code, output } = await cli('import', 'asn', file, '--dry-run');
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/1202\D[^\n]*Nama[^\n]*bukan UTF-8/);
   });
 
   it('refuses to write from the CLI while the service holds the data directory; a dry run still runs', async () => {

@@ -648,13 +648,21 @@ export class RosterImport {
     errors: RowProblem[],
   ): AsyncGenerator<{ line: number; record: Partial<Record<K, string>> }> {
     const { delimiter, stream, text } = await sniffDelimiter(input);
-    if (!text) {
+    if (text !== 'utf8') {
       errors.push({
         line: 1,
         column: 'Berkas',
-        reason:
-          'bukan berkas CSV (teks): simpan daftarnya sebagai CSV (UTF-8) dari Excel atau SIASN, lalu unggah berkas itu',
-        code: 'NOT_TEXT',
+        ...(text === 'binary'
+          ? {
+              reason:
+                'bukan berkas CSV (teks): simpan daftarnya sebagai CSV (UTF-8) dari Excel atau SIASN, lalu unggah berkas itu',
+              code: 'NOT_TEXT',
+            }
+          : {
+              reason:
+                'teks ini bukan UTF-8 (mis. disimpan sebagai CSV ANSI/Latin-1, sehingga huruf seperti "é" tidak terbaca): simpan sebagai "CSV UTF-8" lalu unggah lagi',
+              code: 'NOT_UTF8',
+            }),
         file: true,
       });
       return;
@@ -693,6 +701,19 @@ export class RosterImport {
             return;
           }
         }
+        // The head was checked to be UTF-8; a later row in another encoding (a Latin-1 "é") decodes to
+        // U+FFFD, which no roster means: refused on its cell rather than stored changed.
+        const garbled = Object.keys(record).find((key) => record[key]?.includes('\uFFFD'));
+        if (garbled !== undefined) {
+          errors.push({
+            line: info.lines,
+            column: (columns as Record<string, string>)[garbled] ?? garbled,
+            reason:
+              'berisi huruf yang bukan UTF-8 (mis. dari pengodean ANSI/Latin-1): simpan berkas sebagai "CSV UTF-8" lalu unggah lagi',
+            code: 'NOT_UTF8',
+          });
+          continue;
+        }
         yield { line: info.lines, record: record as Partial<Record<K, string>> };
       }
     } catch (error) {
@@ -700,7 +721,7 @@ export class RosterImport {
       errors.push({
         line: lines,
         column: '-',
-        reason: `berkas CSV tidak dapat dibaca: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `berkas CSV tidak dapat dibaca: ${csvProblem(error)}`,
         code: 'CSV_UNREADABLE',
         file: true,
       });
@@ -724,11 +745,28 @@ export class RosterImport {
   }
 }
 
-/** The header line's separator (`;` when it has more of them than commas), whether the file starts as text
- * (UTF-8 without NUL bytes: a picture, a PDF or an .xlsx does not), and the input, unconsumed. */
+/** csv-parse's error, said for the person who saved the file (its English message names internal keys). */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'ada tanda kutip (") yang tidak ditutup',
+  INVALID_OPENING_QUOTE:
+    'ada tanda kutip (") di tengah isian; isian yang memuat tanda kutip harus diapit tanda kutip, dan kutip di dalamnya ditulis dua kali ("")',
+  CSV_INVALID_CLOSING_QUOTE: 'ada huruf tepat setelah tanda kutip penutup (")',
+  CSV_MAX_RECORD_SIZE: 'ada baris lebih dari 64 KB: periksa tanda kutip yang tidak ditutup',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'ada huruf setelah tanda kutip penutup (")',
+};
+const csvProblem = (error: unknown): string => {
+  const { code, lines } = error as { code?: unknown; lines?: unknown };
+  const said = typeof code === 'string' ? CSV_PROBLEMS[code] : undefined;
+  const where = typeof lines === 'number' && lines > 0 ? ` (baris ${lines})` : '';
+  return `${said ?? 'bentuk CSV tidak sah'}${where}`;
+};
+
+/** The header line's separator (`;` when it has more of them than commas), whether the file starts as
+ * UTF-8 text (a picture, a PDF or an .xlsx is binary; a CSV saved as ANSI/Latin-1 is text in another
+ * encoding), and the input, unconsumed. */
 const sniffDelimiter = async (
   input: Readable,
-): Promise<{ delimiter: string; stream: Readable; text: boolean }> => {
+): Promise<{ delimiter: string; stream: Readable; text: 'utf8' | 'not-utf8' | 'binary' }> => {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string, undefined>;
   const head: Buffer[] = [];
   let size = 0;
@@ -745,12 +783,16 @@ const sniffDelimiter = async (
     }
   }
   const headBytes = Buffer.concat(head);
-  let text = !headBytes.includes(0x00);
+  let text: 'utf8' | 'not-utf8' | 'binary' = headBytes.includes(0x00) ? 'binary' : 'utf8';
   try {
     // `stream`: a character cut at the end of what was read is not an error.
     new TextDecoder('utf-8', { fatal: true }).decode(headBytes, { stream: true });
   } catch {
-    text = false;
+    // Text in another encoding has no NUL and mostly ASCII; a picture or an .xlsx has control bytes.
+    text =
+      text === 'binary' || headBytes.some((b) => b < 0x09 || (b > 0x0d && b < 0x20))
+        ? 'binary'
+        : 'not-utf8';
   }
   const headText = headBytes.toString('utf8');
   const firstLine = headText.split('\n', 1)[0];
