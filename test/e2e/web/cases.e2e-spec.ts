@@ -119,6 +119,8 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     expect(res.text).toContain('id="actCode-error"');
     expect(res.text).toContain('id="summary-error"');
     expect(res.text).toContain('ringkasan-kesalahan');
+    // The summary names the ASN picker by its legend, first, as the form shows it.
+    expect(res.text).toMatch(/<li><a href="#nip">ASN terlapor: [\s\S]*href="#actCode">/);
     expect(res.text).toContain('value="2024-10-02"');
     expect(res.text).toContain('Tangkapan layar grup WhatsApp');
     expect(await eventCount()).toBe(before);

@@ -114,7 +114,7 @@ describe('pledge pages with a scanned document (OPD head)', () => {
       /id="signedAt-error">tanggal penandatanganan tidak boleh di masa depan</,
     );
     expect(res.text).toMatch(
-      /id="ringkasan-kesalahan"[\s\S]*href="#signedAt">tanggal penandatanganan tidak boleh di masa depan/,
+      /id="ringkasan-kesalahan"[\s\S]*href="#signedAt">Tanggal penandatanganan: tanggal penandatanganan tidak boleh di masa depan/,
     );
     expect(res.text).toContain(`value="${first}" checked`);
     expect(res.text).not.toContain(`value="${second}" checked`);
@@ -133,7 +133,9 @@ describe('pledge pages with a scanned document (OPD head)', () => {
       .field('place', '')
       .field('signedAt', '2024-09-20');
     expect(res.status).toBe(400);
-    expect(res.text).toContain('href="#nip">Pilih minimal satu ASN.');
+    expect(res.text).toContain('href="#nip">ASN yang menandatangani: Pilih minimal satu ASN.');
+    // In the order the form shows them: the signers, then the place.
+    expect(res.text).toMatch(/href="#nip">[\s\S]*href="#place">Tempat: /);
     expect(res.text).toContain('id="place-error">Tempat penandatanganan wajib diisi.');
     expect(res.text).toContain('value="2024-09-20"');
     expect(await pledgeEvents()).toHaveLength(0);
