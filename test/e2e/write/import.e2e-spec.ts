@@ -223,6 +223,13 @@ describe('roster import', () => {
         .send({});
       expect([keyed.status, keyed.body.code]).toEqual([400, 'FILE_REQUIRED']);
     }
+    for (const empty of ['', 'NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n']) {
+      const none = await upload('/api/v1/asn/import?dryRun=true', empty);
+      expect(none.status).toBe(400);
+      expect(none.body.details).toEqual([
+        expect.objectContaining({ field: 'file', code: 'FILE_EMPTY' }),
+      ]);
+    }
     const noColumn = await upload('/api/v1/asn/import', 'NIP,Nama\n198503122010011002,X\n');
     expect(noColumn.status).toBe(400);
     expect(noColumn.body.details[0].reason).toContain('kolom wajib tidak ada');

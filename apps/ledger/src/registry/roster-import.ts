@@ -725,6 +725,17 @@ export class RosterImport {
         code: 'CSV_UNREADABLE',
         file: true,
       });
+      return;
+    }
+    if (!headerChecked) {
+      // Not one data row: an empty file, or a header alone. Importing nothing is not what was meant.
+      errors.push({
+        line: 1,
+        column: 'Berkas',
+        reason: 'tidak ada baris data: berkasnya kosong atau hanya berisi baris judul',
+        code: 'FILE_EMPTY',
+        file: true,
+      });
     }
   }
 
