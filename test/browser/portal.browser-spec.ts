@@ -84,8 +84,10 @@ describe('pages in Chromium (demo regency)', () => {
     await page.getByLabel('Tanggal penandatanganan').fill('');
     await page.getByRole('button', { name: 'Simpan pakta staf terpilih' }).click();
     await page.getByText('Periksa kembali isian Anda').waitFor();
-    expect(await page.locator('#place-error').textContent()).toContain(
-      'Tempat penandatanganan wajib diisi',
+    expect(await page.locator('#place-error').textContent()).toContain('wajib diisi');
+    expect(await page.locator('#signedAt-error').textContent()).toContain('wajib diisi');
+    expect(await page.locator('#ringkasan-kesalahan').textContent()).toContain(
+      'Tempat: wajib diisi',
     );
     expect(await page.locator('#place').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator(`input[name="nip"][value="${nip}"]`).isChecked()).toBe(true);

@@ -136,7 +136,8 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(res.text).toContain('href="#nip">ASN yang menandatangani: Pilih minimal satu ASN.');
     // In the order the form shows them: the signers, then the place.
     expect(res.text).toMatch(/href="#nip">[\s\S]*href="#place">Tempat: /);
-    expect(res.text).toContain('id="place-error">Tempat penandatanganan wajib diisi.');
+    expect(res.text).toContain('id="place-error">wajib diisi');
+    expect(res.text).toContain('href="#place">Tempat: wajib diisi');
     expect(res.text).toContain('value="2024-09-20"');
     expect(await pledgeEvents()).toHaveLength(0);
   });

@@ -39,11 +39,14 @@ const checkPlaceAndDay = (
   values: { place: string; signedAt: string },
   errors: Record<string, string>,
 ): void => {
+  // Reasons only: the error summary puts the field's label before them.
   if (!values.place) {
-    errors.place = 'Tempat penandatanganan wajib diisi.';
+    errors.place = 'wajib diisi';
   }
-  if (!isCalendarDay(values.signedAt)) {
-    errors.signedAt = 'Tanggal harus tanggal yang valid (YYYY-MM-DD).';
+  if (!values.signedAt) {
+    errors.signedAt = 'wajib diisi';
+  } else if (!isCalendarDay(values.signedAt)) {
+    errors.signedAt = 'harus tanggal yang sah (YYYY-MM-DD)';
   }
 };
 
