@@ -9,6 +9,7 @@ export {
   expectStatus,
   nipFor,
   post,
+  postRaw,
   seedLedger,
   streamEvents,
 } from './ledger';

@@ -26,6 +26,22 @@ export const expectStatus = async (
 export const post = (t: TestApp, user: TestUser, path: string, body: object) =>
   request(t.server).post(path).set('Authorization', user.auth).send(body);
 
+/** A POST of exactly these bytes with these headers (superagent would serialise a Buffer sent as JSON
+ * into JSON of its bytes): for bodies no client library would send. */
+export const postRaw = (
+  t: TestApp,
+  user: TestUser,
+  path: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+) => {
+  const req = request(t.server).post(path).set('Authorization', user.auth);
+  for (const [name, value] of Object.entries(headers)) {
+    req.set(name, value);
+  }
+  return req.serialize((b: unknown) => b as string).send(body);
+};
+
 export const ELECTION = {
   electionId: 'pilkada-2024',
   name: 'Pilkada Serentak 2024',

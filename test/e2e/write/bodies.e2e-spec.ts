@@ -2,6 +2,7 @@ import {
   createTestApp,
   createUser,
   post as postAs,
+  postRaw,
   type TestApp,
   type TestUser,
 } from '@netral/testing';
@@ -57,14 +58,8 @@ describe('request bodies', () => {
     name,
     kind: 'DINAS',
   });
-  /** Sent as given: superagent would serialise a Buffer sent as JSON into JSON of its bytes. */
-  const raw = (path: string, headers: Record<string, string>, body: string | Buffer) => {
-    const req = request(t.server).post(path).set('Authorization', hr.auth);
-    for (const [name, value] of Object.entries(headers)) {
-      req.set(name, value);
-    }
-    return req.serialize((b: unknown) => b as string).send(body);
-  };
+  const raw = (path: string, headers: Record<string, string>, body: string | Buffer) =>
+    postRaw(t, hr, path, headers, body);
 
   it('a body that does not inflate as its Content-Encoding says, even before signing in', async () => {
     const before = await head();

@@ -6,6 +6,7 @@ import {
   expectStatus,
   nipFor,
   post,
+  postRaw,
   seedLedger,
   type TestApp,
   type TestUser,
@@ -886,23 +887,13 @@ describe('write API', () => {
       }
     });
 
-    const opd = (suffix: string, name = `Dinas Uji ${suffix}`) => ({
-      opdId: `dinas-uji-${suffix}`,
-      code: `9.${suffix}`,
-      name,
-      kind: 'DINAS',
-    });
-    const raw = (path: string, headers: Record<string, string>, body: string | Buffer) => {
-      const req = request(t.server).post(path).set('Authorization', admin.auth);
-      for (const [name, value] of Object.entries(headers)) {
-        req.set(name, value);
-      }
-      // As sent: superagent would serialise a Buffer sent as JSON into JSON of its bytes.
-      return req.serialize((b: unknown) => b as string).send(body);
-    };
-
     it('a value of the wrong kind is reported as that alone', async () => {
-      const res = await post(t, admin, '/api/v1/opds', { ...opd('17'), name: ['Dinas'] });
+      const res = await post(t, admin, '/api/v1/opds', {
+        opdId: 'dinas-uji-17',
+        code: '9.17',
+        name: ['Dinas'],
+        kind: 'DINAS',
+      });
       expect(res.body.details).toEqual([
         { field: 'name', code: 'isString', reason: 'harus berupa teks' },
       ]);
@@ -939,7 +930,9 @@ describe('write API', () => {
     });
 
     it('English answers of the router and the upload parser are said in Bahasa Indonesia', async () => {
-      const path = await raw(
+      const path = await postRaw(
+        t,
+        admin,
         '/api/v1/cases/%ZZ/verification',
         { 'Content-Type': 'application/json' },
         '{}',
