@@ -3,6 +3,7 @@ import { AppConfig } from '@netral/config';
 import type { Role } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
 import { randomUUID } from 'node:crypto';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { CaseCommands } from '../cases/case.commands';
 import { Clock } from '../common/clock';
 import { DocumentStore } from '../documents/document-store';
@@ -264,8 +265,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
       actCode: string,
       summary: string,
       source: 'BAWASLU_FINDING' | 'PUBLIC_REPORT' = 'BAWASLU_FINDING',
-    ) =>
-      (
+    ) => {
+      // Kept like an upload from the report form, so the recorded hash names a file that can be
+      // downloaded from the case page.
+      const evidence = this.documents.put(await demoEvidence(actCode, summary));
+      return (
         await this.clock.at(wita(day), () =>
           count(
             this.cases.report(
@@ -276,20 +280,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
                 actCode,
                 occurredAt: dayPlus(day, -3),
                 summary,
-                evidence: [
-                  {
-                    // Kept like an upload from the report form, so the recorded hash names a file that
-                    // can be downloaded from the case page.
-                    sha256: this.documents.put(demoEvidence(actCode, summary)).sha256,
-                    description: 'Bukti contoh (data demo)',
-                  },
-                ],
+                evidence: [{ sha256: evidence.sha256, description: 'Bukti contoh (data demo)' }],
               },
               bawaslu,
             ),
           ),
         )
       ).caseId;
+    };
     const verify = (day: string, caseId: string) =>
       this.clock.at(wita(day), () =>
         count(
@@ -417,37 +415,23 @@ export class DemoSeeder implements OnApplicationBootstrap {
 }
 
 /** A one-page PDF note standing in for a case's evidence: "Bukti contoh (data demo)", the act and the
- * summary. Built byte by byte (no dates, no ids), so a case's evidence hash is the same on every seeding. */
-export const demoEvidence = (actCode: string, summary: string): Buffer => {
-  // Helvetica's standard encoding covers Latin-1; anything else becomes '?'.
-  const literal = (text: string) =>
-    `(${text.replace(/[^\x20-\xff]/g, '?').replace(/[\\()]/g, (c) => `\\${c}`)})`;
-  const lines = [
+ * summary. Fixed dates and producer, so a case's evidence hash is the same on every seeding. */
+export const demoEvidence = async (actCode: string, summary: string): Promise<Buffer> => {
+  const doc = await PDFDocument.create();
+  const fixed = new Date('2024-01-01T00:00:00Z');
+  doc.setCreationDate(fixed);
+  doc.setModificationDate(fixed);
+  doc.setProducer('Netral (data demo)');
+  doc.setCreator('Netral');
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([595, 842]);
+  [
     'Bukti contoh (data demo)',
     `Perbuatan ${actCode}: ${summary}`,
     'Berkas ini dibuat oleh data demo Netral, bukan bukti sungguhan.',
-  ];
-  const content = [
-    'BT /F1 12 Tf 16 TL 56 780 Td',
-    ...lines.map((line) => `${literal(line)} '`),
-    'ET',
-  ].join('\n');
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(Buffer.byteLength(pdf, 'latin1'));
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(pdf, 'latin1');
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  pdf += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
+  ].forEach((line, i) =>
+    // Helvetica's encoding is WinAnsi: anything outside Latin-1 becomes '?'.
+    page.drawText(line.replace(/[^\x20-\xff]/g, '?'), { x: 56, y: 780 - i * 16, size: 12, font }),
+  );
+  return Buffer.from(await doc.save());
 };
