@@ -83,15 +83,6 @@ const electionPicker = (
       }
     : undefined;
 
-/** A rule's message names the election by its id (the domain knows no names): the page says its name. */
-const namingElection = (message: string, election: Election | undefined): string =>
-  election ? message.split(`pemilihan ${election.electionId}`).join(election.name) : message;
-
-const namedErrors = (errors: Record<string, string>, election: Election | undefined) =>
-  Object.fromEntries(
-    Object.entries(errors).map(([field, reason]) => [field, namingElection(reason, election)]),
-  );
-
 /** Refusals that concern the batch form itself (its date, its election), not one of the people ticked:
  * the same for every signer, so the form is shown again rather than a list of identical failures. */
 const refusesTheForm = (error: DomainError): boolean =>
@@ -230,8 +221,8 @@ export class PortalWebController {
       signed: existing?.status === 'SIGNED' ? existing : undefined,
       pakta: findPakta(CURRENT_PAKTA_VERSION),
       values,
-      errors: errors && namedErrors(errors, election),
-      formError: formError && namingElection(formError, election),
+      errors,
+      formError,
     });
   }
 
@@ -354,8 +345,8 @@ export class PortalWebController {
         .filter((m) => m.nip !== opd?.headNip)
         .map((m) => ({ ...m, checked: values.nips.includes(m.nip) })),
       values,
-      errors: errors && namedErrors(errors, election),
-      formError: formError && namingElection(formError, election),
+      errors,
+      formError,
     });
   }
 

@@ -5,7 +5,11 @@ import { given } from '../shared/specification.testing';
 import { pledgeDecider, type SignPledge } from './pledge.decider';
 
 const context: SignPledge['context'] = {
-  election: { monitoringFrom: '2024-09-25', monitoringUntil: '2024-12-15' },
+  election: {
+    name: 'Pilkada Serentak 2024',
+    monitoringFrom: '2024-09-25',
+    monitoringUntil: '2024-12-15',
+  },
   asn: { status: 'active', opdId: 'dinas-kesehatan' },
   opdHeadNip: NIP_HEAD,
 };

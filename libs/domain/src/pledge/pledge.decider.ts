@@ -24,7 +24,7 @@ export type SignPledge = {
   /** Facts from other streams: the election, the signer's enrolment, the head of their OPD, and the OPD
    * the submitter may act for (an OPD head only for their own). */
   context: {
-    election: { monitoringFrom: string; monitoringUntil: string } | null;
+    election: { name: string; monitoringFrom: string; monitoringUntil: string } | null;
     asn: { status: 'active'; opdId: string } | { status: 'none' | 'left' };
     opdHeadNip?: string;
     submitterOpdScope?: string;
@@ -96,7 +96,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
       ) {
         problems.add(
           'signedAt',
-          `tanggal penandatanganan ${tanggal(signedDay)} lebih dari 2 tahun sebelum pengawasan pemilihan ${data.electionId} dimulai (${tanggal(context.election.monitoringFrom)}): periksa tahunnya`,
+          `tanggal penandatanganan ${tanggal(signedDay)} lebih dari 2 tahun sebelum pengawasan ${context.election.name} dimulai (${tanggal(context.election.monitoringFrom)}): periksa tahunnya`,
           'SIGNED_AT_BEFORE_ELECTION',
         );
       }

@@ -152,6 +152,7 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
           },
           context: {
             election: {
+              name: election.name,
               monitoringFrom: election.monitoringFrom,
               monitoringUntil: election.monitoringUntil,
             },
