@@ -260,13 +260,30 @@ describe('certificates', () => {
 
   it('issues an ASN certificate with the NIP masked on the public page, and refuses an ASN without a pledge', async () => {
     const nip = roster['dinas-kesehatan'].staff[0];
+    // Typed as printed on a decree; the ledger keys the certificate by the registry's bare NIP.
+    const printed = `${nip.slice(0, 8)} ${nip.slice(8, 14)} ${nip.slice(14, 15)} ${nip.slice(15)}`;
     const res = await post(t, hr, '/api/v1/certificates', {
       subjectType: 'ASN',
-      subjectId: nip,
+      subjectId: printed,
       electionId: 'pilkada-2024',
     });
     expect(res.status).toBe(201);
     await settle();
+    const listed = (
+      await request(t.server)
+        .get('/api/v1/certificates?subjectType=ASN')
+        .set('Authorization', hr.auth)
+    ).body.items as { certificateId: string; subjectId: string }[];
+    expect(listed).toEqual([
+      expect.objectContaining({ certificateId: res.body.certificateId, subjectId: nip }),
+    ]);
+    const twice = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'ASN',
+      subjectId: nip,
+      electionId: 'pilkada-2024',
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('CERTIFICATE_ALREADY_VALID');
     const json = (
       await request(t.server).get(`/api/v1/certificates/${res.body.certificateId}/verification`)
     ).body;

@@ -20,7 +20,7 @@ import {
   streams,
 } from '@netral/domain';
 import { EventStore } from '@netral/event-store';
-import type { CertificateRow } from '@netral/projections';
+import { type CertificateRow, certificateSubjectKey } from '@netral/projections';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +44,7 @@ export const maskNip = (nip: string): string =>
 
 /** The subject as the registry knows it: a NIP without the spaces and dots people type in it. */
 const subjectKey = (dto: IssueCertificateDto): string =>
-  dto.subjectType === 'ASN' ? dto.subjectId.replace(/[\s.]/g, '') : dto.subjectId;
+  certificateSubjectKey(dto.subjectType, dto.subjectId);
 
 /** Issues, stores, revokes and verifies signed certificates; the only writer of `certificate-*` streams. */
 @Injectable()
@@ -104,18 +104,10 @@ export class CertificateService {
   /** Refuses a subject that already holds a valid certificate for the election, naming it. */
   private assertNoValidCertificate(dto: IssueCertificateDto, electionName: string): void {
     const subjectId = subjectKey(dto);
-    const [existing] = [...new Set([dto.subjectId, subjectId])].flatMap(
-      (id) =>
-        this.read.unscoped.certificates(
-          {
-            electionId: dto.electionId,
-            subjectType: dto.subjectType,
-            subjectId: id,
-            status: 'VALID',
-          },
-          { page: 1, pageSize: 1 },
-        ).items,
-    );
+    const [existing] = this.read.unscoped.certificates(
+      { electionId: dto.electionId, subjectType: dto.subjectType, subjectId, status: 'VALID' },
+      { page: 1, pageSize: 1 },
+    ).items;
     if (!existing) {
       return;
     }
@@ -154,6 +146,8 @@ export class CertificateService {
     const verificationUrl = `${this.config.publicBaseUrl}/v/${certificateId}`;
     const reasons: string[] = [];
     let opdId: string;
+    /** The subject as the registry keys it (the OPD's id, the ASN's bare NIP), whatever was typed. */
+    let subjectId: string;
     let doc;
     const checkpoint = this.audit.checkpointNow();
     if (!checkpoint) {
@@ -176,6 +170,7 @@ export class CertificateService {
         });
       }
       opdId = row.opdId;
+      subjectId = row.opdId;
       if (row.status !== 'PATUH') {
         reasons.push(
           `status kepatuhan ${row.opdName}: ${statusLabel(row.status).toLowerCase()}`,
@@ -199,6 +194,7 @@ export class CertificateService {
         });
       }
       opdId = asn.opdId;
+      subjectId = asn.nip;
       const pledge = this.read.unscoped.pledge(dto.electionId, asn.nip);
       if (asn.status !== 'ACTIVE') {
         reasons.push('ASN sudah tidak aktif');
@@ -229,7 +225,7 @@ export class CertificateService {
         {
           certificateId,
           subjectType: dto.subjectType,
-          subjectId: dto.subjectId,
+          subjectId,
           opdId,
           electionId: dto.electionId,
           checkpoint: common.checkpoint,
@@ -255,7 +251,7 @@ export class CertificateService {
       {
         certificateId,
         subjectType: dto.subjectType,
-        subjectId: dto.subjectId,
+        subjectId,
         opdId,
         electionId: dto.electionId,
         checkpoint: common.checkpoint,

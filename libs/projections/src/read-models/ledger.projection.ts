@@ -41,6 +41,10 @@ const prepared = (db: Database.Database, sql: string): Database.Statement => {
   return statement;
 };
 const str = (d: D, k: string): string => String(d[k]);
+/** A certificate's subject as the registry keys it. Certificates issued before the service stored the
+ * registry's NIP carry it as it was typed (`1985 0312 …`); the bare digits are what every lookup uses. */
+export const certificateSubjectKey = (type: string, id: string): string =>
+  type === 'ASN' ? id.replace(/[\s.]/g, '') : id;
 
 /**
  * The registry, pledges and cases as query-shaped tables, plus counters so that a compliance row costs a few
@@ -49,7 +53,7 @@ const str = (d: D, k: string): string => String(d[k]);
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  version: 3,
+  version: 4,
   eventTypes: TYPES,
   tables: [
     'rm_elections',
@@ -59,6 +63,7 @@ export const ledgerProjection: Projection = {
     'rm_pledges',
     'rm_pledge_counts',
     'rm_cases',
+    'rm_certificates',
   ],
   setup: (db) => {
     db.exec(`
@@ -333,7 +338,7 @@ export const ledgerProjection: Projection = {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'VALID')`,
           str(d, 'certificateId'),
           str(d, 'subjectType'),
-          str(d, 'subjectId'),
+          certificateSubjectKey(str(d, 'subjectType'), str(d, 'subjectId')),
           str(d, 'opdId'),
           str(d, 'electionId'),
           str(d, 'pdfSha256'),
