@@ -19,13 +19,22 @@ describe('coveragePercent', () => {
     expect(coveragePercent(1999, 2000)).toBe(99.9);
     expect(coveragePercent(19_999, 20_000)).toBe(99.9);
   });
+
+  it('never shows a threshold as reached while the exact fraction is below it', () => {
+    expect(coveragePercent(1899, 2000, 95)).toBe(94.9); // 94.95 %: 95.0 would contradict the status
+    expect(coveragePercent(1900, 2000, 95)).toBe(95);
+    expect(coveragePercent(1998, 2000, 95)).toBe(99.9); // above the threshold, rounded as usual
+    expect(coveragePercent(1999, 2000, 95)).toBe(99.9); // and still never 100 before everyone signed
+    expect(coveragePercent(1910, 2000, 95.55)).toBe(95.5); // 95.5 % against 95.55
+    expect(coveragePercent(19, 20, 0)).toBe(95);
+  });
 });
 
 describe('coverageReaches', () => {
   it.each([
     [19, 20, 95, true],
     [18, 19, 95, false], // 94.7 %
-    [1899, 2000, 95, false], // 94.95 %: shown rounded as 95.0, yet below 95 on the exact fraction
+    [1899, 2000, 95, false], // 94.95 %: below 95 on the exact fraction (shown as 94.9)
     [2000, 2000, 100, true],
     [1999, 2000, 100, false],
     [0, 0, 0, false], // no active ASN: nothing to reach

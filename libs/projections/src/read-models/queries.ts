@@ -251,7 +251,7 @@ export class ReadModelQueries {
       const casesOverdue = clocks.filter(
         ({ clock }) => clock.overdue && !clock.sanctionPending,
       ).length;
-      const coverage = coveragePercent(o.pledged, o.active_asn);
+      const coverage = coveragePercent(o.pledged, o.active_asn, this.minCoveragePercent);
       const coverageMet = coverageReaches(o.pledged, o.active_asn, this.minCoveragePercent);
       const headPledged = o.head_signed_at !== null;
       const missing = Math.max(0, o.active_asn - o.pledged);
