@@ -1,21 +1,27 @@
+import { EventStore } from '@netral/event-store';
 import {
   confirmedCase,
   createTestApp,
   createUser,
   csrfFrom,
+  post as postAs,
+  postRaw,
   seedLedger,
   webLogin,
   type TestApp,
   type TestUser,
 } from '@netral/testing';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { AuditLog } from '../../apps/ledger/src/audit/audit-log.service';
 
 /**
  * What anyone can type or send, driven by the OpenAPI document so every route is covered as it is added:
  * each property of each JSON body, each query parameter and each path parameter is given values no form
  * produces (wrong types, huge and odd numbers, control characters, very long text, objects where text is
- * expected). Every answer must be a 4xx or a success, never a 500.
+ * expected). Every answer must be a 4xx or a success, never a 500, and the API's refusals never repeat a
+ * long value whole.
  */
 interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -335,6 +341,10 @@ describe('hostile input on every route', () => {
       if (res.status >= 500) {
         failures.push(`${label} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
       }
+      // A value sent is never repeated whole: messages echo at most its first 60 characters.
+      if (res.status >= 400 && res.text.includes('x'.repeat(100))) {
+        failures.push(`${label} → ${res.status} echoes the value: ${res.text.slice(0, 200)}`);
+      }
     };
     for (const op of operations) {
       if (!op.path.startsWith('/api/')) {
@@ -415,4 +425,252 @@ describe('hostile input on every route', () => {
     expect(statuses[400]).toBeGreaterThan(2_000);
     expect(statuses[400]).toBeGreaterThan(10 * (statuses[403] ?? 0));
   }, 240_000);
+});
+
+/** Inputs the fuzz above found accepted or answered badly: each refused with a 4xx naming what to fix,
+ * nothing written. */
+describe('hostile input the fuzz found', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let hr: TestUser;
+  let bawaslu: TestUser;
+  let roster: Awaited<ReturnType<typeof seedLedger>>;
+  const head = () => t.app.get(EventStore).headPosition();
+  const json = { 'Content-Type': 'application/json' };
+
+  beforeAll(async () => {
+    // Checkpoints only when asked for: a scheduled one would make "nothing signed" flaky.
+    t = await createTestApp({ NETRAL_CHECKPOINT_EVERY_SECONDS: '3600' });
+    admin = await createUser(t, 'ADMIN');
+    hr = await createUser(t, 'HR');
+    bawaslu = await createUser(t, 'BAWASLU');
+    roster = await seedLedger(t, { admin, hr });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const opd = (suffix: string) =>
+    `"opdId":"dinas-uji-${suffix}","code":"9.${suffix}","name":"Dinas Uji","kind":"DINAS"`;
+
+  it.each([
+    ['__proto__', '"__proto__":{"x":1}'],
+    ['constructor', '"constructor":{"prototype":{}}'],
+    ['prototype', '"prototype":{"x":1}'],
+    ['toString', '"toString":"x"'],
+    ['hasOwnProperty', '"hasOwnProperty":1'],
+  ])('a field named %s is refused, named, not dropped silently', async (field, member) => {
+    const before = await head();
+    const res = await postRaw(t, hr, '/api/v1/opds', json, `{${opd('50')},${member}}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.details).toEqual([
+      {
+        field,
+        code: 'reservedFieldName',
+        reason: expect.stringContaining('nama kolom ini tidak diizinkan') as string,
+      },
+    ]);
+    expect(res.body.message).toContain(field);
+    expect(await head()).toBe(before);
+  });
+
+  it('a reserved field name deep in a body is named by its path', async () => {
+    const before = await head();
+    const evidence = '{"sha256":"' + 'a'.repeat(64) + '","description":"Foto","__proto__":{"x":1}}';
+    const report = await postRaw(
+      t,
+      bawaslu,
+      '/api/v1/cases',
+      json,
+      `{"electionId":"pilkada-2024","nip":"${roster['dinas-kesehatan'].staff[0]}","source":"BAWASLU_FINDING",` +
+        `"actCode":"N06","occurredAt":"2024-09-28","summary":"Uji","evidence":[${evidence}]}`,
+    );
+    expect(report.status).toBe(400);
+    expect(report.body.details).toEqual([
+      expect.objectContaining({ field: 'evidence.0.__proto__', code: 'reservedFieldName' }),
+    ]);
+    expect(await head()).toBe(before);
+  });
+
+  describe('a route that takes no body', () => {
+    const checkpoints = async () =>
+      (
+        (await request(t.server).get('/api/v1/audit/checkpoints?limit=1000').expect(200)).body as {
+          items: unknown[];
+        }
+      ).items.length;
+    const sign = (headers: Record<string, string>, body: string) =>
+      postRaw(t, bawaslu, '/api/v1/audit/checkpoints', headers, body);
+
+    it('refuses one sent to POST /audit/checkpoints, naming its fields, signing nothing', async () => {
+      await postAs(t, hr, '/api/v1/opds', JSON.parse(`{${opd('51')}}`) as object).expect(201);
+      await t.app.get(AuditLog).includes((await head())!);
+      const before = await checkpoints();
+      const fields = await sign(json, '{"treeSize":3,"note":"x"}');
+      expect(fields.status).toBe(400);
+      expect(fields.body).toMatchObject({ statusCode: 400, code: 'BODY_NOT_EXPECTED' });
+      expect(fields.body.message).toContain('tidak menerima isi permintaan');
+      expect(fields.body.message).toContain('treeSize, note');
+      expect(fields.body.details).toEqual([
+        expect.objectContaining({ field: 'treeSize', code: 'BODY_NOT_EXPECTED' }),
+        expect.objectContaining({ field: 'note', code: 'BODY_NOT_EXPECTED' }),
+      ]);
+      for (const [headers, body] of [
+        [json, '[]'],
+        [json, '{"__proto__":{}}'],
+        [{ 'Content-Type': 'text/plain' }, 'tandatangani'],
+        [{ 'Content-Type': 'application/x-www-form-urlencoded' }, 'a=1'],
+      ] as const) {
+        const res = await sign(headers, body);
+        expect([res.status, res.body.code]).toEqual([400, 'BODY_NOT_EXPECTED']);
+      }
+      expect(await checkpoints()).toBe(before);
+      // No body, or an empty object, is the request as meant.
+      const empty = await sign(json, '{}');
+      expect(empty.status).toBe(201);
+      expect(await checkpoints()).toBe(before + 1);
+      await request(t.server)
+        .post('/api/v1/audit/checkpoints')
+        .set('Authorization', bawaslu.auth)
+        .expect(201);
+    });
+
+    it('every API write without a documented body refuses one', async () => {
+      const document = (await request(t.server).get('/docs/openapi.json').expect(200)).body as {
+        paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      };
+      const bodiless = Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([method, op]) => method !== 'get' && !op.requestBody)
+          .map(([method]) => `${method} ${path}`),
+      );
+      expect(bodiless).toContain('post /api/v1/audit/checkpoints');
+      for (const route of bodiless) {
+        const [method, path] = route.split(' ');
+        let answered: [number, unknown] | undefined;
+        for (const user of [admin, bawaslu, hr]) {
+          const res = await request(t.server)
+            [method as 'post'](path.replace(/\{\w+\}/g, 'x'))
+            .set('Authorization', user.auth)
+            .send({ x: 1 });
+          if (res.status !== 403) {
+            answered = [res.status, res.body.code];
+            break;
+          }
+        }
+        expect([route, answered]).toEqual([route, [400, 'BODY_NOT_EXPECTED']]);
+      }
+    });
+  });
+
+  describe('a very long value in the address', () => {
+    const long = 'x'.repeat(5_000);
+
+    it('is refused as a path parameter, named, before any lookup', async () => {
+      const before = await head();
+      for (const [path, field] of [
+        [`/api/v1/cases/${long}`, 'caseId'],
+        [`/api/v1/certificates/${long}/verification`, 'certificateId'],
+      ]) {
+        const res = await request(t.server).get(path).set('Authorization', bawaslu.auth);
+        expect(res.status).toBe(400);
+        expect(res.body.details).toEqual([
+          { field, code: 'maxLength', reason: expect.stringContaining('64 karakter') as string },
+        ]);
+        expect(res.text).not.toContain('x'.repeat(65));
+      }
+      const rename = await postAs(t, hr, `/api/v1/opds/${long}/renaming`, { name: 'Dinas Baru' });
+      expect(rename.status).toBe(400);
+      expect(rename.body.details).toEqual([expect.objectContaining({ field: 'opdId' })]);
+      // An id as long as ids get is looked up as before.
+      const missing = await request(t.server)
+        .get(`/api/v1/cases/${'x'.repeat(64)}`)
+        .set('Authorization', bawaslu.auth);
+      expect([missing.status, missing.body.code]).toEqual([404, 'CASE_NOT_FOUND']);
+      expect(await head()).toBe(before);
+    });
+
+    it('is shortened where an answer repeats it (no route, a Content-Type)', async () => {
+      const noRoute = await request(t.server)
+        .get(`/api/v1/opds/${long}`)
+        .set('Authorization', hr.auth);
+      expect([noRoute.status, noRoute.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+      expect(noRoute.body.message).toContain(`/api/v1/opds/${'x'.repeat(47)}…`);
+      expect(noRoute.text).not.toContain('x'.repeat(61));
+      const page = await (
+        await webLogin(t, bawaslu.username)
+      )
+        .get(`/kasus/${long}`)
+        .set('Accept', 'text/html');
+      expect(page.status).toBe(400);
+      expect(page.text).not.toContain('x'.repeat(65));
+      const type = await postRaw(t, hr, '/api/v1/opds', { 'Content-Type': `text/${long}` }, '{}');
+      expect([type.status, type.body.code]).toEqual([415, 'CONTENT_TYPE_NOT_JSON']);
+      expect(type.body.message).toContain(`"text/${'x'.repeat(55)}…"`);
+    });
+  });
+
+  describe('a compressed upload', () => {
+    const boundary = 'netral-uji';
+    const multipart = (csv: string) =>
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="opd.csv"\r\n` +
+          `Content-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+      );
+    const csv = 'Kode OPD,Nama OPD,Jenis\n9.60,Dinas Uji Unggah,DINAS\n';
+    const form = { 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+    const compressed: [string, Buffer][] = [
+      ['gzip', gzipSync(multipart(csv))],
+      ['deflate', deflateSync(multipart(csv))],
+      ['br', brotliCompressSync(multipart(csv))],
+    ];
+
+    it('is refused on the upload routes with 415 naming Content-Encoding, writing nothing', async () => {
+      const before = await head();
+      for (const path of [
+        '/api/v1/opds/import',
+        '/api/v1/asn/import',
+        '/api/v1/certificates/verify',
+      ]) {
+        for (const [encoding, body] of compressed) {
+          const res = await postRaw(t, hr, path, { ...form, 'Content-Encoding': encoding }, body);
+          expect([path, res.status, res.body.code]).toEqual([
+            path,
+            415,
+            'CONTENT_ENCODING_NOT_ACCEPTED',
+          ]);
+          expect(res.body.message).toContain(`Content-Encoding "${encoding}"`);
+          expect(res.body.details).toEqual([
+            expect.objectContaining({ field: 'Content-Encoding' }),
+          ]);
+        }
+      }
+      expect(await head()).toBe(before);
+      // Uncompressed, said or not, it is read.
+      const plain = await postRaw(
+        t,
+        hr,
+        '/api/v1/opds/import?dryRun=true',
+        { ...form, 'Content-Encoding': 'identity' },
+        multipart(csv),
+      );
+      expect([plain.status, plain.body.rows]).toEqual([200, 1]);
+    });
+
+    it("is refused on the pages' upload forms too", async () => {
+      const before = await head();
+      const agent = await webLogin(t, hr.username);
+      const token = csrfFrom((await agent.get('/registri/impor').expect(200)).text);
+      const res = await agent
+        .post(`/registri/impor/opd?_csrf=${encodeURIComponent(token)}`)
+        .set('Accept', 'text/html')
+        .set({ ...form, 'Content-Encoding': 'gzip' })
+        .serialize((b: unknown) => b as string)
+        .send(compressed[0][1]);
+      expect(res.status).toBe(415);
+      expect(res.text).toContain('Content-Encoding');
+      expect(await head()).toBe(before);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, NotFoundException, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
@@ -8,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { StoredCheckpoint } from '@netral/transparency-log';
 import type { Response } from 'express';
+import { NoBodyRoute } from '../common/body-type.guard';
 import { Public, Roles } from '../identity/roles.decorator';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
@@ -87,9 +89,13 @@ export class AuditApiController {
   /** On demand: Bawaslu or an admin asks for a checkpoint of everything logged now (e.g. before archiving). */
   @Post('checkpoints')
   @Roles('BAWASLU', 'ADMIN')
+  @NoBodyRoute()
   @ApiBearerAuth()
   @ApiCreatedResponse({
     description: 'Checkpoint terbaru setelah menandatangani semua yang sudah tercatat',
+  })
+  @ApiBadRequestResponse({
+    description: 'BODY_NOT_EXPECTED: rute ini tidak menerima isi (selain {})',
   })
   async sign() {
     return signed(await this.audit.signEverything());

@@ -15,6 +15,7 @@ import {
 import type { Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { isApiRequest } from '../identity/session';
+import { echoed } from './echo';
 
 export interface ErrorBody {
   statusCode: number;
@@ -111,7 +112,7 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
         statusCode,
         error: REASON[404],
         code: 'ROUTE_NOT_FOUND',
-        message: `Alamat ${noRoute[1]} ${noRoute[2]} tidak ada. Periksa alamatnya; daftar rute API ada di /docs.`,
+        message: `Alamat ${noRoute[1]} ${echoed(noRoute[2])} tidak ada. Periksa alamatnya; daftar rute API ada di /docs.`,
       };
     }
     const said = body.code ? undefined : frameworkMessage(message);
@@ -352,6 +353,7 @@ const PAGE_HEADINGS: Record<number, string> = {
   404: 'Halaman tidak ditemukan',
   409: 'Tidak dapat dilakukan',
   413: 'Berkas terlalu besar',
+  415: 'Jenis isian tidak didukung',
   429: 'Terlalu banyak permintaan',
   500: 'Terjadi kesalahan',
   503: 'Layanan belum siap',

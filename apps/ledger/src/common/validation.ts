@@ -117,10 +117,19 @@ const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cc}\p{Cf}]+$/u;
 const CONTROL = /[^\P{Cc}\t\n\r]/u;
 
 /**
+ * `__proto__`, `constructor`, `prototype` and the other names every object already has (`toString`,
+ * `hasOwnProperty`…): Nest's pipe deletes the first three and class-transformer skips the others, so a
+ * field by such a name would vanish without a word instead of being refused as unknown.
+ */
+const isReservedName = (key: string): boolean =>
+  key === 'prototype' || Object.prototype.hasOwnProperty.call(Object.prototype, key);
+
+/**
  * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
  * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
  * character (a NUL, an escape) is refused, its field named: it would be stored, signed into the log and
- * printed on certificates as it is. Bodies are at most 32 levels deep (refuseDeepJson).
+ * printed on certificates as it is. A field named as isReservedName says is refused, its path named.
+ * Bodies are at most 32 levels deep (refuseDeepJson).
  */
 const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unknown => {
   if (typeof value === 'string') {
@@ -143,6 +152,14 @@ const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unkn
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
+      if (isReservedName(key)) {
+        problems.push({
+          field: path ? `${path}.${key}` : key,
+          code: 'reservedFieldName',
+          reason: 'nama kolom ini tidak diizinkan (nama khusus JavaScript): hapus kolom ini',
+        });
+        continue;
+      }
       (value as Record<string, unknown>)[key] = cleanText(
         inner,
         path ? `${path}.${key}` : key,
@@ -153,9 +170,27 @@ const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unkn
   return value;
 };
 
-/** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed. */
+/** No id in a path is longer (slugs, usernames, NIPs, case and certificate numbers, SHA-256 hex). */
+const PATH_PARAMETER_MAX_LENGTH = 64;
+
+/** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed.
+ * A path parameter longer than any id is refused, named, before a service looks it up (and repeats it in
+ * a "tidak ditemukan"). */
 class LedgerValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (
+      metadata.type === 'param' &&
+      typeof value === 'string' &&
+      value.length > PATH_PARAMETER_MAX_LENGTH
+    ) {
+      throw new InputValidationException([
+        {
+          field: metadata.data ?? 'path',
+          code: 'maxLength',
+          reason: `paling panjang ${PATH_PARAMETER_MAX_LENGTH} karakter: periksa alamatnya`,
+        },
+      ]);
+    }
     if (metadata.type !== 'body') {
       return super.transform(value, metadata);
     }
