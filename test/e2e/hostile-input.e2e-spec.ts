@@ -591,6 +591,17 @@ describe('hostile input the fuzz found', () => {
       expect(await head()).toBe(before);
     });
 
+    it('is shortened where an answer names an unknown field by it', async () => {
+      const before = await head();
+      const res = await postAs(t, hr, '/api/v1/opds', { [long]: 1 });
+      expect(res.status).toBe(400);
+      expect(res.body.details).toContainEqual(
+        expect.objectContaining({ field: `${'x'.repeat(60)}…`, code: 'unknownField' }),
+      );
+      expect(res.text).not.toContain('x'.repeat(65));
+      expect(await head()).toBe(before);
+    });
+
     it('is shortened where an answer repeats it (no route, a Content-Type)', async () => {
       const noRoute = await request(t.server)
         .get(`/api/v1/opds/${long}`)

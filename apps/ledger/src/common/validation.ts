@@ -4,6 +4,7 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { echoed } from './echo';
 
 export interface FieldProblem {
   field: string;
@@ -83,7 +84,8 @@ const reported = (error: ValidationError): [string, string][] => {
 /** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // An unknown key is the caller's text: a 5,000-character one is named by its start.
+    const field = echoed(parent ? `${parent}.${error.property}` : error.property);
     const own = reported(error).map(([code, reason]) => {
       // Custom validators may carry a domain reason code: "NIP_GENDER: digit 15 …".
       const coded = CODED_REASON.exec(reason);
