@@ -1,6 +1,13 @@
 import { ConfigValidationError } from '@netral/config';
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT_CODES, exitFor, inBahasa } from './cli-error';
+import {
+  CliError,
+  EXIT_CODES,
+  EXIT_CODES_HELP,
+  exitFor,
+  inBahasa,
+  netralProgram,
+} from './cli-error';
 
 describe('exitFor', () => {
   const program = () =>
@@ -76,5 +83,51 @@ describe('inBahasa', () => {
     expect(await run(['import', 'asn', 'a.csv', '--dry-rn'])).toMatch(
       /^galat: opsi '--dry-rn' tidak dikenal\n\(Maksud Anda --dry-run\?\)\n\nPenggunaan:/,
     );
+  });
+});
+
+describe('netralProgram', () => {
+  /** What `netral <argv>` prints and the exit code main.ts would end with. */
+  const run = async (argv: string[]) => {
+    let written = '';
+    const program = netralProgram().configureOutput({
+      writeOut: (text) => void (written += text),
+      writeErr: (text) => void (written += text),
+    });
+    const imported: string[] = [];
+    const importCommand = program.command('import');
+    importCommand
+      .command('asn <file>')
+      .option('--dry-run', 'hanya memeriksa')
+      .option('--format <f>', 'format', 'csv')
+      .action((file: string) => void imported.push(file));
+    const code = await program.parseAsync(argv, { from: 'user' }).then(
+      () => 0,
+      (error: unknown) => exitFor(error).code,
+    );
+    return { code, written, imported };
+  };
+
+  it('refuses arguments a command does not take (exit 2) instead of silently using the first', async () => {
+    const { code, written, imported } = await run(['import', 'asn', 'a.csv', 'b.csv']);
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(written).toMatch(
+      /^galat: terlalu banyak argumen: 1 yang diharapkan, 2 yang diberikan\./,
+    );
+    expect(imported).toEqual([]);
+    expect((await run(['import', 'asn', 'a.csv'])).imported).toEqual(['a.csv']);
+    expect((await run(['help', 'import', 'asn'])).code).toBe(0);
+  });
+
+  it('shows option defaults in Bahasa Indonesia', async () => {
+    const { written } = await run(['import', 'asn', '--help']);
+    expect(written).toMatch(/--format <f> +format \(bawaan: "csv"\)/);
+    expect(written).not.toContain('default');
+  });
+
+  it('lists every exit code for the root help, each with its meaning', () => {
+    for (const code of Object.values(EXIT_CODES)) {
+      expect(EXIT_CODES_HELP).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    }
   });
 });

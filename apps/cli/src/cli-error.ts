@@ -1,6 +1,6 @@
 import { ConfigValidationError } from '@netral/config';
 import { EXIT_DATA_DIR_BUSY } from '../../ledger/src/infrastructure/data-dir-lock';
-import { type Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 
 /**
  * Exit codes of every `netral` command, for scripts:
@@ -8,7 +8,8 @@ import { type Command, CommanderError, Help } from 'commander';
  * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
  * command the ledger's rules refused, and nothing was written · 69 the event store did not answer (nothing
  * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 75 the data directory is in use by the
- * service or another import or rebuild (nothing was done) · 78 configuration invalid.
+ * service or another import or rebuild (nothing was done) · 78 configuration invalid · 130 cancelled with
+ * Ctrl-C at the password prompt (nothing was done; the shell's code for SIGINT).
  */
 export const EXIT_CODES = {
   ok: 0,
@@ -19,7 +20,31 @@ export const EXIT_CODES = {
   unavailable: 69,
   busy: EXIT_DATA_DIR_BUSY,
   config: 78,
+  interrupted: 130,
 } as const;
+
+/** What each exit code means, for the program's help (the README's CLI section says the same). */
+const EXIT_CODE_MEANINGS: [number, string][] = [
+  [EXIT_CODES.ok, 'selesai'],
+  [EXIT_CODES.failed, 'verifikasi gagal (audit): berkasnya terbaca dan tidak cocok'],
+  [
+    EXIT_CODES.usage,
+    'masukan tidak bisa dipakai: argumen salah, berkas tidak ada atau tidak terbaca',
+  ],
+  [EXIT_CODES.crashed, 'alat ini sendiri gagal (bukan putusan atas ledger): ulangi atau laporkan'],
+  [EXIT_CODES.rejected, 'masukan ditolak: baris impor, atau aturan ledger menolak perintahnya'],
+  [EXIT_CODES.unavailable, 'penyimpanan event tidak menjawab (tidak ada yang dikerjakan)'],
+  [EXIT_CODES.busy, 'direktori data sedang dipakai layanan atau perintah lain'],
+  [EXIT_CODES.config, 'konfigurasi (NETRAL_*) tidak sah'],
+  [
+    EXIT_CODES.interrupted,
+    'dibatalkan dengan Ctrl-C saat kata sandi ditanyakan (tidak ada yang dikerjakan)',
+  ],
+];
+
+export const EXIT_CODES_HELP = `\nKode keluar (sama untuk setiap perintah):\n${EXIT_CODE_MEANINGS.map(
+  ([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`,
+).join('\n')}\n`;
 
 /** An error the CLI reports as one clear line and an exit code, without a stack trace. */
 export class CliError extends Error {
@@ -88,7 +113,25 @@ export const inBahasa = (program: Command): Command =>
       commandUsage(this: Help, cmd) {
         return placeholders(Help.prototype.commandUsage.call(this, cmd));
       },
+      optionDescription(this: Help, option) {
+        return Help.prototype.optionDescription
+          .call(this, option)
+          .replace('(default: ', '(bawaan: ');
+      },
+      argumentDescription(this: Help, argument) {
+        return Help.prototype.argumentDescription
+          .call(this, argument)
+          .replace('(default: ', '(bawaan: ');
+      },
       formatHelp: (cmd, helper) => translate(Help.prototype.formatHelp.call(helper, cmd, helper)),
     })
     .configureOutput({ outputError: (text, write) => write(translate(text)) })
     .showHelpAfterError();
+
+/**
+ * The `netral` program, as main.ts runs it and the CLI's tests run it: in Bahasa Indonesia, errors thrown
+ * for exitFor, and a command given more arguments than it takes refuses them (exit 2) instead of ignoring
+ * the rest (`import asn a.csv b.csv` imported a.csv alone and said nothing of b.csv).
+ */
+export const netralProgram = (): Command =>
+  inBahasa(new Command('netral')).allowExcessArguments(false).exitOverride();

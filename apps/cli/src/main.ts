@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { exitFor, inBahasa } from './cli-error';
+import type { Command } from 'commander';
+import { EXIT_CODES_HELP, exitFor, netralProgram } from './cli-error';
 import { registerAuditCommands } from './commands/audit';
 import { registerImportCommands } from './commands/import';
 import { registerProjectionCommands } from './commands/projections';
@@ -9,9 +9,9 @@ import { registerUserCommands } from './commands/users';
  * `netral`, the admin CLI: `npm run cli -- <command>`. Each command lives in ./commands and registers itself
  * on the program; they open the same event store and read models as the service.
  */
-const program = inBahasa(new Command('netral'))
+const program = netralProgram()
   .description('CLI admin Netral: pengguna, impor registri, verifikasi audit, tampilan baca')
-  .exitOverride();
+  .addHelpText('after', EXIT_CODES_HELP);
 
 const registrations: ((program: Command) => void)[] = [
   registerUserCommands,

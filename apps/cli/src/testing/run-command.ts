@@ -1,8 +1,8 @@
-import { Command, CommanderError } from 'commander';
-import { CliError } from '../cli-error';
+import { type Command, CommanderError } from 'commander';
+import { CliError, exitFor, netralProgram } from '../cli-error';
 
 export interface CommandRun {
-  /** The exit code the CLI would end with: 0, or the one the command's error carries. */
+  /** The exit code the CLI would end with (main.ts's exitFor): 0, or the one the command's error maps to. */
   code: number;
   /** What it printed (console.log and console.error, in order), and its error's message last. */
   output: string;
@@ -10,12 +10,13 @@ export interface CommandRun {
 
 /**
  * For the CLI's tests: runs `netral <args…>` in this process with the commands `register` adds, capturing
- * what it prints (the progress bars on stderr are silenced), with `env` set for the run only.
+ * what it prints (the progress bars on stderr are silenced), with `env` set for the run only. Commander's
+ * own usage errors are in the output by their message (untranslated: the translation is what it prints).
  */
 export const runCommand =
   (register: (program: Command) => void, env: Record<string, string> = {}) =>
   async (...args: string[]): Promise<CommandRun> => {
-    const program = new Command('netral').exitOverride();
+    const program = netralProgram(); // as main.ts sets it up: same argument checks, same words
     register(program);
     const lines: string[] = [];
     const capture = (...parts: unknown[]) => void lines.push(parts.join(' '));
@@ -34,7 +35,7 @@ export const runCommand =
       return { code: 0, output: lines.join('\n') };
     } catch (error) {
       if (error instanceof CliError || error instanceof CommanderError) {
-        return { code: error.exitCode, output: [...lines, error.message].join('\n') };
+        return { code: exitFor(error).code, output: [...lines, error.message].join('\n') };
       }
       throw error;
     } finally {
