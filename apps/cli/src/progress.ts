@@ -26,10 +26,13 @@ export const progress = (label: string, total: number): Progress => {
   let value = 0;
   let nextReport = 0.1;
   let max = total;
-  const report = () =>
+  let reported = -1;
+  const report = () => {
+    reported = value;
     process.stderr.write(
       `${label}: ${value}/${max} (${Math.floor((value / Math.max(max, 1)) * 100)}%)\n`,
     );
+  };
   return {
     increment: (by = 1) => {
       value += by;
@@ -42,9 +45,49 @@ export const progress = (label: string, total: number): Progress => {
       max = t;
     },
     stop: () => {
-      if (nextReport <= 1) {
+      // The last figure once: a batch that ends the work may already have been reported.
+      if (value !== reported) {
         report();
       }
     },
+  };
+};
+
+export interface Counter {
+  /** `done` items so far. */
+  update(done: number): void;
+  stop(): void;
+}
+
+/**
+ * Progress with no known end (rows of a file being read): on a terminal one line rewritten every `every`
+ * items and cleared at the end; otherwise (a pipe, a log) a line every `every × 10` items, so a large file
+ * gives a few readable lines instead of thousands of carriage returns.
+ */
+export const counter = (label: string, every = 1000): Counter => {
+  if (process.stderr.isTTY) {
+    let shown = false;
+    return {
+      update: (done) => {
+        if (done % every === 0) {
+          shown = true;
+          process.stderr.write(`\r${label}: ${done} baris`);
+        }
+      },
+      stop: () => {
+        if (shown) {
+          process.stderr.write('\r\x1b[2K');
+          shown = false;
+        }
+      },
+    };
+  }
+  return {
+    update: (done) => {
+      if (done % (every * 10) === 0) {
+        process.stderr.write(`${label}: ${done} baris\n`);
+      }
+    },
+    stop: () => undefined,
   };
 };

@@ -437,6 +437,37 @@ describe('netral audit (offline verifier) against tampering', () => {
       expect(changed.output).toContain('bukan byte yang dicatat ledger di daun tersebut');
     });
 
+    it('an --index that is not a leaf number, or a third checkpoint for consistency: exit 2 saying so', async () => {
+      const common = ['--checkpoint', file('cp-50.txt'), '--proof', file('incl.json')];
+      const index = await cli(
+        'inclusion',
+        ...common,
+        '--key',
+        file('netral.key'),
+        '--export',
+        file('export.ndjson'),
+        '--index',
+        'tujuh',
+      );
+      expect(index).toEqual({
+        code: 2,
+        output: '--index harus bilangan bulat ≥ 0 (nomor baris ekspor − 1), bukan "tujuh".',
+      });
+      // Each pair needs its own proof: a third file was taken as nothing and the first two passed.
+      const three = await cli(
+        'consistency',
+        file('cp-20.txt'),
+        file('cp-50.txt'),
+        file('cp-50.txt'),
+        '--proof',
+        file('incl.json'),
+        '--key',
+        file('netral.key'),
+      );
+      expect(three.code).toBe(2);
+      expect(three.output).toContain('too many arguments');
+    });
+
     it('rejects a proof for another tree size or a tampered proof', async () => {
       const common = ['--proof', file('incl.json'), '--key', file('netral.key')];
       expect((await cli('inclusion', '--checkpoint', file('cp-20.txt'), ...common)).code).toBe(2);

@@ -18,19 +18,12 @@ import {
   verifyInclusion,
 } from '@netral/transparency-log';
 import { type Command, CommanderError } from 'commander';
-import {
-  accessSync,
-  constants,
-  createReadStream,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { storeUnavailable } from '../app-context';
 import { CliError } from '../cli-error';
+import { checkFile, readingFails } from '../input-file';
 import { progress } from '../progress';
 
 /** Exit codes an auditor can script against. */
@@ -41,21 +34,6 @@ const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, 
 
 const errorCode = (error: unknown): string =>
   (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-
-/** A file the auditor named must be a readable regular file; otherwise a usage error naming it and why. */
-const checkFile = (file: string, what: string): void => {
-  if (!existsSync(file)) {
-    throw usage(`${what} tidak ditemukan: ${file}`);
-  }
-  if (!statSync(file).isFile()) {
-    throw usage(`${what} ${file} bukan berkas biasa (folder?): berikan berkasnya sendiri.`);
-  }
-  try {
-    accessSync(file, constants.R_OK);
-  } catch (error) {
-    throw usage(`${what} ${file} tidak bisa dibaca (${errorCode(error)}): periksa izin berkas.`);
-  }
-};
 
 const readText = (file: string, what: string): string => {
   checkFile(file, what);
@@ -182,16 +160,6 @@ const checkIsExport = async (file: string, what: string): Promise<void> => {
       `${what} ${file} baris 1 bukan daun log (tidak ada "v" dan "index"; isinya ${first.toString('utf8').slice(0, 120)}${first.length > 120 ? '…' : ''}): kemungkinan respons galat tersimpan sebagai ekspor, mis. 401 tanpa token. Unduh dengan curl -fsS.`,
     );
   }
-};
-
-/** Reading a file can still fail midway (removed, I/O error): unusable input, not a verdict on the ledger. */
-const readingFails = (error: unknown, file: string): never => {
-  if (typeof (error as NodeJS.ErrnoException).syscall === 'string') {
-    throw usage(
-      `Gagal membaca ${file} (${errorCode(error)}): ulangi setelah berkasnya bisa dibaca.`,
-    );
-  }
-  throw error;
 };
 
 /** What the form check found, worded as what it is: a line that cannot be the leaf the ledger hashed. */
@@ -349,7 +317,11 @@ const usageExit = (error: CommanderError): never => {
   throw error.exitCode === 0 ? error : new CommanderError(EXIT.usage, error.code, error.message);
 };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// No default value: commander would print it in the help as "(default: [])".
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 export const registerAuditCommands = (program: Command): void => {
   const audit = program
@@ -369,7 +341,6 @@ export const registerAuditCommands = (program: Command): void => {
       '--checkpoint <file>',
       'checkpoint (GET /api/v1/audit/checkpoint); boleh berulang',
       collect,
-      [],
     )
     .option('--checkpoints-dir <dir>', 'folder berisi checkpoint yang diarsipkan (semua diperiksa)')
     .requiredOption('--key <file>', 'kunci verifikasi (GET /api/v1/audit/public-key)')
@@ -380,13 +351,13 @@ export const registerAuditCommands = (program: Command): void => {
     .action(
       async (options: {
         export: string;
-        checkpoint: string[];
+        checkpoint?: string[];
         checkpointsDir?: string;
         key: string;
         reference?: string;
       }) => {
         const key = loadKey(options.key);
-        const checkpoints = loadCheckpoints(options.checkpoint, options.checkpointsDir, key);
+        const checkpoints = loadCheckpoints(options.checkpoint ?? [], options.checkpointsDir, key);
         await checkIsExport(options.export, 'Ekspor');
         if (options.reference) {
           await checkIsExport(options.reference, 'Ekspor arsip (--reference)');
@@ -531,6 +502,11 @@ export const registerAuditCommands = (program: Command): void => {
         export?: string;
         index?: string;
       }) => {
+        if (options.index !== undefined && !/^\d+$/.test(options.index)) {
+          throw usage(
+            `--index harus bilangan bulat ≥ 0 (nomor baris ekspor − 1), bukan "${options.index}".`,
+          );
+        }
         const key = loadKey(options.key);
         const checkpoint = loadCheckpoint(options.checkpoint, key);
         const proof = readJson(options.proof, 'Bukti');

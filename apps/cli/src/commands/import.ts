@@ -1,11 +1,12 @@
 import { DomainError } from '@netral/domain';
 import type { Command } from 'commander';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { systemActor } from '../../../ledger/src/identity/user.commands';
 import { type ImportReport, RosterImport } from '../../../ledger/src/registry/roster-import';
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
-import { type Progress, progress } from '../progress';
+import { checkFile, readingFails } from '../input-file';
+import { counter, type Progress, progress } from '../progress';
 
 const printReport = (report: ImportReport): void => {
   const what = report.kind === 'asn' ? 'ASN' : 'OPD';
@@ -37,25 +38,23 @@ const run = async (
   file: string,
   options: { dryRun?: boolean },
 ): Promise<void> => {
-  if (!existsSync(file)) {
-    throw new CliError(`Berkas tidak ditemukan: ${file}`, EXIT_CODES.usage);
-  }
+  checkFile(file, 'Berkas');
   const report = await withLedger(
     async (app) => {
       const roster = app.get(RosterImport);
-      const bars: Partial<Record<'validate' | 'write', Progress>> = {};
+      // Rows are counted while streaming (no known end); writing has a total, so it gets a bar.
+      const checking = counter('memeriksa');
+      let writing: Progress | undefined;
       const onProgress = (phase: 'validate' | 'write', done: number, total: number) => {
         if (phase === 'validate') {
-          // Rows are counted while streaming: report every 1,000 rather than a bar with an unknown end.
-          if (done % 1000 === 0) {
-            process.stderr.write(`memeriksa: ${done} baris\r`);
-          }
+          checking.update(done);
           return;
         }
-        const bar = (bars[phase] ??= progress('menyimpan', total));
-        bar.increment();
+        checking.stop();
+        writing ??= progress('menyimpan', total);
+        writing.increment();
         if (done === total) {
-          bar.stop();
+          writing.stop();
         }
       };
       const input = createReadStream(file);
@@ -74,7 +73,13 @@ const run = async (
             .join('');
           throw new CliError(`Impor dihentikan: ${error.message}${details}`, EXIT_CODES.rejected);
         }
+        // The file failing to read midway (an fs error on its path), not the store: unusable input.
+        if ((error as NodeJS.ErrnoException).path === file) {
+          return readingFails(error, file);
+        }
         throw error;
+      } finally {
+        checking.stop();
       }
       // Writing holds the data directory: the OPD membership rules are kept by one process at a time (the
       // service's own import holds them there). A dry run writes nothing and runs beside the service.
