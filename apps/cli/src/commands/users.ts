@@ -6,28 +6,51 @@ import { systemActor, UserCommands } from '../../../ledger/src/identity/user.com
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
 
-/** Reads a password without echoing it; from NETRAL_NEW_PASSWORD or piped stdin when not a terminal. */
+/**
+ * Reads a password without echoing it; from NETRAL_NEW_PASSWORD or piped stdin when not a terminal. Input
+ * that ends before a line (an empty pipe, `< /dev/null`, Ctrl-D) is unusable input (exit 2), never a silent
+ * exit 0 that a script would take for a created account.
+ */
 const readPassword = async (prompt: string): Promise<string> => {
   if (process.env.NETRAL_NEW_PASSWORD) {
     return process.env.NETRAL_NEW_PASSWORD;
   }
-  let muted = false;
-  const output = new Writable({
-    write: (chunk: Buffer, _encoding, callback) => {
-      if (!muted) {
-        process.stderr.write(chunk);
-      }
-      callback();
-    },
-  });
+  // The prompt goes straight to stderr; what readline echoes of the typing goes nowhere.
+  const output = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY });
+  process.stderr.write(prompt);
   try {
-    return await new Promise<string>((resolve) => {
-      rl.question(prompt, (answer) => {
+    // 'line', not rl.question: a piped password without a final newline still arrives as a line.
+    return await new Promise<string>((resolve, reject) => {
+      let answered = false;
+      rl.once('line', (answer) => {
+        answered = true;
         process.stderr.write('\n');
         resolve(answer);
       });
-      muted = true;
+      rl.once('SIGINT', () => {
+        answered = true;
+        process.stderr.write('\n');
+        reject(
+          new CliError(
+            'Dibatalkan (Ctrl-C): tidak ada yang dibuat atau diubah.',
+            EXIT_CODES.interrupted,
+          ),
+        );
+      });
+      rl.once('close', () => {
+        if (answered) {
+          return;
+        }
+        process.stderr.write('\n');
+        reject(
+          new CliError(
+            'Tidak ada kata sandi: masukan berakhir tanpa satu baris pun; tidak ada yang dibuat atau diubah. ' +
+              'Ketik kata sandinya, kirim lewat pipa (satu baris), atau isi NETRAL_NEW_PASSWORD.',
+            EXIT_CODES.usage,
+          ),
+        );
+      });
     });
   } finally {
     rl.close();
@@ -68,8 +91,18 @@ export const registerUserCommands = (program: Command): void => {
     .option('--opd <opdId>', 'OPD (wajib untuk OPD_HEAD)')
     .action(
       async (username: string, options: { role: string; displayName: string; opd?: string }) => {
+        // Checked before the password is asked for: a slip in the options costs no typing.
         if (!ROLES.includes(options.role as Role)) {
-          throw new CliError(`--role harus salah satu dari ${ROLES.join(', ')}`, 2);
+          throw new CliError(
+            `--role harus salah satu dari ${ROLES.join(', ')}, bukan "${options.role}".`,
+            EXIT_CODES.usage,
+          );
+        }
+        if (options.role === 'OPD_HEAD' && !options.opd) {
+          throw new CliError(
+            'Peran OPD_HEAD wajib menyebut OPD-nya: tambahkan --opd <opdId> (ID OPD di registri).',
+            EXIT_CODES.usage,
+          );
         }
         await createUser(username, options.displayName, options.role as Role, options.opd);
       },

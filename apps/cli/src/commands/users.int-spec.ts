@@ -1,0 +1,77 @@
+import { EventStore } from '@netral/event-store';
+import { tempDir } from '@netral/testing';
+import { rmSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { withLedger } from '../app-context';
+import { EXIT_CODES } from '../cli-error';
+import { runCommand } from '../testing/run-command';
+import { registerUserCommands } from './users';
+
+/** `netral users …` with the password piped in, as a provisioning script does it. */
+describe('netral users: the password from stdin', () => {
+  const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  let dataDir: string;
+  let cli: ReturnType<typeof runCommand>;
+  const piped = (text: string) =>
+    Object.defineProperty(process, 'stdin', {
+      value: Readable.from(text === '' ? [] : [text]),
+      configurable: true,
+    });
+  /** The store's head, read the way the CLI opens it. */
+  const head = async () => {
+    const saved = process.env.NETRAL_DATA_DIR;
+    process.env.NETRAL_DATA_DIR = dataDir;
+    try {
+      return await withLedger((app) => app.get(EventStore).headPosition());
+    } finally {
+      process.env.NETRAL_DATA_DIR = saved;
+    }
+  };
+
+  beforeAll(() => {
+    dataDir = tempDir();
+    cli = runCommand(registerUserCommands, { NETRAL_DATA_DIR: dataDir });
+  });
+  afterEach(() => Object.defineProperty(process, 'stdin', stdin));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('an empty pipe (or < /dev/null): exit 2 saying no password came, nothing created (was a silent 0)', async () => {
+    piped('');
+    const run = await cli('users', 'create', 'bkpsdm2', '--role', 'HR', '--display-name', 'BKPSDM');
+    expect(run.code).toBe(EXIT_CODES.usage);
+    expect(run.output).toContain('Tidak ada kata sandi');
+    expect(run.output).toContain('tidak ada yang dibuat atau diubah');
+    expect(await head()).toBeNull();
+  }, 60_000);
+
+  it('a piped password without a final newline is the password', async () => {
+    piped('kata-sandi-bkpsdm');
+    const run = await cli('users', 'create', 'bkpsdm', '--role', 'HR', '--display-name', 'BKPSDM');
+    expect(run).toEqual({ code: 0, output: 'Pengguna bkpsdm (HR) dibuat pada posisi 1.' });
+  }, 60_000);
+
+  it('a wrong role or an OPD head without --opd: exit 2 before the password is read', async () => {
+    const input = Readable.from(['kata-sandi-kepala\n']);
+    Object.defineProperty(process, 'stdin', { value: input, configurable: true });
+    const noOpd = await cli(
+      'users',
+      'create',
+      'kadis',
+      '--role',
+      'OPD_HEAD',
+      '--display-name',
+      'K',
+    );
+    expect(noOpd).toEqual({
+      code: EXIT_CODES.usage,
+      output:
+        'Peran OPD_HEAD wajib menyebut OPD-nya: tambahkan --opd <opdId> (ID OPD di registri).',
+    });
+    const role = await cli('users', 'create', 'kadis', '--role', 'hr', '--display-name', 'K');
+    expect(role).toEqual({
+      code: EXIT_CODES.usage,
+      output: '--role harus salah satu dari ADMIN, OPD_HEAD, BAWASLU, HR, bukan "hr".',
+    });
+    expect(input.readableDidRead).toBe(false);
+  }, 60_000);
+});
