@@ -7,6 +7,7 @@ import { AppModule } from '../../ledger/src/app.module';
 import { DataDirLock, dataDirBusy } from '../../ledger/src/infrastructure/data-dir-lock';
 import { Startup } from '../../ledger/src/infrastructure/startup';
 import { CliError, EXIT_CODES } from './cli-error';
+import { CliLogger } from './cli-logger';
 
 /** How long a command waits for the event store to answer before it gives up (exit 69). */
 export const STORE_WAIT_MS = 60_000;
@@ -84,7 +85,7 @@ export const withLedger = async <T>(
   }
   try {
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
-      logger: ['error', 'warn'],
+      logger: new CliLogger(),
     });
     try {
       await untilReady(app, storeWaitMs);
