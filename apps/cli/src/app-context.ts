@@ -59,7 +59,8 @@ const untilReady = async (app: INestApplicationContext, storeWaitMs: number): Pr
 
 /**
  * Runs `work` inside the service's own module graph (same event store, same read models, same rules and
- * metadata) without opening a port. Demo seeding is off: the CLI never invents data. A store that does not
+ * metadata) without opening a port. Demo seeding and the bootstrap administrator are off: the CLI never
+ * invents data. A store that does not
  * answer within `storeWaitMs` (EventStoreDB down) ends the command with exit 69 and the store's reason,
  * before anything is done; a slow catch-up with a store that answers is waited for.
  *
@@ -74,6 +75,9 @@ export const withLedger = async <T>(
   const config = loadConfig({
     ...process.env,
     NETRAL_DEMO: 'false',
+    // Nor does it create the service's first administrator as a side effect of another command (with the
+    // variable set for the service, `users create-admin` would otherwise meet an `admin` it never made).
+    NETRAL_BOOTSTRAP_ADMIN_PASSWORD: undefined,
     NETRAL_LOG_LEVEL: process.env.NETRAL_LOG_LEVEL ?? 'warn',
   });
   const lock = exclusive === undefined ? undefined : DataDirLock.tryAcquire(config.dataDir);

@@ -50,6 +50,34 @@ describe('netral users: the password from stdin', () => {
     expect(run).toEqual({ code: 0, output: 'Pengguna bkpsdm (HR) dibuat pada posisi 1.' });
   }, 60_000);
 
+  it('creates only the user it is asked for, even with NETRAL_BOOTSTRAP_ADMIN_PASSWORD set for the service', async () => {
+    const own = tempDir();
+    try {
+      piped('kata-sandi-admin-baru\n');
+      const run = await runCommand(registerUserCommands, {
+        NETRAL_DATA_DIR: own,
+        NETRAL_BOOTSTRAP_ADMIN_PASSWORD: 'sandi-bootstrap-2024',
+      })('users', 'create-admin', '--username', 'admin.bkpsdm');
+      expect(run.code).toBe(0);
+      const saved = process.env.NETRAL_DATA_DIR;
+      process.env.NETRAL_DATA_DIR = own;
+      try {
+        const users = await withLedger(async (app) => {
+          const written: unknown[][] = [];
+          for await (const e of app.get(EventStore).readAll()) {
+            written.push([e.type, e.data.username]);
+          }
+          return written;
+        });
+        expect(users).toEqual([['UserRegistered', 'admin.bkpsdm']]);
+      } finally {
+        process.env.NETRAL_DATA_DIR = saved;
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a wrong role or an OPD head without --opd: exit 2 before the password is read', async () => {
     const input = Readable.from(['kata-sandi-kepala\n']);
     Object.defineProperty(process, 'stdin', { value: input, configurable: true });
