@@ -232,7 +232,9 @@ describe('roster import', () => {
     }
     const noColumn = await upload('/api/v1/asn/import', 'NIP,Nama\n198503122010011002,X\n');
     expect(noColumn.status).toBe(400);
-    expect(noColumn.body.details[0].reason).toContain('kolom wajib tidak ada');
+    expect(noColumn.body.details[0].reason).toBe(
+      'kolom wajib tidak ada; baris judul berkas ini: "NIP", "Nama"; kolom yang diharapkan: NIP, Nama, Jabatan, Jenis ASN, Kode OPD',
+    );
     const binary = await upload(
       '/api/v1/asn/import',
       Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x22, 0x0a, 0x22]),

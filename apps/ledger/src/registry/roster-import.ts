@@ -13,6 +13,7 @@ import {
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
+import { echoed } from '../common/echo';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
 import { type Loaded } from '../infrastructure/aggregate-store';
@@ -65,6 +66,11 @@ const sameText = (a: string, b: string): boolean =>
 
 /** Header names compared without case, spaces or punctuation (`Jenis ASN`, `JENIS_ASN`, `jenisasn`). */
 const norm = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A file's header row as a message quotes it: its first columns, each shortened, blanks named. */
+const headerList = (header: string[]): string => {
+  const shown = header.slice(0, 10).map((h) => (h.trim() ? `"${echoed(h.trim())}"` : '(kosong)'));
+  return header.length > 10 ? `${shown.join(', ')}, … (${header.length} kolom)` : shown.join(', ');
+};
 
 const ASN_COLUMNS = {
   nip: 'NIP',
@@ -667,13 +673,18 @@ export class RosterImport {
       });
       return;
     }
+    /** The header as the file wrote it, for a message about what it lacks. */
+    let found: string[] = [];
     const parser = stream.pipe(
       parse({
         bom: true,
         // One separator per file, read off the header: Excel in the Indonesian locale writes `;` and leaves
         // commas inside names unquoted ("dr. I Wayan Sudana, M.Kes."), so both at once would split them.
         delimiter,
-        columns: (header: string[]) => header.map(norm),
+        columns: (header: string[]) => {
+          found = header;
+          return header.map(norm);
+        },
         skip_empty_lines: true,
         trim: true,
         relax_column_count: true,
@@ -694,7 +705,7 @@ export class RosterImport {
             errors.push({
               line: 1,
               column: missing.map((k) => columns[k as K]).join(', '),
-              reason: `kolom wajib tidak ada; kolom yang dikenali: ${Object.values(columns).join(', ')}`,
+              reason: `kolom wajib tidak ada; baris judul berkas ini: ${headerList(found)}; kolom yang diharapkan: ${Object.values(columns).join(', ')}`,
               code: 'COLUMNS_MISSING',
               file: true,
             });
