@@ -4,6 +4,7 @@ import {
   type CheckpointSettings,
   leafBytes,
   loadCheckpointKey,
+  signCheckpoint,
   TRANSPARENCY_LOG_FILE,
   TransparencyLog,
 } from '@netral/transparency-log';
@@ -435,6 +436,37 @@ describe('netral audit (offline verifier) against tampering', () => {
       const changed = await cli('inclusion', ...common, '--leaf', file('leaf7.json'));
       expect(changed.code).toBe(1);
       expect(changed.output).toContain('bukan byte yang dicatat ledger di daun tersebut');
+    });
+
+    it('two checkpoints of one size: the same log passes, two roots are named as two signed histories', async () => {
+      const args = (other: string) => [
+        'consistency',
+        file('cp-50.txt'),
+        other,
+        '--proof',
+        file('incl.json'),
+        '--key',
+        file('netral.key'),
+      ];
+      const same = await cli(...args(file('cp-50.txt')));
+      expect(same).toEqual({
+        code: 0,
+        output: expect.stringContaining(
+          'kedua checkpoint menyatakan log yang sama (50 daun',
+        ) as string,
+      });
+      // A second tree of 50 leaves, signed by the ledger's own key: what a split view looks like.
+      writeFileSync(
+        file('cp-50-fork.txt'),
+        signCheckpoint(
+          { origin: ORIGIN, treeSize: 50, rootHash: Buffer.alloc(32, 7) },
+          opened.key.keyName,
+          opened.key.privateKey,
+        ),
+      );
+      const fork = await cli(...args(file('cp-50-fork.txt')));
+      expect(fork.code).toBe(1);
+      expect(fork.output).toContain('root-nya berbeda: ledger menandatangani dua riwayat berbeda');
     });
 
     it('an --index that is not a leaf number, or a third checkpoint for consistency: exit 2 saying so', async () => {

@@ -460,6 +460,18 @@ export const registerAuditCommands = (program: Command): void => {
           `Checkpoint lama (${older.treeSize}) lebih besar dari yang baru (${newer.treeSize}): tukar urutannya.`,
         );
       }
+      if (older.treeSize === newer.treeSize) {
+        // Nothing to prove between two trees of one size: they are the same tree or two histories.
+        if (!older.rootHash.equals(newer.rootHash)) {
+          throw failed(
+            `checkpoint ${oldFile} dan ${newFile} sama-sama bertanda tangan sah untuk ${older.treeSize} daun, tetapi root-nya berbeda: ledger menandatangani dua riwayat berbeda untuk ukuran yang sama (riwayatnya ditulis ulang, atau pihak yang berbeda diberi log yang berbeda). Simpan kedua checkpoint: keduanya bukti.`,
+          );
+        }
+        console.log(
+          `OK: kedua checkpoint menyatakan log yang sama (${older.treeSize} daun, root sama); tidak ada yang perlu dibuktikan di antara keduanya.`,
+        );
+        return;
+      }
       const from = proofNumber(proof, 'from', options.proof);
       const to = proofNumber(proof, 'to', options.proof);
       if (from !== older.treeSize || to !== newer.treeSize) {
