@@ -70,7 +70,7 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     expect(verifyCheckpoint(otherKey, verifier)).toEqual({
       ok: false,
       problem: 'SIGNATURE',
-      reason: expect.stringContaining('no signature by key') as string,
+      reason: expect.stringContaining('tidak ada tanda tangan kunci') as string,
     });
   });
 
@@ -88,7 +88,7 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
     expect(verifyCheckpoint(resign(`${name}\n01234\n${root}\n`), verifier)).toMatchObject({
       ok: false,
       problem: 'MALFORMED',
-      reason: expect.stringContaining('leading zeros') as string,
+      reason: expect.stringContaining('tanpa nol di depan') as string,
     });
     expect(verifyCheckpoint(resign(`${name}\n12\n${root.slice(4)}\n`), verifier).ok).toBe(false);
     expect(verifyCheckpoint(resign(`${name}\n12\n${root}\n\n`), verifier).ok).toBe(false);
@@ -109,7 +109,7 @@ describe('signed checkpoints (C2SP signed note, Ed25519)', () => {
       parseVerifierKey(
         `${name}+00000000+${Buffer.concat([Buffer.from([1]), publicKey]).toString('base64')}`,
       ),
-    ).toThrow(/key id/);
+    ).toThrow(/id kunci verifikasi tidak cocok/);
   });
 
   it("agrees with Go's signed-note test vector (golang.org/x/mod/sumdb/note)", () => {

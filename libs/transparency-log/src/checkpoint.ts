@@ -87,7 +87,7 @@ export const parseVerifierKey = (text: string): ParsedVerifierKey => {
   // Names never contain '+'; base64 key data may, so split on the first two only.
   const match = /^([^+\s]+)\+([^+]*)\+(\S+)$/.exec(text.trim());
   if (!match) {
-    throw new Error('verifier key must look like <name>+<hex key id>+<base64 key>');
+    throw new Error('kunci verifikasi harus berbentuk <nama>+<id kunci hex>+<kunci base64>');
   }
   const [, name, idHex, b64] = match;
   const raw = Buffer.from(b64, 'base64');
@@ -98,13 +98,13 @@ export const parseVerifierKey = (text: string): ParsedVerifierKey => {
     raw[0] !== ALG_ED25519
   ) {
     throw new Error(
-      'verifier key is not an Ed25519 note key (expected 8 hex digits and base64 of 0x01 || 32-byte key)',
+      'kunci verifikasi bukan kunci note Ed25519 (diharapkan 8 digit hex dan base64 dari 0x01 || kunci 32 byte)',
     );
   }
   const publicKey = raw.subarray(1);
   const id = Buffer.from(idHex, 'hex');
   if (!keyId(name, publicKey).equals(id)) {
-    throw new Error('verifier key id does not match its name and public key');
+    throw new Error('id kunci verifikasi tidak cocok dengan nama dan kunci publiknya');
   }
   const key = createPublicKey({
     key: { kty: 'OKP', crv: 'Ed25519', x: publicKey.toString('base64url') },
@@ -144,21 +144,21 @@ export const parseCheckpointBody = (body: string): Checkpoint | string => {
   const lines = body.split('\n');
   // A body ends with a newline, so the last split element is empty.
   if (lines.length < 4 || lines[lines.length - 1] !== '') {
-    return 'the body must be <origin>\\n<tree size>\\n<base64 root hash>\\n';
+    return 'isinya harus <origin>\\n<ukuran pohon>\\n<root hash base64>\\n';
   }
   const [origin, size, root, ...extensions] = lines.slice(0, -1);
   if (origin.length === 0) {
-    return 'the origin line is empty';
+    return 'baris origin kosong';
   }
   if (!/^(0|[1-9][0-9]*)$/.test(size) || !Number.isSafeInteger(Number(size))) {
-    return `the tree size ${JSON.stringify(size)} is not a decimal number without leading zeros`;
+    return `ukuran pohon ${JSON.stringify(size)} bukan bilangan desimal tanpa nol di depan`;
   }
   const rootHash = Buffer.from(root, 'base64');
   if (rootHash.length !== 32 || rootHash.toString('base64') !== root) {
-    return 'the root hash is not the base64 of 32 bytes';
+    return 'root hash bukan base64 dari 32 byte';
   }
   if (extensions.some((line) => line.length === 0)) {
-    return 'extension lines must not be empty';
+    return 'baris ekstensi tidak boleh kosong';
   }
   return { origin, treeSize: Number(size), rootHash };
 };
@@ -173,14 +173,14 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
     return {
       ok: false,
       problem: 'MALFORMED',
-      reason: 'not a signed note: it holds control characters or invalid UTF-8',
+      reason: 'berisi karakter kontrol atau UTF-8 yang tidak sah',
     };
   }
   if (!note.endsWith('\n')) {
     return {
       ok: false,
       problem: 'MALFORMED',
-      reason: 'not a signed note: it does not end with a newline',
+      reason: 'tidak diakhiri baris baru',
     };
   }
   // The text is separated from the signatures by the last blank line (the text may hold blank lines).
@@ -189,13 +189,13 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
     return {
       ok: false,
       problem: 'MALFORMED',
-      reason: 'not a signed note: no blank line between text and signatures',
+      reason: 'tidak ada baris kosong di antara teks dan tanda tangan',
     };
   }
   const body = note.slice(0, separator + 1);
   const signatureLines = note.slice(separator + 2, -1).split('\n');
   if (signatureLines.length > MAX_SIGNATURES) {
-    return { ok: false, problem: 'MALFORMED', reason: `more than ${MAX_SIGNATURES} signatures` };
+    return { ok: false, problem: 'MALFORMED', reason: `lebih dari ${MAX_SIGNATURES} tanda tangan` };
   }
   const parsed = parseCheckpointBody(body);
   if (typeof parsed === 'string') {
@@ -208,7 +208,7 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
       return {
         ok: false,
         problem: 'MALFORMED',
-        reason: `malformed signature line ${JSON.stringify(line)}`,
+        reason: `baris tanda tangan tidak sah ${JSON.stringify(line)}`,
       };
     }
     const raw = Buffer.from(match[2], 'base64');
@@ -226,7 +226,7 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
       return {
         ok: false,
         problem: 'SIGNATURE',
-        reason: `the signature by ${verifier.name} does not verify: the checkpoint was altered or signed by another key`,
+        reason: `tanda tangan ${verifier.name} tidak cocok: checkpoint diubah atau ditandatangani kunci lain`,
       };
     }
     verified = true;
@@ -235,7 +235,7 @@ export const verifyCheckpoint = (note: string, verifier: ParsedVerifierKey): Che
     return {
       ok: false,
       problem: 'SIGNATURE',
-      reason: `no signature by key ${verifier.name} (${verifier.keyId.toString('hex')})`,
+      reason: `tidak ada tanda tangan kunci ${verifier.name} (${verifier.keyId.toString('hex')})`,
     };
   }
   return { ok: true, checkpoint: parsed };

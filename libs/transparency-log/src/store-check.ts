@@ -39,7 +39,7 @@ export const compareStoreWithLog = async (
         ok: false,
         leaves: total,
         firstBadIndex: index,
-        reason: `leaf ${index} was the event at store position ${leaf.position}, the store now has position ${event.position} there: an event was removed or inserted`,
+        reason: `daun ${index} adalah event di posisi ${leaf.position}, kini di tempatnya ada posisi ${event.position}: ada event yang dihapus atau disisipkan`,
       };
     }
     if (!leafHash(leafBytes(event, index)).equals(leaf.hash)) {
@@ -47,7 +47,7 @@ export const compareStoreWithLog = async (
         ok: false,
         leaves: total,
         firstBadIndex: index,
-        reason: `the event at store position ${leaf.position} differs from the one logged`,
+        reason: `event di posisi ${leaf.position} berbeda dari yang tercatat`,
       };
     }
     index += 1;
@@ -58,7 +58,7 @@ export const compareStoreWithLog = async (
       ok: false,
       leaves: total,
       firstBadIndex: index,
-      reason: `the store holds only ${index} of the ${total} logged events`,
+      reason: `penyimpanan hanya memuat ${index} dari ${total} event yang tercatat`,
     };
   }
   return { ok: true, leaves: total };
