@@ -45,4 +45,20 @@ describe('netral import: what was named is not a usable file', () => {
     expect(run.output).toContain('too many arguments');
     expect(run.output).not.toContain('baris');
   });
+
+  it('a long list of problems ends with them summed up by kind, most frequent first', async () => {
+    const file = join(dataDir, 'systematic.csv');
+    const rows = Array.from({ length: 30 }, (_, i) => `12345${i};ASN ${i};Staf;PNS;DINKES`);
+    writeFileSync(
+      file,
+      `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${rows.join('\n')}\n198503122010011002;X;Staf;PNS;DINKES\n`,
+    );
+    const run = await cli('import', 'asn', file, '--dry-run');
+    expect(run.code).toBe(EXIT_CODES.rejected);
+    const summary = run.output.slice(run.output.indexOf('Ringkasan:')).split('\n');
+    expect(summary[0]).toBe('Ringkasan: 61 masalah di 31 baris; tidak ada data yang disimpan.');
+    expect(summary[1]).toMatch(/^ {2}31 × kolom Kode OPD: .+ \(pertama di baris 2\)$/);
+    expect(summary[2]).toMatch(/^ {2}30 × kolom NIP: .+ \(pertama di baris 2\)$/);
+    expect(summary).toHaveLength(4); // and the closing line of the CLI
+  });
 });

@@ -8,12 +8,50 @@ import { CliError, EXIT_CODES } from '../cli-error';
 import { checkFile, readingFails } from '../input-file';
 import { counter, type Progress, progress } from '../progress';
 
+/** Past this many problems the list is followed by a summary, since its start has scrolled away. */
+const SUMMARY_AFTER = 20;
+
+/**
+ * The problems by kind (the rule's code, else the column and reason), most frequent first, each with where
+ * it first occurs: a file with one systematic mistake (a column of NIPs written as numbers by Excel, every
+ * row under another OPD code) reads as that one mistake, not as 48,000 lines to scroll through.
+ */
+const problemSummary = (errors: ImportReport['errors']): string[] => {
+  const kinds = new Map<
+    string,
+    { count: number; first: ImportReport['errors'][number]; alike: boolean }
+  >();
+  for (const e of errors) {
+    const key = e.code ? `${e.column}\u0000${e.code}` : `${e.column}\u0000${e.reason}`;
+    const kind = kinds.get(key);
+    if (kind) {
+      kind.count += 1;
+      kind.alike &&= kind.first.reason === e.reason;
+    } else {
+      kinds.set(key, { count: 1, first: e, alike: true });
+    }
+  }
+  const lines = new Set(errors.map((e) => e.line)).size;
+  return [
+    `Ringkasan: ${errors.length} masalah di ${lines} baris; tidak ada data yang disimpan.`,
+    ...[...kinds.values()]
+      .sort((a, b) => b.count - a.count)
+      .map(
+        ({ count, first, alike }) =>
+          `  ${count} × kolom ${first.column}: ${alike ? '' : 'mis. '}${first.reason} (pertama di baris ${first.line})`,
+      ),
+  ];
+};
+
 const printReport = (report: ImportReport): void => {
   const what = report.kind === 'asn' ? 'ASN' : 'OPD';
   if (report.errors.length > 0) {
     console.error(`\n${report.errors.length} masalah ditemukan; tidak ada data yang disimpan:`);
     for (const e of report.errors) {
       console.error(`  baris ${e.line}, kolom ${e.column}: ${e.reason}`);
+    }
+    if (report.errors.length > SUMMARY_AFTER) {
+      console.error(`\n${problemSummary(report.errors).join('\n')}`);
     }
     return;
   }
