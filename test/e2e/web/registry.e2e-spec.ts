@@ -151,10 +151,16 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
     );
     const res = await upload('asn', csv);
     expect(res.status).toBe(400);
-    const nipRows = [...res.text.matchAll(/<tr><td>(\d+)<\/td><td>NIP<\/td>/g)].map((m) =>
+    const list = res.text.slice(res.text.indexOf('<h3>Setiap baris</h3>'));
+    const nipRows = [...list.matchAll(/<tr><td>(\d+)<\/td><td>NIP<\/td>/g)].map((m) =>
       Number(m[1]),
     );
     expect(nipRows).toEqual(Array.from({ length: bad }, (_, i) => i + 2));
+    // Above the list, the problems by kind: here one, 700 times, first on line 2.
+    expect(res.text).toContain('Ringkasan per jenis masalah');
+    expect(res.text).toMatch(
+      /<table class="import-kinds">[\s\S]*?<tbody>\s*<tr><td>700<\/td><td>NIP<\/td><td>NIP harus 18 digit angka<\/td><td>2<\/td><\/tr>\s*<\/tbody>/,
+    );
     expect(await eventCount()).toBe(before);
   });
 

@@ -2,46 +2,24 @@ import { DomainError } from '@netral/domain';
 import type { Command } from 'commander';
 import { createReadStream } from 'node:fs';
 import { systemActor } from '../../../ledger/src/identity/user.commands';
-import { type ImportReport, RosterImport } from '../../../ledger/src/registry/roster-import';
+import {
+  type ImportReport,
+  problemKinds,
+  RosterImport,
+  SUMMARY_AFTER,
+} from '../../../ledger/src/registry/roster-import';
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
 import { checkFile, readingFails } from '../input-file';
 import { counter, type Progress, progress } from '../progress';
 
-/** Past this many problems the list is followed by a summary, since its start has scrolled away. */
-const SUMMARY_AFTER = 20;
-
-/**
- * The problems by kind (the rule's code, else the column and reason), most frequent first, each with where
- * it first occurs: a file with one systematic mistake (a column of NIPs written as numbers by Excel, every
- * row under another OPD code) reads as that one mistake, not as 48,000 lines to scroll through.
- */
-const problemSummary = (errors: ImportReport['errors']): string[] => {
-  const kinds = new Map<
-    string,
-    { count: number; first: ImportReport['errors'][number]; alike: boolean }
-  >();
-  for (const e of errors) {
-    const key = e.code ? `${e.column}\u0000${e.code}` : `${e.column}\u0000${e.reason}`;
-    const kind = kinds.get(key);
-    if (kind) {
-      kind.count += 1;
-      kind.alike &&= kind.first.reason === e.reason;
-    } else {
-      kinds.set(key, { count: 1, first: e, alike: true });
-    }
-  }
-  const lines = new Set(errors.map((e) => e.line)).size;
-  return [
-    `Ringkasan: ${errors.length} masalah di ${lines} baris; tidak ada data yang disimpan.`,
-    ...[...kinds.values()]
-      .sort((a, b) => b.count - a.count)
-      .map(
-        ({ count, first, alike }) =>
-          `  ${count} × kolom ${first.column}: ${alike ? '' : 'mis. '}${first.reason} (pertama di baris ${first.line})`,
-      ),
-  ];
-};
+const problemSummary = (errors: ImportReport['errors']): string[] => [
+  `Ringkasan: ${errors.length} masalah di ${new Set(errors.map((e) => e.line)).size} baris; tidak ada data yang disimpan.`,
+  ...problemKinds(errors).map(
+    (k) =>
+      `  ${k.count} × kolom ${k.column}: ${k.alike ? '' : 'mis. '}${k.reason} (pertama di baris ${k.firstLine})`,
+  ),
+];
 
 const printReport = (report: ImportReport): void => {
   const what = report.kind === 'asn' ? 'ASN' : 'OPD';

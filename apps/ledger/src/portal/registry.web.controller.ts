@@ -40,7 +40,13 @@ import {
   RenameOpdDto,
   TransferAsnDto,
 } from '../registry/registry.dto';
-import { type ImportReport, RosterImport, slugify } from '../registry/roster-import';
+import {
+  type ImportReport,
+  problemKinds,
+  RosterImport,
+  slugify,
+  SUMMARY_AFTER,
+} from '../registry/roster-import';
 import { setFlash, takeFlash } from './flash';
 import {
   answer,
@@ -572,6 +578,7 @@ export class RegistryWebController {
       report: problems.length > 0 ? state.report : undefined,
       problems,
       badLines,
+      kinds: problems.length > SUMMARY_AFTER ? problemKinds(problems) : undefined,
     });
   }
 

@@ -36,6 +36,45 @@ export interface RowProblem {
   file?: true;
 }
 
+/** One kind of problem in an import: how often, where first, and whether every occurrence reads alike. */
+export interface ProblemKind {
+  column: string;
+  /** The first occurrence's reason; `alike` false when others of the kind say it with other values. */
+  reason: string;
+  alike: boolean;
+  count: number;
+  firstLine: number;
+}
+
+/** Past this many problems a report sums them up by kind: its list's start has scrolled away. */
+export const SUMMARY_AFTER = 20;
+
+/**
+ * The problems by kind (the rule's code, else the column and reason), most frequent first: a file with one
+ * systematic mistake (NIPs turned into numbers by Excel, every row under an unregistered OPD code) reads
+ * as that one mistake, not as 48,000 lines. The CLI prints it after the list, the import page above it.
+ */
+export const problemKinds = (errors: readonly RowProblem[]): ProblemKind[] => {
+  const kinds = new Map<string, ProblemKind>();
+  for (const e of errors) {
+    const key = `${e.column}\u0000${e.code ?? e.reason}`;
+    const kind = kinds.get(key);
+    if (kind) {
+      kind.count += 1;
+      kind.alike &&= kind.reason === e.reason;
+    } else {
+      kinds.set(key, {
+        column: e.column,
+        reason: e.reason,
+        alike: true,
+        count: 1,
+        firstLine: e.line,
+      });
+    }
+  }
+  return [...kinds.values()].sort((a, b) => b.count - a.count);
+};
+
 export interface ImportReport {
   kind: 'asn' | 'opds';
   dryRun: boolean;
