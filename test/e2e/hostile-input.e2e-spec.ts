@@ -493,6 +493,19 @@ describe('hostile input the fuzz found', () => {
     expect(await head()).toBe(before);
   });
 
+  it.each(['__proto__=1', 'constructor=1', 'toString=x', 'prototype=1'])(
+    'a query parameter %s is refused, named, not dropped silently',
+    async (query) => {
+      const res = await request(t.server)
+        .get(`/api/v1/cases?electionId=pilkada-2024&${query}`)
+        .set('Authorization', bawaslu.auth);
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: query.split('=')[0], code: 'reservedFieldName' }),
+      ]);
+    },
+  );
+
   describe('a route that takes no body', () => {
     const checkpoints = async () =>
       (

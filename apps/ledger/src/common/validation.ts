@@ -126,6 +126,27 @@ const CONTROL = /[^\P{Cc}\t\n\r]/u;
 const isReservedName = (key: string): boolean =>
   key === 'prototype' || Object.prototype.hasOwnProperty.call(Object.prototype, key);
 
+const reservedName = (field: string): FieldProblem => ({
+  field,
+  code: 'reservedFieldName',
+  reason: 'nama kolom ini tidak diizinkan (nama khusus JavaScript): hapus kolom ini',
+});
+
+/** The reserved names (isReservedName) anywhere in a query string's parameters (`a[b]=…` nests). */
+const reservedQueryNames = (value: unknown, path: string, problems: FieldProblem[]): void => {
+  if (value === null || typeof value !== 'object') {
+    return;
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (isReservedName(key)) {
+      problems.push(reservedName(field));
+    } else {
+      reservedQueryNames(inner, field, problems);
+    }
+  }
+};
+
 /**
  * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
  * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
@@ -155,11 +176,7 @@ const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unkn
   if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
       if (isReservedName(key)) {
-        problems.push({
-          field: path ? `${path}.${key}` : key,
-          code: 'reservedFieldName',
-          reason: 'nama kolom ini tidak diizinkan (nama khusus JavaScript): hapus kolom ini',
-        });
+        problems.push(reservedName(path ? `${path}.${key}` : key));
         continue;
       }
       (value as Record<string, unknown>)[key] = cleanText(
@@ -177,7 +194,7 @@ const PATH_PARAMETER_MAX_LENGTH = 64;
 
 /** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed.
  * A path parameter longer than any id is refused, named, before a service looks it up (and repeats it in
- * a "tidak ditemukan"). */
+ * a "tidak ditemukan"); a query parameter by a reserved name is refused like a body field. */
 class LedgerValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (
@@ -192,6 +209,14 @@ class LedgerValidationPipe extends ValidationPipe {
           reason: `paling panjang ${PATH_PARAMETER_MAX_LENGTH} karakter: periksa alamatnya`,
         },
       ]);
+    }
+    if (metadata.type === 'query' && metadata.data === undefined) {
+      // A query DTO refuses unknown parameters; these would vanish in the pipe instead.
+      const problems: FieldProblem[] = [];
+      reservedQueryNames(value, '', problems);
+      if (problems.length > 0) {
+        throw new InputValidationException(problems);
+      }
     }
     if (metadata.type !== 'body') {
       return super.transform(value, metadata);
