@@ -7,17 +7,17 @@ import { writeHistory } from '../testing/histories';
 import { ledgerProjection } from './ledger.projection';
 import { ReadModelQueries } from './queries';
 
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netral-queries-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
 describe('ReadModelQueries.opds (the OPD registry)', () => {
-  let dir: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'netral-queries-'));
-  });
-
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('lists every OPD by code with its head’s name and its active ASN only', async () => {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
     // Steps are [kind, asn, opd, _] (see testing/histories.ts): 0 registers an OPD, 1 enrols, 8 appoints the
@@ -47,16 +47,6 @@ describe('ReadModelQueries.opds (the OPD registry)', () => {
 });
 
 describe('ledgerProjection certificates', () => {
-  let dir: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'netral-queries-'));
-  });
-
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('names every table its setup creates, so a new version drops and rebuilds all of them', async () => {
     const store = new SqliteEventStore({ file: join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
     const runner = new ProjectionRunner(store, join(dir, 'rm.sqlite'), [ledgerProjection]);
