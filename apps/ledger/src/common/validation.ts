@@ -22,6 +22,8 @@ const CODED_REASON = /^([A-Z][A-Z0-9_]+): (.+)$/s;
  * already Indonesian, is kept as written.
  */
 const number = (english: string): string => /(-?\d+(?:\.\d+)?)/.exec(english)?.[1] ?? '?';
+const isoDate = () =>
+  'harus tanggal (YYYY-MM-DD) atau tanggal dan jam ISO 8601, mis. 2024-09-20T10:00:00+08:00';
 const INDONESIAN: Record<string, (english: string) => string> = {
   isString: () => 'harus berupa teks',
   isNotEmpty: () => 'wajib diisi',
@@ -41,10 +43,8 @@ const INDONESIAN: Record<string, (english: string) => string> = {
   nestedValidation: () => 'harus berupa objek atau daftar objek',
   isUrl: () => 'harus alamat URL yang lengkap, mis. https://bangli.go.id',
   isTimeZone: () => 'harus nama zona waktu IANA, mis. Asia/Makassar',
-  isISO8601: () =>
-    'harus tanggal (YYYY-MM-DD) atau tanggal dan jam ISO 8601, mis. 2024-09-20T10:00:00+08:00',
-  isDateString: () =>
-    'harus tanggal (YYYY-MM-DD) atau tanggal dan jam ISO 8601, mis. 2024-09-20T10:00:00+08:00',
+  isISO8601: isoDate,
+  isDateString: isoDate,
   matches: () => 'bentuknya tidak sesuai',
   unknownValue: () => 'isian harus berupa objek JSON',
 };
@@ -132,30 +132,21 @@ const reservedName = (field: string): FieldProblem => ({
   reason: 'nama kolom ini tidak diizinkan (nama khusus JavaScript): hapus kolom ini',
 });
 
-/** The reserved names (isReservedName) anywhere in a query string's parameters (`a[b]=…` nests). */
-const reservedQueryNames = (value: unknown, path: string, problems: FieldProblem[]): void => {
-  if (value === null || typeof value !== 'object') {
-    return;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    const field = path ? `${path}.${key}` : key;
-    if (isReservedName(key)) {
-      problems.push(reservedName(field));
-    } else {
-      reservedQueryNames(inner, field, problems);
-    }
-  }
-};
-
 /**
  * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
  * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
  * character (a NUL, an escape) is refused, its field named: it would be stored, signed into the log and
  * printed on certificates as it is. A field named as isReservedName says is refused, its path named.
+ * With `text: false` (query strings) only the names are checked and the values are left as they are.
  * Bodies are at most 32 levels deep (refuseDeepJson).
  */
-const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unknown => {
-  if (typeof value === 'string') {
+const cleanText = (
+  value: unknown,
+  path: string,
+  problems: FieldProblem[],
+  text = true,
+): unknown => {
+  if (typeof value === 'string' && text) {
     if (value.length > 0 && INVISIBLE_ONLY.test(value)) {
       return '';
     }
@@ -170,7 +161,7 @@ const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unkn
   }
   if (Array.isArray(value)) {
     return value.map((inner, index) =>
-      cleanText(inner, path ? `${path}.${index}` : `${index}`, problems),
+      cleanText(inner, path ? `${path}.${index}` : `${index}`, problems, text),
     );
   }
   if (value !== null && typeof value === 'object') {
@@ -183,6 +174,7 @@ const cleanText = (value: unknown, path: string, problems: FieldProblem[]): unkn
         inner,
         path ? `${path}.${key}` : key,
         problems,
+        text,
       );
     }
   }
@@ -210,19 +202,14 @@ class LedgerValidationPipe extends ValidationPipe {
         },
       ]);
     }
-    if (metadata.type === 'query' && metadata.data === undefined) {
-      // A query DTO refuses unknown parameters; these would vanish in the pipe instead.
-      const problems: FieldProblem[] = [];
-      reservedQueryNames(value, '', problems);
-      if (problems.length > 0) {
-        throw new InputValidationException(problems);
-      }
-    }
-    if (metadata.type !== 'body') {
+    // A whole body, or a whole query string (a query DTO refuses unknown parameters; reserved names would
+    // vanish in the pipe instead).
+    const query = metadata.type === 'query' && metadata.data === undefined;
+    if (metadata.type !== 'body' && !query) {
       return super.transform(value, metadata);
     }
     const problems: FieldProblem[] = [];
-    const cleaned = cleanText(value, '', problems);
+    const cleaned = cleanText(value, '', problems, !query);
     if (problems.length > 0) {
       throw new InputValidationException(problems);
     }
