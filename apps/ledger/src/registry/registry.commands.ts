@@ -145,14 +145,21 @@ export class AsnCommands {
     assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
     return this.membership.hold([dto.opdId], async () => {
-      // Officials know OPDs by name: a NIP already enrolled is refused naming where.
-      const current = await this.facts.asn(nip);
-      const enrolledIn = current.status === 'none' ? undefined : await this.opdName(current.opdId);
-      return this.handle(nip, actor, {
-        type: 'EnrollAsn',
-        data: { ...dto, nip },
-        context: { opd: await this.facts.opdFact(dto.opdId), enrolledIn },
-      });
+      // Officials know OPDs by name: a NIP already enrolled is refused naming where. The stream read
+      // for that is the one the command is decided on.
+      const known = await this.aggregates.load(streams.asn(nip), asnDecider);
+      const enrolledIn =
+        known.state.status === 'none' ? undefined : await this.opdName(known.state.opdId);
+      return this.handle(
+        nip,
+        actor,
+        {
+          type: 'EnrollAsn',
+          data: { ...dto, nip },
+          context: { opd: await this.facts.opdFact(dto.opdId), enrolledIn },
+        },
+        known,
+      );
     });
   }
 
