@@ -13,8 +13,13 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CURRENT_PAKTA_VERSION, DomainError, findPakta, isCalendarDay } from '@netral/domain';
-import { findAct } from '@netral/domain';
+import {
+  CURRENT_PAKTA_VERSION,
+  DomainError,
+  findAct,
+  findPakta,
+  isCalendarDay,
+} from '@netral/domain';
 import type { Request, Response } from 'express';
 import { CertificateService } from '../certificates/certificate.service';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
@@ -504,7 +509,7 @@ export class PortalWebController {
     if (certificate.subject_type === 'OPD') {
       return queries.opd(certificate.subject_id)?.name ?? certificate.subject_id;
     }
-    const asn = queries.asn(certificate.subject_id.replace(/[\s.]/g, ''));
+    const asn = queries.asn(certificate.subject_id); // the bare NIP (certificateSubjectKey)
     return asn ? `${asn.name} (NIP ${asn.nip})` : `NIP ${certificate.subject_id}`;
   }
 
