@@ -5,6 +5,7 @@ import type { ActorContext } from '../identity/actor';
 import { assertRole } from '../identity/opd-scope';
 import type { AuditEventsQuery } from './audit.dto';
 import { AuditLog } from './audit-log.service';
+import { escapeRegex } from '../common/regex';
 
 /** At most this many events are scanned per page; the answer then says where to continue. */
 const SCAN_LIMIT = 50_000;
@@ -19,8 +20,6 @@ export const AUDIT_ROLES = ['BAWASLU', 'ADMIN'] as const satisfies readonly Role
 
 /** The largest position a store can hold (a signed 64-bit integer, in SQLite as in EventStoreDB). */
 const MAX_POSITION = 2n ** 63n - 1n;
-
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The audit views over the log: filtered history with leaf indexes, and proofs. */
 @Injectable()

@@ -21,6 +21,7 @@ import type { Request, Response } from 'express';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService } from './auth.service';
+import { escapeRegex } from '../common/regex';
 import { setFlash, takeFlash } from '../portal/flash';
 import { domainErrors, type FieldErrors, type Form, validateAs } from '../portal/form';
 import { LOGIN_USERNAME_MAX_LENGTH, SetPasswordDto } from './dto/identity.dto';
@@ -62,7 +63,7 @@ const pathPattern = (controllerPath: string, routePath: string): RegExp => {
   const body = path
     .replace(/\/$/, '')
     .split('/')
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) => (part.startsWith(':') ? '[^/]+' : escapeRegex(part)))
     .join('/');
   return new RegExp(`^${body || ''}/?$`);
 };
