@@ -1,7 +1,8 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { CliError, EXIT_CODES } from './cli-error';
 
-const errorCode = (error: unknown): string =>
+/** A file system error as a message names it: its code (ENOENT, EACCES…), else its message. */
+export const errorCode = (error: unknown): string =>
   (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /**

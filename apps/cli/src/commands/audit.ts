@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { storeUnavailable } from '../app-context';
 import { CliError } from '../cli-error';
-import { checkFile, readingFails } from '../input-file';
+import { checkFile, errorCode, readingFails } from '../input-file';
 import { progress } from '../progress';
 
 /** Exit codes an auditor can script against. */
@@ -31,9 +31,6 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const usage = (message: string): CliError => new CliError(message, EXIT.usage);
 const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, EXIT.failed);
-
-const errorCode = (error: unknown): string =>
-  (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 const readText = (file: string, what: string): string => {
   checkFile(file, what);
