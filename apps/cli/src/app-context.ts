@@ -60,9 +60,9 @@ const untilReady = async (app: INestApplicationContext, storeWaitMs: number): Pr
 /**
  * Runs `work` inside the service's own module graph (same event store, same read models, same rules and
  * metadata) without opening a port. Demo seeding and the bootstrap administrator are off: the CLI never
- * invents data. A store that does not
- * answer within `storeWaitMs` (EventStoreDB down) ends the command with exit 69 and the store's reason,
- * before anything is done; a slow catch-up with a store that answers is waited for.
+ * invents data. A store that does not answer within `storeWaitMs` (EventStoreDB down) ends the command
+ * with exit 69 and the store's reason, before anything is done; a slow catch-up with a store that answers
+ * is waited for.
  *
  * `exclusive` (what to do instead, for the message): the command holds the data directory's lock
  * (DataDirLock) while it runs, and refuses with exit 75, doing nothing, while the service or another such
