@@ -70,7 +70,8 @@ export class TransparencyLog implements SubtreeSource {
 
   constructor(
     file: string,
-    private readonly signer: LogSigner,
+    /** Needed to sign checkpoints; a builder that only appends leaves opens the log without it. */
+    private readonly signer?: LogSigner,
   ) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
@@ -205,6 +206,12 @@ export class TransparencyLog implements SubtreeSource {
     }
   }
 
+  /** Adopts the leaves another process or thread (the log's builder) appended since this one last looked,
+   * so reads and proofs answer for them: O(log n) reads, and none when nothing was added. */
+  sync(): void {
+    this.refresh();
+  }
+
   /** Inside the write lock: adopts leaves another process appended since this one last looked. */
   private refresh(): void {
     if (Number(this.statements.count.get()) !== this.range.size) {
@@ -336,6 +343,9 @@ export class TransparencyLog implements SubtreeSource {
           `refusing to sign: the log of ${size} leaves is not consistent with the checkpoint at ${previous.treeSize}`,
         );
       }
+    }
+    if (!this.signer) {
+      throw new Error('this transparency log was opened without a signing key: it cannot sign');
     }
     const checkpoint: Checkpoint = { origin: this.signer.origin, treeSize: size, rootHash: root };
     const note = signCheckpoint(checkpoint, this.signer.keyName, this.signer.privateKey);

@@ -1,5 +1,5 @@
 import { EventStore } from '@netral/event-store';
-import { TRANSPARENCY_LOG_FILE } from '@netral/transparency-log';
+import { TRANSPARENCY_LOG_FILE, TransparencyLog } from '@netral/transparency-log';
 import { createTestApp, createUser, ELECTION, post, type TestApp } from '@netral/testing';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -58,6 +58,24 @@ describe('transparency log builder', () => {
       treeSize: 5,
       latestCheckpoint: { treeSize: 5 },
     });
+  });
+
+  it("builds the leaves off the service's thread, which only adopts and signs them", async () => {
+    const append = jest.spyOn(TransparencyLog.prototype, 'append');
+    try {
+      const admin = await createUser(t, 'ADMIN');
+      await post(t, admin, '/api/v1/elections', ELECTION).expect(201);
+      await settled();
+      const size = Number(await t.app.get(EventStore).headPosition());
+      expect(t.app.get(AuditLog).log.size).toBe(size);
+      const proof = await request(t.server)
+        .get(`/api/v1/audit/proofs/inclusion?index=${size - 1}&treeSize=${size}`)
+        .expect(200);
+      expect(proof.body.leafHash).toEqual(expect.any(String));
+      expect(append).not.toHaveBeenCalled();
+    } finally {
+      append.mockRestore();
+    }
   });
 
   it('stops rather than log doubtfully, and /health says so', async () => {

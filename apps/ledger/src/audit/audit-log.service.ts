@@ -7,7 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
-import { EventStore, type RecordedEvent } from '@netral/event-store';
+import { EventStore } from '@netral/event-store';
 import {
   leafBytes,
   leafHash,
@@ -23,10 +23,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Clock } from '../common/clock';
-import { EventFollower } from '../infrastructure/event-follower';
 import { Startup } from '../infrastructure/startup';
-
-const FLUSH_EVERY = 1000;
+import { type BuilderSettings, LogBuilderThread, storeSpec } from './log-builder';
 
 /** What callers get once the builder has stopped (see AuditLog.fail): a 503 that says why. */
 const stoppedError = () =>
@@ -35,22 +33,21 @@ const stoppedError = () =>
     message:
       'Log transparansi berhenti karena pemeriksaan integritas gagal; tidak ada checkpoint baru sampai operator memeriksanya.',
   });
-/** Events arriving within this window share one transaction of the log (fewer commits under load). */
-const FLUSH_DELAY_MS = 25;
 
 /**
- * Follows the store's global log into the transparency log (tlog.sqlite in the data directory) and signs
- * checkpoints every N events or T seconds after new events, and on demand. Every instance computes the same
- * tree, since it is a function of the global order.
+ * The transparency log (tlog.sqlite in the data directory): its builder, in a worker thread
+ * (log-builder.worker.ts), follows the store's global log and appends the leaves; this service answers from
+ * the same file (proofs, checkpoints, the export) and signs checkpoints every N events or T seconds after
+ * new events, and on demand. Every instance computes the same tree, since it is a function of the global
+ * order.
  */
 @Injectable()
 export class AuditLog implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TransparencyLog');
   readonly log: TransparencyLog;
   readonly verifierKey: string;
-  private follower: EventFollower;
-  private buffer: RecordedEvent[] = [];
-  private flushScheduled = false;
+  private readonly builderSettings: BuilderSettings;
+  private builder?: LogBuilderThread;
   private closed = false;
   private timer?: NodeJS.Timeout;
   private waiters: { position: bigint; resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -63,80 +60,64 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     private readonly startup: Startup,
   ) {
     const key = loadCheckpointKey(config);
-    this.log = new TransparencyLog(join(config.dataDir, TRANSPARENCY_LOG_FILE), {
+    const logFile = join(config.dataDir, TRANSPARENCY_LOG_FILE);
+    this.log = new TransparencyLog(logFile, {
       origin: config.checkpoint.origin,
       keyName: key.keyName,
       privateKey: key.privateKey,
     });
     this.verifierKey = key.verifierKey;
-    this.follower = new EventFollower('transparency-log', store, {}, (event) => this.accept(event));
+    this.builderSettings = { store: storeSpec(config), logFile };
   }
 
   onModuleInit(): void {
-    this.startup.track(
-      'transparency log',
-      this.follower.start(this.log.position ?? 'start').then(() => this.flush()),
-    );
+    this.startup.track('transparency log', this.startBuilder());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.follower.stop();
-    this.flush();
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    await this.builder?.stop();
+    this.log.sync();
     // Leave nothing unsigned behind: the last events get their checkpoint before the log closes.
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.closed = true;
     this.signQuietly();
     this.log.close();
   }
 
-  /** Stops following the store (the log keeps answering for what it has); `resume()` catches up. Used to
-   * measure the builder's cost on the write path. */
+  /** Stops the builder (the log keeps answering for what it has); `resume()` catches up. Used to measure
+   * the builder's cost on the write path. */
   async suspend(): Promise<void> {
-    await this.follower.stop();
-    this.flush();
+    await this.builder?.stop();
+    this.builder = undefined;
+    this.log.sync();
   }
 
   async resume(): Promise<void> {
-    this.follower = new EventFollower('transparency-log', this.store, {}, (event) =>
-      this.accept(event),
-    );
-    await this.follower.start(this.log.position ?? 'start');
-    this.flush();
+    await this.startBuilder();
   }
 
-  private accept(event: RecordedEvent): void {
-    if (this.failure) {
-      return;
-    }
-    this.buffer.push(event);
-    // "No later than T seconds after new events": the clock starts with the first unsigned event.
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-      this.signQuietly();
-    }, this.config.checkpoint.everySeconds * 1000).unref();
-    if (this.buffer.length >= FLUSH_EVERY) {
-      this.flush();
-    } else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setTimeout(() => this.flush(), FLUSH_DELAY_MS).unref();
-    }
+  /** Starts the builder thread; resolves once it has logged everything the store holds. */
+  private async startBuilder(): Promise<void> {
+    const builder = new LogBuilderThread(this.builderSettings, {
+      appended: () => this.appended(),
+      failed: (error) => this.fail(error),
+      warning: (message) => this.logger.warn(message),
+    });
+    this.builder = builder;
+    await builder.caughtUp;
+    this.appended();
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed || this.failure || this.buffer.length === 0) {
+  /** The builder has written more leaves: adopt them, wake who waits for them, sign when due. */
+  private appended(): void {
+    if (this.closed || this.failure) {
       return;
     }
-    const batch = this.buffer;
-    this.buffer = [];
-    try {
-      this.log.append(batch);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
+    this.log.sync();
     const position = this.log.position;
     if (position !== null) {
       const ready = this.waiters.filter((w) => w.position <= position);
@@ -146,6 +127,12 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     const last = this.log.latestCheckpoint()?.treeSize ?? 0;
     if (this.log.size - last >= this.config.checkpoint.everyEvents) {
       this.signQuietly();
+    } else if (this.log.size > last) {
+      // "No later than T seconds after new events": the clock starts with the first unsigned leaf.
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.signQuietly();
+      }, this.config.checkpoint.everySeconds * 1000).unref();
     }
   }
 
@@ -175,14 +162,13 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     );
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.buffer = [];
     this.waiters.splice(0).forEach((w) => w.reject(stoppedError()));
-    void this.follower.stop();
+    void this.builder?.stop();
   }
 
   /** For /health: down once the builder has stopped (or its subscription failed). */
   health(): { status: 'up' | 'down'; details: Record<string, unknown> } {
-    const failure = this.failure ?? this.follower.failure;
+    const failure = this.failure;
     const latest = this.log.latestCheckpoint();
     return {
       status: failure ? 'down' : 'up',
@@ -203,10 +189,8 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
     }
     try {
       const signed = this.log.checkpoint(this.clock.wallNow());
-      if (this.buffer.length === 0) {
-        clearTimeout(this.timer); // everything received is signed now
-        this.timer = undefined;
-      }
+      clearTimeout(this.timer); // every leaf written so far is signed now
+      this.timer = undefined;
       return signed ?? this.log.latestCheckpoint();
     } catch (error) {
       this.logger.error({ err: error }, 'checkpoint refused');

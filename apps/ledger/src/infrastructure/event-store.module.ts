@@ -4,6 +4,10 @@ import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@netral/ev
 import { join } from 'node:path';
 import { AggregateStore } from './aggregate-store';
 
+/** The embedded store's file in the data directory. */
+export const sqliteEventsFile = (config: AppConfig): string =>
+  join(config.dataDir, 'events.sqlite');
+
 /** Opens the event store the configuration asks for: EventStoreDB when EVENTSTORE_CONNECTION_STRING is
  * set, else the embedded SQLite file in the data directory. Closed on shutdown (queued appends commit first). */
 export const openEventStore = (config: AppConfig): EventStore => {
@@ -21,7 +25,7 @@ export const openEventStore = (config: AppConfig): EventStore => {
     }
   }
   return new SqliteEventStore({
-    file: join(config.dataDir, 'events.sqlite'),
+    file: sqliteEventsFile(config),
     synchronous: config.sqliteSync,
   });
 };

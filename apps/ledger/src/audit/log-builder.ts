@@ -1,0 +1,114 @@
+import type { AppConfig } from '@netral/config';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { sqliteEventsFile } from '../infrastructure/event-store.module';
+
+/** Which store the builder thread opens: the one the service writes to, through its own connection. */
+export type StoreSpec =
+  { adapter: 'sqlite'; file: string } | { adapter: 'eventstoredb'; connectionString: string };
+
+export interface BuilderSettings {
+  store: StoreSpec;
+  logFile: string;
+}
+
+/** What the builder thread tells the service. */
+export type BuilderMessage =
+  | { kind: 'appended'; size: number; position: bigint }
+  | { kind: 'caughtUp' }
+  | { kind: 'failed'; error: { name: string; message: string; index?: number } }
+  | { kind: 'warning'; message: string };
+
+/** The store the service opens (openEventStore), for the thread to open too. */
+export const storeSpec = (config: AppConfig): StoreSpec =>
+  config.eventStoreConnectionString
+    ? { adapter: 'eventstoredb', connectionString: config.eventStoreConnectionString }
+    : { adapter: 'sqlite', file: sqliteEventsFile(config) };
+
+export interface BuilderEvents {
+  /** Leaves up to `position` are in the log's file. */
+  appended(size: number, position: bigint): void;
+  /** The builder refused to go on (see AuditLog.fail); the thread ends. */
+  failed(error: Error): void;
+  warning(message: string): void;
+}
+
+const WORKER = join(__dirname, 'log-builder.worker');
+/** Run from the TypeScript sources (Jest), the thread compiles them as Jest does, with the repo's hook. */
+const REGISTER_TS = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'libs',
+  'event-store',
+  'src',
+  'testing',
+  'register-ts.js',
+);
+
+const spawn = (settings: BuilderSettings): Worker =>
+  existsSync(`${WORKER}.js`)
+    ? new Worker(`${WORKER}.js`, { workerData: settings })
+    : new Worker(`require(${JSON.stringify(`${WORKER}.ts`)})`, {
+        eval: true,
+        workerData: settings,
+        execArgv: ['--require', REGISTER_TS],
+      });
+
+/**
+ * The builder thread (log-builder.worker.ts) seen from the service: `caughtUp` resolves once it has logged
+ * everything the store held when it started (or it stopped first); `stop()` ends it after it has logged
+ * what it was delivered.
+ */
+export class LogBuilderThread {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  readonly caughtUp: Promise<void>;
+
+  constructor(settings: BuilderSettings, events: BuilderEvents) {
+    this.worker = spawn(settings);
+    let caughtUp!: () => void;
+    let crashed!: (error: Error) => void;
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      caughtUp = resolve;
+      crashed = reject;
+    });
+    this.worker.on('message', (message: BuilderMessage) => {
+      switch (message.kind) {
+        case 'appended':
+          events.appended(message.size, message.position);
+          break;
+        case 'caughtUp':
+          caughtUp();
+          break;
+        case 'failed': {
+          const { name, message: text, index } = message.error;
+          events.failed(Object.assign(new Error(text), { name, index }));
+          caughtUp(); // the service starts anyway, answers what the log holds and says why not more
+          break;
+        }
+        case 'warning':
+          events.warning(message.message);
+          break;
+      }
+    });
+    // A thread that cannot even run (a module missing, out of memory) is a failure of the service's start.
+    this.worker.on('error', (error) => {
+      crashed(error);
+      events.failed(error);
+    });
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    void this.exited.then(() => caughtUp());
+  }
+
+  /** Ends the thread once it has logged what it was delivered; ends it at once if it takes longer. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.worker.postMessage({ kind: 'stop' });
+    const timer = setTimeout(() => void this.worker.terminate(), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
