@@ -66,6 +66,9 @@ const spawn = (settings: BuilderSettings): Worker =>
 export class LogBuilderThread {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
+  private stopping = false;
+  /** A failure has been passed on: the thread's end needs no second report. */
+  private reported = false;
   readonly caughtUp: Promise<void>;
 
   constructor(settings: BuilderSettings, events: BuilderEvents) {
@@ -86,6 +89,7 @@ export class LogBuilderThread {
           break;
         case 'failed': {
           const { name, message: text, index } = message.error;
+          this.reported = true;
           events.failed(Object.assign(new Error(text), { name, index }));
           caughtUp(); // the service starts anyway, answers what the log holds and says why not more
           break;
@@ -95,17 +99,29 @@ export class LogBuilderThread {
           break;
       }
     });
-    // A thread that cannot even run (a module missing, out of memory) is a failure of the service's start.
+    // A thread that cannot run (a file it cannot open, a module missing) fails the service's start; one
+    // that dies later stops the log (health down), as does one that ends without being told to.
     this.worker.on('error', (error) => {
+      this.reported = true;
       crashed(error);
       events.failed(error);
     });
-    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    void this.exited.then(() => caughtUp());
+    this.exited = new Promise<void>((resolve) =>
+      this.worker.once('exit', (code) => {
+        if (!this.stopping && !this.reported) {
+          events.failed(
+            new Error(`the transparency log's builder thread ended (exit code ${code})`),
+          );
+        }
+        caughtUp();
+        resolve();
+      }),
+    );
   }
 
   /** Ends the thread once it has logged what it was delivered; ends it at once if it takes longer. */
   async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
     this.worker.postMessage({ kind: 'stop' });
     const timer = setTimeout(() => void this.worker.terminate(), timeoutMs);
     await this.exited;
