@@ -206,6 +206,16 @@ describe('certificates', () => {
     expect((await request(t.server).post('/api/v1/certificates/verify')).body.code).toBe(
       'FILE_REQUIRED',
     );
+    // A field beside the file is refused by name, as on the imports, never silently ignored.
+    const extra = await request(t.server)
+      .post('/api/v1/certificates/verify')
+      .field('certificateId', opdCertificate.certificateId)
+      .attach('file', bytes, 'sertifikat.pdf');
+    expect(extra.status).toBe(400);
+    expect(extra.body).toMatchObject({
+      code: 'FIELD_UNKNOWN',
+      details: [{ field: 'certificateId', code: 'FIELD_UNKNOWN' }],
+    });
   });
 
   it('shows the public verification page and JSON with an inclusion proof that verifies', async () => {

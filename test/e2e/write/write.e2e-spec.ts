@@ -954,6 +954,22 @@ describe('write API', () => {
         expect(res.body.message).not.toMatch(/Unexpected|Failed|Too many|Multipart:/);
       }
     });
+
+    it('an option sent as a form field beside the roster is refused by name, and nothing is written', async () => {
+      const before = await head_();
+      const res = await request(t.server)
+        .post('/api/v1/asn/import')
+        .set('Authorization', hr.auth)
+        .field('dryRun', 'true')
+        .attach('file', Buffer.from('NIP,Nama,Jabatan,Jenis ASN,Kode OPD\n'), 'asn.csv');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'FIELD_UNKNOWN',
+        message: expect.stringContaining('?dryRun=true'),
+        details: [{ field: 'dryRun', code: 'FIELD_UNKNOWN' }],
+      });
+      expect(await head_()).toBe(before);
+    });
   });
 });
 

@@ -24,14 +24,13 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { invalid } from '@netral/domain';
 import type { Response } from 'express';
 import type { ActorContext } from '../identity/actor';
 import { UploadRoute } from '../common/body-type.guard';
 import { Actor } from '../identity/actor.decorator';
 import { Public, Roles } from '../identity/roles.decorator';
 import { ReadSide } from '../compliance/read-side';
-import type { UploadedCsvFile } from '../registry/registry.api.controller';
+import { uploadedFile, type UploadedFileBytes } from '../common/upload';
 import { CertificatesQuery, IssueCertificateDto, RevokeCertificateDto } from './certificate.dto';
 import { CertificateService } from './certificate.service';
 
@@ -105,14 +104,11 @@ export class CertificatesApiController {
     description:
       '{ valid, checks: { signature, coversWholeFile, matchesLedger, notRevoked }, certificateId?, status? }',
   })
-  @ApiBadRequestResponse({ description: 'FILE_REQUIRED' })
-  verify(@UploadedFile() file: UploadedCsvFile | undefined) {
-    if (!file) {
-      throw invalid('FILE_REQUIRED', 'Unggah berkas PDF pada kolom "file".', [
-        { field: 'file', reason: 'wajib: berkas PDF', code: 'FILE_REQUIRED' },
-      ]);
-    }
-    return this.certificates.verifyUpload(file.buffer);
+  @ApiBadRequestResponse({
+    description: 'FILE_REQUIRED; FIELD_UNKNOWN (a form field other than file)',
+  })
+  verify(@UploadedFile() file: UploadedFileBytes | undefined, @Body() fields: unknown) {
+    return this.certificates.verifyUpload(uploadedFile(file, fields, 'PDF').buffer);
   }
 
   @Get(':certificateId/verification')

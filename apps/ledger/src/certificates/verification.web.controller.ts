@@ -10,7 +10,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import type { UploadedCsvFile } from '../registry/registry.api.controller';
+import type { UploadedFileBytes } from '../common/upload';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../identity/roles.decorator';
@@ -40,7 +40,7 @@ export class VerificationWebController {
   @Public()
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: 10 * 1024 * 1024, files: 1 } }))
-  upload(@UploadedFile() file: UploadedCsvFile | undefined, @Res() res: Response) {
+  upload(@UploadedFile() file: UploadedFileBytes | undefined, @Res() res: Response) {
     if (!file) {
       res.status(400).render('verify-upload', {
         title: 'Verifikasi sertifikat PDF',

@@ -39,7 +39,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { assertOpdScope } from '../identity/opd-scope';
 import { Roles } from '../identity/roles.decorator';
-import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
+import type { UploadedFileBytes } from '../common/upload';
 import { setFlash, takeFlash } from './flash';
 import {
   domainErrors,

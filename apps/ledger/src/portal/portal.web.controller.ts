@@ -23,7 +23,7 @@ import {
 import type { Request, Response } from 'express';
 import { CertificateService } from '../certificates/certificate.service';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
-import type { UploadedCsvFile as UploadedFileBytes } from '../registry/registry.api.controller';
+import type { UploadedFileBytes } from '../common/upload';
 import { ReadSide } from '../compliance/read-side';
 import type { ScopedQueries } from '../compliance/scoped-queries';
 import type { ActorContext } from '../identity/actor';

@@ -30,7 +30,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { AsnCommands, normaliseNip, OpdCommands } from '../registry/registry.commands';
-import type { UploadedCsvFile } from '../registry/registry.api.controller';
+import type { UploadedFileBytes } from '../common/upload';
 import {
   ChangeAsnDetailsDto,
   EnrollAsnDto,
@@ -589,7 +589,7 @@ export class RegistryWebController {
     @Param('kind') kind: string,
     // Undefined when the post has no body a parser knows (e.g. not multipart).
     @Body() form: Form | undefined,
-    @UploadedFile() file: UploadedCsvFile | undefined,
+    @UploadedFile() file: UploadedFileBytes | undefined,
     @Actor() actor: ActorContext,
     @Res() res: Response,
   ) {

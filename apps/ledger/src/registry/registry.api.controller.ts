@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
 import { UploadRoute } from '../common/body-type.guard';
 import { invalid } from '@netral/domain';
+import { uploadedFile, type UploadedFileBytes } from '../common/upload';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -47,36 +48,11 @@ import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 const CSV_LIMIT_BYTES = 20 * 1024 * 1024;
 
-/** What multer's memory storage hands over (its global types are not loaded in this project). */
-export interface UploadedCsvFile {
-  buffer: Buffer;
-  originalname: string;
-  size: number;
-}
-
-/** An uploaded CSV as a stream, or a 400 naming the missing `file` field. */
-export const uploadedCsv = (file: UploadedCsvFile | undefined, fields: unknown): Readable => {
-  // Only the file is read: another form field (a `dryRun` sent as a field, say) would be ignored
-  // silently, and a dry run taken for real writes.
-  const extra = fields && typeof fields === 'object' ? Object.keys(fields) : [];
-  if (extra.length > 0) {
-    throw invalid(
-      'FIELD_UNKNOWN',
-      'Formulir unggahan hanya berisi kolom "file"; opsi seperti dryRun ditulis di URL (?dryRun=true).',
-      extra.map((field) => ({
-        field,
-        reason: 'kolom formulir tidak dikenal: hapus, atau pakai parameter URL',
-        code: 'FIELD_UNKNOWN',
-      })),
-    );
-  }
-  if (!file) {
-    throw invalid('FILE_REQUIRED', 'Unggah berkas CSV pada kolom "file".', [
-      { field: 'file', reason: 'wajib: berkas CSV', code: 'FILE_REQUIRED' },
-    ]);
-  }
-  return Readable.from(file.buffer);
-};
+/** An uploaded roster CSV as a stream (see uploadedFile: only the `file` field). */
+const uploadedCsv = (file: UploadedFileBytes | undefined, fields: unknown): Readable =>
+  Readable.from(
+    uploadedFile(file, fields, 'CSV', 'Opsi seperti dryRun ditulis di URL (?dryRun=true).').buffer,
+  );
 
 const dryRunPipe = () =>
   new ParseBoolPipe({
@@ -150,7 +126,7 @@ export class OpdsApiController {
   @ApiBadRequestResponse({ description: UPLOAD_INVALID })
   @ApiConflictResponse({ description: UPLOAD_CONFLICTS })
   async importOpds(
-    @UploadedFile() file: UploadedCsvFile | undefined,
+    @UploadedFile() file: UploadedFileBytes | undefined,
     @Body() fields: unknown,
     @Query('dryRun', dryRunPipe()) dryRun: boolean | undefined,
     @Actor() actor: ActorContext,
@@ -265,7 +241,7 @@ export class AsnApiController {
   @ApiBadRequestResponse({ description: UPLOAD_INVALID })
   @ApiConflictResponse({ description: UPLOAD_CONFLICTS })
   async importAsn(
-    @UploadedFile() file: UploadedCsvFile | undefined,
+    @UploadedFile() file: UploadedFileBytes | undefined,
     @Body() fields: unknown,
     @Query('dryRun', dryRunPipe()) dryRun: boolean | undefined,
     @Actor() actor: ActorContext,
