@@ -22,15 +22,12 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { storeUnavailable } from '../app-context';
-import { CliError } from '../cli-error';
+import { CliError, EXIT_CODES } from '../cli-error';
 import { checkFile, errorCode, readingFails } from '../input-file';
 import { progress } from '../progress';
 
-/** Exit codes an auditor can script against. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-const usage = (message: string): CliError => new CliError(message, EXIT.usage);
-const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, EXIT.failed);
+const usage = (message: string): CliError => new CliError(message, EXIT_CODES.usage);
+const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, EXIT_CODES.failed);
 
 const readText = (file: string, what: string): string => {
   checkFile(file, what);
@@ -311,7 +308,9 @@ const reportUncovered = (result: ExportVerification, covered: number): string[] 
 
 /** Commander's own usage errors (missing option, unknown flag) exit 2 like ours; help still exits 0. */
 const usageExit = (error: CommanderError): never => {
-  throw error.exitCode === 0 ? error : new CommanderError(EXIT.usage, error.code, error.message);
+  throw error.exitCode === 0
+    ? error
+    : new CommanderError(EXIT_CODES.usage, error.code, error.message);
 };
 
 // No default value: commander would print it in the help as "(default: [])".
