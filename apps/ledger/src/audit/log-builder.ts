@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { sqliteEventsFile } from '../infrastructure/event-store.module';
+import { TS_REGISTER } from '../infrastructure/ts-register';
 
 /** Which store the builder thread opens: the one the service writes to, through its own connection. */
 export type StoreSpec =
@@ -35,27 +36,13 @@ export interface BuilderEvents {
 }
 
 const WORKER = join(__dirname, 'log-builder.worker');
-/** Run from the TypeScript sources (Jest), the thread compiles them as Jest does, with the repo's hook. */
-const REGISTER_TS = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'libs',
-  'event-store',
-  'src',
-  'testing',
-  'register-ts.js',
-);
-
 const spawn = (settings: BuilderSettings): Worker =>
   existsSync(`${WORKER}.js`)
     ? new Worker(`${WORKER}.js`, { workerData: settings })
     : new Worker(`require(${JSON.stringify(`${WORKER}.ts`)})`, {
         eval: true,
         workerData: settings,
-        execArgv: ['--require', REGISTER_TS],
+        execArgv: ['--require', TS_REGISTER], // run from the TypeScript sources (Jest)
       });
 
 /**

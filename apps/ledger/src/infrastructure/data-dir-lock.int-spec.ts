@@ -5,19 +5,7 @@ import { join } from 'node:path';
 import { configFor } from '@netral/config';
 import { holdDataDirOrExit } from '../boot';
 import { DataDirLock } from './data-dir-lock';
-
-const REGISTER = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'libs',
-  'event-store',
-  'src',
-  'testing',
-  'register-ts.js',
-);
+import { TS_REGISTER } from './ts-register';
 
 /** Another process that takes the lock, says so on stdout, and holds it until killed. */
 const holder = (dataDir: string): Promise<ChildProcess> =>
@@ -26,7 +14,7 @@ const holder = (dataDir: string): Promise<ChildProcess> =>
       process.execPath,
       [
         '-r',
-        REGISTER,
+        TS_REGISTER,
         '-e',
         `const { DataDirLock } = require(${JSON.stringify(join(__dirname, 'data-dir-lock.ts'))});
          const lock = DataDirLock.tryAcquire(${JSON.stringify(dataDir)});
