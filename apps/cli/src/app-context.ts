@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@netral/config';
+import { loadCheckedConfig } from '../../ledger/src/boot';
 import { EventStore, type StoreHealth } from '@netral/event-store';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppModule } from '../../ledger/src/app.module';
@@ -72,7 +72,7 @@ export const withLedger = async <T>(
   work: (app: INestApplicationContext) => Promise<T>,
   { storeWaitMs = STORE_WAIT_MS, exclusive }: { storeWaitMs?: number; exclusive?: string } = {},
 ): Promise<T> => {
-  const config = loadConfig({
+  const config = loadCheckedConfig({
     ...process.env,
     NETRAL_DEMO: 'false',
     // Nor does it create the service's first administrator as a side effect of another command (with the

@@ -5,6 +5,7 @@ import {
   generateKeyPairSync,
   type KeyObject,
   randomBytes,
+  X509Certificate,
 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,49 +106,118 @@ export const ensureDevelopmentPki = (dataDir: string, commonName = 'Netral'): Si
   };
 };
 
-/** Production material: a PKCS#12 file, or PEM key + certificate (+ chain). */
+/** Which signing setting cannot be used and why, so the operator knows the one variable to fix. */
+export class SignerMaterialError extends Error {
+  override readonly name = 'SignerMaterialError';
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+const CERTIFICATE_PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g;
+
+/** `work`, or a SignerMaterialError naming `variable` with the library's own words as the detail. */
+const attempt = <T>(variable: string, reason: string, work: () => T): T => {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SignerMaterialError) {
+      throw error;
+    }
+    throw new SignerMaterialError(variable, `${reason} (${(error as Error).message})`);
+  }
+};
+
+/** The certificates of a PEM file, each checked to parse; none at all is an error naming the variable. */
+const certificatesIn = (variable: string, file: string): string[] => {
+  const pems = readFileSync(file, 'utf8').match(CERTIFICATE_PEM) ?? [];
+  if (pems.length === 0) {
+    throw new SignerMaterialError(
+      variable,
+      'holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+    );
+  }
+  pems.forEach((pem) =>
+    attempt(variable, 'holds a certificate that cannot be read', () => new X509Certificate(pem)),
+  );
+  return pems;
+};
+
+/** The key must be the certificate's: a mismatch would sign documents no reader can verify. */
+const checkKeyMatches = (variable: string, key: KeyObject, certPem: string): void => {
+  if (!new X509Certificate(certPem).checkPrivateKey(key)) {
+    throw new SignerMaterialError(
+      variable,
+      'is not the private key of the signer certificate (the first certificate given)',
+    );
+  }
+};
+
+/**
+ * Production material: a PKCS#12 file, or PEM key (optionally encrypted) + certificate (+ chain). Every
+ * failure is a SignerMaterialError naming the variable to fix: a missing file, a wrong passphrase, a file
+ * of another kind, a key that is not the certificate's.
+ */
 export const loadSignerMaterial = (options: {
   p12Path?: string;
   p12Passphrase?: string;
   keyPath?: string;
+  keyPassphrase?: string;
   certPath?: string;
   chainPath?: string;
 }): SignerMaterial => {
   if (options.p12Path) {
-    const p12 = forge.pkcs12.pkcs12FromAsn1(
-      forge.asn1.fromDer(readFileSync(options.p12Path).toString('binary')),
-      options.p12Passphrase ?? '',
+    const p12Path = options.p12Path;
+    const p12 = attempt(
+      'NETRAL_SIGNER_P12_PATH',
+      'cannot be opened as PKCS#12 with NETRAL_SIGNER_P12_PASSPHRASE: a wrong passphrase, or not a .p12/.pfx file',
+      () =>
+        forge.pkcs12.pkcs12FromAsn1(
+          forge.asn1.fromDer(readFileSync(p12Path).toString('binary')),
+          options.p12Passphrase ?? '',
+        ),
     );
     const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
       forge.pki.oids.pkcs8ShroudedKeyBag
     ]?.[0];
     const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
     if (!keyBag?.key || certBags.length === 0) {
-      throw new Error('NETRAL_SIGNER_P12_PATH holds no private key or no certificate');
+      throw new SignerMaterialError(
+        'NETRAL_SIGNER_P12_PATH',
+        'holds no private key or no certificate',
+      );
     }
     const chainPem = certBags.map((bag) => forge.pki.certificateToPem(bag.cert!));
-    return {
-      key: createPrivateKey(forge.pki.privateKeyToPem(keyBag.key)),
-      chainPem,
-      rootPem: chainPem[chainPem.length - 1],
-    };
+    const key = createPrivateKey(forge.pki.privateKeyToPem(keyBag.key));
+    checkKeyMatches('NETRAL_SIGNER_P12_PATH', key, chainPem[0]);
+    return { key, chainPem, rootPem: chainPem[chainPem.length - 1] };
   }
-  if (!options.keyPath || !options.certPath) {
-    throw new Error(
-      'set NETRAL_SIGNER_KEY_PATH and NETRAL_SIGNER_CERT_PATH (or NETRAL_SIGNER_P12_PATH)',
+  const { keyPath, certPath, chainPath, keyPassphrase } = options;
+  if (!keyPath || !certPath) {
+    throw new SignerMaterialError(
+      keyPath ? 'NETRAL_SIGNER_CERT_PATH' : 'NETRAL_SIGNER_KEY_PATH',
+      'must be set with NETRAL_SIGNER_KEY_PATH and NETRAL_SIGNER_CERT_PATH (or use NETRAL_SIGNER_P12_PATH)',
     );
   }
-  const chain = options.chainPath
-    ? (readFileSync(options.chainPath, 'utf8').match(
-        /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g,
-      ) ?? [])
-    : [];
-  const chainPem = [readFileSync(options.certPath, 'utf8'), ...chain];
-  return {
-    key: createPrivateKey(readFileSync(options.keyPath, 'utf8')),
-    chainPem,
-    rootPem: chainPem[chainPem.length - 1],
-  };
+  const chainPem = [
+    ...certificatesIn('NETRAL_SIGNER_CERT_PATH', certPath),
+    ...(chainPath ? certificatesIn('NETRAL_SIGNER_CHAIN_PATH', chainPath) : []),
+  ];
+  const key = attempt(
+    'NETRAL_SIGNER_KEY_PATH',
+    keyPassphrase
+      ? 'cannot be read as a PEM private key with NETRAL_SIGNER_KEY_PASSPHRASE: a wrong passphrase, or not a key file'
+      : 'cannot be read as a PEM private key (if it is encrypted, set NETRAL_SIGNER_KEY_PASSPHRASE)',
+    () => {
+      const pem = readFileSync(keyPath, 'utf8');
+      return createPrivateKey(keyPassphrase ? { key: pem, passphrase: keyPassphrase } : pem);
+    },
+  );
+  checkKeyMatches('NETRAL_SIGNER_KEY_PATH', key, chainPem[0]);
+  return { key, chainPem, rootPem: chainPem[chainPem.length - 1] };
 };
 
 /** SHA-256 of the signer certificate (DER), hex: recorded in CertificateIssued. */

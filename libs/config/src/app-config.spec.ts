@@ -1,8 +1,19 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, loadConfig } from './app-config';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netral-config-'));
+  writeFileSync(join(dir, 'key.pem'), 'not checked here');
+  mkdirSync(join(dir, 'a-directory'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const problemsOf = (env: Record<string, string>): ConfigValidationError['problems'] => {
   try {
-    loadConfig(env, '/srv/netral');
+    loadConfig(env, dir);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       return error.problems;
@@ -14,10 +25,10 @@ const problemsOf = (env: Record<string, string>): ConfigValidationError['problem
 
 describe('configuration', () => {
   it('has working defaults and resolves a relative data directory', () => {
-    const config = loadConfig({}, '/srv/netral');
+    const config = loadConfig({}, dir);
     expect(config).toMatchObject({
       port: 3000,
-      dataDir: '/srv/netral/data',
+      dataDir: join(dir, 'data'),
       publicBaseUrl: 'http://localhost:3000',
       sqliteSync: 'FULL',
       regionCode: '51.06',
@@ -128,5 +139,103 @@ describe('configuration', () => {
     expect(problem.variable).toBe('NETRAL_BOOTSTRAP_ADMIN_PASSWORD');
     expect(problem.value).toBeUndefined();
     expect(new ConfigValidationError([problem]).message).not.toContain('pendek');
+  });
+
+  it('refuses a NETRAL_ name it does not know, suggesting the setting meant, never showing its value', () => {
+    expect(
+      problemsOf({
+        NETRAL_SQLITE_SYNCH: 'NORMAL',
+        NETRAL_JWT_SECRT: 'x'.repeat(40),
+        NETRAL_FOO: '1',
+      }),
+    ).toEqual([
+      {
+        variable: 'NETRAL_SQLITE_SYNCH',
+        reason: 'is not a Netral setting; did you mean NETRAL_SQLITE_SYNC?',
+      },
+      {
+        variable: 'NETRAL_JWT_SECRT',
+        reason: 'is not a Netral setting; did you mean NETRAL_JWT_SECRET?',
+      },
+      {
+        variable: 'NETRAL_FOO',
+        reason: expect.stringMatching(/^is not a Netral setting \(the README lists them/),
+      },
+    ]);
+    // The CLI's one-off input is not a setting, and is not refused.
+    expect(loadConfig({ NETRAL_NEW_PASSWORD: 'sandi-baru-bangli' }, dir).port).toBe(3000);
+  });
+
+  it.each([
+    [
+      { NETRAL_SIGNER_CERT_PATH: 'key.pem' },
+      'NETRAL_SIGNER_KEY_PATH',
+      /^must be set too: .*\(set now: NETRAL_SIGNER_CERT_PATH\)$/,
+    ],
+    [
+      { NETRAL_SIGNER_KEY_PATH: 'key.pem', NETRAL_SIGNER_KEY_PASSPHRASE: 'rahasia' },
+      'NETRAL_SIGNER_CERT_PATH',
+      /^must be set too: .*NETRAL_SIGNER_KEY_PATH, NETRAL_SIGNER_KEY_PASSPHRASE\)$/,
+    ],
+    [
+      { NETRAL_SIGNER_P12_PATH: 'key.pem', NETRAL_SIGNER_CHAIN_PATH: 'key.pem' },
+      'NETRAL_SIGNER_CHAIN_PATH',
+      /^cannot be combined with NETRAL_SIGNER_P12_PATH/,
+    ],
+    [
+      { NETRAL_SIGNER_P12_PASSPHRASE: 'rahasia' },
+      'NETRAL_SIGNER_P12_PASSPHRASE',
+      /^is used only with NETRAL_SIGNER_P12_PATH/,
+    ],
+    [
+      { NETRAL_CHECKPOINT_KEY_PASSPHRASE: 'rahasia' },
+      'NETRAL_CHECKPOINT_KEY_PASSPHRASE',
+      /^is used only with NETRAL_CHECKPOINT_KEY_PATH/,
+    ],
+  ])(
+    'refuses a key setting without its partner (%j), naming what to set',
+    (env, variable, reason) => {
+      expect(problemsOf(env)).toEqual([
+        expect.objectContaining({ variable, reason: expect.stringMatching(reason) }),
+      ]);
+    },
+  );
+
+  it('refuses a key file that does not exist or is not a file, and resolves relative ones', () => {
+    expect(problemsOf({ NETRAL_SIGNER_P12_PATH: 'tidak-ada.p12' })).toEqual([
+      {
+        variable: 'NETRAL_SIGNER_P12_PATH',
+        value: 'tidak-ada.p12',
+        reason: `names no file: ${join(dir, 'tidak-ada.p12')} does not exist`,
+      },
+    ]);
+    expect(problemsOf({ NETRAL_CHECKPOINT_KEY_PATH: 'a-directory' })).toEqual([
+      expect.objectContaining({
+        variable: 'NETRAL_CHECKPOINT_KEY_PATH',
+        reason: `must name a file, but ${join(dir, 'a-directory')} is not one`,
+      }),
+    ]);
+    expect(loadConfig({ NETRAL_CHECKPOINT_KEY_PATH: 'key.pem' }, dir).checkpoint.keyPath).toBe(
+      join(dir, 'key.pem'),
+    );
+  });
+
+  it('refuses a data directory that is a file or sits under one', () => {
+    expect(problemsOf({ NETRAL_DATA_DIR: 'key.pem' })).toEqual([
+      expect.objectContaining({
+        variable: 'NETRAL_DATA_DIR',
+        reason: `must be a directory, but ${join(dir, 'key.pem')} is a file`,
+      }),
+    ]);
+    expect(problemsOf({ NETRAL_DATA_DIR: 'key.pem/data' })).toEqual([
+      expect.objectContaining({
+        variable: 'NETRAL_DATA_DIR',
+        reason: `must be a directory, but ${join(dir, 'key.pem', 'data')} cannot be created: ${join(dir, 'key.pem')} is a file`,
+      }),
+    ]);
+    // A directory that does not exist yet is made at start, under one that is writable.
+    expect(loadConfig({ NETRAL_DATA_DIR: 'belum/ada' }, dir).dataDir).toBe(
+      join(dir, 'belum', 'ada'),
+    );
   });
 });

@@ -2,6 +2,12 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { isAbsolute, resolve } from 'node:path';
 import { EnvironmentVariables } from './env.schema';
+import {
+  type ConfigProblem,
+  incompleteSets,
+  pathProblems,
+  unknownVariables,
+} from './environment-checks';
 import { redactConnectionString } from '@netral/event-store';
 
 /** The typed, validated configuration every other part injects. Nothing else reads `process.env`. */
@@ -23,6 +29,7 @@ export class AppConfig {
     p12Path?: string;
     p12Passphrase?: string;
     keyPath?: string;
+    keyPassphrase?: string;
     certPath?: string;
     chainPath?: string;
   };
@@ -52,7 +59,7 @@ export class AppConfig {
 
 export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
-  constructor(readonly problems: { variable: string; reason: string; value?: string }[]) {
+  constructor(readonly problems: ConfigProblem[]) {
     super(
       `Invalid configuration:\n${problems
         .map(
@@ -74,7 +81,10 @@ const shown = (variable: string, value: string | undefined): string | undefined 
   return variable === 'EVENTSTORE_CONNECTION_STRING' ? redactConnectionString(value) : value;
 };
 
-const flatten = (errors: ValidationError[], env: Record<string, string | undefined>) =>
+const flatten = (
+  errors: ValidationError[],
+  env: Record<string, string | undefined>,
+): ConfigProblem[] =>
   errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((reason) => ({
       variable: e.property,
@@ -85,8 +95,9 @@ const flatten = (errors: ValidationError[], env: Record<string, string | undefin
   );
 
 /**
- * Validates the environment once. Throws ConfigValidationError naming every bad variable and what is allowed.
- * `cwd` resolves a relative NETRAL_DATA_DIR.
+ * Validates the environment once. Throws ConfigValidationError naming every bad variable and what is allowed:
+ * a bad value, a NETRAL_ name the service does not know, a setting missing its partner, a file that cannot
+ * be read, a data directory that cannot be written. `cwd` resolves relative paths.
  */
 export const loadConfig = (
   env: Record<string, string | undefined> = process.env,
@@ -106,17 +117,23 @@ export const loadConfig = (
     forbidUnknownValues: false,
     stopAtFirstError: true,
   });
-  if (errors.length > 0) {
-    throw new ConfigValidationError(flatten(errors, env));
+  const problems = [...flatten(errors, env), ...unknownVariables(known)];
+  if (problems.length === 0) {
+    problems.push(...incompleteSets(parsed), ...pathProblems(parsed, cwd));
   }
-  const dataDirRaw = parsed.NETRAL_DATA_DIR ?? './data';
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
+  const inCwd = (path: string | undefined) =>
+    path === undefined || isAbsolute(path) ? path : resolve(cwd, path);
+  const dataDir = inCwd(parsed.NETRAL_DATA_DIR ?? './data')!;
   const port = parsed.PORT ?? 3000;
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   return AppConfig.from({
     nodeEnv,
     port,
     host: parsed.HOST ?? '0.0.0.0',
-    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw),
+    dataDir,
     eventStoreConnectionString: parsed.EVENTSTORE_CONNECTION_STRING,
     publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     bootstrapAdminPassword: parsed.NETRAL_BOOTSTRAP_ADMIN_PASSWORD,
@@ -125,14 +142,15 @@ export const loadConfig = (
     regionCode: parsed.NETRAL_REGION_CODE ?? '51.06',
     jwt: { secret: parsed.NETRAL_JWT_SECRET, ttlSeconds: parsed.NETRAL_JWT_TTL_SECONDS ?? 900 },
     signer: {
-      p12Path: parsed.NETRAL_SIGNER_P12_PATH,
+      p12Path: inCwd(parsed.NETRAL_SIGNER_P12_PATH),
       p12Passphrase: parsed.NETRAL_SIGNER_P12_PASSPHRASE,
-      keyPath: parsed.NETRAL_SIGNER_KEY_PATH,
-      certPath: parsed.NETRAL_SIGNER_CERT_PATH,
-      chainPath: parsed.NETRAL_SIGNER_CHAIN_PATH,
+      keyPath: inCwd(parsed.NETRAL_SIGNER_KEY_PATH),
+      keyPassphrase: parsed.NETRAL_SIGNER_KEY_PASSPHRASE,
+      certPath: inCwd(parsed.NETRAL_SIGNER_CERT_PATH),
+      chainPath: inCwd(parsed.NETRAL_SIGNER_CHAIN_PATH),
     },
     checkpoint: {
-      keyPath: parsed.NETRAL_CHECKPOINT_KEY_PATH,
+      keyPath: inCwd(parsed.NETRAL_CHECKPOINT_KEY_PATH),
       keyPassphrase: parsed.NETRAL_CHECKPOINT_KEY_PASSPHRASE,
       origin:
         parsed.NETRAL_CHECKPOINT_ORIGIN ?? `netral.local/${parsed.NETRAL_REGION_CODE ?? '51.06'}`,

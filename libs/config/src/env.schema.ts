@@ -157,6 +157,10 @@ export class EnvironmentVariables {
   NETRAL_SIGNER_KEY_PATH?: string;
 
   @IsOptional()
+  @IsString()
+  NETRAL_SIGNER_KEY_PASSPHRASE?: string;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @IsString()
   NETRAL_SIGNER_CERT_PATH?: string;

@@ -1,4 +1,4 @@
-import { loadConfig } from '@netral/config';
+import { loadCheckedConfig } from '../../../ledger/src/boot';
 import {
   type Checkpoint,
   compareStoreWithLog,
@@ -583,7 +583,7 @@ export const registerAuditCommands = (program: Command): void => {
       'di mesin server (tanpa menjalankan server): membandingkan penyimpanan event dengan log, menunjuk daun pertama yang diubah',
     )
     .action(async () => {
-      const config = loadConfig(process.env);
+      const config = loadCheckedConfig(process.env);
       const file = join(config.dataDir, TRANSPARENCY_LOG_FILE);
       if (!existsSync(file)) {
         throw usage(`Tidak ada log transparansi di ${file} (NETRAL_DATA_DIR).`);
