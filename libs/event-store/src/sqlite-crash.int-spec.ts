@@ -147,7 +147,7 @@ describe('SQLite adapter under SIGKILL', () => {
     expect(acknowledged.length).toBeGreaterThan(ROUNDS);
   }, 120_000);
 
-  it('refuses UPDATE and DELETE of events through a raw connection', async () => {
+  it('refuses UPDATE, DELETE and a second event at a taken revision through a raw connection', async () => {
     const file = join(dir, 'immutable.sqlite');
     const store = new SqliteEventStore({ file });
     await store.appendToStream('opd-1', {
@@ -163,6 +163,15 @@ describe('SQLite adapter under SIGKILL', () => {
         /UPDATE refused/,
       );
       expect(() => raw.prepare('DELETE FROM events').run()).toThrow(/DELETE refused/);
+      // UNIQUE(stream_id, revision): the database itself, not only the adapter's check, keeps one event
+      // per revision of a stream.
+      expect(() =>
+        raw
+          .prepare(
+            "INSERT INTO events (id, stream_id, revision, type, data, metadata, created) VALUES ('x', 'opd-1', 0, 'OpdRegistered', '{}', '{}', 0)",
+          )
+          .run(),
+      ).toThrow(/UNIQUE constraint failed: events\.stream_id, events\.revision/);
       expect(raw.prepare('SELECT stream_id, data FROM events').all()).toEqual([
         { stream_id: 'opd-1', data: '{"name":"Dinas Pendidikan"}' },
       ]);

@@ -144,6 +144,9 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+/** PRAGMA synchronous answers a number: its name by level. */
+const SYNCHRONOUS_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
 /**
  * Embedded event store on SQLite (better-sqlite3): WAL, one writer with group commit. Appends queued in the
  * same event-loop turn share one `BEGIN IMMEDIATE` transaction (one fsync). Each append keeps its own
@@ -522,7 +525,10 @@ export class SqliteEventStore extends EventStore {
         status: 'up',
         adapter: 'sqlite',
         details: {
-          synchronous: this.synchronous,
+          // What the connection runs with, read back from SQLite: not the option it was asked for.
+          synchronous:
+            SYNCHRONOUS_LEVELS[Number(this.db.pragma('synchronous', { simple: true }))] ??
+            'unknown',
           headPosition: head === null ? null : head.toString(),
           ...this.counters,
         },
