@@ -34,7 +34,8 @@ async function bootstrap(): Promise<void> {
     await app.close();
     process.exit(1);
   }
-  console.log(
+  // For the person at the terminal, on stderr: stdout carries only the JSON log lines a collector reads.
+  console.error(
     `\nNetral berjalan di ${config.publicBaseUrl}  (API: ${config.publicBaseUrl}/api/v1, dokumentasi: ${config.publicBaseUrl}/docs)\n` +
       `Penyimpanan: ${config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite di ${config.dataDir}`}\n`,
   );
@@ -42,10 +43,10 @@ async function bootstrap(): Promise<void> {
   const directory = app.get(UserDirectory);
   const logins = config.demo ? DEMO_LOGINS.filter((login) => directory.active(login.username)) : [];
   if (logins.length > 0) {
-    console.log(
+    console.error(
       `Data demo: Kabupaten Bangli, Pilkada Serentak 2024. Masuk di ${config.publicBaseUrl}/login sebagai:\n`,
     );
-    console.log(
+    console.error(
       textTable(
         ['peran', 'nama pengguna', 'kata sandi', 'coba ini'],
         logins.map((login) => [

@@ -3,8 +3,9 @@ import { AppConfig } from '@netral/config';
 import { LoggerModule } from 'nestjs-pino';
 import { correlationIdFor } from '../common/correlation';
 
-/** Structured logs (pino). Each request gets a correlation id (`req.id`), logged on every line it causes.
- * Credentials never reach the logs. */
+/** Structured logs (pino). Each request gets a correlation id, logged as `correlationId` on every line it
+ * causes (the same value as in X-Correlation-Id and in the metadata of the events it writes). Credentials
+ * never reach the logs. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -13,7 +14,7 @@ import { correlationIdFor } from '../common/correlation';
         pinoHttp: {
           level: config.log.level,
           genReqId: correlationIdFor,
-          customAttributeKeys: { reqId: 'correlationId' },
+          customProps: (req) => ({ correlationId: req.id }),
           autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           redact: {
             paths: [
@@ -26,8 +27,7 @@ import { correlationIdFor } from '../common/correlation';
             censor: '[redacted]',
           },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
+            req: (req: { method: string; url: string }) => ({
               method: req.method,
               url: req.url,
             }),
