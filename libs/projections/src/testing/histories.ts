@@ -34,7 +34,14 @@ export const writeHistory = async (store: EventStore, steps: readonly Step[]): P
   let day = 0;
   const meta = (): CommandMetadata => {
     const now = new Date(Date.UTC(2024, 8, 1 + Math.floor(day++ / 4))).toISOString();
-    return { now, today: now.slice(0, 10), utcOffsetMinutes: 480, actorId: 'uji', actorRole: 'HR', correlationId: 'uji' };
+    return {
+      now,
+      today: now.slice(0, 10),
+      utcOffsetMinutes: 480,
+      actorId: 'uji',
+      actorRole: 'HR',
+      correlationId: 'uji',
+    };
   };
   const run = async <S, C, E extends { type: string; data: Record<string, unknown> }>(
     stream: string,
