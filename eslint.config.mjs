@@ -63,17 +63,16 @@ export default tseslint.config(
               message: 'libs/domain depends on no other lib.',
             },
             {
-              group: [
-                'node:fs',
-                'fs',
-                'node:net',
-                'net',
-                'node:http',
-                'http',
-                'node:child_process',
-                'child_process',
-              ],
-              message: 'libs/domain does no I/O.',
+              // Only its own files and node:crypto (hashing is computation, not I/O): not node:https,
+              // worker_threads, process or any other built-in, nor any package not named above.
+              regex: '^(?!\\.{1,2}/|node:crypto$|@netral/)',
+              message: 'libs/domain imports only its own files and node:crypto.',
+            },
+            {
+              // libs/domain/src/<dir>/<file>.ts is the deepest file: two levels up leave src, reaching
+              // another lib or app by a relative path.
+              regex: '^(\\.\\./){2,}',
+              message: 'libs/domain depends on no other lib or app, relative paths included.',
             },
           ],
         },
