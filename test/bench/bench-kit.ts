@@ -20,7 +20,11 @@ export interface BenchRow {
 }
 
 export const formatNumber = (n: number): string =>
-  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2);
+  Number.isNaN(n)
+    ? 'n/a'
+    : Math.abs(n) >= 100
+      ? Math.round(n).toLocaleString('en-US')
+      : n.toFixed(n >= 10 ? 1 : 2);
 
 export const printTable = (title: string, rows: BenchRow[]): void => {
   const lines = rows.map((r) => [

@@ -30,7 +30,7 @@ export interface Contender {
 
 export type Sync = 'FULL' | 'NORMAL';
 
-/** A pledge as the service writes it: realistic field count and size (~420 bytes with metadata). */
+/** A pledge as the service writes it: realistic field count and size (517 bytes of JSON data and metadata). */
 export const pledgeData = (i: number) => ({
   electionId: 'pilkada-2024-51.06',
   nip: '198703152010011002',
