@@ -247,6 +247,68 @@ describe('roster import', () => {
     });
   });
 
+  it("checks the header row and each row's cell count, reporting a short first row on its own line", async () => {
+    const before = await head();
+    const header = 'NIP,Nama,Jabatan,Jenis ASN,Kode OPD';
+    const short = await upload(
+      '/api/v1/asn/import?dryRun=true',
+      [
+        header,
+        `${nipFor(7001)},I Made Uji,Analis,PNS`,
+        `${nipFor(7002)},"Uji, S.Kom",Analis,PNS,4.01.01,x`,
+      ].join('\n'),
+    );
+    expect(short.status).toBe(400);
+    expect(
+      short.body.details.map((d: { line: number; column: string; code: string }) => [
+        d.line,
+        d.column,
+        d.code,
+      ]),
+    ).toEqual([
+      [2, 'Jumlah kolom', 'ROW_TOO_SHORT'],
+      [3, 'Jumlah kolom', 'ROW_TOO_LONG'],
+    ]);
+    expect(short.body.details[0].reason).toBe(
+      'baris ini berisi 4 isian, baris judul 5 (tidak ada isian untuk Kode OPD): periksa tanda pemisah yang hilang, atau tanda kutip yang menggabungkan dua isian',
+    );
+    // A column read twice: which one counts? Refused on the header, with both places named.
+    const twice = await upload(
+      '/api/v1/asn/import?dryRun=true',
+      `${header},nama\n${nipFor(7001)},I Made Uji,Analis,PNS,4.01.01,I Made Lain\n`,
+    );
+    expect(twice.status).toBe(400);
+    expect(twice.body.details).toEqual([
+      expect.objectContaining({
+        field: 'file',
+        code: 'COLUMNS_DUPLICATE',
+        reason: expect.stringContaining('"Nama" (kolom ke-2, ke-6)') as string,
+      }),
+    ]);
+    // A header alone that also lacks a column: the column is what to fix first.
+    const headerOnly = await upload('/api/v1/asn/import?dryRun=true', 'NIP,Nama\n');
+    expect(headerOnly.body.details).toEqual([
+      expect.objectContaining({ field: 'file', code: 'COLUMNS_MISSING' }),
+    ]);
+    expect(await head()).toBe(before);
+  });
+
+  it('reports every problem of an OPD row at once: a missing name and an unknown parent code', async () => {
+    const res = await upload(
+      '/api/v1/opds/import?dryRun=true',
+      ['Kode OPD,Nama OPD,Jenis,Kode Induk,ID OPD', '9.02.01,,Dinas,9.99.99,'].join('\n'),
+    );
+    expect(res.status).toBe(400);
+    expect(
+      (res.body.details as { field: string; reason: string }[]).map(
+        (d) => `${d.field}: ${d.reason}`,
+      ),
+    ).toEqual([
+      'baris 2: Nama OPD: wajib diisi',
+      'baris 2: Kode Induk: OPD induk dengan kode "9.99.99" tidak ada di berkas maupun di registri',
+    ]);
+  });
+
   it('runs from the CLI on the same store (import asn --dry-run, then for real)', async () => {
     const file = join(t.dataDir, 'cli.csv');
     writeFileSync(

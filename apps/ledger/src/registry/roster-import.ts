@@ -96,6 +96,25 @@ export interface ImportOptions {
   onProgress?: (phase: 'validate' | 'write', done: number, total: number) => void;
 }
 
+/** One row of an OPD import as read, valid or not. */
+interface OpdImportRow {
+  line: number;
+  opdId: string;
+  /** `opdId` has the form of an id (checks that look it up skip it otherwise). */
+  idOk: boolean;
+  code: string;
+  /** The code as compared (normaliseOpdCode); `code` is kept as written. */
+  key: string;
+  /** `code` has the form of a code and is the first of its key in the file. */
+  codeOk: boolean;
+  name: string;
+  kind?: OpdKind;
+  parentKey?: string;
+  parentCode?: string;
+  /** No problem was found in the row's own cells. */
+  clean: boolean;
+}
+
 /** What an import's change of position records as its reason. */
 const IMPORT_POSITION_REASON = 'Jabatan menurut impor daftar ASN (ekspor SIASN)';
 
@@ -109,6 +128,77 @@ const norm = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]
 const headerList = (header: string[]): string => {
   const shown = header.slice(0, 10).map((h) => (h.trim() ? `"${echoed(h.trim())}"` : '(kosong)'));
   return header.length > 10 ? `${shown.join(', ')}, … (${header.length} kolom)` : shown.join(', ');
+};
+
+/**
+ * The header row checked before any data row: every required column present, none of the columns read
+ * written twice (which of the two would count?). Columns the import does not read may be anything.
+ */
+const readHeader = <K extends string>(
+  cells: string[],
+  columns: Record<K, string>,
+  required: readonly string[],
+): { at: [K, number][] } | { problem: RowProblem } => {
+  const names = cells.map(norm);
+  const at: [K, number][] = [];
+  const twice: string[] = [];
+  for (const key of Object.keys(columns) as K[]) {
+    const places = names.flatMap((name, index) => (name === key ? [index] : []));
+    if (places.length > 1) {
+      twice.push(`"${columns[key]}" (kolom ke-${places.map((i) => i + 1).join(', ke-')})`);
+    }
+    if (places.length > 0) {
+      at.push([key, places[0]]);
+    }
+  }
+  const missing = required.filter((key) => !at.some(([k]) => k === key));
+  if (missing.length > 0) {
+    return {
+      problem: {
+        line: 1,
+        column: missing.map((k) => columns[k as K]).join(', '),
+        reason: `kolom wajib tidak ada; baris judul berkas ini: ${headerList(cells)}; kolom yang diharapkan: ${Object.values(columns).join(', ')}`,
+        code: 'COLUMNS_MISSING',
+        file: true,
+      },
+    };
+  }
+  if (twice.length > 0) {
+    return {
+      problem: {
+        line: 1,
+        column: 'Baris judul',
+        reason: `kolom ganda: ${twice.join('; ')}; hapus atau ganti nama salah satunya agar jelas isian mana yang dipakai`,
+        code: 'COLUMNS_DUPLICATE',
+        file: true,
+      },
+    };
+  }
+  return { at };
+};
+
+/** A data row with more or fewer cells than the header: its values would sit under the wrong columns. */
+const rowShape = <K extends string>(
+  cells: string[],
+  width: number,
+  at: [K, number][],
+  columns: Record<K, string>,
+): Omit<RowProblem, 'line'> | undefined => {
+  if (cells.length === width) {
+    return undefined;
+  }
+  const absent = at.filter(([, index]) => index >= cells.length).map(([key]) => columns[key]);
+  return cells.length < width
+    ? {
+        column: 'Jumlah kolom',
+        reason: `baris ini berisi ${cells.length} isian, baris judul ${width}${absent.length > 0 ? ` (tidak ada isian untuk ${absent.join(', ')})` : ''}: periksa tanda pemisah yang hilang, atau tanda kutip yang menggabungkan dua isian`,
+        code: 'ROW_TOO_SHORT',
+      }
+    : {
+        column: 'Jumlah kolom',
+        reason: `baris ini berisi ${cells.length} isian, baris judul hanya ${width}: isian yang memuat tanda pemisah (mis. koma dalam nama) harus diapit tanda kutip ("…"), dan tanda pemisah berlebih dihapus`,
+        code: 'ROW_TOO_LONG',
+      };
 };
 
 const ASN_COLUMNS = {
@@ -471,17 +561,9 @@ export class RosterImport {
     const registry = await this.registry.opds();
     const existing = new OpdLookup(registry);
     const errors: RowProblem[] = [];
-    const rows: {
-      line: number;
-      opdId: string;
-      code: string;
-      /** The code as compared (normaliseOpdCode); `code` is kept as written. */
-      key: string;
-      name: string;
-      kind: OpdKind;
-      parentKey?: string;
-      parentCode?: string;
-    }[] = [];
+    /** Every row read. A check that needs what the row lacks (a valid code or id) is skipped for it, and
+     * only that one: every other problem of the row is still reported. Only clean rows are written. */
+    const rows: OpdImportRow[] = [];
     const codes = new Map<string, number>();
     let count = 0;
     for await (const { line, record } of this.records(input, OPD_COLUMNS, OPD_REQUIRED, errors)) {
@@ -492,6 +574,7 @@ export class RosterImport {
       const kind = KIND_ALIASES[norm(record.jenis ?? '')];
       const opdId = (record.idopd ?? '').trim() || slugify(name);
       const before = errors.length;
+      let codeOk = false;
       if (!/^[0-9A-Za-z.\-/]{1,32}$/.test(code)) {
         errors.push({
           line,
@@ -506,6 +589,9 @@ export class RosterImport {
           column: 'Kode OPD',
           reason: `kode ganda: sudah ada di baris ${codes.get(key)} (huruf besar/kecil tidak membedakan kode)`,
         });
+      } else {
+        codeOk = true;
+        codes.set(key, line);
       }
       if (!name || name.length > 200) {
         errors.push({
@@ -523,36 +609,37 @@ export class RosterImport {
             : `wajib diisi; salah satu dari: ${OPD_KINDS.join(', ')}`,
         });
       }
-      if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(opdId)) {
+      const idOk = /^[a-z0-9][a-z0-9-]{1,63}$/.test(opdId);
+      // An id left blank comes from the name: with no name, "Nama OPD wajib diisi" already says it all.
+      if (!idOk && (opdId || name)) {
         errors.push({
           line,
           column: 'ID OPD',
           reason: 'huruf kecil, angka dan tanda hubung (2–64 karakter)',
         });
       }
-      if (!codes.has(key)) {
-        codes.set(key, line);
-      }
-      if (errors.length === before && kind) {
-        const parentCode = (record.kodeinduk ?? '').trim();
-        rows.push({
-          line,
-          opdId,
-          code,
-          key,
-          name,
-          kind,
-          ...(parentCode ? { parentCode, parentKey: normaliseOpdCode(parentCode) } : {}),
-        });
-      }
+      const parentCode = (record.kodeinduk ?? '').trim();
+      rows.push({
+        line,
+        opdId,
+        idOk,
+        code,
+        key,
+        codeOk,
+        name,
+        kind,
+        clean: errors.length === before,
+        ...(parentCode ? { parentCode, parentKey: normaliseOpdCode(parentCode) } : {}),
+      });
       options.onProgress?.('validate', count, count);
     }
-    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const byKey = new Map(rows.filter((r) => r.codeOk).map((r) => [r.key, r]));
     const idLines = new Map<string, number>();
-    const plan: typeof rows = [];
+    const plan: (OpdImportRow & { kind: OpdKind })[] = [];
     const parents = new Map<string, string>();
     let unchanged = 0;
     for (const row of rows) {
+      const before = errors.length;
       if (row.parentKey && byKey.has(row.parentKey)) {
         parents.set(row.opdId, byKey.get(row.parentKey)!.opdId);
       } else if (row.parentKey) {
@@ -561,7 +648,7 @@ export class RosterImport {
           errors.push({
             line: row.line,
             column: 'Kode Induk',
-            reason: `OPD induk dengan kode "${row.parentCode}" tidak ada di berkas maupun di registri`,
+            reason: `OPD induk dengan kode "${echoed(row.parentCode!)}" tidak ada di berkas maupun di registri`,
           });
         } else if (parent.status !== 'active') {
           errors.push({
@@ -576,7 +663,7 @@ export class RosterImport {
       // Parents within the file must end at the registry or a top-level OPD, never loop back.
       const seen = [row.code];
       const seenKeys = new Set([row.key]);
-      for (let up = row.parentKey; up !== undefined && byKey.has(up);) {
+      for (let up = row.codeOk ? row.parentKey : undefined; up !== undefined && byKey.has(up);) {
         if (seenKeys.has(up)) {
           errors.push({
             line: row.line,
@@ -589,37 +676,43 @@ export class RosterImport {
         seen.push(byKey.get(up)!.code);
         up = byKey.get(up)!.parentKey;
       }
-      const sameId = idLines.get(row.opdId);
-      if (sameId !== undefined) {
-        errors.push({
-          line: row.line,
-          column: 'ID OPD',
-          reason: `ID ${row.opdId} ganda: sudah dipakai di baris ${sameId} (isi kolom ID OPD agar berbeda)`,
-        });
-      }
-      idLines.set(row.opdId, row.line);
-      const takenId = registry.get(row.opdId);
-      if (takenId && normaliseOpdCode(takenId.code) !== row.key) {
-        errors.push({
-          line: row.line,
-          column: 'ID OPD',
-          reason: `ID ${row.opdId} sudah dipakai OPD berkode ${takenId.code} di registri`,
-        });
+      const takenId = row.idOk ? registry.get(row.opdId) : undefined;
+      if (row.idOk) {
+        const sameId = idLines.get(row.opdId);
+        if (sameId !== undefined) {
+          errors.push({
+            line: row.line,
+            column: 'ID OPD',
+            reason: `ID ${row.opdId} ganda: sudah dipakai di baris ${sameId} (isi kolom ID OPD agar berbeda)`,
+          });
+        }
+        idLines.set(row.opdId, row.line);
+        if (takenId && row.codeOk && normaliseOpdCode(takenId.code) !== row.key) {
+          errors.push({
+            line: row.line,
+            column: 'ID OPD',
+            reason: `ID ${row.opdId} sudah dipakai OPD berkode ${takenId.code} di registri`,
+          });
+        }
       }
       // One active OPD per code: a dissolved OPD's code may be given to a new one.
-      const holder = existing
-        .withCode(row.code)
-        .find((o) => o.opdId === row.opdId || o.status === 'active');
+      const holder = row.codeOk
+        ? existing.withCode(row.code).find((o) => o.opdId === row.opdId || o.status === 'active')
+        : undefined;
       if (holder && holder.opdId !== row.opdId) {
         errors.push({
           line: row.line,
           column: 'Kode OPD',
           reason: `kode ${row.code} sudah dipakai ${holder.name} (${holder.opdId}); gunakan kode lain atau bubarkan OPD itu lebih dulu`,
         });
-      } else if (takenId) {
+      }
+      if (!row.clean || row.kind === undefined || errors.length > before) {
+        continue;
+      }
+      if (takenId) {
         unchanged += 1;
       } else {
-        plan.push(row);
+        plan.push({ ...row, kind: row.kind });
       }
     }
     errors.sort((a, b) => a.line - b.line);
@@ -638,7 +731,7 @@ export class RosterImport {
       return report;
     }
     // Parents first: a child's registration checks that its parent exists (no cycles: refused above).
-    const depth = (row: (typeof rows)[number]): number =>
+    const depth = (row: OpdImportRow): number =>
       row.parentKey && byKey.has(row.parentKey) ? 1 + depth(byKey.get(row.parentKey)!) : 0;
     plan.sort((a, b) => depth(a) - depth(b));
     let last = 0n;
@@ -712,59 +805,65 @@ export class RosterImport {
       });
       return;
     }
-    /** The header as the file wrote it, for a message about what it lacks. */
-    let found: string[] = [];
     const parser = stream.pipe(
       parse({
         bom: true,
         // One separator per file, read off the header: Excel in the Indonesian locale writes `;` and leaves
         // commas inside names unquoted ("dr. I Wayan Sudana, M.Kes."), so both at once would split them.
         delimiter,
-        columns: (header: string[]) => {
-          found = header;
-          return header.map(norm);
-        },
         skip_empty_lines: true,
         trim: true,
+        // Rows are arrays, their length checked here against the header's: a row with a cell too few or
+        // too many is reported on its line, not parsed into shifted columns nor the file refused at once.
         relax_column_count: true,
         info: true,
         max_record_size: 64 * 1024,
       }),
     );
-    let headerChecked = false;
+    /** Index of each column read, by its key; undefined until the header has been read. */
+    let at: [K, number][] | undefined;
+    let width = 0;
+    let dataRows = 0;
     try {
-      for await (const { record, info } of parser as AsyncIterable<{
-        record: Record<string, string>;
+      for await (const { record: cells, info } of parser as AsyncIterable<{
+        record: string[];
         info: { lines: number };
       }>) {
-        if (!headerChecked) {
-          headerChecked = true;
-          const missing = required.filter((key) => !(key in record));
-          if (missing.length > 0) {
-            errors.push({
-              line: 1,
-              column: missing.map((k) => columns[k as K]).join(', '),
-              reason: `kolom wajib tidak ada; baris judul berkas ini: ${headerList(found)}; kolom yang diharapkan: ${Object.values(columns).join(', ')}`,
-              code: 'COLUMNS_MISSING',
-              file: true,
-            });
+        if (at === undefined) {
+          const header = readHeader(cells, columns, required);
+          if ('problem' in header) {
+            errors.push(header.problem);
             return;
           }
+          at = header.at;
+          width = cells.length;
+          continue;
+        }
+        dataRows += 1;
+        const line = info.lines;
+        const shape = rowShape(cells, width, at, columns);
+        if (shape !== undefined) {
+          errors.push({ line, ...shape });
+          continue;
+        }
+        const record: Partial<Record<K, string>> = {};
+        for (const [key, index] of at) {
+          record[key] = cells[index];
         }
         // The head was checked to be UTF-8; a later row in another encoding (a Latin-1 "é") decodes to
         // U+FFFD, which no roster means: refused on its cell rather than stored changed.
-        const garbled = Object.keys(record).find((key) => record[key]?.includes('\uFFFD'));
+        const garbled = at.find(([key]) => record[key]?.includes('\uFFFD'));
         if (garbled !== undefined) {
           errors.push({
-            line: info.lines,
-            column: (columns as Record<string, string>)[garbled] ?? garbled,
+            line,
+            column: columns[garbled[0]],
             reason:
               'berisi huruf yang bukan UTF-8 (mis. dari pengodean ANSI/Latin-1): simpan berkas sebagai "CSV UTF-8" lalu unggah lagi',
             code: 'NOT_UTF8',
           });
           continue;
         }
-        yield { line: info.lines, record: record as Partial<Record<K, string>> };
+        yield { line, record };
       }
     } catch (error) {
       const lines = (error as { lines?: number }).lines ?? 0;
@@ -777,7 +876,7 @@ export class RosterImport {
       });
       return;
     }
-    if (!headerChecked) {
+    if (dataRows === 0) {
       // Not one data row: an empty file, or a header alone. Importing nothing is not what was meant.
       errors.push({
         line: 1,
