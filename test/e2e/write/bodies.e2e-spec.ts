@@ -29,18 +29,28 @@ describe('request bodies', () => {
       .send(body);
 
   it.each([
-    ['more than 2 MB', JSON.stringify({ name: 'x'.repeat(2_100_000) }), 413, 'BODY_TOO_LARGE'],
-    ['not JSON', '{"opdId": "dinas-x",', 400, 'BODY_INVALID'],
-    ['nested 2,000 levels deep', `${'['.repeat(2000)}${']'.repeat(2000)}`, 400, 'BODY_TOO_DEEP'],
-    [
-      'nested deep inside a field',
-      `{"name": ${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`,
-      400,
-      'BODY_TOO_DEEP',
-    ],
+    {
+      what: 'more than 2 MB',
+      body: JSON.stringify({ name: 'x'.repeat(2_100_000) }),
+      status: 413,
+      code: 'BODY_TOO_LARGE',
+    },
+    { what: 'not JSON', body: '{"opdId": "dinas-x",', status: 400, code: 'BODY_INVALID' },
+    {
+      what: 'nested 2,000 levels deep',
+      body: `${'['.repeat(2000)}${']'.repeat(2000)}`,
+      status: 400,
+      code: 'BODY_TOO_DEEP',
+    },
+    {
+      what: 'nested deep inside a field',
+      body: `{"name": ${'{"a":'.repeat(40)}1${'}'.repeat(40)}}`,
+      status: 400,
+      code: 'BODY_TOO_DEEP',
+    },
   ])(
-    'answers a body %s with %i %s, in Bahasa Indonesia, writing nothing',
-    async (_, body, status, code) => {
+    'answers a body $what with $status $code, in Bahasa Indonesia, writing nothing',
+    async ({ body, status, code }) => {
       const before = await t.app.get(EventStore).headPosition();
       const res = await post(body);
       expect(res.status).toBe(status);
@@ -127,6 +137,23 @@ describe('request bodies', () => {
     expect(nul.body.details).toEqual([
       expect.objectContaining({ field: 'name', code: 'controlCharacter' }),
     ]);
+    // Half an emoji (JSON may escape one alone) is no character: refused, not stored as U+FFFD.
+    const half = await raw(
+      '/api/v1/opds',
+      { 'Content-Type': 'application/json' },
+      JSON.stringify(opd('15', 'Dinas Uji ')).replace('Uji ', 'Uji \\ud83d'),
+    );
+    expect(half.status).toBe(400);
+    expect(half.body.details).toEqual([
+      expect.objectContaining({ field: 'name', code: 'brokenCharacter' }),
+    ]);
+    // A whole emoji, both halves escaped, is text.
+    const emoji = await raw(
+      '/api/v1/opds',
+      { 'Content-Type': 'application/json' },
+      JSON.stringify(opd('17', 'Dinas Uji ')).replace('Uji ', 'Uji \\ud83d\\ude00'),
+    );
+    expect(emoji.status).toBe(201);
     // Line breaks and tabs are text.
     const lines = await postJson(opd('16', 'Dinas\tUji\nBaris'));
     expect(lines.status).toBe(201);

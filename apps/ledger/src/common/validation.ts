@@ -117,6 +117,9 @@ export class InputValidationException extends BadRequestException {
 const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cc}\p{Cf}]+$/u;
 /** Control characters other than tab and line breaks: no form or file puts them in a text. */
 const CONTROL = /[^\P{Cc}\t\n\r]/u;
+/** Half of a UTF-16 surrogate pair alone (JSON allows `"\ud800"`): no character at all, and stored as
+ * UTF-8 it would become U+FFFD, the text changed after it was accepted. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * `__proto__`, `constructor`, `prototype` and the other names every object already has (`toString`,
@@ -135,8 +138,8 @@ const reservedName = (field: string): FieldProblem => ({
 /**
  * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
  * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
- * character (a NUL, an escape) is refused, its field named: it would be stored, signed into the log and
- * printed on certificates as it is. A field named as isReservedName says is refused, its path named.
+ * character (a NUL, an escape) or a lone surrogate is refused, its field named: it would be stored,
+ * signed into the log and printed on certificates as it is (or, the surrogate, changed). A field named as isReservedName says is refused, its path named.
  * With `text: false` (query strings) only the names are checked and the values are left as they are.
  * Bodies are at most 32 levels deep (refuseDeepJson).
  */
@@ -155,6 +158,14 @@ const cleanText = (
         field: path || 'body',
         code: 'controlCharacter',
         reason: 'berisi karakter kendali yang tidak terlihat (mis. NUL): hapus karakter itu',
+      });
+    }
+    if (LONE_SURROGATE.test(value)) {
+      problems.push({
+        field: path || 'body',
+        code: 'brokenCharacter',
+        reason:
+          'berisi karakter rusak (separuh pasangan surrogate UTF-16, mis. sisa emoji yang terpotong): ketik ulang teks itu',
       });
     }
     return value;
