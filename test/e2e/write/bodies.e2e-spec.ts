@@ -118,8 +118,13 @@ describe('request bodies', () => {
       'opdId=dinas-uji-13&code=9.13&name=Dinas%20Uji&kind=DINAS',
     );
     expect(form.status).toBe(415);
-    const list = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, `[${json}]`);
-    expect([list.status, list.body.code]).toEqual([400, 'BODY_NOT_OBJECT']);
+    // A list, and JSON that is no object at all: what is wrong is its kind, not its syntax.
+    for (const notObject of [`[${json}]`, 'null', ' "Dinas Uji"', '5', 'true']) {
+      const res = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, notObject);
+      expect([res.status, res.body.code]).toEqual([400, 'BODY_NOT_OBJECT']);
+    }
+    const broken = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, 'nul');
+    expect([broken.status, broken.body.code]).toEqual([400, 'BODY_INVALID']);
     expect(await head()).toBe(before);
   });
 

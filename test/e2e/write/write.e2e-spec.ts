@@ -138,6 +138,21 @@ describe('write API', () => {
         expect(res.status).toBe(400);
         expect(res.body.details).toEqual([expect.objectContaining({ field: 'nip', code })]);
       }
+      // Sent as a number, the NIP has already lost its last digits: the answer says to quote it.
+      const number = await postRaw(
+        t,
+        hr,
+        '/api/v1/asn',
+        { 'Content-Type': 'application/json' },
+        '{"nip": 198503122010011002, "name": "X", "position": "Y", "employmentType": "PNS", "opdId": "dinas-kesehatan"}',
+      );
+      expect(number.body.details).toEqual([
+        expect.objectContaining({
+          field: 'nip',
+          code: 'NIP_FORMAT',
+          reason: expect.stringContaining('tulis NIP sebagai teks dalam tanda kutip') as string,
+        }),
+      ]);
     });
 
     it('refuses a duplicate ASN, an unknown OPD, and a head from another OPD', async () => {
@@ -911,21 +926,35 @@ describe('write API', () => {
       expect(date.body.details[0].reason).toContain('ISO 8601');
     });
 
-    it('an evidence item that is a list, not an object, is refused (never recorded empty)', async () => {
+    it('an evidence item that is a list, not an object, is refused (never recorded empty); each wrong shape once', async () => {
       const before = await head_();
-      const res = await post(t, bawaslu, '/api/v1/cases', {
-        electionId: 'pilkada-2024',
-        nip: roster['dinas-kesehatan'].staff[0],
-        source: 'PUBLIC_REPORT',
-        actCode: 'N06',
-        occurredAt: '2024-10-01',
-        summary: 'bukti bersarang',
-        evidence: [[{ sha256: 'a'.repeat(64), description: 'd' }]],
-      });
-      expect(res.status).toBe(400);
-      expect(res.body.details).toEqual([
-        expect.objectContaining({ field: 'evidence', code: 'isObject' }),
+      const item = { sha256: 'a'.repeat(64), description: 'd' };
+      const problems = async (evidence: unknown) =>
+        (
+          await post(t, bawaslu, '/api/v1/cases', {
+            electionId: 'pilkada-2024',
+            nip: roster['dinas-kesehatan'].staff[0],
+            source: 'PUBLIC_REPORT',
+            actCode: 'N06',
+            occurredAt: '2024-10-01',
+            summary: 'bukti bersarang',
+            evidence,
+          }).expect(400)
+        ).body.details.map((d: { field: string; code: string; reason: string }) => [
+          d.field,
+          d.code,
+          d.reason,
+        ]);
+      expect(await problems([[item]])).toEqual([
+        ['evidence', 'noListItems', 'butir ke-1 harus berupa objek ({ … }), bukan daftar ([ … ])'],
       ]);
+      expect(await problems([item, [], item, [item]])).toEqual([
+        ['evidence', 'noListItems', expect.stringMatching(/^butir ke-2, ke-4 harus/)],
+      ]);
+      expect(await problems('bukti')).toEqual([
+        ['evidence', 'isArray', 'harus berupa daftar (array)'],
+      ]);
+      expect(await problems([item, null])).toEqual([['evidence.1', 'isDefined', 'wajib diisi']]);
       expect(await head_()).toBe(before);
     });
 

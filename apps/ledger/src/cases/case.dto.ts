@@ -23,6 +23,7 @@ import {
   IsCalendarDay,
   IsDayOrInstant,
   IsNip,
+  NoListItems,
   SHA256_HEX,
   SLUG,
   SLUG_MESSAGE,
@@ -75,9 +76,7 @@ export class ReportViolationDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  // Without it an item that is itself a list ([[]]) passes ValidateNested, which checks its elements,
-  // and would be recorded as an empty item.
-  @IsObject({ each: true })
+  @NoListItems()
   @ValidateNested({ each: true })
   @Type(() => EvidenceDto)
   evidence?: EvidenceDto[];

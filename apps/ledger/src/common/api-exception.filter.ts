@@ -212,6 +212,11 @@ const bodyParserError = (exception: unknown): ErrorBody | undefined => {
       'BODY_INVALID',
       'Isi permintaan bukan JSON yang sah. Periksa tanda kutip, koma dan kurung.',
     ],
+    [BODY_NOT_OBJECT]: [
+      400,
+      'BODY_NOT_OBJECT',
+      'Isi permintaan harus berupa objek JSON ({ … }) dengan kolom-kolomnya, bukan null, teks, angka atau true/false.',
+    ],
     [BODY_TOO_DEEP]: [
       400,
       'BODY_TOO_DEEP',
@@ -252,17 +257,40 @@ export const keepParserErrors = (
   next: (error: unknown) => void,
 ): void => {
   if (error instanceof SyntaxError && 'type' in error) {
-    const { type, status } = error as SyntaxError & { type: unknown; status?: unknown };
-    next(Object.assign(new Error(error.message), { type, status: status ?? 400 }));
+    const { type, status, body } = error as SyntaxError & {
+      type: unknown;
+      status?: unknown;
+      body?: unknown;
+    };
+    next(
+      Object.assign(new Error(error.message), {
+        // `null`, `"teks"` or `5` is JSON, refused by the strict parser: not a syntax error to fix.
+        type: type === 'entity.parse.failed' && isJson(body) ? BODY_NOT_OBJECT : type,
+        status: status ?? 400,
+      }),
+    );
     return;
   }
   next(error);
+};
+
+const isJson = (text: unknown): boolean => {
+  if (typeof text !== 'string') {
+    return false;
+  }
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /** JSON nested deeper than this is refused before parsing: validation walks bodies recursively. */
 export const MAX_BODY_DEPTH = 32;
 export const BODY_TOO_DEEP = 'entity.too.deep';
 const BODY_BAD_COMPRESSION = 'entity.bad.compression';
+const BODY_NOT_OBJECT = 'entity.not.object';
 
 export const BODY_NOT_UTF8 = 'entity.not.utf8';
 

@@ -17,6 +17,10 @@ export const IsNip = (options?: ValidationOptions) => (object: object, propertyN
     validator: {
       validate: (value: unknown) => typeof value === 'string' && validateNip(value).valid,
       defaultMessage: (args: ValidationArguments) => {
+        if (typeof args.value === 'number') {
+          // 198503122010011002 as a JSON number is already 198503122010011000: only text keeps every digit.
+          return 'NIP_FORMAT: tulis NIP sebagai teks dalam tanda kutip ("198503122010011002"): sebagai angka, 18 digit tidak terkirim utuh';
+        }
         const result = typeof args.value === 'string' ? validateNip(args.value) : null;
         return result && !result.valid
           ? `${result.code}: ${result.reason}`
@@ -25,6 +29,29 @@ export const IsNip = (options?: ValidationOptions) => (object: object, propertyN
     },
   });
 };
+
+/**
+ * Beside ValidateNested on a list of objects: an item that is itself a list (`[[]]`) passes ValidateNested,
+ * which checks that list's elements instead, and would be recorded as an empty item. Only such items are
+ * this rule's; a value that is no list is IsArray's, and a null or a text item ValidateNested's own.
+ */
+export const NoListItems =
+  (options?: ValidationOptions) => (object: object, propertyName: string) => {
+    registerDecorator({
+      name: 'noListItems',
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => !Array.isArray(value) || !value.some(Array.isArray),
+        defaultMessage: (args: ValidationArguments) => {
+          const items = args.value as unknown[];
+          const at = items.flatMap((item, index) => (Array.isArray(item) ? [index + 1] : []));
+          return `butir ke-${at.join(', ke-')} harus berupa objek ({ … }), bukan daftar ([ … ])`;
+        },
+      },
+    });
+  };
 
 /** A real calendar day `YYYY-MM-DD` (not 2024-02-30). */
 export const IsCalendarDay =
