@@ -28,6 +28,7 @@ const fastRetries = (delays: number[] = []): EventStoreDbEventStoreOptions => ({
     return () => clearImmediate(handle);
   },
   resubscribe: { initialDelayMs: 100, maxDelayMs: 800 },
+  random: () => 0,
 });
 
 const onFakeServer = (options: FakeServerOptions) => async () => {
@@ -225,6 +226,38 @@ describe('EventStoreDbEventStore', () => {
     );
     const health = await store.health();
     expect(health.details).toMatchObject({ subscriptions: 1, subscriptionsReconnecting: 0 });
+  });
+
+  it('jitters each delay by up to half, and starts the backoff over after a subscription stayed up idle', async () => {
+    const server = new FakeEventStoreDbServer();
+    const delays: number[] = [];
+    let clock = 0;
+    const store = open(server, { ...fastRetries(delays), random: () => 0.5, now: () => clock });
+    await store.appendToStream('asn-1', event(0));
+    const reader = new Reader(store.subscribeToAll());
+    await reader.events(1);
+    const reconnected = async () => {
+      while ((await store.health()).details?.subscriptionsReconnecting !== 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+
+    server.refuseSubscriptions = 2;
+    server.dropSubscriptions();
+    await reconnected();
+    // 100, 200 and 400 ms, each less a quarter (half of the backoff times random 0.5).
+    expect(delays).toEqual([75, 150, 300]);
+    clock += 100; // up briefly, no event since: still backing off
+    server.dropSubscriptions();
+    await reconnected();
+    expect(delays).toEqual([75, 150, 300, 600]);
+    clock += 800; // up for maxDelayMs, idle: healthy, so the next drop starts over
+    server.dropSubscriptions();
+    await reconnected();
+    expect(delays).toEqual([75, 150, 300, 600, 75]);
+
+    await store.appendToStream('asn-1', event(1));
+    expect((await reader.events(1)).map((e) => e.data.n)).toEqual([1]);
   });
 
   it('re-reads what was still buffered when the connection dropped, and holds back a slow consumer', async () => {

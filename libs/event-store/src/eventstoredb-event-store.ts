@@ -102,8 +102,9 @@ export interface EventStoreLogger {
 export interface EventStoreDbEventStoreOptions {
   /** Shown in health details, credentials masked. */
   connectionString?: string;
-  /** Re-subscription after a drop waits `initialDelayMs`, doubling up to `maxDelayMs`, and starts again
-   * from the first delay once events flow. */
+  /** Re-subscription after a drop waits `initialDelayMs`, doubling up to `maxDelayMs`, less a random part
+   * of up to half (so instances dropped together by a server restart do not come back in step), and starts
+   * again from the first delay once events flow or the subscription stayed up for `maxDelayMs`. */
   resubscribe?: { initialDelayMs?: number; maxDelayMs?: number };
   /** Messages a subscription buffers before it pauses the server stream (its consumer is slow). */
   highWaterMark?: number;
@@ -114,6 +115,10 @@ export interface EventStoreDbEventStoreOptions {
   logger?: EventStoreLogger;
   /** Timer used for re-subscription delays; replaceable in tests. Returns a cancel function. */
   schedule?: (callback: () => void, delayMs: number) => () => void;
+  /** The jitter's source, in [0, 1) (Math.random); 0 in tests that pin delays. */
+  random?: () => number;
+  /** Milliseconds now (Date.now); replaceable in tests. */
+  now?: () => number;
 }
 
 const MAX_UINT64 = 18446744073709551615n;
@@ -297,6 +302,8 @@ interface SubscriptionPolicy {
   maxDelayMs: number;
   highWaterMark: number;
   schedule: (callback: () => void, delayMs: number) => () => void;
+  random: () => number;
+  now: () => number;
   logger: EventStoreLogger | undefined;
 }
 
@@ -349,6 +356,8 @@ export class EventStoreDbEventStore extends EventStore {
           const timer = setTimeout(callback, delayMs);
           return () => clearTimeout(timer);
         }),
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
     };
   }
 
@@ -678,6 +687,8 @@ class EventStoreDbSubscription implements Subscription {
   /** Events still buffered in the client stream when the server said "caught up". */
   private caughtUpAfter: number | undefined;
   private attempt = 0;
+  /** When the server first answered on the current subscription (`policy.now()`). */
+  private answeredAt: number | undefined;
   private paused = false;
   private readonly matches: ReturnType<typeof compileFilter>;
   private iterator: AsyncIterator<SubscriptionMessage> | undefined;
@@ -795,6 +806,7 @@ class EventStoreDbSubscription implements Subscription {
   private onAnswer(subscription: EsdbSubscription): void {
     if (subscription === this.current) {
       this.reconnecting = false;
+      this.answeredAt ??= this.deps.policy.now();
     }
   }
 
@@ -916,8 +928,15 @@ class EventStoreDbSubscription implements Subscription {
       this.fail(error);
       return;
     }
-    const { initialDelayMs, maxDelayMs, logger, schedule } = this.deps.policy;
-    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.attempt);
+    const { initialDelayMs, maxDelayMs, logger, schedule, random, now } = this.deps.policy;
+    // A subscription the server kept up for a while was healthy, events or not (an idle log): its drop
+    // starts the backoff over rather than waiting as long as after the last of a run of refusals.
+    if (this.answeredAt !== undefined && now() - this.answeredAt >= maxDelayMs) {
+      this.attempt = 0;
+    }
+    this.answeredAt = undefined;
+    const backoff = Math.min(maxDelayMs, initialDelayMs * 2 ** this.attempt);
+    const delay = Math.round(backoff - (backoff / 2) * random());
     this.attempt += 1;
     this.reconnecting = true;
     this.lastError = messageOf(error);
