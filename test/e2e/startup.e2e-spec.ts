@@ -4,6 +4,7 @@ import { closedPort, createTestApp, tempDir } from '@netral/testing';
 import { rmSync } from 'node:fs';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../../apps/ledger/src/app.module';
 import { configureApp } from '../../apps/ledger/src/configure-app';
@@ -43,6 +44,22 @@ describe('startup with an event store that cannot be reached', () => {
       expect.arrayContaining(['users', 'read models', 'transparency log']),
     );
     expect(app.get(Startup).state).toBe('starting');
+  });
+
+  it('logs a health probe answered 503 as a warning naming what is down, never as an error', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const error = jest.spyOn(Logger.prototype, 'error');
+    try {
+      await request(server).get('/health').expect(503);
+      expect(error).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ down: expect.arrayContaining(['eventStore', 'startup']) }),
+        expect.stringMatching(/^health: .*eventStore.* not up \(503\)$/),
+      );
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
   });
 
   it('answers every other API route 503 STARTING with Retry-After, in Bahasa Indonesia', async () => {

@@ -352,7 +352,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const correlationId = typeof req.id === 'string' ? req.id : undefined;
     const body = toErrorBody(exception, correlationId);
-    if (body.statusCode >= 500) {
+    if (isHealthReport(exception)) {
+      // A state reported, not a failure of this request (every probe while the service starts up): a
+      // warning naming what is down, without a stack trace.
+      const report = exception.getResponse() as { error?: Record<string, unknown> };
+      this.logger.warn(
+        { down: Object.keys(report.error ?? {}), correlationId },
+        `health: ${Object.keys(report.error ?? {}).join(', ') || 'down'} not up (503)`,
+      );
+    } else if (body.statusCode >= 500) {
       this.logger.error(
         { err: exception, correlationId, path: req.originalUrl },
         exception instanceof Error ? exception.message : 'unknown error',
