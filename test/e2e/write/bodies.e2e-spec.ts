@@ -142,22 +142,21 @@ describe('request bodies', () => {
     expect(nul.body.details).toEqual([
       expect.objectContaining({ field: 'name', code: 'controlCharacter' }),
     ]);
+    /** A name ending in `escape`, written as JSON escapes (as a client may send them), not as UTF-8. */
+    const escaped = (suffix: string, escape: string) =>
+      raw(
+        '/api/v1/opds',
+        { 'Content-Type': 'application/json' },
+        JSON.stringify(opd(suffix, 'Dinas Uji ')).replace('Uji ', `Uji ${escape}`),
+      );
     // Half an emoji (JSON may escape one alone) is no character: refused, not stored as U+FFFD.
-    const half = await raw(
-      '/api/v1/opds',
-      { 'Content-Type': 'application/json' },
-      JSON.stringify(opd('15', 'Dinas Uji ')).replace('Uji ', 'Uji \\ud83d'),
-    );
+    const half = await escaped('15', '\\ud83d');
     expect(half.status).toBe(400);
     expect(half.body.details).toEqual([
       expect.objectContaining({ field: 'name', code: 'brokenCharacter' }),
     ]);
     // A whole emoji, both halves escaped, is text.
-    const emoji = await raw(
-      '/api/v1/opds',
-      { 'Content-Type': 'application/json' },
-      JSON.stringify(opd('17', 'Dinas Uji ')).replace('Uji ', 'Uji \\ud83d\\ude00'),
-    );
+    const emoji = await escaped('17', '\\ud83d\\ude00');
     expect(emoji.status).toBe(201);
     // Line breaks and tabs are text.
     const lines = await postJson(opd('16', 'Dinas\tUji\nBaris'));
