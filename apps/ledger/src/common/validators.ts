@@ -7,66 +7,60 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 
+/** A property decorator for one class-validator rule: its name (the error's code), its check, its message. */
+const rule =
+  (
+    name: string,
+    validate: (value: unknown) => boolean,
+    defaultMessage: (args: ValidationArguments) => string,
+  ) =>
+  (options?: ValidationOptions) =>
+  (object: object, propertyName: string) =>
+    registerDecorator({
+      name,
+      target: object.constructor,
+      propertyName,
+      options,
+      validator: { validate, defaultMessage },
+    });
+
 /** A NIP valid under the PNS or PPPK layout; the error carries the domain's reason code (NIP_GENDER …). */
-export const IsNip = (options?: ValidationOptions) => (object: object, propertyName: string) => {
-  registerDecorator({
-    name: 'isNip',
-    target: object.constructor,
-    propertyName,
-    options,
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && validateNip(value).valid,
-      defaultMessage: (args: ValidationArguments) => {
-        if (typeof args.value === 'number') {
-          // 198503122010011002 as a JSON number is already 198503122010011000: only text keeps every digit.
-          return 'NIP_FORMAT: tulis NIP sebagai teks dalam tanda kutip ("198503122010011002"): sebagai angka, 18 digit tidak terkirim utuh';
-        }
-        const result = typeof args.value === 'string' ? validateNip(args.value) : null;
-        return result && !result.valid
-          ? `${result.code}: ${result.reason}`
-          : 'NIP_FORMAT: NIP harus 18 digit angka';
-      },
-    },
-  });
-};
+export const IsNip = rule(
+  'isNip',
+  (value) => typeof value === 'string' && validateNip(value).valid,
+  (args) => {
+    if (typeof args.value === 'number') {
+      // 198503122010011002 as a JSON number is already 198503122010011000: only text keeps every digit.
+      return 'NIP_FORMAT: tulis NIP sebagai teks dalam tanda kutip ("198503122010011002"): sebagai angka, 18 digit tidak terkirim utuh';
+    }
+    const result = typeof args.value === 'string' ? validateNip(args.value) : null;
+    return result && !result.valid
+      ? `${result.code}: ${result.reason}`
+      : 'NIP_FORMAT: NIP harus 18 digit angka';
+  },
+);
 
 /**
  * Beside ValidateNested on a list of objects: an item that is itself a list (`[[]]`) passes ValidateNested,
  * which checks that list's elements instead, and would be recorded as an empty item. Only such items are
  * this rule's; a value that is no list is IsArray's, and a null or a text item ValidateNested's own.
  */
-export const NoListItems =
-  (options?: ValidationOptions) => (object: object, propertyName: string) => {
-    registerDecorator({
-      name: 'noListItems',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => !Array.isArray(value) || !value.some(Array.isArray),
-        defaultMessage: (args: ValidationArguments) => {
-          const items = args.value as unknown[];
-          const at = items.flatMap((item, index) => (Array.isArray(item) ? [index + 1] : []));
-          return `butir ke-${at.join(', ke-')} harus berupa objek ({ … }), bukan daftar ([ … ])`;
-        },
-      },
-    });
-  };
+export const NoListItems = rule(
+  'noListItems',
+  (value) => !Array.isArray(value) || !value.some(Array.isArray),
+  (args) => {
+    const items = args.value as unknown[];
+    const at = items.flatMap((item, index) => (Array.isArray(item) ? [index + 1] : []));
+    return `butir ke-${at.join(', ke-')} harus berupa objek ({ … }), bukan daftar ([ … ])`;
+  },
+);
 
 /** A real calendar day `YYYY-MM-DD` (not 2024-02-30). */
-export const IsCalendarDay =
-  (options?: ValidationOptions) => (object: object, propertyName: string) => {
-    registerDecorator({
-      name: 'isCalendarDay',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isCalendarDay(value),
-        defaultMessage: () => 'DATE_INVALID: harus tanggal yang valid (YYYY-MM-DD)',
-      },
-    });
-  };
+export const IsCalendarDay = rule(
+  'isCalendarDay',
+  (value) => typeof value === 'string' && isCalendarDay(value),
+  () => 'DATE_INVALID: harus tanggal yang valid (YYYY-MM-DD)',
+);
 
 const INSTANT =
   /^\d{4}-\d{2}-\d{2}(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
@@ -89,20 +83,12 @@ export const isDayOrInstant = (value: string): boolean => {
 };
 
 /** A calendar day, or a day with a time and an explicit offset (`2024-09-20T10:00:00+08:00`). */
-export const IsDayOrInstant =
-  (options?: ValidationOptions) => (object: object, propertyName: string) => {
-    registerDecorator({
-      name: 'isDayOrInstant',
-      target: object.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isDayOrInstant(value),
-        defaultMessage: () =>
-          'DATE_INVALID: harus tanggal (YYYY-MM-DD) atau tanggal dan jam dengan zona waktu (2024-09-20T10:00:00+08:00)',
-      },
-    });
-  };
+export const IsDayOrInstant = rule(
+  'isDayOrInstant',
+  (value) => typeof value === 'string' && isDayOrInstant(value),
+  () =>
+    'DATE_INVALID: harus tanggal (YYYY-MM-DD) atau tanggal dan jam dengan zona waktu (2024-09-20T10:00:00+08:00)',
+);
 
 /** Ids in URLs and stream names: lowercase letters, digits and hyphens. */
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
