@@ -356,9 +356,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // A state reported, not a failure of this request (every probe while the service starts up): a
       // warning naming what is down, without a stack trace.
       const report = exception.getResponse() as { error?: Record<string, unknown> };
+      const down = Object.keys(report.error ?? {});
       this.logger.warn(
-        { down: Object.keys(report.error ?? {}), correlationId },
-        `health: ${Object.keys(report.error ?? {}).join(', ') || 'down'} not up (503)`,
+        { down, correlationId },
+        `health: ${down.join(', ') || 'down'} not up (503)`,
       );
     } else if (body.statusCode >= 500) {
       this.logger.error(
