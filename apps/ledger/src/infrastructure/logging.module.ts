@@ -3,14 +3,16 @@ import { AppConfig } from '@netral/config';
 import { LoggerModule } from 'nestjs-pino';
 import { destination } from 'pino';
 import type { Options } from 'pino-http';
+import { build as pretty } from 'pino-pretty';
 import { correlationIdFor } from '../common/correlation';
 
 /** Structured logs (pino). Each request gets a correlation id, logged as `correlationId` on every line it
  * causes (the same value as in X-Correlation-Id and in the metadata of the events it writes). Credentials
  * never reach the logs.
  *
- * JSON lines are written to stdout synchronously. pino's default stream buffers while a write is in
- * flight and flushes only on the process's 'exit' event, which never fires when the service ends by
+ * Lines (JSON, or pino-pretty's for humans) are written to stdout synchronously, in the main thread.
+ * pino's default stream and its transports (a worker thread) buffer while a write is in
+ * flight and flush only on the process's 'exit' event, which never fires when the service ends by
  * re-raising SIGTERM after a graceful shutdown: the last lines ("event store closed") could be lost, and
  * they are the ones an operator reads after a stop. A line costs a few microseconds to a pipe or file. */
 @Module({
@@ -39,20 +41,14 @@ import { correlationIdFor } from '../common/correlation';
               url: req.url,
             }),
           },
-          ...(config.log.format === 'pretty'
-            ? {
-                transport: {
-                  target: 'pino-pretty',
-                  options: { singleLine: true, translateTime: 'SYS:HH:MM:ss' },
-                },
-              }
-            : {}),
         } satisfies Options;
         return {
-          pinoHttp:
+          pinoHttp: [
+            options,
             config.log.format === 'pretty'
-              ? options // the transport is a worker thread of its own
-              : [options, destination({ dest: 1, sync: true })],
+              ? pretty({ singleLine: true, translateTime: 'SYS:HH:MM:ss', sync: true })
+              : destination({ dest: 1, sync: true }),
+          ],
         };
       },
     }),
