@@ -186,4 +186,27 @@ describe('the service as a process', () => {
       service.child.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('in the pretty format for humans too, the lines of a graceful stop reach stdout before the process ends', async () => {
+    const port = await closedPort();
+    const service = start({
+      NETRAL_DATA_DIR: dir(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NETRAL_LOG_FORMAT: 'pretty',
+    });
+    try {
+      await until(
+        async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
+        'the service to be ready',
+      );
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(service.stdout()).toMatch(/INFO.*: ready in \d+ ms/);
+      expect(service.stdout()).toMatch(/INFO.*: event store \(sqlite\) closed/);
+      expect(service.stdout()).not.toMatch(/^\{/m); // human lines, not JSON
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
