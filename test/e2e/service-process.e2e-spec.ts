@@ -45,6 +45,25 @@ const until = async (check: () => Promise<boolean>, what: string, ms = 30_000): 
   throw new Error(`timed out waiting for ${what}`);
 };
 
+/** The service on a free port of 127.0.0.1, once /health answers 200 (killed if it never does). */
+const startReady = async (
+  env: Record<string, string>,
+): Promise<Service & { port: number; base: string }> => {
+  const port = await closedPort();
+  const base = `http://127.0.0.1:${port}`;
+  const service = start({ PORT: String(port), HOST: '127.0.0.1', ...env });
+  try {
+    await until(
+      async () => (await fetch(`${base}/health`)).status === 200,
+      'the service to be ready',
+    );
+  } catch (error) {
+    service.child.kill('SIGKILL');
+    throw error;
+  }
+  return { ...service, port, base };
+};
+
 describe('the service as a process', () => {
   const dirs: string[] = [];
   const dir = () => {
@@ -99,20 +118,13 @@ describe('the service as a process', () => {
 
   it("logs JSON lines that carry each request's correlation id, and on SIGTERM finishes the writes it took, closes the store and ends as SIGTERM asked", async () => {
     const dataDir = dir();
-    const port = await closedPort();
-    const base = `http://127.0.0.1:${port}`;
-    const service = start({
+    const service = await startReady({
       NETRAL_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       NETRAL_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
       NETRAL_SQLITE_SYNC: 'NORMAL',
     });
+    const { base, port } = service;
     try {
-      await until(
-        async () => (await fetch(`${base}/health`)).status === 200,
-        'the service to be ready',
-      );
       const login = await fetch(`${base}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Correlation-Id': 'korelasi-masuk-1' },
@@ -188,18 +200,8 @@ describe('the service as a process', () => {
   }, 90_000);
 
   it('in the pretty format for humans too, the lines of a graceful stop reach stdout before the process ends', async () => {
-    const port = await closedPort();
-    const service = start({
-      NETRAL_DATA_DIR: dir(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NETRAL_LOG_FORMAT: 'pretty',
-    });
+    const service = await startReady({ NETRAL_DATA_DIR: dir(), NETRAL_LOG_FORMAT: 'pretty' });
     try {
-      await until(
-        async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
-        'the service to be ready',
-      );
       service.child.kill('SIGTERM');
       expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
       expect(service.stdout()).toMatch(/INFO.*: ready in \d+ ms/);
