@@ -405,13 +405,20 @@ describe('rate limit', () => {
           statusCode: 429,
           error: 'Too Many Requests',
           code: 'RATE_LIMITED',
-          message: expect.stringContaining('Terlalu banyak permintaan'),
+          message:
+            'Terlalu banyak permintaan dari alamat ini dalam semenit terakhir. Tunggu 60 detik lalu coba lagi.',
         });
       }
     }
     expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
     // Another route is no way around it.
     expect((await request(t.server).get('/api/v1/audit/checkpoints')).status).toBe(429);
+    // A person at a browser reads how long to wait, not the name of a header.
+    const page = await request(t.server).get('/login').set('accept', 'text/html');
+    expect(page.status).toBe(429);
+    expect(page.text).toContain('<h1>Terlalu banyak permintaan</h1>');
+    expect(page.text).toMatch(/Tunggu (59|60) detik lalu coba lagi\./);
+    expect(page.text).not.toContain('Retry-After');
   });
 });
 

@@ -15,6 +15,7 @@ import {
 import type { Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { isApiRequest } from '../identity/session';
+import { RateLimitedException } from '../identity/throttler.guard';
 import { echoed } from './echo';
 
 export interface ErrorBody {
@@ -90,8 +91,11 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
       statusCode: 429,
       error: REASON[429],
       code: 'RATE_LIMITED',
-      message:
-        'Terlalu banyak permintaan dari alamat ini dalam semenit terakhir. Tunggu sebentar (lihat Retry-After) lalu coba lagi.',
+      message: `Terlalu banyak permintaan dari alamat ini dalam semenit terakhir. Tunggu ${
+        exception instanceof RateLimitedException && exception.retryAfterSeconds > 0
+          ? `${exception.retryAfterSeconds} detik`
+          : 'sebentar'
+      } lalu coba lagi.`,
     };
   }
   if (exception instanceof HttpException) {

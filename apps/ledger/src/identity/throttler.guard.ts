@@ -1,7 +1,15 @@
 import { type ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ThrottlerException, ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { LOGIN_USERNAME_MAX_LENGTH } from './dto/identity.dto';
+
+/** A request over a rate limit, with the seconds until the next is counted again (its Retry-After), so
+ * the answer can tell a person how long to wait instead of naming a header. */
+export class RateLimitedException extends ThrottlerException {
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
 
 /** Rate limits per client address; on the login routes per address and username, so one office behind a
  * NAT does not lock out its colleagues while someone guessing one account is stopped. */
@@ -31,7 +39,7 @@ export class NetralThrottlerGuard extends ThrottlerGuard {
         'login refused: rate limited',
       );
     }
-    return super.throwThrottlingException(context, detail);
+    return Promise.reject(new RateLimitedException(detail.timeToBlockExpire));
   }
 
   /** One count per client across every route (the library's default counts each route apart, which
