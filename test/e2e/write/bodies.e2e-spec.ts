@@ -164,6 +164,58 @@ describe('request bodies', () => {
     expect(await head()).not.toBe(before);
   });
 
+  it('refuses a name with no letter in it (a number or punctuation is a slip, not a name), naming the field', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const before = await head();
+    const hasLetter = async (path: string, body: object, user: TestUser = hr) =>
+      (
+        (await postAs(t, user, path, body)).body as { details?: { field: string; code?: string }[] }
+      ).details
+        ?.filter((d) => d.code === 'hasLetter')
+        .map((d) => d.field);
+    expect(await hasLetter('/api/v1/opds', opd('18', '0'))).toEqual(['name']);
+    expect(await hasLetter('/api/v1/opds/dinas-uji-16/renaming', { name: '-1' })).toEqual(['name']);
+    expect(
+      await hasLetter('/api/v1/asn', {
+        nip: '198503122010011002',
+        name: '12',
+        position: '…',
+        employmentType: 'PNS',
+        opdId: 'dinas-uji-16',
+      }),
+    ).toEqual(['name', 'position']);
+    expect(
+      await hasLetter(
+        '/api/v1/elections',
+        {
+          electionId: 'pilkada-2029',
+          name: '2029',
+          kind: 'PILKADA',
+          votingDay: '2029-11-28',
+          monitoringFrom: '2029-09-24',
+          monitoringUntil: '2029-12-16',
+        },
+        admin,
+      ),
+    ).toEqual(['name']);
+    expect(
+      await hasLetter(
+        '/api/v1/users',
+        {
+          username: 'tanpa.huruf',
+          displayName: '007',
+          password: 'rahasia-sekali-2024',
+          role: 'HR',
+        },
+        admin,
+      ),
+    ).toEqual(['displayName']);
+    expect(await head()).toBe(before);
+    // Letters of any script, with digits and punctuation beside them, are a name.
+    expect((await postJson(opd('19', 'UPT Puskesmas Kintamani I (2024)'))).status).toBe(201);
+    expect((await postJson(opd('20', 'ᬤᬶᬦᬲ᭄ ᬓᬾᬲᬾᬳᬢᬦ᭄'))).status).toBe(201);
+  });
+
   it('takes text of spaces only for no text: a required field refuses it, naming the field', async () => {
     const before = await t.app.get(EventStore).headPosition();
     const res = await post(

@@ -309,6 +309,41 @@ describe('roster import', () => {
     ]);
   });
 
+  it('reads Nama, Jabatan and Nama OPD as the API reads them: blank, control characters, no letter', async () => {
+    const before = await head();
+    const asn = await upload(
+      '/api/v1/asn/import?dryRun=true',
+      [
+        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+        `${nipFor(5101)},\u200b\u200b,Guru,PNS,1.01.01`,
+        `${nipFor(5102)},Ni Made Ayu,Guru\u001b[31m,PNS,1.01.01`,
+        `${nipFor(5103)},0,-1,PNS,1.01.01`,
+        `${nipFor(5104)},Ni Ketut Sari,Guru Ahli Muda,PNS,1.01.01`,
+      ].join('\n'),
+    );
+    expect(asn.status).toBe(400);
+    const details = asn.body.details as { line: number; column: string; code: string }[];
+    expect(details[0]).toMatchObject({ line: 2, column: 'Nama', reason: 'wajib diisi' });
+    expect(details.slice(1).map((d) => `${d.line}:${d.column}:${d.code}`)).toEqual([
+      '3:Jabatan:controlCharacter',
+      '4:Nama:hasLetter',
+      '4:Jabatan:hasLetter',
+    ]);
+    const opds = await upload(
+      '/api/v1/opds/import?dryRun=true',
+      ['Kode OPD,Nama OPD,Jenis', '9.03.01,123,Dinas', '9.03.02,Dinas Uji Huruf,Dinas'].join('\n'),
+    );
+    expect(opds.status).toBe(400);
+    expect(
+      (opds.body.details as { field: string; reason: string }[]).map(
+        (d) => `${d.field}: ${d.reason}`,
+      ),
+    ).toEqual([
+      'baris 2: Nama OPD: harus berisi huruf: tulis namanya, bukan hanya angka atau tanda baca (kolom tergeser?)',
+    ]);
+    expect(await head()).toBe(before);
+  });
+
   it('runs from the CLI on the same store (import asn --dry-run, then for real)', async () => {
     const file = join(t.dataDir, 'cli.csv');
     writeFileSync(

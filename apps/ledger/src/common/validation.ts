@@ -121,6 +121,32 @@ const CONTROL = /[^\P{Cc}\t\n\r]/u;
  * UTF-8 it would become U+FFFD, the text changed after it was accepted. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** Text with nothing a person can see in it (it counts as not filled in). */
+export const isInvisibleText = (value: string): boolean =>
+  value.length > 0 && INVISIBLE_ONLY.test(value);
+
+/** What makes a text unfit to store as it is, wherever it comes from (a body, a form, a CSV cell): a
+ * control character, a broken character. Empty when it is fine. */
+export const textFaults = (value: string): { code: string; reason: string }[] => [
+  ...(CONTROL.test(value)
+    ? [
+        {
+          code: 'controlCharacter',
+          reason: 'berisi karakter kendali yang tidak terlihat (mis. NUL): hapus karakter itu',
+        },
+      ]
+    : []),
+  ...(LONE_SURROGATE.test(value)
+    ? [
+        {
+          code: 'brokenCharacter',
+          reason:
+            'berisi karakter rusak (separuh pasangan surrogate UTF-16, mis. sisa emoji yang terpotong): ketik ulang teks itu',
+        },
+      ]
+    : []),
+];
+
 /**
  * `__proto__`, `constructor`, `prototype` and the other names every object already has (`toString`,
  * `hasOwnProperty`…): Nest's pipe deletes the first three and class-transformer skips the others, so a
@@ -150,23 +176,11 @@ const cleanText = (
   text = true,
 ): unknown => {
   if (typeof value === 'string' && text) {
-    if (value.length > 0 && INVISIBLE_ONLY.test(value)) {
+    if (isInvisibleText(value)) {
       return '';
     }
-    if (CONTROL.test(value)) {
-      problems.push({
-        field: path || 'body',
-        code: 'controlCharacter',
-        reason: 'berisi karakter kendali yang tidak terlihat (mis. NUL): hapus karakter itu',
-      });
-    }
-    if (LONE_SURROGATE.test(value)) {
-      problems.push({
-        field: path || 'body',
-        code: 'brokenCharacter',
-        reason:
-          'berisi karakter rusak (separuh pasangan surrogate UTF-16, mis. sisa emoji yang terpotong): ketik ulang teks itu',
-      });
+    for (const fault of textFaults(value)) {
+      problems.push({ field: path || 'body', ...fault });
     }
     return value;
   }

@@ -55,6 +55,19 @@ export const NoListItems = rule(
   },
 );
 
+/** A letter of any script: every name of a person, a position, an office or an election has one. */
+export const LETTER = /\p{L}/u;
+export const NEEDS_LETTER_REASON =
+  'harus berisi huruf: tulis namanya, bukan hanya angka atau tanda baca (kolom tergeser?)';
+
+/** A name (of an ASN, a position, an OPD, a user, an election): "0", "-1" or "…" is a slip, often a column
+ * pasted one place off, not a name. An empty text is IsNotEmpty's to refuse. */
+export const HasLetter = rule(
+  'hasLetter',
+  (value) => typeof value !== 'string' || value === '' || LETTER.test(value),
+  () => NEEDS_LETTER_REASON,
+);
+
 /** A real calendar day `YYYY-MM-DD` (not 2024-02-30). */
 export const IsCalendarDay = rule(
   'isCalendarDay',

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ElectionKind } from '@netral/domain';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDay, SLUG } from '../common/validators';
+import { HasLetter, IsCalendarDay, SLUG } from '../common/validators';
 
 export class ScheduleElectionDto {
   @ApiProperty({ example: 'pilkada-2024' })
@@ -14,6 +14,7 @@ export class ScheduleElectionDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   name!: string;
 
   @ApiProperty({ enum: ['PEMILU', 'PILKADA'], example: 'PILKADA' })

@@ -11,7 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { IsNip, SLUG, SLUG_MESSAGE } from '../common/validators';
+import { HasLetter, IsNip, SLUG, SLUG_MESSAGE } from '../common/validators';
 
 export const OPD_KINDS: readonly OpdKind[] = [
   'SEKRETARIAT_DAERAH',
@@ -48,6 +48,7 @@ export class RegisterOpdDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   name!: string;
 
   @ApiProperty({ enum: OPD_KINDS, example: 'DINAS' })
@@ -76,6 +77,7 @@ export class RenameOpdDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   name!: string;
 }
 
@@ -96,12 +98,14 @@ export class EnrollAsnDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   name!: string;
 
   @ApiProperty({ example: 'Analis Kebijakan Ahli Muda' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   position!: string;
 
   @ApiProperty({ enum: ['PNS', 'PPPK'], example: 'PNS' })
@@ -123,6 +127,7 @@ export class ChangeAsnDetailsDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   name?: string;
 
   @ApiPropertyOptional({ example: 'Kepala Seksi Surveilans' })
@@ -131,6 +136,7 @@ export class ChangeAsnDetailsDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @HasLetter()
   position?: string;
 
   @ApiProperty({

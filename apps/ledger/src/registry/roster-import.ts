@@ -14,6 +14,8 @@ import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import { Clock } from '../common/clock';
 import { echoed } from '../common/echo';
+import { isInvisibleText, textFaults } from '../common/validation';
+import { LETTER, NEEDS_LETTER_REASON } from '../common/validators';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertRegencyWide } from '../identity/opd-scope';
 import { type Loaded } from '../infrastructure/aggregate-store';
@@ -123,6 +125,35 @@ const sameText = (a: string, b: string): boolean =>
   a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** Header names compared without case, spaces or punctuation (`Jenis ASN`, `JENIS_ASN`, `jenisasn`). */
+/** Longest name, position or OPD name: as the API's DTOs allow. */
+const NAME_MAX_LENGTH = 200;
+
+/**
+ * A name cell (Nama, Jabatan, Nama OPD) read as the API reads the same field: trimmed, nothing visible is
+ * nothing typed, a control or broken character refused, and a name needs a letter. Its problems are added
+ * to `problems`; the text as it will be stored is returned.
+ */
+const nameCell = (
+  raw: string | undefined,
+  line: number,
+  column: string,
+  problems: RowProblem[],
+): string => {
+  const trimmed = (raw ?? '').trim();
+  const value = isInvisibleText(trimmed) ? '' : trimmed;
+  if (!value) {
+    problems.push({ line, column, reason: 'wajib diisi' });
+  } else if (value.length > NAME_MAX_LENGTH) {
+    problems.push({ line, column, reason: `maksimal ${NAME_MAX_LENGTH} karakter` });
+  } else {
+    problems.push(...textFaults(value).map(({ code, reason }) => ({ line, column, reason, code })));
+    if (!LETTER.test(value)) {
+      problems.push({ line, column, reason: NEEDS_LETTER_REASON, code: 'hasLetter' });
+    }
+  }
+  return value;
+};
+
 const norm = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, '');
 /** A file's header row as a message quotes it: its first columns, each shortened, blanks named. */
 const headerList = (header: string[]): string => {
@@ -359,22 +390,8 @@ export class RosterImport {
           reason: `NIP ganda: sudah ada di baris ${seen.get(nipCheck.nip)}`,
         });
       }
-      const name = (record.nama ?? '').trim();
-      const position = (record.jabatan ?? '').trim();
-      if (!name || name.length > 200) {
-        problems.push({
-          line,
-          column: 'Nama',
-          reason: name ? 'maksimal 200 karakter' : 'wajib diisi',
-        });
-      }
-      if (!position || position.length > 200) {
-        problems.push({
-          line,
-          column: 'Jabatan',
-          reason: position ? 'maksimal 200 karakter' : 'wajib diisi',
-        });
-      }
+      const name = nameCell(record.nama, line, 'Nama', problems);
+      const position = nameCell(record.jabatan, line, 'Jabatan', problems);
       const type = (record.jenisasn ?? '').trim().toUpperCase();
       if (type !== 'PNS' && type !== 'PPPK') {
         problems.push({
@@ -570,7 +587,8 @@ export class RosterImport {
       count += 1;
       const code = (record.kodeopd ?? '').trim();
       const key = normaliseOpdCode(code);
-      const name = (record.namaopd ?? '').trim();
+      const nameProblems: RowProblem[] = [];
+      const name = nameCell(record.namaopd, line, 'Nama OPD', nameProblems);
       const kind = KIND_ALIASES[norm(record.jenis ?? '')];
       const opdId = (record.idopd ?? '').trim() || slugify(name);
       const before = errors.length;
@@ -593,13 +611,7 @@ export class RosterImport {
         codeOk = true;
         codes.set(key, line);
       }
-      if (!name || name.length > 200) {
-        errors.push({
-          line,
-          column: 'Nama OPD',
-          reason: name ? 'maksimal 200 karakter' : 'wajib diisi',
-        });
-      }
+      errors.push(...nameProblems);
       if (!kind) {
         errors.push({
           line,

@@ -10,6 +10,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { HasLetter } from '../../common/validators';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password';
 
 const OPD_ID = /^[a-z0-9][a-z0-9-]{1,63}$/;
@@ -56,6 +57,7 @@ export class CreateUserDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(120)
+  @HasLetter()
   displayName!: string;
 
   @NewPassword('rahasia-sekali-2024')
