@@ -102,4 +102,21 @@ describe('netral users: the password from stdin', () => {
     });
     expect(input.readableDidRead).toBe(false);
   }, 60_000);
+
+  it('checks the display name as the API does (letters, no control characters), before the password is read', async () => {
+    const input = Readable.from(['kata-sandi-kepala\n']);
+    Object.defineProperty(process, 'stdin', { value: input, configurable: true });
+    const before = await head();
+    const digits = await cli('users', 'create', 'hr2', '--role', 'HR', '--display-name', '007');
+    expect(digits).toEqual({
+      code: EXIT_CODES.usage,
+      output:
+        'Isian tidak valid; tidak ada yang dibuat:\n  - --display-name: harus berisi huruf: tulis namanya, bukan hanya angka atau tanda baca (kolom tergeser?)',
+    });
+    const escape = await cli('users', 'create-admin', '--display-name', 'Admin\u001b[31m');
+    expect(escape.code).toBe(EXIT_CODES.usage);
+    expect(escape.output).toContain('--display-name: berisi karakter kendali');
+    expect(input.readableDidRead).toBe(false);
+    expect(await head()).toBe(before);
+  }, 60_000);
 });

@@ -2,6 +2,11 @@ import { DomainError, ROLES, type Role } from '@netral/domain';
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import {
+  createValidationPipe,
+  InputValidationException,
+} from '../../../ledger/src/common/validation';
+import { CreateUserDto } from '../../../ledger/src/identity/dto/identity.dto';
 import { systemActor, UserCommands } from '../../../ledger/src/identity/user.commands';
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
@@ -120,12 +125,42 @@ export const registerUserCommands = (program: Command): void => {
     });
 };
 
+/** The options as the CLI names them, for the fields of CreateUserDto. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  username: 'nama pengguna',
+  displayName: '--display-name',
+  role: '--role',
+  opdId: '--opd',
+};
+
+/** The checks `POST /api/v1/users` makes of the same fields (its DTO through the API's pipe: a name with
+ * letters, no control characters, lengths, the OPD id's form), before the password is asked for. */
+const checkUserFields = async (fields: Omit<CreateUserDto, 'password'>): Promise<void> => {
+  try {
+    await createValidationPipe().transform(fields, { type: 'body', metatype: CreateUserDto });
+  } catch (error) {
+    if (!(error instanceof InputValidationException)) {
+      throw error;
+    }
+    const problems = error.problems.filter((problem) => problem.field !== 'password');
+    if (problems.length > 0) {
+      throw new CliError(
+        `Isian tidak valid; tidak ada yang dibuat:${problems
+          .map((p) => `\n  - ${OPTION_OF_FIELD[p.field] ?? p.field}: ${p.reason}`)
+          .join('')}`,
+        EXIT_CODES.usage,
+      );
+    }
+  }
+};
+
 const createUser = async (
   username: string,
   displayName: string,
   role: Role,
   opdId?: string,
 ): Promise<void> => {
+  await checkUserFields({ username, displayName, role, ...(opdId ? { opdId } : {}) });
   const password = await readPassword(`Kata sandi untuk ${username} (minimal 10 karakter): `);
   await withLedger(async (app) => {
     const result = await app
