@@ -21,6 +21,9 @@ describe('roster import', () => {
       .set('Authorization', user.auth)
       .attach('file', Buffer.from(csv), 'roster.csv');
   const head = () => t.app.get(EventStore).headPosition();
+  /** An import report's problems as `baris N: Column: reason`, as a person reads them. */
+  const reasonsOf = (res: { body: { details: { field: string; reason: string }[] } }) =>
+    res.body.details.map((d) => `${d.field}: ${d.reason}`);
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -109,9 +112,7 @@ describe('roster import', () => {
     const before = await head();
     const res = await upload('/api/v1/opds/import?dryRun=true', csv);
     expect(res.status).toBe(400);
-    const reasons = (res.body.details as { field: string; reason: string }[]).map(
-      (d) => `${d.field}: ${d.reason}`,
-    );
+    const reasons = reasonsOf(res);
     expect(reasons).toEqual([
       expect.stringMatching(/^baris 3: ID OPD: ID dinas-baru ganda: sudah dipakai di baris 2/),
       expect.stringMatching(
@@ -299,11 +300,7 @@ describe('roster import', () => {
       ['Kode OPD,Nama OPD,Jenis,Kode Induk,ID OPD', '9.02.01,,Dinas,9.99.99,'].join('\n'),
     );
     expect(res.status).toBe(400);
-    expect(
-      (res.body.details as { field: string; reason: string }[]).map(
-        (d) => `${d.field}: ${d.reason}`,
-      ),
-    ).toEqual([
+    expect(reasonsOf(res)).toEqual([
       'baris 2: Nama OPD: wajib diisi',
       'baris 2: Kode Induk: OPD induk dengan kode "9.99.99" tidak ada di berkas maupun di registri',
     ]);
@@ -334,11 +331,7 @@ describe('roster import', () => {
       ['Kode OPD,Nama OPD,Jenis', '9.03.01,123,Dinas', '9.03.02,Dinas Uji Huruf,Dinas'].join('\n'),
     );
     expect(opds.status).toBe(400);
-    expect(
-      (opds.body.details as { field: string; reason: string }[]).map(
-        (d) => `${d.field}: ${d.reason}`,
-      ),
-    ).toEqual([
+    expect(reasonsOf(opds)).toEqual([
       'baris 2: Nama OPD: harus berisi huruf: tulis namanya, bukan hanya angka atau tanda baca (kolom tergeser?)',
     ]);
     expect(await head()).toBe(before);
