@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool } from '../../testing/src/tools';
 import {
   CmsSigner,
   certificateFingerprint,
@@ -31,7 +31,7 @@ const input: OpdCertificateInput = {
 };
 
 /** pdfsig exits 0 even when the digest does not match: its output is what counts. */
-const pdfsig = (file: string) => spawnSync('pdfsig', [file], { encoding: 'utf8' }).stdout;
+const pdfsig = (file: string) => runTool('pdfsig', [file], { allowFailure: true });
 
 describe('certificate PDFs', () => {
   let dir: string;
@@ -94,14 +94,14 @@ describe('certificate PDFs', () => {
   });
 
   it('has extractable text with the OPD name and the certificate id', () => {
-    const text = execFileSync('pdftotext', [join(dir, 'signed.pdf'), '-'], { encoding: 'utf8' });
+    const text = runTool('pdftotext', [join(dir, 'signed.pdf'), '-']);
     expect(text).toContain('Sertifikat Kepatuhan Netralitas ASN');
     expect(text).toContain('Dinas Pemberdayaan Perempuan');
     expect(text).toContain('SK-2024-7Q3M9XHD');
   });
 
   it('carries a QR code that decodes to the verification URL', () => {
-    execFileSync('pdftoppm', [
+    runTool('pdftoppm', [
       '-png',
       '-r',
       '150',
@@ -109,9 +109,7 @@ describe('certificate PDFs', () => {
       join(dir, 'signed.pdf'),
       join(dir, 'page'),
     ]);
-    const decoded = execFileSync('zbarimg', ['--quiet', '--raw', join(dir, 'page.png')], {
-      encoding: 'utf8',
-    }).trim();
+    const decoded = runTool('zbarimg', ['--quiet', '--raw', join(dir, 'page.png')]).trim();
     expect(decoded).toBe(input.verificationUrl);
   });
 

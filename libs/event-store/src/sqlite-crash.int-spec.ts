@@ -37,12 +37,22 @@ const startAppender = (file: string, limit: number | 'forever', prefix?: string)
     },
   );
 
-/** Collects acknowledgement lines; `onAck` may kill the child. Resolves when the child has exited. */
+/** Longer than any round takes (a fraction of a second), short of stalling the whole test run. */
+const ROUND_DEADLINE_MS = 30_000;
+
+/** Collects acknowledgement lines; `onAck` may kill the child. Resolves when the child has exited. A child
+ * still running after ROUND_DEADLINE_MS (an appender that stopped acknowledging, which would otherwise
+ * append for ever and keep Jest from exiting) is killed and the round fails, saying so. */
 const run = (
   child: ChildProcess,
   onAck: (acks: Ack[]) => void = () => undefined,
 ): Promise<{ acks: Ack[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> =>
   new Promise((resolve, reject) => {
+    let stalled = false;
+    const deadline = setTimeout(() => {
+      stalled = true;
+      child.kill('SIGKILL');
+    }, ROUND_DEADLINE_MS);
     const acks: Ack[] = [];
     let buffered = '';
     let stderr = '';
@@ -60,7 +70,18 @@ const run = (
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ acks, code, signal, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      if (stalled) {
+        reject(
+          new Error(
+            `the child was still running after ${ROUND_DEADLINE_MS} ms (${acks.length} acks)`,
+          ),
+        );
+      } else {
+        resolve({ acks, code, signal, stderr });
+      }
+    });
   });
 
 const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {

@@ -13,3 +13,4 @@ export {
   seedLedger,
   streamEvents,
 } from './ledger';
+export { runTool } from './tools';

@@ -7,6 +7,10 @@ import { holdDataDirOrExit } from '../boot';
 import { DataDirLock } from './data-dir-lock';
 import { TS_REGISTER } from './ts-register';
 
+/** Holders still running: a test that fails before killing its holder must not leave it behind, or Jest
+ * never exits (the child's pipe keeps this process alive). */
+const holders = new Set<ChildProcess>();
+
 /** Another process that takes the lock, says so on stdout, and holds it until killed. */
 const holder = (dataDir: string): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
@@ -23,6 +27,8 @@ const holder = (dataDir: string): Promise<ChildProcess> =>
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    holders.add(child);
+    child.once('exit', () => holders.delete(child));
     child.stdout.once('data', (chunk: Buffer) =>
       chunk.toString().trim() === 'held' ? resolve(child) : reject(new Error(chunk.toString())),
     );
@@ -36,7 +42,12 @@ describe('DataDirLock', () => {
   beforeEach(() => {
     dataDir = tempDir();
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    for (const child of holders) {
+      child.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('has one holder at a time in a process, and is free again once released', () => {
     const first = DataDirLock.tryAcquire(dataDir);
