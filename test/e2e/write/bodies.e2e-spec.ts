@@ -3,6 +3,7 @@ import {
   createUser,
   post as postAs,
   postRaw,
+  streamEvents,
   type TestApp,
   type TestUser,
 } from '@netral/testing';
@@ -224,6 +225,35 @@ describe('request bodies', () => {
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([expect.objectContaining({ field: 'name' })]);
     expect(await t.app.get(EventStore).headPosition()).toBe(before);
+  });
+
+  it('stores text without the spaces around it, as the forms and the import do; a password as typed', async () => {
+    const res = await postJson({
+      opdId: '  dinas-uji-21 ',
+      code: ' 9.21\t',
+      name: ' Dinas Uji\u00a0Spasi \n',
+      kind: 'DINAS',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ opdId: 'dinas-uji-21' });
+    const [registered] = await streamEvents(t, 'opd-dinas-uji-21');
+    expect(registered.data).toMatchObject({ code: '9.21', name: 'Dinas Uji\u00a0Spasi' });
+    // Inside a password every character counts: the spaces around it are part of it.
+    const admin = await createUser(t, 'ADMIN');
+    const user = await postAs(t, admin, '/api/v1/users', {
+      username: ' petugas.spasi ',
+      displayName: ' Petugas Spasi ',
+      password: '  sandi dengan spasi  ',
+      role: 'HR',
+    });
+    expect(user.status).toBe(201);
+    const signIn = (password: string) =>
+      request(t.server).post('/api/v1/auth/login').send({ username: 'petugas.spasi', password });
+    expect((await signIn('  sandi dengan spasi  ')).body.user).toMatchObject({
+      username: 'petugas.spasi',
+      displayName: 'Petugas Spasi',
+    });
+    expect((await signIn('sandi dengan spasi')).status).toBe(401);
   });
 
   it('counts brackets inside strings as text, not nesting', async () => {

@@ -78,6 +78,34 @@ describe('netral users: the password from stdin', () => {
     }
   }, 60_000);
 
+  it('stores the names without the spaces around them, as the API does', async () => {
+    piped('kata-sandi-petugas\n');
+    const run = await cli(
+      'users',
+      'create',
+      ' petugas.cli ',
+      '--role',
+      'HR',
+      '--display-name',
+      '  Petugas CLI ',
+    );
+    expect(run.output).toMatch(/^Pengguna petugas\.cli \(HR\) dibuat pada posisi \d+\.$/);
+    const saved = process.env.NETRAL_DATA_DIR;
+    process.env.NETRAL_DATA_DIR = dataDir;
+    try {
+      const registered = await withLedger(async (app) => {
+        for await (const e of app
+          .get(EventStore)
+          .readAll({ direction: 'backwards', maxCount: 1 })) {
+          return e.data;
+        }
+      });
+      expect(registered).toMatchObject({ username: 'petugas.cli', displayName: 'Petugas CLI' });
+    } finally {
+      process.env.NETRAL_DATA_DIR = saved;
+    }
+  }, 60_000);
+
   it('a wrong role or an OPD head without --opd: exit 2 before the password is read', async () => {
     const input = Readable.from(['kata-sandi-kepala\n']);
     Object.defineProperty(process, 'stdin', { value: input, configurable: true });

@@ -155,11 +155,15 @@ const checkUserFields = async (fields: Omit<CreateUserDto, 'password'>): Promise
 };
 
 const createUser = async (
-  username: string,
-  displayName: string,
+  typedUsername: string,
+  typedDisplayName: string,
   role: Role,
-  opdId?: string,
+  typedOpdId?: string,
 ): Promise<void> => {
+  // Without the spaces around them, as the API stores them (its pipe trims what it checks).
+  const username = typedUsername.trim();
+  const displayName = typedDisplayName.trim();
+  const opdId = typedOpdId?.trim();
   await checkUserFields({ username, displayName, role, ...(opdId ? { opdId } : {}) });
   const password = await readPassword(`Kata sandi untuk ${username} (minimal 10 karakter): `);
   await withLedger(async (app) => {

@@ -161,9 +161,14 @@ const reservedName = (field: string): FieldProblem => ({
   reason: 'nama kolom ini tidak diizinkan (nama khusus JavaScript): hapus kolom ini',
 });
 
+/** Fields kept exactly as sent: a password's spaces are part of it. */
+const VERBATIM_FIELDS = new Set(['password']);
+
 /**
  * Text with nothing visible in it is no text: it becomes '' so "required" rules refuse it (a PTDH's legal
- * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Text carrying a control
+ * basis, a reason, a place) instead of storing blanks, NULs or zero-width spaces. Other text loses the
+ * spaces around it (not a password's), as the web forms and the CSV import read the same fields: one
+ * person is not two by a trailing space, and the response shows what was stored. Text carrying a control
  * character (a NUL, an escape) or a lone surrogate is refused, its field named: it would be stored,
  * signed into the log and printed on certificates as it is (or, the surrogate, changed). A field named as isReservedName says is refused, its path named.
  * With `text: false` (query strings) only the names are checked and the values are left as they are.
@@ -174,6 +179,7 @@ const cleanText = (
   path: string,
   problems: FieldProblem[],
   text = true,
+  verbatim = false,
 ): unknown => {
   if (typeof value === 'string' && text) {
     if (isInvisibleText(value)) {
@@ -182,7 +188,7 @@ const cleanText = (
     for (const fault of textFaults(value)) {
       problems.push({ field: path || 'body', ...fault });
     }
-    return value;
+    return verbatim ? value : value.trim();
   }
   if (Array.isArray(value)) {
     return value.map((inner, index) =>
@@ -200,6 +206,7 @@ const cleanText = (
         path ? `${path}.${key}` : key,
         problems,
         text,
+        VERBATIM_FIELDS.has(key),
       );
     }
   }
