@@ -50,4 +50,20 @@ describe('CliLogger', () => {
     new CliLogger().warn('No user exists yet.', 'SomethingElse');
     expect(written.stderr).toContain('No user exists yet.');
   });
+
+  it('says once that EventStoreDB does not answer, not once per follower and retry', () => {
+    const logger = new CliLogger();
+    const drop = (delay: number) =>
+      `EventStoreDB subscription dropped (14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:2113); resubscribing after position start in ${delay} ms`;
+    for (const delay of [84, 63, 189, 410]) {
+      logger.warn(drop(delay), 'EventStoreDB');
+      logger.warn(drop(delay), 'TransparencyLog'); // relayed from the log's thread
+    }
+    logger.warn('EventStoreDB: closing with 1 append(s) still unanswered', 'EventStoreDB');
+    const lines = written.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('EventStoreDB tidak menjawab; mencoba lagi…');
+    expect(lines[0]).toContain('ECONNREFUSED 127.0.0.1:2113');
+    expect(lines[1]).toContain('closing with 1 append(s) still unanswered');
+  });
 });

@@ -8,12 +8,20 @@ const SERVICE_ONLY_HINTS: { context: string; startsWith: string }[] = [
   { context: 'UserCommands', startsWith: 'No user exists yet' },
 ];
 
+/** How each of the command's followers (read models, the transparency log in its thread, the user
+ * directory…) says its EventStoreDB subscription dropped and is retried, under its own context: a line per
+ * follower and retry, dozens while a command waits for a server that is down. */
+const SUBSCRIPTION_DROPPED = 'EventStoreDB subscription dropped';
+
 /**
  * The Nest logger of a CLI command: errors and warnings only, all on stderr (Nest writes warnings to stdout,
  * where they would land in the output a script reads or a report redirected to a file), colored only on a
- * terminal, without the service's boot hints.
+ * terminal, without the service's boot hints. Of the subscription drops, the first is said once, in words
+ * for whoever runs the command (what happens next); the command's own message tells how the wait ended.
  */
 export class CliLogger extends ConsoleLogger {
+  private toldOfDrop = false;
+
   constructor() {
     super({ logLevels: ['error', 'warn'], colors: Boolean(process.stderr.isTTY) });
   }
@@ -24,9 +32,17 @@ export class CliLogger extends ConsoleLogger {
       (h) =>
         h.context === context && typeof message === 'string' && message.startsWith(h.startsWith),
     );
-    if (!hint) {
-      super.warn(message, ...rest);
+    if (hint) {
+      return;
     }
+    if (typeof message === 'string' && message.startsWith(SUBSCRIPTION_DROPPED)) {
+      if (!this.toldOfDrop) {
+        this.toldOfDrop = true;
+        super.warn(`EventStoreDB tidak menjawab; mencoba lagi… (${message})`, ...rest);
+      }
+      return;
+    }
+    super.warn(message, ...rest);
   }
 
   protected override printMessages(
