@@ -17,16 +17,18 @@ describe('netral users: the password from stdin', () => {
       value: Readable.from(text === '' ? [] : [text]),
       configurable: true,
     });
-  /** The store's head, read the way the CLI opens it. */
-  const head = async () => {
+  /** `work` on the ledger in `dir`, opened the way the CLI opens it. */
+  const inLedger = async <T>(dir: string, work: (store: EventStore) => Promise<T>): Promise<T> => {
     const saved = process.env.NETRAL_DATA_DIR;
-    process.env.NETRAL_DATA_DIR = dataDir;
+    process.env.NETRAL_DATA_DIR = dir;
     try {
-      return await withLedger((app) => app.get(EventStore).headPosition());
+      return await withLedger((app) => work(app.get(EventStore)));
     } finally {
       process.env.NETRAL_DATA_DIR = saved;
     }
   };
+  /** The store's head. */
+  const head = () => inLedger(dataDir, (store) => store.headPosition());
 
   beforeAll(() => {
     dataDir = tempDir();
@@ -59,20 +61,14 @@ describe('netral users: the password from stdin', () => {
         NETRAL_BOOTSTRAP_ADMIN_PASSWORD: 'sandi-bootstrap-2024',
       })('users', 'create-admin', '--username', 'admin.bkpsdm');
       expect(run.code).toBe(0);
-      const saved = process.env.NETRAL_DATA_DIR;
-      process.env.NETRAL_DATA_DIR = own;
-      try {
-        const users = await withLedger(async (app) => {
-          const written: unknown[][] = [];
-          for await (const e of app.get(EventStore).readAll()) {
-            written.push([e.type, e.data.username]);
-          }
-          return written;
-        });
-        expect(users).toEqual([['UserRegistered', 'admin.bkpsdm']]);
-      } finally {
-        process.env.NETRAL_DATA_DIR = saved;
-      }
+      const users = await inLedger(own, async (store) => {
+        const written: unknown[][] = [];
+        for await (const e of store.readAll()) {
+          written.push([e.type, e.data.username]);
+        }
+        return written;
+      });
+      expect(users).toEqual([['UserRegistered', 'admin.bkpsdm']]);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
@@ -90,20 +86,12 @@ describe('netral users: the password from stdin', () => {
       '  Petugas CLI ',
     );
     expect(run.output).toMatch(/^Pengguna petugas\.cli \(HR\) dibuat pada posisi \d+\.$/);
-    const saved = process.env.NETRAL_DATA_DIR;
-    process.env.NETRAL_DATA_DIR = dataDir;
-    try {
-      const registered = await withLedger(async (app) => {
-        for await (const e of app
-          .get(EventStore)
-          .readAll({ direction: 'backwards', maxCount: 1 })) {
-          return e.data;
-        }
-      });
-      expect(registered).toMatchObject({ username: 'petugas.cli', displayName: 'Petugas CLI' });
-    } finally {
-      process.env.NETRAL_DATA_DIR = saved;
-    }
+    const registered = await inLedger(dataDir, async (store) => {
+      for await (const e of store.readAll({ direction: 'backwards', maxCount: 1 })) {
+        return e.data;
+      }
+    });
+    expect(registered).toMatchObject({ username: 'petugas.cli', displayName: 'Petugas CLI' });
   }, 60_000);
 
   it('a wrong role or an OPD head without --opd: exit 2 before the password is read', async () => {
