@@ -1,10 +1,18 @@
 import { EventStore } from '@netral/event-store';
 import { TRANSPARENCY_LOG_FILE, TransparencyLog } from '@netral/transparency-log';
-import { createTestApp, createUser, ELECTION, post, type TestApp } from '@netral/testing';
+import {
+  createTestApp,
+  createUser,
+  ELECTION,
+  post,
+  seedLedger,
+  type TestApp,
+} from '@netral/testing';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditLog } from '../../../apps/ledger/src/audit/audit-log.service';
+import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 
 /** The transparency log builder inside the running service: its cadence and what happens when it must stop. */
 describe('transparency log builder', () => {
@@ -103,5 +111,49 @@ describe('transparency log builder', () => {
     const refused = await post(t, admin, '/api/v1/audit/checkpoints', {});
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('TRANSPARENCY_LOG_STOPPED');
+  });
+
+  it('answers a builder still catching up with 503 and Retry-After, and still issues a certificate', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const hr = await createUser(t, 'HR');
+    const roster = await seedLedger(t, { admin, hr }, { staffPerOpd: 1 });
+    const nip = roster['dinas-kesehatan'].staff[0];
+    const pledge = {
+      electionId: ELECTION.electionId,
+      nip,
+      signedAt: '2024-09-10',
+      place: 'Bangli',
+    };
+    await post(t, hr, '/api/v1/pledges', pledge).expect(201);
+    await settled();
+    await t.app.get(ReadSide).ready(String(await t.app.get(EventStore).headPosition()));
+    // The builder held back, as after a large import: the store runs ahead of the log.
+    await t.app.get(AuditLog).suspend();
+    await post(t, admin, '/api/v1/elections', { ...ELECTION, electionId: 'e-menyusul' }).expect(
+      201,
+    );
+    const [checkpoint, certificate] = await Promise.all([
+      post(t, admin, '/api/v1/audit/checkpoints', {}),
+      post(t, hr, '/api/v1/certificates', {
+        subjectType: 'ASN',
+        subjectId: nip,
+        electionId: ELECTION.electionId,
+      }),
+    ]);
+    expect(checkpoint.status).toBe(503);
+    expect(checkpoint.headers['retry-after']).toBe('5');
+    expect(checkpoint.body).toMatchObject({
+      code: 'TRANSPARENCY_LOG_BEHIND',
+      message: expect.stringContaining('masih menyusul'),
+    });
+    // The certificate is recorded: a late log only means a later checkpoint signs it.
+    expect(certificate.status).toBe(201);
+    await t.app.get(AuditLog).resume();
+    const signed = await post(t, admin, '/api/v1/audit/checkpoints', {});
+    expect(signed.status).toBe(201);
+    // Signed once every event, the certificate's among them, is a leaf.
+    const log = t.app.get(AuditLog).log;
+    expect(log.position).toBe(await t.app.get(EventStore).headPosition());
+    expect(signed.body.treeSize).toBe(log.size);
   });
 });

@@ -22,6 +22,7 @@ import type { Response } from 'express';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { RetryLaterException } from '../common/api-exception.filter';
 import { Clock } from '../common/clock';
 import { Startup } from '../infrastructure/startup';
 import { type BuilderSettings, LogBuilderThread, storeSpec } from './log-builder';
@@ -33,6 +34,22 @@ const stoppedError = () =>
     message:
       'Log transparansi berhenti karena pemeriksaan integritas gagal; tidak ada checkpoint baru sampai operator memeriksanya.',
   });
+
+/** The builder is still catching up (after a large import, say): not a fault, a moment to wait. Answered
+ * as 503 with Retry-After, never as a 500. */
+export class TransparencyLogBehindError extends RetryLaterException {
+  constructor(waitedMs: number) {
+    super(
+      {
+        code: 'TRANSPARENCY_LOG_BEHIND',
+        message: `Log transparansi masih menyusul event terbaru (belum selesai setelah ${Math.round(
+          waitedMs / 1000,
+        )} detik). Coba lagi dalam beberapa detik.`,
+      },
+      5,
+    );
+  }
+}
 
 /**
  * The transparency log (tlog.sqlite in the data directory): its builder, in a worker thread
@@ -216,13 +233,7 @@ export class AuditLog implements OnModuleInit, OnApplicationShutdown {
       throw stoppedError();
     }
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`position ${position} not in the transparency log after ${timeoutMs} ms`),
-          ),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new TransparencyLogBehindError(timeoutMs)), timeoutMs);
       this.waiters.push({
         position,
         resolve: () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@netral/config';
 import {
   certificateFingerprint,
@@ -24,7 +24,7 @@ import { type CertificateRow, certificateSubjectKey } from '@netral/projections'
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog } from '../audit/audit-log.service';
+import { AuditLog, TransparencyLogBehindError } from '../audit/audit-log.service';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { ReadSide } from '../compliance/read-side';
@@ -56,6 +56,7 @@ export class CertificateService {
   /** Issues under way in this process, by subject and election: a second click waits for the first and
    * then finds its certificate valid, rather than both passing the check at once. */
   private readonly issuing = new Map<string, Promise<unknown>>();
+  private readonly logger = new Logger('Certificates');
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -260,9 +261,21 @@ export class CertificateService {
       },
       [],
     );
-    // Make the issuance itself provable at once: log it and sign a checkpoint that includes it.
-    await this.audit.includes(position!);
-    this.audit.checkpointNow();
+    // Make the issuance itself provable at once: log it and sign a checkpoint that includes it. The
+    // certificate is already recorded: a builder still catching up (after a large import) only means the
+    // periodic checkpoint signs it a little later, never that the request failed.
+    try {
+      await this.audit.includes(position!);
+      this.audit.checkpointNow();
+    } catch (error) {
+      if (!(error instanceof TransparencyLogBehindError)) {
+        throw error;
+      }
+      this.logger.warn(
+        { certificateId, position: String(position) },
+        'certificate issued before the transparency log caught up: the next periodic checkpoint signs it',
+      );
+    }
     return written({ certificateId, pdfSha256, verificationUrl }, position);
   }
 

@@ -4,6 +4,7 @@ import {
   type ExceptionFilter,
   HttpException,
   Logger,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError } from '@netral/domain';
@@ -17,6 +18,17 @@ import { isUtf8 } from 'node:buffer';
 import { isApiRequest } from '../identity/session';
 import { RateLimitedException } from '../identity/throttler.guard';
 import { echoed } from './echo';
+
+/** A 503 that is a moment to wait, not a fault (a builder still catching up): answered with Retry-After
+ * and logged as a warning, without a stack trace. */
+export class RetryLaterException extends ServiceUnavailableException {
+  constructor(
+    body: { code: string; message: string },
+    readonly retryAfterSeconds: number,
+  ) {
+    super(body);
+  }
+}
 
 export interface ErrorBody {
   statusCode: number;
@@ -365,6 +377,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
         { down, correlationId },
         `health: ${down.join(', ') || 'down'} not up (503)`,
       );
+    } else if (exception instanceof RetryLaterException) {
+      this.logger.warn({ code: body.code, correlationId, path: req.originalUrl }, body.message);
     } else if (body.statusCode >= 500) {
       this.logger.error(
         { err: exception, correlationId, path: req.originalUrl },
@@ -374,6 +388,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (res.headersSent) {
       res.end();
       return;
+    }
+    if (exception instanceof RetryLaterException) {
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     if (isHealthReport(exception)) {
       // Terminus's report is the health contract: keep it whole.
