@@ -246,6 +246,33 @@ describe('audit API', () => {
     expect(future.items).toEqual([]);
     const past = (await get('/api/v1/audit/events?to=2000-01-01T00:00:00Z', bawaslu)).body;
     expect(past.items).toEqual([]);
+    // Only an instant filters by what was typed: ISO's week and ordinal forms and an hour alone pass a
+    // plain ISO 8601 check but cannot be read (the whole history came back), a time without a zone
+    // would be read in the server's zone, and a bare day is ambiguous. Each is a 400 naming the field.
+    for (const value of [
+      '2024-W05',
+      '2024-100',
+      '20240901',
+      '2024-09-01T10',
+      '2024-09-01T10:00',
+      '2024-09-01',
+      '2024-02-30T00:00:00Z',
+    ]) {
+      for (const field of ['from', 'to']) {
+        const res = await get(`/api/v1/audit/events?${field}=${value}`, bawaslu);
+        expect({ value, field, status: res.status, details: res.body.details }).toEqual({
+          value,
+          field,
+          status: 400,
+          details: [
+            expect.objectContaining({ field, reason: expect.stringContaining('zona waktu') }),
+          ],
+        });
+      }
+    }
+    expect(
+      (await get('/api/v1/audit/events?from=2999-01-01T08:00:00%2B08:00', bawaslu)).body.items,
+    ).toEqual([]);
     const firstEvent = (await get('/api/v1/audit/events?limit=1', bawaslu)).body.items[0] as {
       recorded: string;
     };

@@ -1,15 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../common/validators';
 
 /** How many items a page holds (both paged audit lists). */
 /** A query number written as plain decimal digits: `?index=` (empty), `0x10` or `1e2` stay text and fail
@@ -64,15 +56,18 @@ export class AuditEventsQuery extends PageLimitQuery {
 
   @ApiPropertyOptional({
     example: '2024-09-01T00:00:00Z',
-    description: 'Dicatat pada atau setelah',
+    description: 'Dicatat pada atau setelah (tanggal, jam dan zona waktu)',
   })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2024-12-31T23:59:59Z', description: 'Dicatat sebelum' })
+  @ApiPropertyOptional({
+    example: '2024-12-31T23:59:59Z',
+    description: 'Dicatat sebelum (tanggal, jam dan zona waktu)',
+  })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({

@@ -103,6 +103,16 @@ export const IsDayOrInstant = rule(
     'DATE_INVALID: harus tanggal (YYYY-MM-DD) atau tanggal dan jam dengan zona waktu (2024-09-20T10:00:00+08:00)',
 );
 
+/** An instant: a real day with a time of day and an explicit offset (`2024-09-01T00:00:00+08:00`, `…Z`). A
+ * day alone, a time without a zone (read in the server's zone) or ISO's week and ordinal forms (2024-W05,
+ * 2024-100, which JavaScript cannot read) would filter by something other than what was typed. */
+export const IsInstant = rule(
+  'isInstant',
+  (value) => typeof value === 'string' && value.length > 10 && isDayOrInstant(value),
+  () =>
+    'DATE_INVALID: harus tanggal dan jam dengan zona waktu (2024-09-01T00:00:00+08:00 atau 2024-09-01T00:00:00Z)',
+);
+
 /** Ids in URLs and stream names: lowercase letters, digits and hyphens. */
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
 export const SLUG_MESSAGE =
