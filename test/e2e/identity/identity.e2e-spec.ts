@@ -4,8 +4,10 @@ import {
   csrfFrom,
   TEST_PASSWORD,
   type TestApp,
+  type TestUser,
   webLogin,
 } from '@netral/testing';
+import type { DomainError } from '@netral/domain';
 import { EventStore as EventStoreToken } from '@netral/event-store';
 import { sign } from 'jsonwebtoken';
 import Database from 'better-sqlite3';
@@ -15,6 +17,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
+import type { ActorContext } from '../../../apps/ledger/src/identity/actor';
+import { AuthService } from '../../../apps/ledger/src/identity/auth.service';
 import { systemActor, UserCommands } from '../../../apps/ledger/src/identity/user.commands';
 import { OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
 
@@ -596,6 +600,40 @@ describe('administrators', () => {
       code: 'USERNAME_RESERVED',
     });
   });
+
+  it.each(['deactivation', 'role'] as const)(
+    'keeps one administrator when two remove each other at the same moment (%s)',
+    async (change) => {
+      // Both signed in and past the guards before either change is written: two streams, which no
+      // revision check relates, so the second may only count the administrators after the first is in.
+      const fresh = await createTestApp();
+      try {
+        const [a, b] = [await createUser(fresh, 'ADMIN'), await createUser(fresh, 'ADMIN')];
+        const auth = fresh.app.get(AuthService);
+        const actor = async (user: TestUser) =>
+          (await auth.actorFor(user.token, `uji-${user.userId}`, 'access'))!;
+        const [actorA, actorB] = [await actor(a), await actor(b)];
+        const users = fresh.app.get(UserCommands);
+        const remove = (by: ActorContext, target: TestUser) =>
+          change === 'role'
+            ? users.changeRole(target.userId, { role: 'HR' }, by)
+            : users.deactivate(target.userId, 'Mutasi', by);
+        const outcomes = await Promise.allSettled([remove(actorA, b), remove(actorB, a)]);
+        expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+        const refused = outcomes.find((o) => o.status === 'rejected')!;
+        expect((refused.reason as DomainError).code).toBe('LAST_ADMIN');
+        const winner = outcomes[0].status === 'fulfilled' ? a : b;
+        const listed = (
+          await request(fresh.server).get('/api/v1/users').set('Authorization', winner.auth)
+        ).body.items as { id: string; role: string; active: boolean }[];
+        expect(listed.filter((u) => u.role === 'ADMIN' && u.active).map((u) => u.id)).toEqual([
+          winner.userId,
+        ]);
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
 });
 
 describe('the login page under repeated empty submissions', () => {

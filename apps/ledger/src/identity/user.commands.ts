@@ -14,6 +14,7 @@ import {
 import { EventStore } from '@netral/event-store';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { KeyedLock } from '../common/keyed-lock';
 import type { Unstamped } from '../common/write-result';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Startup } from '../infrastructure/startup';
@@ -54,6 +55,10 @@ const passwordPolicy = (password: string, username: string): void => {
 @Injectable()
 export class UserCommands implements OnApplicationBootstrap {
   private readonly logger = new Logger(UserCommands.name);
+  /** Held by every change that counts the other active administrators: two admins demoting or deactivating
+   * each other at once write to two streams, which no revision check relates, so the second must count
+   * after the first is in the directory (else both pass and no administrator is left). */
+  private readonly adminCount = new KeyedLock();
 
   constructor(
     private readonly aggregates: AggregateStore,
@@ -126,17 +131,17 @@ export class UserCommands implements OnApplicationBootstrap {
     change: { role: Role; opdId?: string },
     actor: ActorContext,
   ): Promise<{ userId: string; position: string | null }> {
-    const position = await this.write(
-      userId,
-      {
-        type: 'ChangeUserRole',
-        data: { role: change.role, ...(change.opdId ? { opdId: change.opdId } : {}) },
-        context: {
-          otherActiveAdmins: this.otherActiveAdmins(userId),
-          opd: await this.opdFact(change.opdId),
+    const opd = await this.opdFact(change.opdId);
+    const position = await this.countingAdmins(() =>
+      this.write(
+        userId,
+        {
+          type: 'ChangeUserRole',
+          data: { role: change.role, ...(change.opdId ? { opdId: change.opdId } : {}) },
+          context: { otherActiveAdmins: this.otherActiveAdmins(userId), opd },
         },
-      },
-      actor,
+        actor,
+      ),
     );
     return { userId, position: position === null ? null : String(position) };
   }
@@ -146,14 +151,16 @@ export class UserCommands implements OnApplicationBootstrap {
     reason: string,
     actor: ActorContext,
   ): Promise<{ userId: string; position: string }> {
-    const position = await this.write(
-      userId,
-      {
-        type: 'DeactivateUser',
-        data: { reason },
-        context: { otherActiveAdmins: this.otherActiveAdmins(userId) },
-      },
-      actor,
+    const position = await this.countingAdmins(() =>
+      this.write(
+        userId,
+        {
+          type: 'DeactivateUser',
+          data: { reason },
+          context: { otherActiveAdmins: this.otherActiveAdmins(userId) },
+        },
+        actor,
+      ),
     );
     return { userId, position: String(position) };
   }
@@ -165,6 +172,12 @@ export class UserCommands implements OnApplicationBootstrap {
     }
     const { state } = await this.aggregates.load(streams.opd(opdId), opdDecider);
     return state.status;
+  }
+
+  /** Runs a change that counts the administrators once no other such change is under way (this process;
+   * see README, Known limits, for several instances on one EventStoreDB). */
+  private countingAdmins<T>(change: () => Promise<T>): Promise<T> {
+    return this.adminCount.hold(['admins'], change);
   }
 
   private otherActiveAdmins(userId: string): number {
