@@ -176,18 +176,57 @@ describe('identity', () => {
 
   it('refuses an expired token and a token signed with another secret', async () => {
     const hr = await createUser(t, 'HR');
-    const now = Math.floor(Date.now() / 1000);
-    const expired = sign(
-      { sub: hr.userId, role: 'HR', iat: now - 1000, exp: now - 10, iss: 'netral' },
-      SECRET,
-    );
-    const forged = sign({ sub: hr.userId, role: 'HR', iss: 'netral' }, 'x'.repeat(40), {
-      expiresIn: 600,
-    });
-    for (const token of [expired, forged, 'bukan.token.jwt']) {
-      const res = await api().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('UNAUTHENTICATED');
+    // Each differs from a token the service accepts in one claim only: the control shows the rest is right.
+    // Issued after the user's password was set (tokens from before a password change are refused).
+    const iat = Date.now() / 1000 + 0.01;
+    const token = (claims: { exp: number }, secret = SECRET) =>
+      sign({ sub: hr.userId, role: 'HR', typ: 'access', iss: 'netral', iat, ...claims }, secret);
+    const me = (bearer: string) =>
+      api().get('/api/v1/auth/me').set('Authorization', `Bearer ${bearer}`);
+    const control = token({ exp: iat + 600 });
+    const expiring = token({ exp: iat + 2 });
+    const forged = token({ exp: iat + 600 }, 'x'.repeat(40));
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 10_000);
+    try {
+      expect((await me(control)).status).toBe(200);
+      for (const bearer of [expiring, forged, 'bukan.token.jwt']) {
+        const res = await me(bearer);
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('UNAUTHENTICATED');
+      }
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('ends an issued token when its lifetime is over, also once it has been used', async () => {
+    const hr = await createUser(t, 'HR');
+    const login = async () =>
+      (
+        await api()
+          .post('/api/v1/auth/login')
+          .send({ username: hr.username, password: TEST_PASSWORD })
+          .expect(200)
+      ).body as { accessToken: string; expiresIn: number };
+    const used = await login();
+    const unused = await login();
+    const me = (bearer: string) =>
+      api().get('/api/v1/auth/me').set('Authorization', `Bearer ${bearer}`);
+    expect((await me(used.accessToken)).status).toBe(200); // its signature is now remembered
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now');
+    try {
+      later.mockImplementation(() => realNow() + (used.expiresIn - 5) * 1000);
+      expect((await me(used.accessToken)).status).toBe(200);
+      later.mockImplementation(() => realNow() + (used.expiresIn + 1) * 1000);
+      for (const bearer of [used.accessToken, unused.accessToken]) {
+        const res = await me(bearer);
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('UNAUTHENTICATED');
+      }
+    } finally {
+      later.mockRestore();
     }
   });
 
