@@ -113,6 +113,7 @@ export const confirmedCase = async (
   options: {
     nip: string;
     recommendation: { ethics?: string; discipline?: string };
+    actCode?: string;
     authority?: string;
     occurredAt?: string;
     electionId?: string;
@@ -123,7 +124,7 @@ export const confirmedCase = async (
       electionId: options.electionId ?? ELECTION.electionId,
       nip: options.nip,
       source: 'BAWASLU_FINDING',
-      actCode: 'N06',
+      actCode: options.actCode ?? 'N06',
       occurredAt: options.occurredAt ?? '2024-09-28',
       summary: 'Membagikan materi kampanye di media sosial',
     }),

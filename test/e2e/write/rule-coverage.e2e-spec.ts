@@ -334,6 +334,25 @@ describe('write API rule coverage', () => {
           201,
         );
       });
+
+      it('ends a PPPK contract for a sedang act only with its legal basis (400 naming legalBasis)', async () => {
+        const { caseId } = await confirmedCase(t, bawaslu, {
+          nip: await enrol(pppkNip(2), 'PPPK'),
+          actCode: 'N03',
+          recommendation: { discipline: 'SEDANG' },
+        });
+        const end = { track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK' };
+        const res = await writesNothing(() => sanction(caseId, end));
+        expect(res.status).toBe(400);
+        expect(res.body.details).toEqual([
+          expect.objectContaining({
+            field: 'legalBasis',
+            code: 'PPPK_TERMINATION_NOT_ALLOWED',
+            reason: expect.stringContaining('N03 (pelanggaran tingkat sedang)'),
+          }),
+        ]);
+        await expectStatus(sanction(caseId, { ...end, legalBasis: 'Putusan PTUN 5/2024' }), 201);
+      });
     });
 
     describe('sanction dates and kinds', () => {

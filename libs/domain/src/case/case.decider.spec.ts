@@ -396,6 +396,41 @@ describe('case decider', () => {
       .when(sanction({ kind: 'PDHTAPS' }, 'PPPK'))
       .thenFails('NOT_PNS');
   });
+  it("ends a PPPK's contract only for a heavy act, a heavy recommendation or with a legal basis", () => {
+    const end = (over: Partial<ImposeSanction['data']> = {}) =>
+      sanction({ track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK', ...over }, 'PPPK');
+    const imposed = (command: ImposeSanction): CaseEvent => ({
+      type: 'SanctionImposed',
+      data: {
+        caseId: 'K-1',
+        ...command.data,
+        sanctionCatalogueVersion: 'PP94-2021',
+        recordedAt: meta().now,
+      },
+    });
+    // N06 is berat, N05 leads to PTDH: either ends the contract.
+    for (const act of ['N06', 'N05']) {
+      given(caseDecider, [reported(act), verified, confirmed])
+        .when(end())
+        .then([imposed(end())]);
+    }
+    // N03 is sedang, and nothing heavier was recommended: refused, naming the field to fill in…
+    const light: CaseEvent = {
+      ...confirmed,
+      data: { ...confirmed.data, recommendation: { ethics: 'MORAL_TERBUKA' } },
+    };
+    given(caseDecider, [reported('N03'), verified, light])
+      .when(end())
+      .thenFails('PPPK_TERMINATION_NOT_ALLOWED');
+    // …unless the decision names its legal basis, or the recommendation was berat.
+    const based = end({ legalBasis: 'Putusan PTUN 5/2024' });
+    given(caseDecider, [reported('N03'), verified, light])
+      .when(based)
+      .then([imposed(based)]);
+    given(caseDecider, [reported('N03'), verified, confirmed]) // recommended: berat
+      .when(end())
+      .then([imposed(end())]);
+  });
   it('allows only ethics sanctions for an ethics-only act', () => {
     given(caseDecider, [reported('E02'), verified, confirmed])
       .when(sanction({ kind: 'TEGURAN_LISAN' }))

@@ -289,6 +289,22 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'PTDH_NOT_ALLOWED',
         );
       }
+      // Ending a PPPK's contract is the PPPK's counterpart of the heaviest outcomes (PDHTAPS, PTDH): for
+      // an act of level berat or N05, or one recommended so; a lighter act needs its legal basis named.
+      const heavy = (level: string | null | undefined) => level === 'BERAT' || level === 'PTDH';
+      if (
+        data.kind === 'PPPK_PUTUS_KONTRAK' &&
+        act?.discipline &&
+        !heavy(act.discipline) &&
+        !heavy(c.recommendedDiscipline) &&
+        !legalBasis
+      ) {
+        problems.add(
+          'legalBasis',
+          `wajib untuk pemutusan perjanjian kerja PPPK atas perbuatan ${c.actCode} (pelanggaran tingkat ${levelWord(act.discipline)}): pemutusan hanya untuk perbuatan tingkat berat atau N05, atau rekomendasi tingkat berat, kecuali disertai dasar hukum`,
+          'PPPK_TERMINATION_NOT_ALLOWED',
+        );
+      }
       checkPlausibleDay(problems, 'effectiveFrom', dayIn(data.effectiveFrom), today);
       if (data.effectiveUntil) {
         checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
