@@ -1,4 +1,5 @@
 import type { CaseEvent, DisciplineLevel } from '../events';
+import { ACT_CATALOGUES, type ViolationAct } from '../catalogue/acts';
 import { meta, NIP, SLA } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
 import {
@@ -56,6 +57,11 @@ const confirmed: CaseEvent = {
     confirmedAt: '2024-10-01T01:00:00.000Z',
     followUpDueBy: 'x',
   },
+};
+/** Confirmed with only an ethics recommendation: the act's own level is the discipline's measure. */
+const confirmedNoDiscipline: CaseEvent = {
+  ...confirmed,
+  data: { ...confirmed.data, recommendation: { ethics: 'MORAL_TERBUKA' } },
 };
 const confirm = (recommendation: ConfirmViolation['data']['recommendation']): ConfirmViolation => ({
   type: 'ConfirmViolation',
@@ -415,21 +421,47 @@ describe('case decider', () => {
         .then([imposed(end())]);
     }
     // N03 is sedang, and nothing heavier was recommended: refused, naming the field to fill in…
-    const light: CaseEvent = {
-      ...confirmed,
-      data: { ...confirmed.data, recommendation: { ethics: 'MORAL_TERBUKA' } },
-    };
-    given(caseDecider, [reported('N03'), verified, light])
+    given(caseDecider, [reported('N03'), verified, confirmedNoDiscipline])
       .when(end())
       .thenFails('PPPK_TERMINATION_NOT_ALLOWED');
     // …unless the decision names its legal basis, or the recommendation was berat.
     const based = end({ legalBasis: 'Putusan PTUN 5/2024' });
-    given(caseDecider, [reported('N03'), verified, light])
+    given(caseDecider, [reported('N03'), verified, confirmedNoDiscipline])
       .when(based)
       .then([imposed(based)]);
     given(caseDecider, [reported('N03'), verified, confirmed]) // recommended: berat
       .when(end())
       .then([imposed(end())]);
+  });
+  it('judges a case by the act catalogue it was reported under, not a later one', () => {
+    // A later decree that makes N03 berat: a case reported under SKB-2022 keeps N03 sedang.
+    const catalogues = ACT_CATALOGUES as Record<string, readonly ViolationAct[]>;
+    catalogues['SKB-2099'] = [{ code: 'N03', description: 'N03 (uji)', discipline: 'BERAT' }];
+    try {
+      const under = (version: string): CaseEvent => {
+        const event = reported('N03');
+        return { ...event, data: { ...event.data, actCatalogueVersion: version } } as CaseEvent;
+      };
+      const demotion = sanction({ kind: 'TURUN_JABATAN_12' });
+      given(caseDecider, [under('SKB-2022'), verified, confirmedNoDiscipline])
+        .when(demotion)
+        .thenFails('SANCTION_LEVEL_MISMATCH');
+      given(caseDecider, [under('SKB-2099'), verified, confirmedNoDiscipline])
+        .when(demotion)
+        .then([
+          {
+            type: 'SanctionImposed',
+            data: {
+              caseId: 'K-1',
+              ...demotion.data,
+              sanctionCatalogueVersion: 'PP94-2021',
+              recordedAt: meta().now,
+            },
+          },
+        ]);
+    } finally {
+      delete catalogues['SKB-2099'];
+    }
   });
   it('allows only ethics sanctions for an ethics-only act', () => {
     given(caseDecider, [reported('E02'), verified, confirmed])

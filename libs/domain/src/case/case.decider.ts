@@ -186,7 +186,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
     case 'ConfirmViolation': {
       const c = transition(state, ['VERIFIED'], 'dinyatakan terbukti');
       const { recommendation } = command.data;
-      const act = findAct(c.actCode);
+      const act = findAct(c.actCode, c.actCatalogueVersion);
       if (!recommendation.ethics && !recommendation.discipline) {
         throw invalid(
           'RECOMMENDATION_REQUIRED',
@@ -242,7 +242,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
       const c = transition(state, ['CONFIRMED', 'SANCTIONED'], 'dijatuhi sanksi');
       const { data } = command;
       const kind = findSanction(data.kind);
-      const act = findAct(c.actCode);
+      const act = findAct(c.actCode, c.actCatalogueVersion);
       const legalBasis = data.legalBasis?.trim();
       const problems = new FieldProblems();
       if (!kind) {

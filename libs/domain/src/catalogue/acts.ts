@@ -78,5 +78,14 @@ export const VIOLATION_ACTS: readonly ViolationAct[] = [
   },
 ];
 
-export const findAct = (code: string): ViolationAct | undefined =>
-  VIOLATION_ACTS.find((act) => act.code === code);
+/** Every act catalogue shipped, by version: a case is judged by the one it was reported under, so a new
+ * decree (a new entry here, and a new ACT_CATALOGUE_VERSION) never changes the rules of an older case. */
+export const ACT_CATALOGUES: Readonly<Record<string, readonly ViolationAct[]>> = {
+  [ACT_CATALOGUE_VERSION]: VIOLATION_ACTS,
+};
+
+/** The act `code` in catalogue `version` (by default the current one, for new reports). */
+export const findAct = (
+  code: string,
+  version: string = ACT_CATALOGUE_VERSION,
+): ViolationAct | undefined => ACT_CATALOGUES[version]?.find((act) => act.code === code);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { VIOLATION_ACTS } from './acts';
+import { ACT_CATALOGUE_VERSION, ACT_CATALOGUES, findAct, VIOLATION_ACTS } from './acts';
 import { findPakta, PAKTA_TEXTS } from './pakta';
 import { SANCTION_KINDS } from './sanctions';
 
@@ -21,6 +21,13 @@ describe('catalogues', () => {
       'E02',
     ]);
     expect(VIOLATION_ACTS.find((a) => a.code === 'N05')?.discipline).toBe('PTDH');
+  });
+  it('keeps the acts by catalogue version, the current one by default', () => {
+    expect(Object.keys(ACT_CATALOGUES)).toEqual([ACT_CATALOGUE_VERSION]);
+    expect(findAct('N03')).toBe(findAct('N03', 'SKB-2022'));
+    expect(findAct('N03', 'SKB-2022')?.discipline).toBe('SEDANG');
+    expect(findAct('N03', 'SKB-2099')).toBeUndefined();
+    expect(findAct('N99')).toBeUndefined();
   });
   it('ships the PP 94/2021 sanctions by level, dismissal and the two sanksi moral', () => {
     const byLevel = (level: string) =>
