@@ -33,7 +33,7 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...common,
-      displayName: 'int',
+      displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/int/**/*.int-spec.ts'],
     },
     {

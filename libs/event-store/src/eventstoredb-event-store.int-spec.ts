@@ -9,7 +9,7 @@ import { EventStoreDbEventStore } from './eventstoredb-event-store';
  */
 const connectionString = loadConfig().eventStoreConnectionString;
 const HOW =
-  'EVENTSTORE_CONNECTION_STRING=esdb://localhost:2113?tls=false npx jest --selectProjects int libs/event-store';
+  'EVENTSTORE_CONNECTION_STRING=esdb://localhost:2113?tls=false npx jest --selectProjects integration libs/event-store';
 
 if (connectionString) {
   describeEventStoreContract(
