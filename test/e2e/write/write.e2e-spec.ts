@@ -923,7 +923,10 @@ describe('write API', () => {
         .get('/api/v1/audit/events?from=2024-02-30T00:00:00Z')
         .set('Authorization', admin.auth);
       expect(date.status).toBe(400);
-      expect(date.body.details[0].reason).toContain('ISO 8601');
+      expect(date.body.details[0]).toMatchObject({
+        field: 'from',
+        reason: expect.stringContaining('tanggal dan jam dengan zona waktu'),
+      });
     });
 
     it('an evidence item that is a list, not an object, is refused (never recorded empty); each wrong shape once', async () => {
