@@ -87,6 +87,17 @@ const sanction = (
   metadata: meta(),
 });
 
+/** The event a sanction command records on a confirmed case K-1. */
+const imposed = (command: ImposeSanction): CaseEvent => ({
+  type: 'SanctionImposed',
+  data: {
+    caseId: 'K-1',
+    ...command.data,
+    sanctionCatalogueVersion: 'PP94-2021',
+    recordedAt: meta().now,
+  },
+});
+
 describe('case decider', () => {
   it('reports a violation with the catalogue version and the verification deadline', () => {
     given(caseDecider, []).when(report()).then([reported()]);
@@ -217,15 +228,6 @@ describe('case decider', () => {
   });
   it('imposes an ethics and a discipline sanction, but not two of one track', () => {
     const ethics = sanction({ track: 'ETHICS', kind: 'MORAL_TERBUKA' });
-    const imposed = (cmd: ImposeSanction): CaseEvent => ({
-      type: 'SanctionImposed',
-      data: {
-        caseId: 'K-1',
-        ...cmd.data,
-        sanctionCatalogueVersion: 'PP94-2021',
-        recordedAt: meta().now,
-      },
-    });
     given(caseDecider, [reported(), verified, confirmed])
       .when(ethics)
       .then([imposed(ethics)]);
@@ -280,30 +282,10 @@ describe('case decider', () => {
       .thenFails('SANCTION_LEVEL_MISMATCH');
     given(caseDecider, [reported('N03'), verified, recommending('BERAT')])
       .when(sanction())
-      .then([
-        {
-          type: 'SanctionImposed',
-          data: {
-            caseId: 'K-1',
-            ...sanction().data,
-            sanctionCatalogueVersion: 'PP94-2021',
-            recordedAt: meta().now,
-          },
-        },
-      ]);
+      .then([imposed(sanction())]);
     given(caseDecider, [reported('N03'), verified, confirmed])
       .when(sanction({ kind: 'POTONG_TUKIN_9' }))
-      .then([
-        {
-          type: 'SanctionImposed',
-          data: {
-            caseId: 'K-1',
-            ...sanction({ kind: 'POTONG_TUKIN_9' }).data,
-            sanctionCatalogueVersion: 'PP94-2021',
-            recordedAt: meta().now,
-          },
-        },
-      ]);
+      .then([imposed(sanction({ kind: 'POTONG_TUKIN_9' }))]);
     // N05 ends in PTDH: a discipline sanction instead needs its legal basis.
     given(caseDecider, [reported('N05'), verified, confirmed])
       .when(sanction({ kind: 'TEGURAN_TERTULIS' }))
@@ -314,17 +296,7 @@ describe('case decider', () => {
     });
     given(caseDecider, [reported('N06'), verified, confirmed])
       .when(appeal)
-      .then([
-        {
-          type: 'SanctionImposed',
-          data: {
-            caseId: 'K-1',
-            ...appeal.data,
-            sanctionCatalogueVersion: 'PP94-2021',
-            recordedAt: meta().now,
-          },
-        },
-      ]);
+      .then([imposed(appeal)]);
   });
   it('checks the sanction kind against the catalogue and its track', () => {
     const history = [reported(), verified, confirmed];
@@ -368,33 +340,17 @@ describe('case decider', () => {
         sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: 'Putusan pengadilan 12/2024' }),
       )
       .then([
-        {
-          type: 'SanctionImposed',
-          data: {
-            caseId: 'K-1',
-            ...sanction({
-              track: 'DISMISSAL',
-              kind: 'PTDH',
-              legalBasis: 'Putusan pengadilan 12/2024',
-            }).data,
-            sanctionCatalogueVersion: 'PP94-2021',
-            recordedAt: meta().now,
-          },
-        },
+        imposed(
+          sanction({
+            track: 'DISMISSAL',
+            kind: 'PTDH',
+            legalBasis: 'Putusan pengadilan 12/2024',
+          }),
+        ),
       ]);
     given(caseDecider, [reported('N05'), verified, confirmed])
       .when(ptdh)
-      .then([
-        {
-          type: 'SanctionImposed',
-          data: {
-            caseId: 'K-1',
-            ...ptdh.data,
-            sanctionCatalogueVersion: 'PP94-2021',
-            recordedAt: meta().now,
-          },
-        },
-      ]);
+      .then([imposed(ptdh)]);
     given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK' }, 'PNS'))
       .thenFails('NOT_PPPK');
@@ -405,15 +361,6 @@ describe('case decider', () => {
   it("ends a PPPK's contract only for a heavy act, a heavy recommendation or with a legal basis", () => {
     const end = (over: Partial<ImposeSanction['data']> = {}) =>
       sanction({ track: 'DISMISSAL', kind: 'PPPK_PUTUS_KONTRAK', ...over }, 'PPPK');
-    const imposed = (command: ImposeSanction): CaseEvent => ({
-      type: 'SanctionImposed',
-      data: {
-        caseId: 'K-1',
-        ...command.data,
-        sanctionCatalogueVersion: 'PP94-2021',
-        recordedAt: meta().now,
-      },
-    });
     // N06 is berat, N05 leads to PTDH: either ends the contract.
     for (const act of ['N06', 'N05']) {
       given(caseDecider, [reported(act), verified, confirmed])
@@ -448,17 +395,7 @@ describe('case decider', () => {
         .thenFails('SANCTION_LEVEL_MISMATCH');
       given(caseDecider, [under('SKB-2099'), verified, confirmedNoDiscipline])
         .when(demotion)
-        .then([
-          {
-            type: 'SanctionImposed',
-            data: {
-              caseId: 'K-1',
-              ...demotion.data,
-              sanctionCatalogueVersion: 'PP94-2021',
-              recordedAt: meta().now,
-            },
-          },
-        ]);
+        .then([imposed(demotion)]);
     } finally {
       delete catalogues['SKB-2099'];
     }
