@@ -39,6 +39,18 @@ describe('identity', () => {
   });
 
   const api = () => request(t.server);
+  const me = (bearer: string) =>
+    api().get('/api/v1/auth/me').set('Authorization', `Bearer ${bearer}`);
+  /** Runs `work` with the service's clock (Date.now) `ahead(offsetMs)` of the real one. */
+  const withClock = async (work: (ahead: (offsetMs: number) => void) => Promise<void>) => {
+    const realNow = Date.now.bind(Date);
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      await work((offsetMs) => clock.mockImplementation(() => realNow() + offsetMs));
+    } finally {
+      clock.mockRestore();
+    }
+  };
 
   it('creates the bootstrap admin, whose creation is an audited event', async () => {
     const res = await api()
@@ -50,10 +62,10 @@ describe('identity', () => {
       expiresIn: 900,
       user: { id: 'admin', username: 'admin', role: 'ADMIN', opdId: null },
     });
-    const me = await api()
-      .get('/api/v1/auth/me')
-      .set('Authorization', `Bearer ${res.body.accessToken}`);
-    expect(me.body).toMatchObject({ username: 'admin', role: 'ADMIN' });
+    expect((await me(res.body.accessToken)).body).toMatchObject({
+      username: 'admin',
+      role: 'ADMIN',
+    });
   });
 
   it('lets an admin create an OPD head bound to one OPD, recorded with who did it', async () => {
@@ -181,23 +193,18 @@ describe('identity', () => {
     const iat = Date.now() / 1000 + 0.01;
     const token = (claims: { exp: number }, secret = SECRET) =>
       sign({ sub: hr.userId, role: 'HR', typ: 'access', iss: 'netral', iat, ...claims }, secret);
-    const me = (bearer: string) =>
-      api().get('/api/v1/auth/me').set('Authorization', `Bearer ${bearer}`);
     const control = token({ exp: iat + 600 });
     const expiring = token({ exp: iat + 2 });
     const forged = token({ exp: iat + 600 }, 'x'.repeat(40));
-    const realNow = Date.now.bind(Date);
-    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 10_000);
-    try {
+    await withClock(async (ahead) => {
+      ahead(10_000);
       expect((await me(control)).status).toBe(200);
       for (const bearer of [expiring, forged, 'bukan.token.jwt']) {
         const res = await me(bearer);
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('UNAUTHENTICATED');
       }
-    } finally {
-      later.mockRestore();
-    }
+    });
   });
 
   it('ends an issued token when its lifetime is over, also once it has been used', async () => {
@@ -211,23 +218,17 @@ describe('identity', () => {
       ).body as { accessToken: string; expiresIn: number };
     const used = await login();
     const unused = await login();
-    const me = (bearer: string) =>
-      api().get('/api/v1/auth/me').set('Authorization', `Bearer ${bearer}`);
     expect((await me(used.accessToken)).status).toBe(200); // its signature is now remembered
-    const realNow = Date.now.bind(Date);
-    const later = jest.spyOn(Date, 'now');
-    try {
-      later.mockImplementation(() => realNow() + (used.expiresIn - 5) * 1000);
+    await withClock(async (ahead) => {
+      ahead((used.expiresIn - 5) * 1000);
       expect((await me(used.accessToken)).status).toBe(200);
-      later.mockImplementation(() => realNow() + (used.expiresIn + 1) * 1000);
+      ahead((used.expiresIn + 1) * 1000);
       for (const bearer of [used.accessToken, unused.accessToken]) {
         const res = await me(bearer);
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('UNAUTHENTICATED');
       }
-    } finally {
-      later.mockRestore();
-    }
+    });
   });
 
   it('stops a deactivated user at once, and applies a role change at once', async () => {
@@ -287,10 +288,7 @@ describe('identity', () => {
       .post('/api/v1/auth/login')
       .send({ username: user.username, password: 'sandi-baru-yang-panjang' });
     expect(fresh.status).toBe(200);
-    const me = await api()
-      .get('/api/v1/auth/me')
-      .set('Authorization', `Bearer ${fresh.body.accessToken}`);
-    expect(me.status).toBe(200);
+    expect((await me(fresh.body.accessToken)).status).toBe(200);
   });
 
   it('keeps credentials and request fingerprints private: owner-only files, keyed hashes', async () => {
