@@ -7,6 +7,7 @@ export {
   confirmedCase,
   ELECTION,
   expectStatus,
+  findingReport,
   nipFor,
   post,
   postRaw,

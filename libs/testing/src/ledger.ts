@@ -51,6 +51,17 @@ export const ELECTION = {
   monitoringUntil: '2024-12-15',
 };
 
+/** A Bawaslu finding (N06, social-media campaigning) against `nip` in ELECTION: a report's body. */
+export const findingReport = (nip: string, over: object = {}) => ({
+  electionId: ELECTION.electionId,
+  nip,
+  source: 'BAWASLU_FINDING' as const,
+  actCode: 'N06',
+  occurredAt: '2024-09-28',
+  summary: 'Membagikan materi kampanye di media sosial',
+  ...over,
+});
+
 /** An election, two OPDs with a head each and `staffPerOpd` staff, written through the real API. */
 export const seedLedger = async (
   t: TestApp,
@@ -120,14 +131,16 @@ export const confirmedCase = async (
   },
 ): Promise<{ caseId: string; position: string }> => {
   const reported = await expectStatus(
-    post(t, bawaslu, '/api/v1/cases', {
-      electionId: options.electionId ?? ELECTION.electionId,
-      nip: options.nip,
-      source: 'BAWASLU_FINDING',
-      actCode: options.actCode ?? 'N06',
-      occurredAt: options.occurredAt ?? '2024-09-28',
-      summary: 'Membagikan materi kampanye di media sosial',
-    }),
+    post(
+      t,
+      bawaslu,
+      '/api/v1/cases',
+      findingReport(options.nip, {
+        ...(options.electionId ? { electionId: options.electionId } : {}),
+        ...(options.actCode ? { actCode: options.actCode } : {}),
+        ...(options.occurredAt ? { occurredAt: options.occurredAt } : {}),
+      }),
+    ),
     201,
   );
   const { caseId } = reported.body as { caseId: string };

@@ -4,6 +4,7 @@ import {
   createTestApp,
   createUser,
   expectStatus,
+  findingReport,
   post,
   seedLedger,
   type TestApp,
@@ -54,14 +55,7 @@ describe('OPD scope inside the read side, whatever the route', () => {
     }
     caseOfPendidikan = (
       (await expectStatus(
-        post(t, bawaslu, '/api/v1/cases', {
-          electionId: ELECTION_ID,
-          nip: roster['dinas-pendidikan'].staff[0],
-          source: 'BAWASLU_FINDING',
-          actCode: 'N06',
-          occurredAt: '2024-09-28',
-          summary: 'Membagikan materi kampanye di Facebook',
-        }),
+        post(t, bawaslu, '/api/v1/cases', findingReport(roster['dinas-pendidikan'].staff[0])),
         201,
       )) as { body: { caseId: string } }
     ).body.caseId;

@@ -3,6 +3,7 @@ import {
   createTestApp,
   createUser,
   expectStatus,
+  findingReport,
   nipFor,
   post,
   seedLedger,
@@ -18,7 +19,9 @@ import { CliError } from '../../../apps/cli/src/cli-error';
 import { registerImportCommands } from '../../../apps/cli/src/commands/import';
 import { systemActor } from '../../../apps/ledger/src/identity/user.commands';
 import { AsnCommands, OpdCommands } from '../../../apps/ledger/src/registry/registry.commands';
+import { CaseCommands } from '../../../apps/ledger/src/cases/case.commands';
 import { Facts } from '../../../apps/ledger/src/infrastructure/facts';
+import { PledgeCommands } from '../../../apps/ledger/src/pledges/pledge.commands';
 import { OpdMembershipLock } from '../../../apps/ledger/src/registry/opd-membership';
 import { RegistryFacts } from '../../../apps/ledger/src/registry/registry-facts';
 import { type ImportReport, RosterImport } from '../../../apps/ledger/src/registry/roster-import';
@@ -57,6 +60,30 @@ describe('registry rules', () => {
   };
   const dissolvedOpd = async (opdId: string) =>
     (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
+  /** Runs `race` with every append to a stream named `stream…` held back a moment: time for a write racing
+   * it to land between its reads and its append, were nothing to keep it out. `reached`: settled once such
+   * an append is under way (its writer has read all it decides on). */
+  const slowingAppendsTo = async <T>(
+    stream: string,
+    race: (reached: Promise<void>) => Promise<T>,
+  ): Promise<T> => {
+    const store = t.app.get(EventStore);
+    const append = store.appendToStream.bind(store);
+    let reach!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      reach = resolve;
+    });
+    const slowed = jest
+      .spyOn(store, 'appendToStream')
+      .mockImplementation(async (id, events, options) => {
+        if (id.startsWith(stream)) {
+          reach();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return append(id, events, options);
+      });
+    return race(reached).finally(() => slowed.mockRestore());
+  };
   const enrolment = (nip: string, opdId: string) => ({
     nip,
     name: 'ASN Balapan',
@@ -454,8 +481,8 @@ describe('registry rules', () => {
       await expectStatus(post(t, hr, '/api/v1/opds', opd('dinas-tujuan-2', '7.12.01')), 201);
       const nip = nipFor(6520);
       await t.app.get(AsnCommands).enroll(enrolment(nip, 'dinas-kesehatan'), actor);
-      // Both read the ASN in dinas-kesehatan; the second finds them moved once it holds that OPD's lock,
-      // and takes the lock of the OPD they are in now.
+      // The second waits on the ASN's lock for the first to land, then reads them in the OPD they are in
+      // now and takes that OPD's lock.
       const lock = t.app.get(OpdMembershipLock);
       const held = jest.spyOn(lock, 'hold');
       const moves = await Promise.allSettled([
@@ -471,9 +498,10 @@ describe('registry rules', () => {
         ['dinas-pendidikan', 'dinas-tujuan-2'],
       ]);
       expect(locked).toEqual([
-        ['dinas-kesehatan', 'dinas-pendidikan'],
-        ['dinas-kesehatan', 'dinas-tujuan-2'],
-        ['dinas-pendidikan', 'dinas-tujuan-2'],
+        [`asn:${nip}`],
+        [`asn:${nip}`],
+        ['opd:dinas-kesehatan', 'opd:dinas-pendidikan'],
+        ['opd:dinas-pendidikan', 'opd:dinas-tujuan-2'],
       ]);
     });
 
@@ -488,25 +516,110 @@ describe('registry rules', () => {
         const move = () => t.app.get(AsnCommands).transfer(nip, 'dinas-kesehatan', actor);
         // The appointment's append is held back a moment: time for the move to land between the
         // appointment's check that the ASN works there and its append, were nothing to keep it out.
-        const store = t.app.get(EventStore);
-        const append = store.appendToStream.bind(store);
-        const slowed = jest
-          .spyOn(store, 'appendToStream')
-          .mockImplementation(async (stream, events, options) => {
-            if (stream === `opd-${opdId}`) {
-              await new Promise((resolve) => setTimeout(resolve, 20));
-            }
-            return append(stream, events, options);
-          });
-        const outcomes = await Promise.allSettled(
-          first === 'appoint' ? [appoint(), move()] : [move(), appoint()],
-        ).finally(() => slowed.mockRestore());
+        const outcomes = await slowingAppendsTo(`opd-${opdId}`, () =>
+          Promise.allSettled(first === 'appoint' ? [appoint(), move()] : [move(), appoint()]),
+        );
         expect(outcomes.map(codeOf)).toContain('ok');
         const head = await t.app.get(Facts).sittingHead(opdId);
         const asn = await t.app.get(Facts).asn(nip);
         expect(head === null || (asn.status === 'active' && asn.opdId === opdId)).toBe(true);
         expect(head).toBeNull();
       }
+    });
+
+    describe('a pledge or report arriving with a membership change', () => {
+      const pledge = (nip: string) => () =>
+        t.app
+          .get(PledgeCommands)
+          .sign(
+            { electionId: 'pilkada-2024', nip, signedAt: '2024-09-20', place: 'Bangli' },
+            actor,
+          );
+      const signed = async (nip: string) => (await streamOf(`pledge-pilkada-2024-${nip}`))[0];
+      /** Either order: the second arrives once the first has read all it decides on and is appending
+       * (held back a moment by slowingAppendsTo); `record` appends to `recorded…`, `change` to `changed`. */
+      const race = async (
+        recordFirst: boolean,
+        [record, recorded]: [() => Promise<unknown>, string],
+        [change, changed]: [() => Promise<unknown>, string],
+      ) => {
+        const [first, second] = recordFirst ? [record, change] : [change, record];
+        const outcomes = await slowingAppendsTo(
+          recordFirst ? recorded : changed,
+          async (reached) => {
+            const written = first();
+            await reached;
+            return Promise.allSettled([written, second()]);
+          },
+        );
+        expect(outcomes.map(codeOf)).toEqual(['ok', 'ok']);
+      };
+      /** A move to dinas-kesehatan (code 1.01.01) through the API or in a roster import. */
+      const move = (
+        nip: string,
+        via: 'api' | 'import' = 'api',
+      ): [() => Promise<unknown>, string] => [
+        via === 'api'
+          ? () => t.app.get(AsnCommands).transfer(nip, 'dinas-kesehatan', actor)
+          : async () => {
+              const csv = `NIP,Nama,Jabatan,Jenis ASN,Kode OPD\n${nip},ASN Balapan,Pelaksana,PNS,1.01.01`;
+              const report = await t.app.get(RosterImport).importAsn(Readable.from([csv]), actor);
+              expect(report).toMatchObject({ transferred: 1, errors: [] });
+            },
+        `asn-${nip}`,
+      ];
+      const movedAt = async (nip: string) =>
+        (await streamOf(`asn-${nip}`)).find((e) => e.type === 'AsnTransferred')!.position;
+
+      it('records a pledge for the OPD the signer is in when it lands, before or after a move or import', async () => {
+        const rounds = (['api', 'import'] as const).flatMap((via) =>
+          [true, false].map((first) => ({ via, first })),
+        );
+        for (const [round, { via, first: pledgeFirst }] of rounds.entries()) {
+          const nip = nipFor(6530 + round);
+          await t.app.get(AsnCommands).enroll(enrolment(nip, 'dinas-pendidikan'), actor);
+          await race(pledgeFirst, [pledge(nip), `pledge-pilkada-2024-${nip}`], move(nip, via));
+          const pledged = await signed(nip);
+          expect(pledged.position < (await movedAt(nip))).toBe(pledgeFirst);
+          expect(pledged.data.opdId).toBe(pledgeFirst ? 'dinas-pendidikan' : 'dinas-kesehatan');
+        }
+      });
+
+      it('records a report against the OPD the ASN is in when it lands, before or after a move', async () => {
+        for (const [round, reportFirst] of [true, false].entries()) {
+          const nip = nipFor(6536 + round);
+          await t.app.get(AsnCommands).enroll(enrolment(nip, 'dinas-pendidikan'), actor);
+          let caseId = '';
+          const report = async () => {
+            ({ caseId } = await t.app
+              .get(CaseCommands)
+              .report(findingReport(nip), { ...actor, role: 'BAWASLU' }));
+          };
+          await race(reportFirst, [report, 'case-'], move(nip));
+          const [reported] = await streamOf(`case-${caseId}`);
+          expect(reported.position < (await movedAt(nip))).toBe(reportFirst);
+          expect(reported.data.opdId).toBe(reportFirst ? 'dinas-pendidikan' : 'dinas-kesehatan');
+        }
+      });
+
+      it("records a head's pledge in the role they hold when it lands, before or after a new head", async () => {
+        for (const [round, pledgeFirst] of [true, false].entries()) {
+          const opdId = `dinas-pakta-${round}`;
+          await expectStatus(post(t, hr, '/api/v1/opds', opd(opdId, `7.13.0${round}`)), 201);
+          const [sitting, next] = [nipFor(6540 + 2 * round), nipFor(6541 + 2 * round)];
+          for (const nip of [sitting, next]) {
+            await t.app.get(AsnCommands).enroll(enrolment(nip, opdId), actor);
+          }
+          await t.app.get(OpdCommands).appointHead(opdId, sitting, actor);
+          await race(
+            pledgeFirst,
+            [pledge(sitting), `pledge-pilkada-2024-${sitting}`],
+            [() => t.app.get(OpdCommands).appointHead(opdId, next, actor), `opd-${opdId}`],
+          );
+          expect((await signed(sitting)).data.role).toBe(pledgeFirst ? 'OPD_HEAD' : 'ASN');
+          expect(await t.app.get(Facts).sittingHead(opdId)).toBe(next);
+        }
+      });
     });
   });
 

@@ -6,6 +6,7 @@ import {
   createUser,
   ELECTION,
   expectStatus,
+  findingReport,
   nipFor,
   post,
   seedLedger,
@@ -84,19 +85,10 @@ describe('write API rule coverage', () => {
     place: 'Bangli',
     ...over,
   });
-  const reportBody = (nip: string, over: object = {}) => ({
-    electionId: ELECTION.electionId,
-    nip,
-    source: 'BAWASLU_FINDING',
-    actCode: 'N06',
-    occurredAt: '2024-09-28',
-    summary: 'Membagikan materi kampanye di media sosial',
-    ...over,
-  });
   /** A case reported and verified, ready for confirmation (confirmedCase goes one step further). */
   const verifiedCase = async (nip: string, actCode = 'N06'): Promise<string> => {
     const reported = await expectStatus(
-      post(t, bawaslu, '/api/v1/cases', reportBody(nip, { actCode })),
+      post(t, bawaslu, '/api/v1/cases', findingReport(nip, { actCode })),
       201,
     );
     const caseId = reported.body.caseId as string;
@@ -247,11 +239,11 @@ describe('write API rule coverage', () => {
     it('refuses an act dated tomorrow in the regency (400 naming occurredAt), writing nothing', async () => {
       const nip = await enrol(freshNip());
       const res = await writesNothing(() =>
-        post(t, bawaslu, '/api/v1/cases', reportBody(nip, { occurredAt: tomorrow() })),
+        post(t, bawaslu, '/api/v1/cases', findingReport(nip, { occurredAt: tomorrow() })),
       );
       expectInvalid(res, 'occurredAt', 'OCCURRED_AT_IN_FUTURE');
       await expectStatus(
-        post(t, bawaslu, '/api/v1/cases', reportBody(nip, { occurredAt: today() })),
+        post(t, bawaslu, '/api/v1/cases', findingReport(nip, { occurredAt: today() })),
         201,
       );
     });
@@ -587,8 +579,8 @@ describe('write API rule coverage', () => {
           return json(
             () => bawaslu,
             '/api/v1/cases',
-            reportBody(nip),
-            reportBody(nip, { summary: 'Laporan lain' }),
+            findingReport(nip),
+            findingReport(nip, { summary: 'Laporan lain' }),
           );
         },
       },
@@ -598,7 +590,7 @@ describe('write API rule coverage', () => {
         prepare: async () => {
           const nip = await enrol(freshNip());
           const reported = await expectStatus(
-            post(t, bawaslu, '/api/v1/cases', reportBody(nip)),
+            post(t, bawaslu, '/api/v1/cases', findingReport(nip)),
             201,
           );
           return json(

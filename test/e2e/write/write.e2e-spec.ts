@@ -4,6 +4,7 @@ import {
   createUser,
   ELECTION,
   expectStatus,
+  findingReport,
   nipFor,
   post,
   postRaw,
@@ -460,16 +461,11 @@ describe('write API', () => {
   });
 
   describe('cases', () => {
-    const reportBody = (nip: string, over: object = {}) => ({
-      electionId: 'pilkada-2024',
-      nip,
-      source: 'BAWASLU_FINDING',
-      actCode: 'N06',
-      occurredAt: '2024-09-28',
-      summary: 'Membagikan materi kampanye di Facebook',
-      evidence: [{ sha256: 'a'.repeat(64), description: 'Tangkapan layar' }],
-      ...over,
-    });
+    const reportBody = (nip: string, over: object = {}) =>
+      findingReport(nip, {
+        evidence: [{ sha256: 'a'.repeat(64), description: 'Tangkapan layar' }],
+        ...over,
+      });
 
     it('follows a case from report to two sanctions, each step a 409 out of order', async () => {
       const nip = roster['dinas-pendidikan'].staff[0];

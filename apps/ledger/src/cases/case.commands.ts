@@ -7,6 +7,7 @@ import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
+import { OpdMembershipLock } from '../registry/opd-membership';
 import { normaliseNip } from '../registry/registry.commands';
 import type {
   ConfirmViolationDto,
@@ -38,49 +39,54 @@ export class CaseCommands {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly facts: Facts,
+    private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
   ) {}
 
+  /** Recorded against the OPD the ASN is in when it lands: their membership lock is shared from the
+   * read to the append (see OpdMembershipLock), so no move or departure lands in between. */
   async report(dto: ReportViolationDto, actor: ActorContext) {
     const nip = normaliseNip(dto.nip);
-    const [election, asn] = await Promise.all([
-      this.facts.election(dto.electionId),
-      this.facts.asn(nip),
-    ]);
-    if (asn.status !== 'none') {
-      assertOpdScope(actor, asn.opdId);
-    }
-    const at = this.clock.moment();
-    for (let attempt = 0; ; attempt++) {
-      const caseId = newCaseId(at.today.slice(0, 4));
-      try {
-        const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
-          type: 'ReportViolation',
-          data: {
-            ...dto,
-            nip,
-            caseId,
-            evidence: (dto.evidence ?? []).map((e) => ({
-              sha256: e.sha256,
-              description: e.description,
-            })),
-          },
-          context: {
-            electionExists: election !== null,
-            asn: asn.status === 'none' ? null : { status: asn.status, opdId: asn.opdId },
-            sla: this.facts.sla,
-          },
-          metadata: commandMetadata(actor, at),
-        });
-        return written({ caseId }, position);
-      } catch (error) {
-        // A random id already taken: draw another (astronomically rare, but never a 409 for the user).
-        if (error instanceof DomainError && error.code === 'CASE_ALREADY_EXISTS' && attempt < 3) {
-          continue;
-        }
-        throw error;
+    return this.membership.decide({ asns: [nip] }, async () => {
+      const [election, asn] = await Promise.all([
+        this.facts.election(dto.electionId),
+        this.facts.asn(nip),
+      ]);
+      if (asn.status !== 'none') {
+        assertOpdScope(actor, asn.opdId);
       }
-    }
+      const at = this.clock.moment();
+      for (let attempt = 0; ; attempt++) {
+        const caseId = newCaseId(at.today.slice(0, 4));
+        try {
+          const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
+            type: 'ReportViolation',
+            data: {
+              ...dto,
+              nip,
+              caseId,
+              evidence: (dto.evidence ?? []).map((e) => ({
+                sha256: e.sha256,
+                description: e.description,
+              })),
+            },
+            context: {
+              electionExists: election !== null,
+              asn: asn.status === 'none' ? null : { status: asn.status, opdId: asn.opdId },
+              sla: this.facts.sla,
+            },
+            metadata: commandMetadata(actor, at),
+          });
+          return written({ caseId }, position);
+        } catch (error) {
+          // A random id already taken: draw another (astronomically rare, but never a 409 for the user).
+          if (error instanceof DomainError && error.code === 'CASE_ALREADY_EXISTS' && attempt < 3) {
+            continue;
+          }
+          throw error;
+        }
+      }
+    });
   }
 
   verify(caseId: string, dto: VerifyCaseDto, actor: ActorContext) {

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { CURRENT_PAKTA_VERSION, notFound, pledgeDecider, streams } from '@netral/domain';
+import {
+  CURRENT_PAKTA_VERSION,
+  notFound,
+  pledgeDecider,
+  type SignPledge,
+  streams,
+} from '@netral/domain';
 import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
 import { assertOpdScope } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
+import { OpdMembershipLock } from '../registry/opd-membership';
 import { normaliseNip } from '../registry/registry.commands';
 import type { SignPledgeDto } from './pledge.dto';
 
@@ -15,49 +22,40 @@ export class PledgeCommands {
   constructor(
     private readonly aggregates: AggregateStore,
     private readonly facts: Facts,
+    private readonly membership: OpdMembershipLock,
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Decided on the signer's OPD and role as they are when it lands: the ASN's membership lock is shared
+   * from the read of their stream to the append, and that of their OPD from the read of its head (see
+   * OpdMembershipLock), so no move, departure or head appointment lands in between. Pledges never wait
+   * for each other.
+   */
   async sign(dto: SignPledgeDto, actor: ActorContext) {
     const nip = normaliseNip(dto.nip);
-    const [election, asn] = await Promise.all([
-      this.facts.election(dto.electionId),
-      this.facts.asn(nip),
-    ]);
-    const opd = asn.status === 'active' ? await this.facts.opd(asn.opdId) : undefined;
-    // The signer signs as head only while in office: asked only of the one last appointed (the others sign
-    // as staff whoever the head is), so a staff pledge costs no extra read.
-    const head =
-      opd && opd.status !== 'none' && opd.headNip === nip
-        ? await this.facts.sittingHead(opd.opdId)
-        : null;
-    const { position } = await this.aggregates.handle(
-      streams.pledge(dto.electionId, nip),
-      pledgeDecider,
-      {
-        type: 'SignPledge',
-        data: {
-          electionId: dto.electionId,
-          nip,
-          signedAt: dto.signedAt,
-          place: dto.place,
-          textVersion: dto.textVersion ?? CURRENT_PAKTA_VERSION,
-          witnesses: dto.witnesses ?? [],
-          ...(dto.documentSha256 ? { documentSha256: dto.documentSha256 } : {}),
-        },
-        context: {
+    return this.membership.decide({ asns: [nip] }, async () => {
+      const [election, asn] = await Promise.all([
+        this.facts.election(dto.electionId),
+        this.facts.asn(nip),
+      ]);
+      if (asn.status !== 'active') {
+        return this.write(dto, nip, actor, { election, asn: { status: asn.status } });
+      }
+      const opdId = asn.opdId;
+      return this.membership.decide({ opds: [opdId] }, async () => {
+        const opd = await this.facts.opd(opdId);
+        // The signer signs as head only while in office: asked only of the one last appointed (the
+        // others sign as staff whoever the head is), so a staff pledge costs no extra read.
+        const head =
+          opd.status !== 'none' && opd.headNip === nip ? await this.facts.sittingHead(opdId) : null;
+        return this.write(dto, nip, actor, {
           election,
-          asn:
-            asn.status === 'active'
-              ? { status: 'active', opdId: asn.opdId }
-              : { status: asn.status },
+          asn: { status: 'active', opdId },
           ...(head ? { opdHeadNip: head } : {}),
-          ...(actor.role === 'OPD_HEAD' ? { submitterOpdScope: actor.opdId ?? '' } : {}),
-        },
-        metadata: commandMetadata(actor, this.clock.moment()),
-      },
-    );
-    return written({ electionId: dto.electionId, nip }, position);
+        });
+      });
+    });
   }
 
   async void(electionId: string, nip: string, reason: string, actor: ActorContext) {
@@ -76,5 +74,35 @@ export class PledgeCommands {
       metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ electionId, nip: bare }, position);
+  }
+
+  private async write(
+    dto: SignPledgeDto,
+    nip: string,
+    actor: ActorContext,
+    context: Omit<SignPledge['context'], 'submitterOpdScope'>,
+  ) {
+    const { position } = await this.aggregates.handle(
+      streams.pledge(dto.electionId, nip),
+      pledgeDecider,
+      {
+        type: 'SignPledge',
+        data: {
+          electionId: dto.electionId,
+          nip,
+          signedAt: dto.signedAt,
+          place: dto.place,
+          textVersion: dto.textVersion ?? CURRENT_PAKTA_VERSION,
+          witnesses: dto.witnesses ?? [],
+          ...(dto.documentSha256 ? { documentSha256: dto.documentSha256 } : {}),
+        },
+        context: {
+          ...context,
+          ...(actor.role === 'OPD_HEAD' ? { submitterOpdScope: actor.opdId ?? '' } : {}),
+        },
+        metadata: commandMetadata(actor, this.clock.moment()),
+      },
+    );
+    return written({ electionId: dto.electionId, nip }, position);
   }
 }

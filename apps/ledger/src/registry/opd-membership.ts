@@ -1,16 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedLock } from '../common/keyed-lock';
 
+/** The OPDs and ASN whose membership a request changes or decides on. */
+export interface MembershipScope {
+  readonly opds?: Iterable<string>;
+  readonly asns?: Iterable<string>;
+}
+
 /**
- * Held, per OPD, by every write that changes or decides on who belongs to it: enrolling, moving an ASN in
- * or out, recording a departure, importing staff, appointing its head, and dissolving it. Each of these
- * reads one aggregate and appends to another (a dissolution counts the ASN streams and appends to the
- * OPD's; an enrolment reads the OPD's and appends to the ASN's; an appointment reads the appointee's and
- * appends to the OPD's), so no expected-revision check can see two of them collide. Held from the read to
- * the append, the lock lets one finish before the other reads: of an enrolment and a dissolution arriving
- * together, one is written and the other refused. It covers every writer in this service process; no
- * other process writes this data directory meanwhile (DataDirLock: the CLI's import refuses while the
- * service runs). A second service instance on EventStoreDB, with its own data directory, is not covered.
+ * Held, per OPD and per ASN, by every write that changes or decides on who belongs to an OPD. Each of
+ * these reads one aggregate and appends to another (a dissolution counts the ASN streams and appends to
+ * the OPD's; an enrolment reads the OPD's and appends to the ASN's; an appointment reads the appointee's
+ * and appends to the OPD's; a pledge reads the signer's ASN stream and the OPD's head and appends to its
+ * own), so no expected-revision check can see two of them collide. Held from the read to the append, the
+ * lock lets one finish before the other reads.
+ *
+ * `change` is taken by the writes that change membership: enrolling, moving an ASN in or out, recording a
+ * departure, importing staff, appointing a head, dissolving: of an enrolment and a dissolution arriving
+ * together, one is written and the other refused. `decide` is taken by the writes that only record what
+ * the membership is (a pledge, a report): they run side by side, and a move or appointment waits for them
+ * (and they for it), so a pledge is recorded for the OPD and role the signer has when it lands.
+ *
+ * ASN keys sort before OPD keys, so work holding an ASN may then take its OPD. It covers every writer in
+ * this service process; no other process writes this data directory meanwhile (DataDirLock: the CLI's
+ * import refuses while the service runs). A second service instance on EventStoreDB, with its own data
+ * directory, is not covered.
  */
 @Injectable()
-export class OpdMembershipLock extends KeyedLock {}
+export class OpdMembershipLock extends KeyedLock {
+  change<T>(scope: MembershipScope, work: () => Promise<T>): Promise<T> {
+    return this.hold(keysOf(scope), work);
+  }
+
+  decide<T>(scope: MembershipScope, work: () => Promise<T>): Promise<T> {
+    return this.share(keysOf(scope), work);
+  }
+}
+
+const keysOf = ({ opds = [], asns = [] }: MembershipScope): string[] => [
+  ...[...asns].map((nip) => `asn:${nip}`),
+  ...[...opds].map((opdId) => `opd:${opdId}`),
+];

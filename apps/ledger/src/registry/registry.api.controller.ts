@@ -278,9 +278,7 @@ export class AsnApiController {
   @ApiBadRequestResponse({ description: `${NIP_IN_PATH}; ${INVALID_INPUT}` })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND, OPD_NOT_FOUND' })
   @ApiConflictResponse({
-    description:
-      'ASN_ALREADY_IN_OPD, ASN_LEFT, OPD_DISSOLVED; ASN_CHANGED_CONCURRENTLY: moved by another ' +
-      `request meanwhile, reload and retry; ${RETRIES}; ${IDEMPOTENCY}`,
+    description: `ASN_ALREADY_IN_OPD, ASN_LEFT, OPD_DISSOLVED; ${RETRIES}; ${IDEMPOTENCY}`,
   })
   transfer(
     @Param('nip', NipParamPipe) nip: string,
@@ -324,9 +322,7 @@ export class AsnApiController {
   @ApiBadRequestResponse({ description: `${NIP_IN_PATH}; ${INVALID_INPUT}` })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
   @ApiConflictResponse({
-    description:
-      'ASN_LEFT; ASN_CHANGED_CONCURRENTLY: moved by another request meanwhile, reload and retry; ' +
-      `${RETRIES}; ${IDEMPOTENCY}`,
+    description: `ASN_LEFT; ${RETRIES}; ${IDEMPOTENCY}`,
   })
   departure(
     @Param('nip', NipParamPipe) nip: string,

@@ -3,7 +3,6 @@ import { AppConfig } from '@netral/config';
 import {
   type Asn,
   asnDecider,
-  conflict,
   type AsnCommand,
   type CommandMetadata,
   opdDecider,
@@ -87,7 +86,7 @@ export class OpdCommands {
   /** Checked and written under the OPD's membership lock: the appointee cannot move out in between. */
   async appointHead(opdId: string, nip: string, actor: ActorContext) {
     const bare = normaliseNip(nip);
-    return this.membership.hold([opdId], async () => {
+    return this.membership.change({ opds: [opdId] }, async () => {
       const asn = await this.facts.asn(bare);
       return this.handle(opdId, actor, {
         type: 'AppointOpdHead',
@@ -110,7 +109,7 @@ export class OpdCommands {
   /** Refused while ASN are still active in the OPD: they are transferred (or recorded as left) first.
    * Counted and written under the OPD's membership lock, so no enrolment or move into it lands between. */
   async dissolve(opdId: string, reason: string, actor: ActorContext) {
-    return this.membership.hold([opdId], async () =>
+    return this.membership.change({ opds: [opdId] }, async () =>
       this.handle(opdId, actor, {
         type: 'DissolveOpd',
         data: { opdId, reason },
@@ -144,7 +143,7 @@ export class AsnCommands {
   async enroll(dto: EnrollAsnDto, actor: ActorContext) {
     assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
-    return this.membership.hold([dto.opdId], async () => {
+    return this.membership.change({ opds: [dto.opdId] }, async () => {
       // Officials know OPDs by name: a NIP already enrolled is refused naming where. The stream read
       // for that is the one the command is decided on.
       const known = await this.aggregates.load(streams.asn(nip), asnDecider);
@@ -223,37 +222,21 @@ export class AsnCommands {
   }
 
   /**
-   * Runs `work` holding the membership lock of the OPD the ASN is active in (and `others`), with the ASN's
-   * stream as read under the lock. The OPD is read before the lock is taken, so it is read again once held:
-   * if a move landed in between, the lock of the new OPD is taken instead (a few times at most; moves of
-   * one ASN queue on the OPD they leave).
+   * Runs `work` holding the membership lock of the ASN, then of the OPD they are active in (and `others`),
+   * with the ASN's stream as read under the first: every move of one ASN holds it, so the OPD read is the
+   * one they are still in when `work` appends.
    */
-  private async holdingOwnOpd<T>(
+  private holdingOwnOpd<T>(
     nip: string,
     others: string[],
     work: (known: Loaded<Asn>) => Promise<T>,
   ) {
-    const stream = streams.asn(normaliseNip(nip));
-    const opdOf = ({ state }: Loaded<Asn>) => (state.status === 'active' ? state.opdId : undefined);
-    for (let attempt = 1; ; attempt++) {
-      const expected = opdOf(await this.aggregates.load(stream, asnDecider));
-      const outcome = await this.membership.hold(
-        [...others, ...(expected ? [expected] : [])],
-        async () => {
-          const known = await this.aggregates.load(stream, asnDecider);
-          return opdOf(known) === expected ? { result: await work(known) } : undefined;
-        },
-      );
-      if (outcome) {
-        return outcome.result;
-      }
-      if (attempt >= 5) {
-        throw conflict(
-          'ASN_CHANGED_CONCURRENTLY',
-          `ASN ${nip} sedang dipindahkan oleh permintaan lain: muat ulang dan coba lagi.`,
-        );
-      }
-    }
+    const bare = normaliseNip(nip);
+    return this.membership.change({ asns: [bare] }, async () => {
+      const known = await this.aggregates.load(streams.asn(bare), asnDecider);
+      const own = known.state.status === 'active' ? [known.state.opdId] : [];
+      return this.membership.change({ opds: [...others, ...own] }, () => work(known));
+    });
   }
 
   private async opdName(opdId: string): Promise<string | undefined> {

@@ -487,15 +487,17 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
-    // The OPDs it adds staff to, and those its moves leave, are held while it writes (see
-    // OpdMembershipLock); the first are checked again once held: one dissolved since the registry was read
-    // above refuses its rows.
+    // The OPDs it adds staff to, those its moves leave, and the ASN it moves are held while it writes (see
+    // OpdMembershipLock); the OPDs joined are checked again once held: one dissolved since the registry was
+    // read above refuses its rows.
     const joined = new Set(plan.filter((p) => p.enroll || p.transfer).map((p) => p.row.opdId));
-    const left = plan.flatMap(({ row, transfer }) => {
-      const { state } = known.get(row.nip) ?? NO_ASN;
-      return transfer && state.status === 'active' ? [state.opdId] : [];
+    const moves = plan.filter((p) => p.transfer).map((p) => p.row.nip);
+    const left = moves.flatMap((nip) => {
+      const { state } = known.get(nip) ?? NO_ASN;
+      return state.status === 'active' ? [state.opdId] : [];
     });
-    return this.membership.hold([...joined, ...left], async () => {
+    const scope = { asns: moves, opds: [...joined, ...left] };
+    return this.membership.change(scope, async () => {
       const registry = await this.registry.opds();
       for (const { row, enroll, transfer } of plan) {
         const opd = registry.get(row.opdId);
