@@ -60,9 +60,9 @@ describe('registry rules', () => {
   };
   const dissolvedOpd = async (opdId: string) =>
     (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
-  /** Runs `race` with every append to a stream named `stream…` held back a moment: time for a write racing
-   * it to land between its reads and its append, were nothing to keep it out. `reached`: settled once such
-   * an append is under way (its writer has read all it decides on). */
+  /** Runs `race` with the first append to a stream named `stream…` held back a moment: time for a write
+   * racing it to land between its reads and its append, were nothing to keep it out. `reached`: settled
+   * once that append is under way (its writer has read all it decides on). */
   const slowingAppendsTo = async <T>(
     stream: string,
     race: (reached: Promise<void>) => Promise<T>,
@@ -70,13 +70,15 @@ describe('registry rules', () => {
     const store = t.app.get(EventStore);
     const append = store.appendToStream.bind(store);
     let reach!: () => void;
+    let heldBack = false;
     const reached = new Promise<void>((resolve) => {
       reach = resolve;
     });
     const slowed = jest
       .spyOn(store, 'appendToStream')
       .mockImplementation(async (id, events, options) => {
-        if (id.startsWith(stream)) {
+        if (id.startsWith(stream) && !heldBack) {
+          heldBack = true;
           reach();
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
@@ -399,6 +401,81 @@ describe('registry rules', () => {
       expect(report.errors[0].reason).toContain('sudah dibubarkan saat impor berjalan');
       expect(report.position).toBeNull();
       expect(await enrolled(nips)).toBe(0);
+    });
+  });
+
+  describe('an import and single registry writes arriving together', () => {
+    const importing = (csv: string) =>
+      t.app.get(RosterImport).importAsn(Readable.from([csv]), actor);
+    const rowsFor = (nips: string[], code = '1.01.01') =>
+      [
+        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+        ...nips.map((n) => `${n},ASN Balapan,Pelaksana,PNS,${code}`),
+      ].join('\n');
+
+    it('writes nothing of an import whose ASN another request enrolled after it read them', async () => {
+      const [first, second] = [nipFor(6550), nipFor(6551)];
+      const mover = nipFor(6552);
+      await t.app.get(AsnCommands).enroll(enrolment(mover, 'dinas-pendidikan'), actor);
+      // The import has read the ASN streams (neither new NIP enrolled); the API enrols the first before
+      // the import holds them.
+      const registry = t.app.get(RegistryFacts);
+      const scan = registry.asn.bind(registry);
+      const spy = jest.spyOn(registry, 'asn').mockImplementationOnce(async (nips) => {
+        const states = await scan(nips);
+        await t.app.get(AsnCommands).enroll(enrolment(first, 'dinas-kesehatan'), actor);
+        return states;
+      });
+      const before = await head();
+      const report = await importing(rowsFor([first, second, mover])).finally(() =>
+        spy.mockRestore(),
+      );
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          line: 2,
+          column: 'NIP',
+          reason: expect.stringContaining('oleh permintaan lain saat impor berjalan'),
+        }),
+      ]);
+      expect(report.position).toBeNull();
+      // Only the API's enrolment was written: not the second row, not the move.
+      const written: string[][] = [];
+      for await (const e of t.app.get(EventStore).readAll({ fromPosition: before ?? 'start' })) {
+        if (e.position !== before) {
+          written.push([e.type, e.streamId]);
+        }
+      }
+      expect(written).toEqual([['AsnEnrolled', `asn-${first}`]]);
+      expect(await enrolled([second])).toBe(0);
+
+      // Uploaded again, the file completes: the first row now matches and is skipped.
+      const again = await importing(rowsFor([first, second, mover]));
+      expect(again).toMatchObject({
+        errors: [],
+        created: 1,
+        transferred: 1,
+        unchanged: 1,
+        updated: 0,
+      });
+    });
+
+    it('lets an enrolment of a NIP the import is writing wait for it, and refuses it then', async () => {
+      const nips = [nipFor(6555), nipFor(6556), nipFor(6557)];
+      const [report, single] = await slowingAppendsTo(`asn-${nips[1]}`, async (reached) => {
+        const imported = importing(rowsFor(nips));
+        await reached;
+        return Promise.allSettled([
+          imported,
+          t.app.get(AsnCommands).enroll(enrolment(nips[1], 'dinas-pendidikan'), actor),
+        ]);
+      });
+      expect((report as PromiseFulfilledResult<ImportReport>).value).toMatchObject({
+        errors: [],
+        created: 3,
+      });
+      expect(codeOf(single)).toBe('ASN_ALREADY_ENROLLED');
+      expect(await enrolled(nips)).toBe(3);
+      expect(await t.app.get(Facts).asn(nips[1])).toMatchObject({ opdId: 'dinas-kesehatan' });
     });
   });
 

@@ -67,6 +67,27 @@ export class RegistryFacts {
     return states;
   }
 
+  /** The store's last position (null while it is empty): `asnWrittenAfter` tells what came after it. */
+  head(): Promise<bigint | null> {
+    return this.store.headPosition();
+  }
+
+  /** Those of `nips` whose ASN stream has an event after `position` (a `head()`; null: from the start). */
+  async asnWrittenAfter(position: bigint | null, nips: ReadonlySet<string>): Promise<Set<string>> {
+    const written = new Set<string>();
+    const events = this.store.readAll({
+      fromPosition: position ?? 'start',
+      filter: { streamPrefixes: ['asn-'] },
+    });
+    for await (const event of events) {
+      const nip = event.streamId.slice('asn-'.length);
+      if ((position === null || event.position > position) && nips.has(nip)) {
+        written.add(nip);
+      }
+    }
+    return written;
+  }
+
   /** How many ASN are enrolled and active in `opdId` now. */
   async activeAsnIn(opdId: string): Promise<number> {
     let count = 0;

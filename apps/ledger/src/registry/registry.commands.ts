@@ -139,11 +139,12 @@ export class AsnCommands {
   ) {}
 
   /** Enrolment and a move check that the OPD they join is active and write under its membership lock, so
-   * the OPD cannot be dissolved between the check and the append. */
+   * the OPD cannot be dissolved between the check and the append; and under the ASN's, so an import
+   * writing the same NIP is not cut in two. */
   async enroll(dto: EnrollAsnDto, actor: ActorContext) {
     assertOpdScope(actor, dto.opdId);
     const nip = normaliseNip(dto.nip);
-    return this.membership.change({ opds: [dto.opdId] }, async () => {
+    return this.membership.change({ opds: [dto.opdId], asns: [nip] }, async () => {
       // Officials know OPDs by name: a NIP already enrolled is refused naming where. The stream read
       // for that is the one the command is decided on.
       const known = await this.aggregates.load(streams.asn(nip), asnDecider);
@@ -206,13 +207,17 @@ export class AsnCommands {
     );
   }
 
-  /** A corrected or updated name or position; the NIP and employment type never change. */
+  /** A corrected or updated name or position; the NIP and employment type never change. Under the ASN's
+   * membership lock: an import writing them is not cut in two. */
   async changeDetails(
     nip: string,
     change: { name?: string; position?: string; reason: string },
     actor: ActorContext,
   ) {
-    return this.handle(normaliseNip(nip), actor, { type: 'ChangeAsnDetails', data: change });
+    const bare = normaliseNip(nip);
+    return this.membership.change({ asns: [bare] }, () =>
+      this.handle(bare, actor, { type: 'ChangeAsnDetails', data: change }),
+    );
   }
 
   async recordLeft(nip: string, reason: string, actor: ActorContext) {

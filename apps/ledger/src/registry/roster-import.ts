@@ -433,7 +433,9 @@ export class RosterImport {
       position: null,
     };
     // Compare with what is already enrolled, so a re-import writes nothing and a move is a transfer. One
-    // scan of the ASN streams rather than a read per row; only the file's NIPs are kept.
+    // scan of the ASN streams rather than a read per row; only the file's NIPs are kept. Anything written
+    // to them after `scanned` is looked for again once the import holds them.
+    const scanned = await this.registry.head();
     const known = await this.registry.asn(new Set(rows.map((row) => row.nip)));
     const plan: AsnImportStep[] = [];
     for (const row of rows) {
@@ -487,18 +489,19 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
-    // The OPDs it adds staff to, those its moves leave, and the ASN it moves are held while it writes (see
-    // OpdMembershipLock); the OPDs joined are checked again once held: one dissolved since the registry was
-    // read above refuses its rows.
+    // The ASN it writes, the OPDs it adds staff to and those its moves leave are held while it writes (see
+    // OpdMembershipLock), so no other write to them lands in the middle: the import is written whole or
+    // not at all. What changed since they were read above is checked once held: an OPD dissolved, or an
+    // ASN enrolled, moved or changed by another request, refuses its rows.
     const joined = new Set(plan.filter((p) => p.enroll || p.transfer).map((p) => p.row.opdId));
-    const moves = plan.filter((p) => p.transfer).map((p) => p.row.nip);
-    const left = moves.flatMap((nip) => {
-      const { state } = known.get(nip) ?? NO_ASN;
-      return state.status === 'active' ? [state.opdId] : [];
+    const left = plan.flatMap(({ row, transfer }) => {
+      const { state } = known.get(row.nip) ?? NO_ASN;
+      return transfer && state.status === 'active' ? [state.opdId] : [];
     });
-    const scope = { asns: moves, opds: [...joined, ...left] };
-    return this.membership.change(scope, async () => {
+    const written = new Set(plan.map((p) => p.row.nip));
+    return this.membership.change({ asns: written, opds: [...joined, ...left] }, async () => {
       const registry = await this.registry.opds();
+      const changed = await this.registry.asnWrittenAfter(scanned, written);
       for (const { row, enroll, transfer } of plan) {
         const opd = registry.get(row.opdId);
         if ((enroll || transfer) && opd?.status !== 'active') {
@@ -506,6 +509,14 @@ export class RosterImport {
             line: row.line,
             column: 'Kode OPD',
             reason: `OPD ${opd?.name ?? row.opdId} sudah dibubarkan saat impor berjalan`,
+          });
+        }
+        if (changed.has(row.nip)) {
+          errors.push({
+            line: row.line,
+            column: 'NIP',
+            reason:
+              'ASN ini didaftarkan, dipindahkan atau diubah oleh permintaan lain saat impor berjalan; unggah berkas ini lagi (baris yang sudah sesuai dilewati)',
           });
         }
       }
