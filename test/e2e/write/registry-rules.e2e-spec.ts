@@ -41,7 +41,12 @@ describe('registry rules', () => {
       .post(path)
       .set('Authorization', hr.auth)
       .attach('file', Buffer.from(csv), 'roster.csv');
-  const opd = (opdId: string, code: string) => ({ opdId, code, name: opdId, kind: 'DINAS' });
+  const opd = (opdId: string, code: string) => ({
+    opdId,
+    code,
+    name: opdId,
+    kind: 'DINAS' as const,
+  });
   const actor = { ...systemActor(), role: 'HR' as const };
   const codeOf = (outcome: PromiseSettledResult<unknown>) =>
     outcome.status === 'fulfilled'
@@ -60,20 +65,23 @@ describe('registry rules', () => {
   };
   const dissolvedOpd = async (opdId: string) =>
     (await streamOf(`opd-${opdId}`)).some((e) => e.type === 'OpdDissolved');
-  /** Runs `race` with the first append to a stream named `stream…` held back a moment: time for a write
-   * racing it to land between its reads and its append, were nothing to keep it out. `reached`: settled
-   * once that append is under way (its writer has read all it decides on). */
-  const slowingAppendsTo = async <T>(
+  /**
+   * Runs `first`, and `second` once `first` has read all it decides on: when its first append to a stream
+   * named `stream…` is under way, held back a moment, time for `second` to land between `first`'s reads
+   * and its append were nothing to keep it out. Both outcomes, in that order.
+   */
+  const secondDuringFirst = async (
     stream: string,
-    race: (reached: Promise<void>) => Promise<T>,
-  ): Promise<T> => {
+    first: () => Promise<unknown>,
+    second: () => Promise<unknown>,
+  ) => {
     const store = t.app.get(EventStore);
     const append = store.appendToStream.bind(store);
     let reach!: () => void;
-    let heldBack = false;
     const reached = new Promise<void>((resolve) => {
       reach = resolve;
     });
+    let heldBack = false;
     const slowed = jest
       .spyOn(store, 'appendToStream')
       .mockImplementation(async (id, events, options) => {
@@ -84,7 +92,13 @@ describe('registry rules', () => {
         }
         return append(id, events, options);
       });
-    return race(reached).finally(() => slowed.mockRestore());
+    try {
+      const written = first();
+      await Promise.race([reached, written.catch(() => undefined)]);
+      return await Promise.allSettled([written, second()]);
+    } finally {
+      slowed.mockRestore();
+    }
   };
   const enrolment = (nip: string, opdId: string) => ({
     nip,
@@ -459,16 +473,69 @@ describe('registry rules', () => {
       });
     });
 
+    it('writes nothing of an OPD import whose code another request registered after it checked', async () => {
+      const csv = [
+        'Kode OPD,Nama OPD,Jenis,Kode Induk',
+        '7.20.01,Badan Baru Satu,Badan,',
+        '7.20.02,Badan Baru Dua,Badan,7.20.01',
+      ].join('\n');
+      const registry = t.app.get(RegistryFacts);
+      const read = registry.opds.bind(registry);
+      const spy = jest.spyOn(registry, 'opds').mockImplementationOnce(async () => {
+        const snapshot = await read();
+        await expectStatus(post(t, hr, '/api/v1/opds', opd('badan-lain', '7.20.02')), 201);
+        return snapshot;
+      });
+      const before = await head();
+      const report = await t.app
+        .get(RosterImport)
+        .importOpds(Readable.from([csv]), actor)
+        .finally(() => spy.mockRestore());
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          line: 3,
+          column: 'Kode OPD',
+          reason: expect.stringContaining('badan-lain'),
+        }),
+      ]);
+      expect(report.errors[0].reason).toContain('saat impor berjalan');
+      expect(report.position).toBeNull();
+      // The API's registration (its code claim and the OPD) and nothing of the file.
+      expect(await head()).toBe((before ?? 0n) + 2n);
+      expect((await t.app.get(RegistryFacts).opds()).has('badan-baru-satu')).toBe(false);
+    });
+
+    it('lets a registration of a code the OPD import is writing wait for it, and refuses it then', async () => {
+      const csv = [
+        'Kode OPD,Nama OPD,Jenis',
+        '7.21.01,Badan Antre Satu,Badan',
+        '7.21.02,Badan Antre Dua,Badan',
+      ].join('\n');
+      const [imported, single] = await secondDuringFirst(
+        'opdcode-7.21.01',
+        () => t.app.get(RosterImport).importOpds(Readable.from([csv]), actor),
+        () => t.app.get(OpdCommands).register(opd('badan-penyela', '7.21.02'), actor),
+      );
+      expect((imported as PromiseFulfilledResult<ImportReport>).value).toMatchObject({
+        errors: [],
+        created: 2,
+      });
+      expect(codeOf(single)).toBe('OPD_CODE_TAKEN');
+      const registered = await t.app.get(RegistryFacts).opds();
+      expect(registered.get('badan-antre-dua')).toMatchObject({
+        code: '7.21.02',
+        status: 'active',
+      });
+      expect(registered.has('badan-penyela')).toBe(false);
+    });
+
     it('lets an enrolment of a NIP the import is writing wait for it, and refuses it then', async () => {
       const nips = [nipFor(6555), nipFor(6556), nipFor(6557)];
-      const [report, single] = await slowingAppendsTo(`asn-${nips[1]}`, async (reached) => {
-        const imported = importing(rowsFor(nips));
-        await reached;
-        return Promise.allSettled([
-          imported,
-          t.app.get(AsnCommands).enroll(enrolment(nips[1], 'dinas-pendidikan'), actor),
-        ]);
-      });
+      const [report, single] = await secondDuringFirst(
+        `asn-${nips[1]}`,
+        () => importing(rowsFor(nips)),
+        () => t.app.get(AsnCommands).enroll(enrolment(nips[1], 'dinas-pendidikan'), actor),
+      );
       expect((report as PromiseFulfilledResult<ImportReport>).value).toMatchObject({
         errors: [],
         created: 3,
@@ -591,11 +658,10 @@ describe('registry rules', () => {
         await t.app.get(AsnCommands).enroll(enrolment(nip, opdId), actor);
         const appoint = () => t.app.get(OpdCommands).appointHead(opdId, nip, actor);
         const move = () => t.app.get(AsnCommands).transfer(nip, 'dinas-kesehatan', actor);
-        // The appointment's append is held back a moment: time for the move to land between the
-        // appointment's check that the ASN works there and its append, were nothing to keep it out.
-        const outcomes = await slowingAppendsTo(`opd-${opdId}`, () =>
-          Promise.allSettled(first === 'appoint' ? [appoint(), move()] : [move(), appoint()]),
-        );
+        // The second lands, were nothing to keep it out, between the first's checks and its append.
+        const outcomes = await (first === 'appoint'
+          ? secondDuringFirst(`opd-${opdId}`, appoint, move)
+          : secondDuringFirst(`asn-${nip}`, move, appoint));
         expect(outcomes.map(codeOf)).toContain('ok');
         const head = await t.app.get(Facts).sittingHead(opdId);
         const asn = await t.app.get(Facts).asn(nip);
@@ -613,22 +679,15 @@ describe('registry rules', () => {
             actor,
           );
       const signed = async (nip: string) => (await streamOf(`pledge-pilkada-2024-${nip}`))[0];
-      /** Either order: the second arrives once the first has read all it decides on and is appending
-       * (held back a moment by slowingAppendsTo); `record` appends to `recorded…`, `change` to `changed`. */
+      /** Either order (secondDuringFirst); `record` appends to `recorded…`, `change` to `changed`. */
       const race = async (
         recordFirst: boolean,
         [record, recorded]: [() => Promise<unknown>, string],
         [change, changed]: [() => Promise<unknown>, string],
       ) => {
-        const [first, second] = recordFirst ? [record, change] : [change, record];
-        const outcomes = await slowingAppendsTo(
-          recordFirst ? recorded : changed,
-          async (reached) => {
-            const written = first();
-            await reached;
-            return Promise.allSettled([written, second()]);
-          },
-        );
+        const outcomes = await (recordFirst
+          ? secondDuringFirst(recorded, record, change)
+          : secondDuringFirst(changed, change, record));
         expect(outcomes.map(codeOf)).toEqual(['ok', 'ok']);
       };
       /** A move to dinas-kesehatan (code 1.01.01) through the API or in a roster import. */

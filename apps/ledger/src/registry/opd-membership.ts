@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedLock } from '../common/keyed-lock';
 
-/** The OPDs and ASN whose membership a request changes or decides on. */
+/** The OPDs and ASN whose membership a request changes or decides on, and the OPD codes it registers
+ * (normalised, as `opdcode-*` streams name them). */
 export interface MembershipScope {
   readonly opds?: Iterable<string>;
   readonly asns?: Iterable<string>;
+  readonly codes?: Iterable<string>;
 }
 
 /**
@@ -21,7 +23,10 @@ export interface MembershipScope {
  * the membership is (a pledge, a report): they run side by side, and a move or appointment waits for them
  * (and they for it), so a pledge is recorded for the OPD and role the signer has when it lands.
  *
- * ASN keys sort before OPD keys, so work holding an ASN may then take its OPD. It covers every writer in
+ * A registration holds its OPD, its parent and its code: an OPD import, holding those of its rows, is
+ * never cut in two by one.
+ *
+ * ASN keys sort before code keys and those before OPD keys, so work holding an ASN may then take its OPD. It covers every writer in
  * this service process; no other process writes this data directory meanwhile (DataDirLock: the CLI's
  * import refuses while the service runs). A second service instance on EventStoreDB, with its own data
  * directory, is not covered.
@@ -37,7 +42,8 @@ export class OpdMembershipLock extends KeyedLock {
   }
 }
 
-const keysOf = ({ opds = [], asns = [] }: MembershipScope): string[] => [
+const keysOf = ({ opds = [], asns = [], codes = [] }: MembershipScope): string[] => [
   ...[...asns].map((nip) => `asn:${nip}`),
+  ...[...codes].map((code) => `code:${code}`),
   ...[...opds].map((opdId) => `opd:${opdId}`),
 ];

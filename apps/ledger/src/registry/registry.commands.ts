@@ -5,6 +5,7 @@ import {
   asnDecider,
   type AsnCommand,
   type CommandMetadata,
+  normaliseOpdCode,
   opdDecider,
   type OpdCommand,
   type RegisterOpd,
@@ -40,13 +41,22 @@ export class OpdCommands {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** Registers an OPD whose id and code are both free: the code is claimed first (see RegistryFacts). */
+  /** Registers an OPD whose id and code are both free: the code is claimed first (see RegistryFacts).
+   * Under the membership lock of the OPD, its parent and its code: an OPD import is not cut in two. */
   async register(dto: RegisterOpdDto, actor: ActorContext) {
     assertOpdScope(actor, dto.opdId);
+    const code = dto.code.trim();
+    const scope = {
+      opds: [dto.opdId, ...(dto.parentOpdId ? [dto.parentOpdId] : [])],
+      codes: [normaliseOpdCode(code)],
+    };
+    return this.membership.change(scope, () => this.registerHeld(dto, code, actor));
+  }
+
+  private async registerHeld(dto: RegisterOpdDto, code: string, actor: ActorContext) {
     const parentActive = dto.parentOpdId
       ? (await this.facts.opdFact(dto.parentOpdId)) === 'active'
       : false;
-    const code = dto.code.trim();
     const command: RegisterOpd = {
       type: 'RegisterOpd',
       data: { ...dto, code, regionCode: dto.regionCode ?? this.config.regionCode },
@@ -63,10 +73,10 @@ export class OpdCommands {
   }
 
   /**
-   * An OPD of a roster import (RosterImport has validated the whole file: a parent is active in the registry
-   * or in the file, written first). The code is claimed as `register` claims it, so an OPD registered
-   * meanwhile with the same code stops the import here (OPD_CODE_TAKEN) rather than sharing it; `registry`
-   * is the import's snapshot, so the claim does not read the registry again per row.
+   * An OPD of a roster import (RosterImport has validated the whole file, holding the membership lock of
+   * its OPDs and codes: a parent is active in the registry or in the file, written first). The code is
+   * claimed as `register` claims it; `registry` is the import's snapshot, read under that lock, so the
+   * claim does not read the registry again per row.
    */
   async registerImported(
     data: RegisterOpd['data'],

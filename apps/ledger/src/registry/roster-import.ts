@@ -755,6 +755,71 @@ export class RosterImport {
     if (errors.length > 0 || report.dryRun || plan.length === 0) {
       return report;
     }
+    // The OPDs it registers, their parents in the registry and its codes are held while it writes (see
+    // OpdMembershipLock), so no registration or dissolution lands in the middle: the import is written
+    // whole or not at all. What changed since the registry was read above is checked once held.
+    const planned = new Set(plan.map((row) => row.opdId));
+    const registryParents = [...parents.values()].filter((opdId) => !planned.has(opdId));
+    const scope = {
+      opds: [...planned, ...registryParents],
+      codes: plan.map((row) => row.key),
+    };
+    return this.membership.change(scope, async () => {
+      const now = await this.registry.opds();
+      errors.push(...this.registeredMeanwhile(plan, parents, planned, new OpdLookup(now)));
+      if (errors.length === 0) {
+        report.position = await this.writeOpds(plan, byKey, parents, now, actor, options);
+      }
+      return report;
+    });
+  }
+
+  /** Rows of an OPD import's plan whose id or code another request registered since the file was checked,
+   * or whose parent in the registry it dissolved. */
+  private registeredMeanwhile(
+    plan: readonly OpdImportRow[],
+    parents: ReadonlyMap<string, string>,
+    planned: ReadonlySet<string>,
+    now: OpdLookup,
+  ): RowProblem[] {
+    const meanwhile = 'oleh permintaan lain saat impor berjalan; unggah berkas ini lagi';
+    const problems: RowProblem[] = [];
+    for (const row of plan) {
+      const holder = now.withCode(row.code).find((o) => o.status === 'active');
+      if (now.byId.has(row.opdId)) {
+        problems.push({
+          line: row.line,
+          column: 'ID OPD',
+          reason: `ID ${row.opdId} didaftarkan ${meanwhile}`,
+        });
+      } else if (holder) {
+        problems.push({
+          line: row.line,
+          column: 'Kode OPD',
+          reason: `kode ${row.code} dipakai ${holder.name} (${holder.opdId}), didaftarkan ${meanwhile}`,
+        });
+      }
+      const parent = parents.get(row.opdId);
+      if (parent && !planned.has(parent) && now.byId.get(parent)?.status !== 'active') {
+        problems.push({
+          line: row.line,
+          column: 'Kode Induk',
+          reason: `OPD induk ${parent} dibubarkan ${meanwhile}`,
+        });
+      }
+    }
+    return problems;
+  }
+
+  /** Writes an OPD import's plan, parents first; the position of its last event. */
+  private async writeOpds(
+    plan: (OpdImportRow & { kind: OpdKind })[],
+    byKey: ReadonlyMap<string, OpdImportRow>,
+    parents: ReadonlyMap<string, string>,
+    registry: ReadonlyMap<string, RegisteredOpd>,
+    actor: ActorContext,
+    options: ImportOptions,
+  ): Promise<string | null> {
     // Parents first: a child's registration checks that its parent exists (no cycles: refused above).
     const depth = (row: OpdImportRow): number =>
       row.parentKey && byKey.has(row.parentKey) ? 1 + depth(byKey.get(row.parentKey)!) : 0;
@@ -780,8 +845,7 @@ export class RosterImport {
       last = position ?? last;
       options.onProgress?.('write', (done += 1), plan.length);
     }
-    report.position = last > 0n ? String(last) : null;
-    return report;
+    return last > 0n ? String(last) : null;
   }
 
   /** Throws the report as a 400 listing every bad row (for the API). */
