@@ -738,22 +738,34 @@ describe('registry rules', () => {
         }
       });
 
-      it("records a head's pledge in the role they hold when it lands, before or after a new head", async () => {
-        for (const [round, pledgeFirst] of [true, false].entries()) {
+      it('records the pledge of a head, or of the one appointed after them, in the role they hold when it lands', async () => {
+        const rounds = (['sitting', 'next'] as const).flatMap((signer) =>
+          [true, false].map((pledgeFirst) => ({ signer, pledgeFirst })),
+        );
+        for (const [round, { signer, pledgeFirst }] of rounds.entries()) {
           const opdId = `dinas-pakta-${round}`;
           await expectStatus(post(t, hr, '/api/v1/opds', opd(opdId, `7.13.0${round}`)), 201);
-          const [sitting, next] = [nipFor(6540 + 2 * round), nipFor(6541 + 2 * round)];
-          for (const nip of [sitting, next]) {
+          const nips = { sitting: nipFor(6540 + 2 * round), next: nipFor(6541 + 2 * round) };
+          for (const nip of Object.values(nips)) {
             await t.app.get(AsnCommands).enroll(enrolment(nip, opdId), actor);
           }
-          await t.app.get(OpdCommands).appointHead(opdId, sitting, actor);
+          await t.app.get(OpdCommands).appointHead(opdId, nips.sitting, actor);
           await race(
             pledgeFirst,
-            [pledge(sitting), `pledge-pilkada-2024-${sitting}`],
-            [() => t.app.get(OpdCommands).appointHead(opdId, next, actor), `opd-${opdId}`],
+            [pledge(nips[signer]), `pledge-pilkada-2024-${nips[signer]}`],
+            [() => t.app.get(OpdCommands).appointHead(opdId, nips.next, actor), `opd-${opdId}`],
           );
-          expect((await signed(sitting)).data.role).toBe(pledgeFirst ? 'OPD_HEAD' : 'ASN');
-          expect(await t.app.get(Facts).sittingHead(opdId)).toBe(next);
+          // The sitting head signs as head until replaced; the next one from their appointment on.
+          const asHead = signer === 'sitting' ? pledgeFirst : !pledgeFirst;
+          const pledged = await signed(nips[signer]);
+          const appointed = (await streamOf(`opd-${opdId}`)).at(-1)!;
+          expect([signer, pledgeFirst, pledged.data.role]).toEqual([
+            signer,
+            pledgeFirst,
+            asHead ? 'OPD_HEAD' : 'ASN',
+          ]);
+          expect(pledged.position < appointed.position).toBe(pledgeFirst);
+          expect(await t.app.get(Facts).sittingHead(opdId)).toBe(nips.next);
         }
       });
     });

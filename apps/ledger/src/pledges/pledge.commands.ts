@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   CURRENT_PAKTA_VERSION,
   notFound,
+  type Opd,
   pledgeDecider,
   type SignPledge,
   streams,
@@ -27,10 +28,11 @@ export class PledgeCommands {
   ) {}
 
   /**
-   * Decided on the signer's OPD and role as they are when it lands: the ASN's membership lock is shared
-   * from the read of their stream to the append, and that of their OPD from the read of its head (see
-   * OpdMembershipLock), so no move, departure or head appointment lands in between. Pledges never wait
-   * for each other.
+   * Decided on the signer's OPD and role as they are when it lands (see OpdMembershipLock): the ASN's
+   * membership lock is shared from the read of their stream to the append, so no move or departure of
+   * theirs, nor their own appointment as head, lands in between. The one last appointed head of the OPD
+   * also shares the OPD's lock, from a second read of its head, so no other appointment lands in between.
+   * Pledges never wait for each other, and a staff pledge never waits for what happens to others.
    */
   async sign(dto: SignPledgeDto, actor: ActorContext) {
     const nip = normaliseNip(dto.nip);
@@ -43,17 +45,17 @@ export class PledgeCommands {
         return this.write(dto, nip, actor, { election, asn: { status: asn.status } });
       }
       const opdId = asn.opdId;
+      const staff = { election, asn: { status: 'active' as const, opdId } };
+      if (!this.lastAppointed(await this.facts.opd(opdId), nip)) {
+        return this.write(dto, nip, actor, staff);
+      }
       return this.membership.decide({ opds: [opdId] }, async () => {
-        const opd = await this.facts.opd(opdId);
-        // The signer signs as head only while in office: asked only of the one last appointed (the
-        // others sign as staff whoever the head is), so a staff pledge costs no extra read.
-        const head =
-          opd.status !== 'none' && opd.headNip === nip ? await this.facts.sittingHead(opdId) : null;
-        return this.write(dto, nip, actor, {
-          election,
-          asn: { status: 'active', opdId },
-          ...(head ? { opdHeadNip: head } : {}),
-        });
+        // The signer signs as head only while in office: asked only of the one last appointed, so a
+        // staff pledge costs no extra read.
+        const head = this.lastAppointed(await this.facts.opd(opdId), nip)
+          ? await this.facts.sittingHead(opdId)
+          : null;
+        return this.write(dto, nip, actor, { ...staff, ...(head ? { opdHeadNip: head } : {}) });
       });
     });
   }
@@ -74,6 +76,10 @@ export class PledgeCommands {
       metadata: commandMetadata(actor, this.clock.moment()),
     });
     return written({ electionId, nip: bare }, position);
+  }
+
+  private lastAppointed(opd: Opd, nip: string): boolean {
+    return opd.status !== 'none' && opd.headNip === nip;
   }
 
   private async write(

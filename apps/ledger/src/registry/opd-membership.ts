@@ -17,19 +17,20 @@ export interface MembershipScope {
  * own), so no expected-revision check can see two of them collide. Held from the read to the append, the
  * lock lets one finish before the other reads.
  *
- * `change` is taken by the writes that change membership: enrolling, moving an ASN in or out, recording a
- * departure, importing staff, appointing a head, dissolving: of an enrolment and a dissolution arriving
- * together, one is written and the other refused. `decide` is taken by the writes that only record what
- * the membership is (a pledge, a report): they run side by side, and a move or appointment waits for them
- * (and they for it), so a pledge is recorded for the OPD and role the signer has when it lands.
+ * `change` is taken by the writes that change membership: enrolling (the OPD and the ASN), moving an ASN
+ * in or out and recording a departure (the ASN, then the OPDs), correcting an ASN's details (the ASN),
+ * importing staff (every ASN written and the OPDs joined and left), appointing a head (the OPD and the
+ * appointee), dissolving (the OPD), registering (the OPD, its parent and its code): of an enrolment and a
+ * dissolution arriving together, one is written and the other refused, and an import is never cut in two.
+ * `decide` is taken by the writes that only record what the membership is: a report shares the ASN's, a
+ * pledge the signer's and, when the signer is the OPD's last appointed head, the OPD's. They run side by
+ * side, and a change waits for them (and they for it), so a pledge is recorded for the OPD and role the
+ * signer has when it lands; a staff pledge never waits for changes to others.
  *
- * A registration holds its OPD, its parent and its code: an OPD import, holding those of its rows, is
- * never cut in two by one.
- *
- * ASN keys sort before code keys and those before OPD keys, so work holding an ASN may then take its OPD. It covers every writer in
- * this service process; no other process writes this data directory meanwhile (DataDirLock: the CLI's
- * import refuses while the service runs). A second service instance on EventStoreDB, with its own data
- * directory, is not covered.
+ * ASN keys sort before code keys and those before OPD keys, so work holding an ASN may then take its
+ * OPD. It covers every writer in this service process; no other process writes this data directory
+ * meanwhile (DataDirLock: the CLI's import refuses while the service runs). A second service instance on
+ * EventStoreDB, with its own data directory, is not covered.
  */
 @Injectable()
 export class OpdMembershipLock extends KeyedLock {

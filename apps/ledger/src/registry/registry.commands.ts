@@ -93,10 +93,11 @@ export class OpdCommands {
     return position;
   }
 
-  /** Checked and written under the OPD's membership lock: the appointee cannot move out in between. */
+  /** Checked and written under the membership lock of the OPD and the appointee: the appointee cannot move
+   * out in between, and a pledge of theirs lands before or after, in the role it records. */
   async appointHead(opdId: string, nip: string, actor: ActorContext) {
     const bare = normaliseNip(nip);
-    return this.membership.change({ opds: [opdId] }, async () => {
+    return this.membership.change({ opds: [opdId], asns: [bare] }, async () => {
       const asn = await this.facts.asn(bare);
       return this.handle(opdId, actor, {
         type: 'AppointOpdHead',
