@@ -62,14 +62,27 @@ describe('startup with an event store that cannot be reached', () => {
     }
   });
 
-  it('answers every other API route 503 STARTING with Retry-After, in Bahasa Indonesia', async () => {
-    const res = await request(server)
-      .post('/api/v1/auth/login')
-      .send({ username: 'admin', password: 'whatever-password' })
-      .expect(503);
-    expect(res.headers['retry-after']).toBe('5');
-    expect(res.body).toMatchObject({ statusCode: 503, code: 'STARTING' });
-    expect(res.body.message).toMatch(/sedang dimulai/);
+  it('answers every other API route 503 STARTING with Retry-After, in Bahasa Indonesia, logged as a warning', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const error = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const res = await request(server)
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: 'whatever-password' })
+        .expect(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toMatchObject({ statusCode: 503, code: 'STARTING' });
+      expect(res.body.message).toMatch(/sedang dimulai/);
+      // A moment to wait, not a fault: no error with a stack trace per request while it starts.
+      expect(error).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ code: 'STARTING', path: '/api/v1/auth/login' }),
+        expect.stringMatching(/sedang dimulai/),
+      );
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
   });
 
   it('shows a person at a browser a page, not JSON', async () => {

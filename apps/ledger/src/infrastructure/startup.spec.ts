@@ -1,5 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { RetryLaterException } from '../common/api-exception.filter';
 import { Startup, StartupGate } from './startup';
 import { ANSWERED_BEFORE_ROUTING } from '../metrics/answered-before-routing';
 
@@ -11,18 +12,14 @@ const deferred = () => {
 };
 
 const gateAnswer = (startup: Startup, path = '/api/v1/pledges') => {
-  const headers: Record<string, string> = {};
   const locals: Record<string, unknown> = {};
-  const res = {
-    setHeader: (k: string, v: string) => (headers[k] = v),
-    locals,
-  } as unknown as Response;
+  const res = { locals } as unknown as Response;
   const next = jest.fn() as NextFunction;
   try {
     new StartupGate(startup).use({ originalUrl: path } as Request, res, next);
-    return { passed: (next as jest.Mock).mock.calls.length === 1, headers, locals };
+    return { passed: (next as jest.Mock).mock.calls.length === 1, locals };
   } catch (error) {
-    return { passed: false, headers, locals, error: error as ServiceUnavailableException };
+    return { passed: false, locals, error: error as ServiceUnavailableException };
   }
 };
 
@@ -47,7 +44,9 @@ describe('Startup', () => {
     });
     const closed = gateAnswer(startup);
     expect(closed.passed).toBe(false);
-    expect(closed.headers['Retry-After']).toBe('5');
+    // A moment to wait: the exception filter answers it with Retry-After: 5.
+    expect(closed.error).toBeInstanceOf(RetryLaterException);
+    expect((closed.error as RetryLaterException).retryAfterSeconds).toBe(5);
     expect(closed.locals).toEqual({ [ANSWERED_BEFORE_ROUTING]: 'startup' });
     expect(closed.error?.getStatus()).toBe(503);
     expect(closed.error?.getResponse()).toMatchObject({ code: 'STARTING' });
@@ -73,7 +72,11 @@ describe('Startup', () => {
       status: 'down',
       details: { state: 'failed', reason: 'read models could not start: disk full' },
     });
-    expect(gateAnswer(startup).error?.getResponse()).toMatchObject({ code: 'NOT_READY' });
+    const failed = gateAnswer(startup);
+    expect(failed.error?.getStatus()).toBe(503);
+    expect(failed.error?.getResponse()).toMatchObject({ code: 'NOT_READY' });
+    // No wait mends a failed startup: no Retry-After.
+    expect(failed.error).not.toBeInstanceOf(RetryLaterException);
   });
 
   it('a failing step fails startup too', async () => {

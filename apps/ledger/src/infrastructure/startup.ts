@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ANSWERED_BEFORE_ROUTING } from '../metrics/answered-before-routing';
+import { RetryLaterException } from '../common/api-exception.filter';
 
 /** How often the log says what startup still waits for (a store that is down shows here, not as silence). */
 const PROGRESS_EVERY_MS = 10_000;
@@ -139,7 +140,8 @@ export class Startup implements OnModuleDestroy {
 /** What operators need while the service starts: its state and its metrics. */
 const OPEN_WHILE_STARTING = new Set(['/health', '/metrics']);
 
-/** Until startup is done, every route but /health and /metrics answers 503 with Retry-After. */
+/** Until startup is done, every route but /health and /metrics answers 503: with Retry-After while it
+ * starts, without once it has failed. */
 @Injectable()
 export class StartupGate implements NestMiddleware {
   constructor(private readonly startup: Startup) {}
@@ -151,15 +153,23 @@ export class StartupGate implements NestMiddleware {
       next();
       return;
     }
-    res.setHeader('Retry-After', '5');
     res.locals[ANSWERED_BEFORE_ROUTING] = 'startup';
     // Thrown, not passed to next(): Nest's exception filter answers (JSON for the API, a page for people).
+    // Starting is a moment to wait (Retry-After, a warning); a failed startup is a fault no wait mends.
+    if (this.startup.state === 'starting') {
+      throw new RetryLaterException(
+        {
+          code: 'STARTING',
+          message:
+            'Netral sedang dimulai dan menyusul data dari penyimpanan event. Coba lagi dalam beberapa detik.',
+        },
+        5,
+      );
+    }
     throw new ServiceUnavailableException({
-      code: this.startup.state === 'starting' ? 'STARTING' : 'NOT_READY',
+      code: 'NOT_READY',
       message:
-        this.startup.state === 'starting'
-          ? 'Netral sedang dimulai dan menyusul data dari penyimpanan event. Coba lagi dalam beberapa detik.'
-          : 'Netral tidak dapat melayani permintaan: proses awal gagal. Hubungi admin (lihat log layanan).',
+        'Netral tidak dapat melayani permintaan: proses awal gagal. Hubungi admin (lihat log layanan).',
     });
   }
 }
