@@ -126,6 +126,17 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     expect(await eventCount()).toBe(before);
   });
 
+  it("tells the day's rule with the form's other problems: a day in the future beside an empty summary", async () => {
+    const before = await eventCount();
+    const future = new Date(Date.now() + 31 * 86_400_000).toISOString().slice(0, 10);
+    const res = await report({ ...validReport(), occurredAt: future, summary: '' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('id="summary-error"');
+    expect(res.text).toMatch(/id="occurredAt-error">waktu kejadian tidak boleh di masa depan/);
+    expect(res.text).toContain(`value="${future}"`);
+    expect(await eventCount()).toBe(before);
+  });
+
   it('refuses evidence that is not a PDF or an image, and writes nothing', async () => {
     const before = await eventCount();
     const res = await report(validReport(), { bytes: Buffer.from('MZ not a scan'), name: 'x.exe' });

@@ -142,6 +142,30 @@ describe('pledge pages with a scanned document (OPD head)', () => {
     expect(await pledgeEvents()).toHaveLength(0);
   });
 
+  it('tells every problem of a pledge form at once: an empty place and a day in the future together', async () => {
+    const [first] = roster['dinas-kesehatan'].staff;
+    const future = nextMonth();
+    for (const form of ['staf', 'pakta'] as const) {
+      const page = await head.get(`/opd/${form}?electionId=pilkada-2024`).expect(200);
+      const sent = head
+        .post(`/opd/${form}?_csrf=${encodeURIComponent(csrfFrom(page.text))}`)
+        .redirects(0)
+        .field('electionId', 'pilkada-2024')
+        .field('place', '')
+        .field('signedAt', future);
+      const res = await (form === 'staf'
+        ? sent.field('nip', first)
+        : sent.field('statement', 'ya'));
+      expect([form, res.status]).toEqual([form, 400]);
+      expect(res.text).toContain('href="#place">Tempat: wajib diisi');
+      expect(res.text).toMatch(
+        /href="#signedAt">Tanggal( penandatanganan)?: tanggal penandatanganan tidak boleh di masa depan/,
+      );
+      expect(res.text).toContain(`value="${future}"`);
+    }
+    expect(await pledgeEvents()).toHaveLength(0);
+  });
+
   it('records the scan’s SHA-256 on every pledge of the batch and keeps the file', async () => {
     const nips = roster['dinas-kesehatan'].staff.slice(0, 2);
     const res = await postStaff(nips, { bytes: SCAN, name: 'pakta-staf.jpg' });

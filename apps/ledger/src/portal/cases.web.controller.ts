@@ -16,9 +16,11 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
   type CaseEvent,
+  checkOccurredDay,
   DomainError,
   findAct,
   findSanction,
+  isCalendarDay,
   SANCTION_KINDS,
   streams,
   VIOLATION_ACTS,
@@ -48,6 +50,7 @@ import {
   pager,
   QueryText,
   QueryTexts,
+  ruleReason,
   submitForm,
   text,
   type FieldErrors,
@@ -284,6 +287,14 @@ export class CasesWebController {
     const errors: FieldErrors = { ...checked.errors };
     if (!values.nip) {
       errors.nip = 'Cari lalu pilih ASN yang dilaporkan (atau ketik NIP-nya).';
+    }
+    // The day's rules too (as the decider asks them), so every problem of the report is told at once.
+    const dayRule =
+      !errors.occurredAt && isCalendarDay(values.occurredAt)
+        ? ruleReason((p) => checkOccurredDay(p, values.occurredAt, this.read.today()))
+        : undefined;
+    if (dayRule) {
+      errors.occurredAt = dayRule;
     }
     const problem = file ? documentProblem(file.buffer) : undefined;
     if (problem) {

@@ -1,5 +1,5 @@
 import { NotFoundException, type PipeTransform } from '@nestjs/common';
-import { DomainError } from '@netral/domain';
+import { DomainError, FieldProblems } from '@netral/domain';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
@@ -109,6 +109,14 @@ export const validateAs = <T extends object>(
     errors[p.field] ??= REASONS[p.code] ?? p.reason;
   }
   return { errors };
+};
+
+/** The first reason a domain rule gives, checked as its decider checks it: for a form that tells a field's
+ * rule beside its other problems rather than only once they are fixed. */
+export const ruleReason = (check: (problems: FieldProblems) => void): string | undefined => {
+  const problems = new FieldProblems();
+  check(problems);
+  return problems.all[0]?.reason;
 };
 
 /** A domain refusal as form errors: its detail rows by field, and its message for the summary. */

@@ -14,6 +14,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
+  checkSignedDay,
   CURRENT_PAKTA_VERSION,
   DomainError,
   findAct,
@@ -33,27 +34,11 @@ import { PledgeCommands } from '../pledges/pledge.commands';
 import { complianceCsv } from '../compliance/csv';
 import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, QueryText, QueryTexts, text, texts, type Form } from './form';
+import { domainErrors, QueryText, QueryTexts, ruleReason, text, texts, type Form } from './form';
 
 const SCAN_UPLOAD = FileInterceptor('document', {
   limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
 });
-
-/** Where and when a pakta was signed, as both pledge forms ask it. */
-const checkPlaceAndDay = (
-  values: { place: string; signedAt: string },
-  errors: Record<string, string>,
-): void => {
-  // Reasons only: the error summary puts the field's label before them.
-  if (!values.place) {
-    errors.place = 'wajib diisi';
-  }
-  if (!values.signedAt) {
-    errors.signedAt = 'wajib diisi';
-  } else if (!isCalendarDay(values.signedAt)) {
-    errors.signedAt = 'harus tanggal yang sah (YYYY-MM-DD)';
-  }
-};
 
 const scanNote = (sha256: string | undefined) =>
   sha256 ? ` Dokumen pindaian disimpan (SHA-256 ${sha256.slice(0, 12)}…).` : '';
@@ -131,6 +116,41 @@ export class PortalWebController {
     }
     // Kept only once every other check has passed, just before the event that names it.
     return () => (file && !problem ? this.documents.put(file.buffer).sha256 : undefined);
+  }
+
+  /**
+   * Where and when a pakta was signed, as both pledge forms ask it: the cells, then the rules on the day
+   * (`checkSignedDay`, as the decider asks them, for the election the form names), so an official hears
+   * of every problem of the form at once rather than of the day's only once the rest is right.
+   */
+  private checkPlaceAndDay(
+    values: { place: string; signedAt: string },
+    errors: Record<string, string>,
+    actor: ActorContext,
+    electionId: string,
+  ): void {
+    // Reasons only: the error summary puts the field's label before them.
+    if (!values.place) {
+      errors.place = 'wajib diisi';
+    }
+    if (!values.signedAt) {
+      errors.signedAt = 'wajib diisi';
+      return;
+    }
+    if (!isCalendarDay(values.signedAt)) {
+      errors.signedAt = 'harus tanggal yang sah (YYYY-MM-DD)';
+      return;
+    }
+    const election = this.read
+      .for(actor)
+      .elections()
+      .find((e) => e.electionId === electionId);
+    const dayRule = election
+      ? ruleReason((p) => checkSignedDay(p, values.signedAt, election, this.read.today()))
+      : undefined;
+    if (dayRule) {
+      errors.signedAt = dayRule;
+    }
   }
 
   /** The requested election, else the current one (`ScopedQueries.electionFor`). */
@@ -251,7 +271,7 @@ export class PortalWebController {
     if (!values.statement) {
       errors.statement = 'Centang pernyataan untuk menandatangani pakta integritas.';
     }
-    checkPlaceAndDay(values, errors);
+    this.checkPlaceAndDay(values, errors, actor, electionId);
     const keep = this.keepScan(file, errors);
     const opd = this.read.for(actor).opd(actor.opdId!);
     if (!opd?.headNip) {
@@ -384,7 +404,7 @@ export class PortalWebController {
     if (nips.length === 0) {
       errors.nip = 'Pilih minimal satu ASN.';
     }
-    checkPlaceAndDay(values, errors);
+    this.checkPlaceAndDay(values, errors, actor, electionId);
     const keep = this.keepScan(file, errors);
     if (Object.keys(errors).length > 0) {
       return this.renderStaff(

@@ -118,6 +118,19 @@ const transition = (state: Case, allowed: CaseStatus[], action: string) => {
   return state;
 };
 
+/**
+ * The rules on the day a reported violation happened (the regency's calendar day of `occurredAt`): not
+ * after `today`, and plausible. Also asked by the web form beside its own checks, so an official hears of
+ * every problem of the report at once.
+ */
+export const checkOccurredDay = (problems: FieldProblems, day: string, today: string): void => {
+  if (day > today) {
+    problems.add('occurredAt', 'waktu kejadian tidak boleh di masa depan', 'OCCURRED_AT_IN_FUTURE');
+  } else {
+    checkPlausibleDay(problems, 'occurredAt', day, today);
+  }
+};
+
 /** A discipline level as the sentence reads it: "ringan", "sedang", "berat", "PTDH". */
 const levelWord = (level: string | undefined): string =>
   level === undefined || level === 'PTDH' ? String(level) : level.toLowerCase();
@@ -146,15 +159,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'ACT_UNKNOWN',
         );
       }
-      if (dayIn(data.occurredAt) > today) {
-        problems.add(
-          'occurredAt',
-          'waktu kejadian tidak boleh di masa depan',
-          'OCCURRED_AT_IN_FUTURE',
-        );
-      } else {
-        checkPlausibleDay(problems, 'occurredAt', dayIn(data.occurredAt), today);
-      }
+      checkOccurredDay(problems, dayIn(data.occurredAt), today);
       problems.throwIfAny();
       return [
         {

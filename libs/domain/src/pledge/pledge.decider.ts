@@ -10,6 +10,34 @@ import { FieldProblems } from '../shared/rules';
  * election's stages could have started) carries a mistyped year. */
 const SIGNED_MAX_DAYS_BEFORE_MONITORING = 731;
 
+/**
+ * The rules on a pledge's day of signing (the regency's calendar day of `signedAt`): not after `today`,
+ * plausible, and not more than two years before the election's monitoring began. Also asked by the web
+ * forms beside their own checks, so an official hears of every problem of a form at once.
+ */
+export const checkSignedDay = (
+  problems: FieldProblems,
+  signedDay: string,
+  election: { name: string; monitoringFrom: string },
+  today: string,
+): void => {
+  if (signedDay > today) {
+    problems.add(
+      'signedAt',
+      'tanggal penandatanganan tidak boleh di masa depan',
+      'SIGNED_AT_IN_FUTURE',
+    );
+  } else if (signedDay < EARLIEST_DAY) {
+    checkPlausibleDay(problems, 'signedAt', signedDay, today);
+  } else if (signedDay < addDays(election.monitoringFrom, -SIGNED_MAX_DAYS_BEFORE_MONITORING)) {
+    problems.add(
+      'signedAt',
+      `tanggal penandatanganan ${tanggal(signedDay)} lebih dari 2 tahun sebelum pengawasan ${election.name} dimulai (${tanggal(election.monitoringFrom)}): periksa tahunnya`,
+      'SIGNED_AT_BEFORE_ELECTION',
+    );
+  }
+};
+
 export type SignPledge = {
   type: 'SignPledge';
   data: {
@@ -83,23 +111,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
           'PAKTA_TEXT_UNKNOWN',
         );
       }
-      if (signedDay > metadata.today) {
-        problems.add(
-          'signedAt',
-          'tanggal penandatanganan tidak boleh di masa depan',
-          'SIGNED_AT_IN_FUTURE',
-        );
-      } else if (signedDay < EARLIEST_DAY) {
-        checkPlausibleDay(problems, 'signedAt', signedDay, metadata.today);
-      } else if (
-        signedDay < addDays(context.election.monitoringFrom, -SIGNED_MAX_DAYS_BEFORE_MONITORING)
-      ) {
-        problems.add(
-          'signedAt',
-          `tanggal penandatanganan ${tanggal(signedDay)} lebih dari 2 tahun sebelum pengawasan ${context.election.name} dimulai (${tanggal(context.election.monitoringFrom)}): periksa tahunnya`,
-          'SIGNED_AT_BEFORE_ELECTION',
-        );
-      }
+      checkSignedDay(problems, signedDay, context.election, metadata.today);
       problems.throwIfAny();
       return [
         {

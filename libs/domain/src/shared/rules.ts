@@ -10,6 +10,11 @@ export class FieldProblems {
     return this;
   }
 
+  /** Every problem added, in order. */
+  get all(): readonly DomainErrorDetail[] {
+    return this.details;
+  }
+
   /** Whether `field` already has a problem (a rule relating it to another field then has nothing to say). */
   has(field: string): boolean {
     return this.details.some((detail) => detail.field === field);
