@@ -100,6 +100,15 @@ describe('registry rules', () => {
       slowed.mockRestore();
     }
   };
+  const importAsn = (csv: string) => t.app.get(RosterImport).importAsn(Readable.from([csv]), actor);
+  const importOpds = (csv: string) =>
+    t.app.get(RosterImport).importOpds(Readable.from([csv]), actor);
+  /** A roster file of `nips` as `enrolment` enrols them, in the OPD coded `code` (dinas-kesehatan). */
+  const asnRows = (nips: string[], code = '1.01.01') =>
+    [
+      'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
+      ...nips.map((n) => `${n},ASN Balapan,Pelaksana,PNS,${code}`),
+    ].join('\n');
   const enrolment = (nip: string, opdId: string) => ({
     nip,
     name: 'ASN Balapan',
@@ -405,7 +414,7 @@ describe('registry rules', () => {
       // The import reads the registry, parses and checks the file, then holds the OPDs it adds staff to:
       // a dissolution arriving with it is counted and written in between, and every row is refused.
       const [refused, dissolved] = await Promise.allSettled([
-        t.app.get(RosterImport).importAsn(Readable.from([csv]), actor),
+        importAsn(csv),
         t.app.get(OpdCommands).dissolve('dinas-impor-2', 'Digabung', actor),
       ]);
       expect(codeOf(dissolved)).toBe('ok');
@@ -419,14 +428,6 @@ describe('registry rules', () => {
   });
 
   describe('an import and single registry writes arriving together', () => {
-    const importing = (csv: string) =>
-      t.app.get(RosterImport).importAsn(Readable.from([csv]), actor);
-    const rowsFor = (nips: string[], code = '1.01.01') =>
-      [
-        'NIP,Nama,Jabatan,Jenis ASN,Kode OPD',
-        ...nips.map((n) => `${n},ASN Balapan,Pelaksana,PNS,${code}`),
-      ].join('\n');
-
     it('writes nothing of an import whose ASN another request enrolled after it read them', async () => {
       const [first, second] = [nipFor(6550), nipFor(6551)];
       const mover = nipFor(6552);
@@ -441,7 +442,7 @@ describe('registry rules', () => {
         return states;
       });
       const before = await head();
-      const report = await importing(rowsFor([first, second, mover])).finally(() =>
+      const report = await importAsn(asnRows([first, second, mover])).finally(() =>
         spy.mockRestore(),
       );
       expect(report.errors).toEqual([
@@ -463,7 +464,7 @@ describe('registry rules', () => {
       expect(await enrolled([second])).toBe(0);
 
       // Uploaded again, the file completes: the first row now matches and is skipped.
-      const again = await importing(rowsFor([first, second, mover]));
+      const again = await importAsn(asnRows([first, second, mover]));
       expect(again).toMatchObject({
         errors: [],
         created: 1,
@@ -487,10 +488,7 @@ describe('registry rules', () => {
         return snapshot;
       });
       const before = await head();
-      const report = await t.app
-        .get(RosterImport)
-        .importOpds(Readable.from([csv]), actor)
-        .finally(() => spy.mockRestore());
+      const report = await importOpds(csv).finally(() => spy.mockRestore());
       expect(report.errors).toEqual([
         expect.objectContaining({
           line: 3,
@@ -513,7 +511,7 @@ describe('registry rules', () => {
       ].join('\n');
       const [imported, single] = await secondDuringFirst(
         'opdcode-7.21.01',
-        () => t.app.get(RosterImport).importOpds(Readable.from([csv]), actor),
+        () => importOpds(csv),
         () => t.app.get(OpdCommands).register(opd('badan-penyela', '7.21.02'), actor),
       );
       expect((imported as PromiseFulfilledResult<ImportReport>).value).toMatchObject({
@@ -533,7 +531,7 @@ describe('registry rules', () => {
       const nips = [nipFor(6555), nipFor(6556), nipFor(6557)];
       const [report, single] = await secondDuringFirst(
         `asn-${nips[1]}`,
-        () => importing(rowsFor(nips)),
+        () => importAsn(asnRows(nips)),
         () => t.app.get(AsnCommands).enroll(enrolment(nips[1], 'dinas-pendidikan'), actor),
       );
       expect((report as PromiseFulfilledResult<ImportReport>).value).toMatchObject({
@@ -698,9 +696,7 @@ describe('registry rules', () => {
         via === 'api'
           ? () => t.app.get(AsnCommands).transfer(nip, 'dinas-kesehatan', actor)
           : async () => {
-              const csv = `NIP,Nama,Jabatan,Jenis ASN,Kode OPD\n${nip},ASN Balapan,Pelaksana,PNS,1.01.01`;
-              const report = await t.app.get(RosterImport).importAsn(Readable.from([csv]), actor);
-              expect(report).toMatchObject({ transferred: 1, errors: [] });
+              expect(await importAsn(asnRows([nip]))).toMatchObject({ transferred: 1, errors: [] });
             },
         `asn-${nip}`,
       ];
