@@ -326,6 +326,16 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
         'id="effectiveUntil-error">tidak boleh sebelum tanggal berlaku mulai</p>',
       );
       expect(ends.text).not.toContain('effectiveFrom<');
+      // Told beside the form's other problems too, not only once they are fixed.
+      const both = await submit(hr, caseId, 'sanksi', {
+        ...decree('MORAL_TERBUKA', ''),
+        effectiveUntil: yesterday,
+      });
+      expect(both.status).toBe(400);
+      expect(both.text).toContain('id="decreeNumber-error"');
+      expect(both.text).toContain(
+        'id="effectiveUntil-error">tidak boleh sebelum tanggal berlaku mulai</p>',
+      );
       expect(await eventCount()).toBe(before);
       const ok = await submit(hr, caseId, 'sanksi', {
         ...decree('MORAL_TERBUKA', '800/123/BKPSDM/2024'),

@@ -101,6 +101,18 @@ describe('elections page (administrator)', () => {
     });
     expect(outside.status).toBe(400);
     expect(outside.text).toContain('class="error-summary"');
+    // A rule on the days is told beside the form's other problems, not only once they are fixed.
+    const both = await schedule({
+      ...pilkada,
+      electionId: 'pilkada-2030',
+      name: '',
+      monitoringFrom: '2029-12-01',
+    });
+    expect(both.status).toBe(400);
+    expect(both.text).toContain('href="#name">Nama: wajib diisi<');
+    expect(both.text).toContain(
+      'id="monitoringFrom-error">pengawasan harus dimulai paling lambat pada hari pemungutan suara</p>',
+    );
     const again = await schedule(pilkada);
     expect(again.status).toBe(409);
     expect(again.text).toContain('pilkada-2029');

@@ -17,6 +17,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import {
   type CaseEvent,
   checkOccurredDay,
+  checkSanctionFields,
   DomainError,
   findAct,
   findSanction,
@@ -34,6 +35,7 @@ import {
   ReportViolationDto,
   VerifyCaseDto,
 } from '../cases/case.dto';
+import { Clock } from '../common/clock';
 import { CaseCommands } from '../cases/case.commands';
 import { ReadSide } from '../compliance/read-side';
 import { DOCUMENT_MAX_BYTES, DocumentStore, documentProblem } from '../documents/document-store';
@@ -44,6 +46,7 @@ import { Roles } from '../identity/roles.decorator';
 import type { UploadedFileBytes } from '../common/upload';
 import { setFlash, takeFlash } from './flash';
 import {
+  addRuleReasons,
   domainErrors,
   PAGE_SIZE,
   pageNumber,
@@ -155,6 +158,7 @@ export class CasesWebController {
     private readonly cases: CaseCommands,
     private readonly documents: DocumentStore,
     private readonly store: EventStore,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -685,6 +689,10 @@ export class CasesWebController {
     if (!kind) {
       errors.kind = 'Pilih jenis sanksi dari katalog.';
     }
+    addRuleReasons<ImposeSanctionDto>(errors, values, (fields, problems) => {
+      const { today, utcOffsetMinutes } = this.clock.moment();
+      checkSanctionFields(problems, fields, today, utcOffsetMinutes);
+    });
     return this.act(
       req,
       res,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@netral/config';
+import { checkElectionDays } from '@netral/domain';
 import type { Request, Response } from 'express';
 import { ReadSide } from '../compliance/read-side';
 import { ElectionCommands } from '../elections/election.commands';
@@ -10,6 +11,7 @@ import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { takeFlash } from './flash';
 import {
+  addRuleReasons,
   answer,
   QueryText,
   submission,
@@ -74,6 +76,11 @@ export class ElectionsWebController {
       ...rest,
       ...(regionCode ? { regionCode } : {}),
     });
+    if (checked.errors) {
+      addRuleReasons<ScheduleElectionDto>(checked.errors, values, (days, problems) =>
+        checkElectionDays(problems, days, this.read.today()),
+      );
+    }
     return answer(
       res,
       submission(values, `Pemilihan ${values.name} dijadwalkan.`, checked, (dto) =>

@@ -119,6 +119,29 @@ export const ruleReason = (check: (problems: FieldProblems) => void): string | u
   return problems.all[0]?.reason;
 };
 
+/**
+ * Adds the reasons the rules find beside a form's other problems, each on a field that has none yet, so an
+ * official hears of every problem of the form at once (a refusal of the rules alone is the decider's, once
+ * the rest is right). `check` is given only the fields `errors` does not name (well-formed by the DTO).
+ */
+export const addRuleReasons = <T extends object>(
+  errors: FieldErrors,
+  values: Partial<T>,
+  check: (wellFormed: Partial<T>, problems: FieldProblems) => void,
+): void => {
+  if (Object.keys(errors).length === 0) {
+    return;
+  }
+  const wellFormed = Object.fromEntries(
+    Object.entries(values).filter(([field, value]) => value !== '' && !errors[field]),
+  ) as Partial<T>;
+  const problems = new FieldProblems();
+  check(wellFormed, problems);
+  for (const { field, reason } of problems.all) {
+    errors[field] ??= reason;
+  }
+};
+
 /** A domain refusal as form errors: its detail rows by field, and its message for the summary. */
 export const domainErrors = (error: DomainError): FieldErrors =>
   Object.fromEntries((error.details ?? []).map((d) => [d.field, d.reason]));

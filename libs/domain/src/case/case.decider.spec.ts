@@ -2,8 +2,10 @@ import type { CaseEvent, DisciplineLevel } from '../events';
 import { ACT_CATALOGUES, type ViolationAct } from '../catalogue/acts';
 import { meta, NIP, SLA } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
+import { FieldProblems } from '../shared/rules';
 import {
   caseDecider,
+  checkSanctionFields,
   type ConfirmViolation,
   type ImposeSanction,
   type ReportViolation,
@@ -319,6 +321,27 @@ describe('case decider', () => {
       .thenFails('DECIDED_AT_IN_FUTURE', 'INVALID');
     expect(ahead.details).toEqual([expect.objectContaining({ field: 'decidedAt' })]);
   });
+  it('checks the fields of a decision that are given, whatever the case (asked beside other problems)', () => {
+    const told = (fields: Parameters<typeof checkSanctionFields>[1]) => {
+      const problems = new FieldProblems();
+      const kind = checkSanctionFields(problems, fields, '2024-10-01', 480);
+      return { kind: kind?.code, problems: problems.all.map((p) => `${p.field} ${p.code}`) };
+    };
+    // No track: nothing to fit the kind to, and no kind is returned for the case's rules to judge.
+    expect(told({ kind: 'TEGURAN_LISAN', effectiveFrom: '2024-10-01' })).toEqual({
+      kind: undefined,
+      problems: [],
+    });
+    expect(told({ track: 'DISCIPLINE', kind: 'TEGURAN_LISAN' })).toEqual({
+      kind: 'TEGURAN_LISAN',
+      problems: [],
+    });
+    // An end without its start has no order to break.
+    expect(told({ effectiveUntil: '2024-09-01', decidedAt: '2024-10-02' })).toEqual({
+      kind: undefined,
+      problems: ['decidedAt DECIDED_AT_IN_FUTURE'],
+    });
+  });
   it('allows PTDH only for N05 or with a legal basis, and contract termination only for PPPK', () => {
     const ptdh = sanction({ track: 'DISMISSAL', kind: 'PTDH' });
     given(caseDecider, [reported(), verified, confirmed])
@@ -327,13 +350,14 @@ describe('case decider', () => {
     given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ track: 'DISMISSAL', kind: 'PTDH', legalBasis: '   ' }))
       .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
-    // One 400 lists it beside the other field problems, so the form shows them all at once.
+    // One 400 lists it beside the other field problems, so the form shows them all at once: first those
+    // of the decision's own fields (checkSanctionFields), then those of the case.
     const both = given(caseDecider, [reported(), verified, confirmed])
       .when(sanction({ track: 'DISMISSAL', kind: 'PTDH', effectiveFrom: '1024-10-01' }))
-      .thenFails('PTDH_NOT_ALLOWED', 'INVALID');
+      .thenFails('DATE_IMPLAUSIBLE', 'INVALID');
     expect(both.details?.map((d) => [d.field, d.code])).toEqual([
-      ['legalBasis', 'PTDH_NOT_ALLOWED'],
       ['effectiveFrom', 'DATE_IMPLAUSIBLE'],
+      ['legalBasis', 'PTDH_NOT_ALLOWED'],
     ]);
     given(caseDecider, [reported(), verified, confirmed])
       .when(

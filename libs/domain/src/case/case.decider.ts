@@ -1,5 +1,10 @@
 import { ACT_CATALOGUE_VERSION, findAct } from '../catalogue/acts';
-import { findSanction, SANCTION_CATALOGUE_VERSION, SANCTION_KINDS } from '../catalogue/sanctions';
+import {
+  findSanction,
+  SANCTION_CATALOGUE_VERSION,
+  SANCTION_KINDS,
+  type SanctionKind,
+} from '../catalogue/sanctions';
 import type {
   CaseEvent,
   CaseSource,
@@ -131,6 +136,63 @@ export const checkOccurredDay = (problems: FieldProblems, day: string, today: st
   }
 };
 
+/** A problem on `actCode` when the current act catalogue has no such act. */
+export const checkActCode = (problems: FieldProblems, actCode: string): void => {
+  if (!findAct(actCode)) {
+    problems.add(
+      'actCode',
+      `kode perbuatan ${actCode} tidak ada dalam katalog ${ACT_CATALOGUE_VERSION}`,
+      'ACT_UNKNOWN',
+    );
+  }
+};
+
+/**
+ * The rules of a sanction decision its own fields answer, whatever the case: the kind exists and fits its
+ * track, the days are plausible and in order, the decree is not dated in the future. Each field is checked
+ * when given. Returns the kind when it exists and fits the track (the case's rules then judge its level).
+ */
+export const checkSanctionFields = (
+  problems: FieldProblems,
+  data: Partial<
+    Pick<
+      ImposeSanction['data'],
+      'track' | 'kind' | 'decidedAt' | 'effectiveFrom' | 'effectiveUntil'
+    >
+  >,
+  today: string,
+  utcOffsetMinutes: number,
+): SanctionKind | undefined => {
+  const dayIn = (value: string) => regencyDayOf(value, utcOffsetMinutes);
+  const kind = data.kind === undefined ? undefined : findSanction(data.kind);
+  if (data.kind !== undefined && !kind) {
+    problems.add('kind', `jenis sanksi ${data.kind} tidak dikenal`, 'SANCTION_UNKNOWN');
+  } else if (kind && data.track !== undefined && kind.track !== data.track) {
+    problems.add(
+      'kind',
+      `${data.kind} termasuk jalur ${kind.track}, bukan ${data.track}`,
+      'SANCTION_TRACK_MISMATCH',
+    );
+  }
+  if (data.effectiveUntil && data.effectiveFrom && data.effectiveUntil < data.effectiveFrom) {
+    problems.add('effectiveUntil', 'tidak boleh sebelum tanggal berlaku mulai', 'DATE_ORDER');
+  }
+  if (data.decidedAt !== undefined && dayIn(data.decidedAt) > today) {
+    problems.add(
+      'decidedAt',
+      'tanggal keputusan tidak boleh di masa depan',
+      'DECIDED_AT_IN_FUTURE',
+    );
+  }
+  if (data.effectiveFrom !== undefined) {
+    checkPlausibleDay(problems, 'effectiveFrom', dayIn(data.effectiveFrom), today);
+  }
+  if (data.effectiveUntil) {
+    checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
+  }
+  return kind && kind.track === data.track ? kind : undefined;
+};
+
 /** A discipline level as the sentence reads it: "ringan", "sedang", "berat", "PTDH". */
 const levelWord = (level: string | undefined): string =>
   level === undefined || level === 'PTDH' ? String(level) : level.toLowerCase();
@@ -152,13 +214,7 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
         throw notFound('ASN_NOT_FOUND', `ASN dengan NIP ${data.nip} tidak terdaftar.`);
       }
       const problems = new FieldProblems();
-      if (!findAct(data.actCode)) {
-        problems.add(
-          'actCode',
-          `kode perbuatan ${data.actCode} tidak ada dalam katalog ${ACT_CATALOGUE_VERSION}`,
-          'ACT_UNKNOWN',
-        );
-      }
+      checkActCode(problems, data.actCode);
       checkOccurredDay(problems, dayIn(data.occurredAt), today);
       problems.throwIfAny();
       return [
@@ -246,20 +302,12 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
     case 'ImposeSanction': {
       const c = transition(state, ['CONFIRMED', 'SANCTIONED'], 'dijatuhi sanksi');
       const { data } = command;
-      const kind = findSanction(data.kind);
       const act = findAct(c.actCode, c.actCatalogueVersion);
       const legalBasis = data.legalBasis?.trim();
       const problems = new FieldProblems();
-      if (!kind) {
-        problems.add('kind', `jenis sanksi ${data.kind} tidak dikenal`, 'SANCTION_UNKNOWN');
-      } else if (kind.track !== data.track) {
-        problems.add(
-          'kind',
-          `${data.kind} termasuk jalur ${kind.track}, bukan ${data.track}`,
-          'SANCTION_TRACK_MISMATCH',
-        );
-      } else if (
-        kind.track === 'DISCIPLINE' &&
+      const kind = checkSanctionFields(problems, data, today, utcOffsetMinutes);
+      if (
+        kind?.track === 'DISCIPLINE' &&
         act?.discipline &&
         kind.level !== act.discipline &&
         kind.level !== c.recommendedDiscipline &&
@@ -275,16 +323,6 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           'kind',
           `${kind.description} (${kind.code}) adalah hukuman disiplin tingkat ${levelWord(kind.level)}, sedangkan perbuatan ${c.actCode} ${act.discipline === 'PTDH' ? 'berujung pemberhentian tidak dengan hormat (jalur DISMISSAL)' : `termasuk pelanggaran tingkat ${levelWord(act.discipline)}`}${c.recommendedDiscipline ? ` dan rekomendasinya tingkat ${levelWord(c.recommendedDiscipline)}` : ''}: ${within.length > 0 ? `pilih ${within.map((k) => `${k.description} (${k.code})`).join(', ')}, ` : ''}atau sertakan dasar hukum (legalBasis) bila keputusan memang berbeda (mis. hasil upaya administratif)`,
           'SANCTION_LEVEL_MISMATCH',
-        );
-      }
-      if (data.effectiveUntil && data.effectiveUntil < data.effectiveFrom) {
-        problems.add('effectiveUntil', 'tidak boleh sebelum tanggal berlaku mulai', 'DATE_ORDER');
-      }
-      if (dayIn(data.decidedAt) > today) {
-        problems.add(
-          'decidedAt',
-          'tanggal keputusan tidak boleh di masa depan',
-          'DECIDED_AT_IN_FUTURE',
         );
       }
       if (data.kind === 'PTDH' && c.actCode !== 'N05' && !legalBasis) {
@@ -309,10 +347,6 @@ const decide = (command: CaseCommand, state: Case): CaseEvent[] => {
           `wajib untuk pemutusan perjanjian kerja PPPK atas perbuatan ${c.actCode} (pelanggaran tingkat ${levelWord(act.discipline)}): pemutusan hanya untuk perbuatan tingkat berat atau N05, atau rekomendasi tingkat berat, kecuali disertai dasar hukum`,
           'PPPK_TERMINATION_NOT_ALLOWED',
         );
-      }
-      checkPlausibleDay(problems, 'effectiveFrom', dayIn(data.effectiveFrom), today);
-      if (data.effectiveUntil) {
-        checkPlausibleDay(problems, 'effectiveUntil', dayIn(data.effectiveUntil), today);
       }
       // Not refused: an effectiveFrom before decidedAt. Personnel decrees do take effect retroactively
       // ("terhitung mulai tanggal", e.g. a dismissal from the end of the month of a court ruling).

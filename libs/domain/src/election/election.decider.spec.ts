@@ -1,6 +1,7 @@
 import { meta } from '../shared/fixtures.testing';
 import { given } from '../shared/specification.testing';
-import { electionDecider, type ScheduleElection } from './election.decider';
+import { FieldProblems } from '../shared/rules';
+import { checkElectionDays, electionDecider, type ScheduleElection } from './election.decider';
 
 const schedule = (over: Partial<ScheduleElection['data']> = {}): ScheduleElection => ({
   type: 'ScheduleElection',
@@ -107,5 +108,20 @@ describe('election decider', () => {
           data: schedule({ monitoringFrom: '2023-06-01', monitoringUntil: '2025-02-20' }).data,
         },
       ]);
+  });
+  it('judges only the days given when asked beside a request’s other problems', () => {
+    const told = (days: Parameters<typeof checkElectionDays>[1]) => {
+      const problems = new FieldProblems();
+      checkElectionDays(problems, days, '2024-10-01');
+      return problems.all.map((p) => `${p.field} ${p.code}`);
+    };
+    // Without voting day there is nothing to relate monitoring to: only each day's plausibility.
+    expect(told({ monitoringFrom: '2024-12-01', monitoringUntil: '1024-01-01' })).toEqual([
+      'monitoringUntil DATE_IMPLAUSIBLE',
+    ]);
+    expect(told({ votingDay: '2024-11-27', monitoringFrom: '2024-12-01' })).toEqual([
+      'monitoringFrom MONITORING_AFTER_VOTING',
+    ]);
+    expect(told({})).toEqual([]);
   });
 });

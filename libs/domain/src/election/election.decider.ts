@@ -27,6 +27,62 @@ export type ElectionCommand = ScheduleElection;
 
 export type Election = { status: 'none' } | ({ status: 'scheduled' } & ElectionScheduled['data']);
 
+type ElectionDays = Pick<
+  ScheduleElection['data'],
+  'votingDay' | 'monitoringFrom' | 'monitoringUntil'
+>;
+
+/**
+ * The rules on an election's days (each a valid YYYY-MM-DD), those given: each plausible, and monitoring
+ * around voting day within the stages' span. Asked by the decider, and beside a request's other problems.
+ */
+export const checkElectionDays = (
+  problems: FieldProblems,
+  days: Partial<ElectionDays>,
+  today: string,
+): void => {
+  const { votingDay = '', monitoringFrom = '', monitoringUntil = '' } = days;
+  for (const field of ['votingDay', 'monitoringFrom', 'monitoringUntil'] as const) {
+    if (days[field] !== undefined) {
+      checkPlausibleDay(problems, field, days[field], today);
+    }
+  }
+  // How the days relate, in the same answer, for the days that are plausible on their own (a mistyped
+  // year says all there is to say about its field).
+  const related = (a: keyof ElectionDays, b: keyof ElectionDays) =>
+    days[a] !== undefined && days[b] !== undefined && !problems.has(a) && !problems.has(b);
+  if (related('monitoringFrom', 'votingDay')) {
+    if (monitoringFrom < addDays(votingDay, -MONITORING_MAX_DAYS_BEFORE)) {
+      problems.add(
+        'monitoringFrom',
+        'pengawasan tidak mungkin dimulai lebih dari 2 tahun sebelum hari pemungutan suara (periksa tahunnya)',
+        'DATE_IMPLAUSIBLE',
+      );
+    } else if (monitoringFrom > votingDay) {
+      problems.add(
+        'monitoringFrom',
+        'pengawasan harus dimulai paling lambat pada hari pemungutan suara',
+        'MONITORING_AFTER_VOTING',
+      );
+    }
+  }
+  if (related('monitoringUntil', 'votingDay')) {
+    if (monitoringUntil > addDays(votingDay, MONITORING_MAX_DAYS_AFTER)) {
+      problems.add(
+        'monitoringUntil',
+        'pengawasan tidak mungkin berakhir lebih dari 1 tahun setelah hari pemungutan suara (periksa tahunnya)',
+        'DATE_IMPLAUSIBLE',
+      );
+    } else if (monitoringUntil < votingDay) {
+      problems.add(
+        'monitoringUntil',
+        'pengawasan harus berakhir pada atau setelah hari pemungutan suara',
+        'MONITORING_BEFORE_VOTING',
+      );
+    }
+  }
+};
+
 const decide = (command: ElectionCommand, state: Election): ElectionEvent[] => {
   switch (command.type) {
     case 'ScheduleElection': {
@@ -44,42 +100,11 @@ const decide = (command: ElectionCommand, state: Election): ElectionEvent[] => {
         }
       }
       problems.throwIfAny();
-      for (const [field, value] of Object.entries({ votingDay, monitoringFrom, monitoringUntil })) {
-        checkPlausibleDay(problems, field, value, command.metadata.today);
-      }
-      // How the days relate, in the same answer, for the days that are plausible on their own (a mistyped
-      // year says all there is to say about its field).
-      const related = (a: string, b: string) => !problems.has(a) && !problems.has(b);
-      if (related('monitoringFrom', 'votingDay')) {
-        if (monitoringFrom < addDays(votingDay, -MONITORING_MAX_DAYS_BEFORE)) {
-          problems.add(
-            'monitoringFrom',
-            'pengawasan tidak mungkin dimulai lebih dari 2 tahun sebelum hari pemungutan suara (periksa tahunnya)',
-            'DATE_IMPLAUSIBLE',
-          );
-        } else if (monitoringFrom > votingDay) {
-          problems.add(
-            'monitoringFrom',
-            'pengawasan harus dimulai paling lambat pada hari pemungutan suara',
-            'MONITORING_AFTER_VOTING',
-          );
-        }
-      }
-      if (related('monitoringUntil', 'votingDay')) {
-        if (monitoringUntil > addDays(votingDay, MONITORING_MAX_DAYS_AFTER)) {
-          problems.add(
-            'monitoringUntil',
-            'pengawasan tidak mungkin berakhir lebih dari 1 tahun setelah hari pemungutan suara (periksa tahunnya)',
-            'DATE_IMPLAUSIBLE',
-          );
-        } else if (monitoringUntil < votingDay) {
-          problems.add(
-            'monitoringUntil',
-            'pengawasan harus berakhir pada atau setelah hari pemungutan suara',
-            'MONITORING_BEFORE_VOTING',
-          );
-        }
-      }
+      checkElectionDays(
+        problems,
+        { votingDay, monitoringFrom, monitoringUntil },
+        command.metadata.today,
+      );
       problems.throwIfAny();
       return [{ type: 'ElectionScheduled', data: { ...command.data } }];
     }

@@ -1,4 +1,4 @@
-import { findPakta } from '../catalogue/pakta';
+import { findPakta, type PaktaText } from '../catalogue/pakta';
 import type { PledgeEvent, PledgeSigned } from '../events';
 import { addDays, regencyDayOf, tanggal } from '../shared/calendar';
 import { type CommandMetadata, type Decider } from '../shared/decider';
@@ -36,6 +36,18 @@ export const checkSignedDay = (
       'SIGNED_AT_BEFORE_ELECTION',
     );
   }
+};
+
+/** The pakta text `version` names, or a problem on `textVersion` when no such text was shipped. */
+export const checkPaktaVersion = (
+  problems: FieldProblems,
+  version: string,
+): PaktaText | undefined => {
+  const text = findPakta(version);
+  if (!text) {
+    problems.add('textVersion', `versi naskah ${version} tidak dikenal`, 'PAKTA_TEXT_UNKNOWN');
+  }
+  return text;
 };
 
 export type SignPledge = {
@@ -103,14 +115,7 @@ const decide = (command: PledgeCommand, state: Pledge): PledgeEvent[] => {
         );
       }
       const problems = new FieldProblems();
-      const text = findPakta(data.textVersion);
-      if (!text) {
-        problems.add(
-          'textVersion',
-          `versi naskah ${data.textVersion} tidak dikenal`,
-          'PAKTA_TEXT_UNKNOWN',
-        );
-      }
+      const text = checkPaktaVersion(problems, data.textVersion);
       checkSignedDay(problems, signedDay, context.election, metadata.today);
       problems.throwIfAny();
       return [
