@@ -180,4 +180,37 @@ describe('read side (on the demo regency)', () => {
       lag: '0',
     });
   });
+
+  it('writes no CSV cell a spreadsheet would run as a formula (names typed as =HYPERLINK, +, -, @)', async () => {
+    const hr = users.bkpsdm;
+    const name = '=HYPERLINK("http://contoh.invalid","Klik")';
+    await post(t, hr, '/api/v1/opds', {
+      opdId: 'dinas-rumus',
+      code: '9.99.12',
+      name,
+      kind: 'DINAS',
+    }).expect(201);
+    const enrolled = await post(t, hr, '/api/v1/asn', {
+      nip: '199505052015031001',
+      name: '@SUM(A1:A9) Budi',
+      position: '+cmd|calc!A0',
+      employmentType: 'PNS',
+      opdId: 'dinas-rumus',
+    }).expect(201);
+    await t.app.get(ReadSide).ready(enrolled.body.position as string);
+    const compliance = await get('/api/v1/compliance/export?electionId=pilkada-2024', 'bkpsdm');
+    expect(compliance.text).toContain(
+      '9.99.12,"\'=HYPERLINK(""http://contoh.invalid"",""Klik"")",',
+    );
+    const missing = await get(
+      '/api/v1/pledges/missing?electionId=pilkada-2024&opdId=dinas-rumus',
+      'bkpsdm',
+    );
+    expect(missing.text).toContain(",199505052015031001,'@SUM(A1:A9) Budi,'+cmd|calc!A0,PNS");
+    // Numbers stay numbers, and no cell of either file starts a formula.
+    for (const text of [compliance.text, missing.text]) {
+      const cells = text.split(/\r\n/).flatMap((line) => line.split(','));
+      expect(cells.filter((c) => /^"?[=+\-@]/.test(c))).toEqual([]);
+    }
+  });
 });

@@ -1,10 +1,18 @@
 import type { ComplianceRow } from '@netral/projections';
 
-/** RFC 4180 CSV with a BOM (Excel opens UTF-8 names correctly) and `;`-safe quoting. */
+/** RFC 4180 CSV with a BOM (Excel opens UTF-8 names correctly), `;`-safe quoting, and no cell a
+ * spreadsheet would run as a formula. */
 export type CsvValue = string | number | boolean | null | undefined;
 
+/** How a spreadsheet starts a formula (OWASP, "CSV injection"): a name typed as `=HYPERLINK(…)` or
+ * `@SUM(…)` would run when HR, Bawaslu or an administrator opens the file in Excel. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One cell: a text that would start a formula gets a leading `'`, so a spreadsheet shows it as text
+ * instead of running it; numbers are written as they are. */
 const cell = (value: CsvValue): string => {
-  const text = value === null || value === undefined ? '' : String(value);
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
