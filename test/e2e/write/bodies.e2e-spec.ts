@@ -256,6 +256,31 @@ describe('request bodies', () => {
     expect((await signIn('sandi dengan spasi')).status).toBe(401);
   });
 
+  it('names a field the route does not have as unknown whatever its value, null included', async () => {
+    const bawaslu = await createUser(t, 'BAWASLU');
+    const before = await head();
+    const res = await postJson({ ...opd('10'), extra: null, other: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([
+      { field: 'extra', code: 'unknownField', reason: 'kolom tidak dikenal: hapus kolom ini' },
+      { field: 'other', code: 'unknownField', reason: 'kolom tidak dikenal: hapus kolom ini' },
+    ]);
+    // Inside a list of objects too (a case's evidence).
+    const report = await postAs(t, bawaslu, '/api/v1/cases', {
+      electionId: 'pilkada-2024',
+      nip: '198503122010011002',
+      source: 'BAWASLU_FINDING',
+      actCode: 'N06',
+      occurredAt: '2024-09-28',
+      summary: 'Membagikan materi kampanye',
+      evidence: [{ sha256: 'a'.repeat(64), description: 'Tangkapan layar', extra: null }],
+    });
+    expect(report.body.details).toEqual([
+      expect.objectContaining({ field: 'evidence.0.extra', code: 'unknownField' }),
+    ]);
+    expect(await head()).toBe(before);
+  });
+
   it('counts brackets inside strings as text, not nesting', async () => {
     const res = await post(
       JSON.stringify({

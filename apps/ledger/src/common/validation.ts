@@ -73,6 +73,11 @@ const KIND = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', '
  */
 const reported = (error: ValidationError): [string, string][] => {
   const all = Object.entries(error.constraints ?? {});
+  // A field the DTO does not have is unknown whatever its value (`"foo": null` too): not "wajib diisi".
+  const unknown = all.find(([code]) => code === 'whitelistValidation');
+  if (unknown) {
+    return [unknown];
+  }
   if ((error.value !== undefined && error.value !== null) || all.length === 0) {
     const kind = all.filter(([code]) => KIND.has(code));
     return kind.length > 0 ? kind : all;
