@@ -4,12 +4,11 @@ import {
   Module,
   type NestModule,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AuditModule } from './audit/audit.module';
-import { BodyTypeGuard } from './common/body-type.guard';
 import { CertificatesModule } from './certificates/certificates.module';
 import { ClockModule } from './common/clock.module';
 import { ReadSideModule } from './compliance/read-side.module';
@@ -53,7 +52,6 @@ export class AppModule implements NestModule {
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        { provide: APP_GUARD, useClass: BodyTypeGuard },
       ],
     };
   }

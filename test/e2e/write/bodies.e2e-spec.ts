@@ -281,6 +281,29 @@ describe('request bodies', () => {
     expect(await head()).toBe(before);
   });
 
+  it('asks who the caller is before what they sent: 401 and 403 come before a body of the wrong kind', async () => {
+    const anonymous = await request(t.server)
+      .post('/api/v1/users')
+      .set('Content-Type', 'application/json')
+      .send('[]');
+    expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const plain = await request(t.server)
+      .post('/api/v1/opds')
+      .set('Content-Type', 'text/plain')
+      .send('{}');
+    expect(plain.status).toBe(401);
+    // HR may not take a checkpoint: 403, not "this route takes no body".
+    const forbidden = await raw(
+      '/api/v1/audit/checkpoints',
+      { 'Content-Type': 'application/json' },
+      '{"a":1}',
+    );
+    expect(forbidden.status).toBe(403);
+    // Signed in with the right role, the body is judged.
+    const wrongKind = await raw('/api/v1/opds', { 'Content-Type': 'application/json' }, '[]');
+    expect([wrongKind.status, wrongKind.body.code]).toEqual([400, 'BODY_NOT_OBJECT']);
+  });
+
   it('counts brackets inside strings as text, not nesting', async () => {
     const res = await post(
       JSON.stringify({

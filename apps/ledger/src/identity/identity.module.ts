@@ -1,5 +1,6 @@
 import { type ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { BodyTypeGuard } from '../common/body-type.guard';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@netral/config';
@@ -57,8 +58,11 @@ import { UserDirectory } from './user-directory';
     AuthService,
     LoginThrottle,
     RequestAuthenticator,
+    // Global guards run in this order: the rate limit, then who the caller is and may they (401, 403),
+    // then what they sent (BodyTypeGuard: 400, 415), so an anonymous caller hears 401 whatever its body.
     { provide: APP_GUARD, useClass: NetralThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: BodyTypeGuard },
   ],
   exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator],
 })
