@@ -1,5 +1,17 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliError, EXIT_CODES } from './cli-error';
+
+/**
+ * A file named on the command line, where the user typed it: `npm run cli` runs the CLI in the package's
+ * folder and says in INIT_CWD where it was invoked, so `npm run cli -- audit verify --export x.ndjson` in
+ * an auditor's archive folder reads that folder's file. Run directly (`node dist/…`), it is the working
+ * directory's, as usual.
+ */
+export const inputPath = (file: string): string =>
+  process.env.npm_lifecycle_event === 'cli' && process.env.INIT_CWD
+    ? resolve(process.env.INIT_CWD, file)
+    : file;
 
 /** A file system error as a message names it: its code (ENOENT, EACCES…), else its message. */
 export const errorCode = (error: unknown): string =>

@@ -19,6 +19,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { registerAuditCommands } from '../../../apps/cli/src/commands/audit';
+import { runCommand } from '../../../apps/cli/src/testing/run-command';
 import { RevocationReactor } from '../../../apps/ledger/src/certificates/revocation.reactor';
 import { ReadSide } from '../../../apps/ledger/src/compliance/read-side';
 
@@ -232,20 +234,43 @@ describe('certificates', () => {
     const proof = json.inclusionProof;
     expect(
       verifyInclusion(
-        proof.leafIndex,
+        proof.index,
         proof.treeSize,
         Buffer.from(proof.leafHash, 'base64'),
         proof.hashes.map((h: string) => Buffer.from(h, 'base64')),
         Buffer.from(proof.rootHash, 'base64'),
       ),
     ).toBe(true);
+    // Saved as it is, the proof and its checkpoint are what the offline verifier takes (docs/certificates.md).
+    const saved = (name: string, text: string) => {
+      writeFileSync(join(t.dataDir, name), text);
+      return join(t.dataDir, name);
+    };
+    const publicKey = await request(t.server).get('/api/v1/audit/public-key').expect(200);
+    const offline = await runCommand(registerAuditCommands)(
+      'audit',
+      'inclusion',
+      '--proof',
+      saved('proof.json', JSON.stringify(proof)),
+      '--checkpoint',
+      saved('checkpoint.txt', proof.checkpoint as string),
+      '--key',
+      saved('netral.key', publicKey.text),
+    );
+    expect(offline).toEqual({
+      code: 0,
+      output: expect.stringContaining(
+        `OK: daun ${proof.index} termasuk dalam checkpoint`,
+      ) as string,
+    });
     const exported = await request(t.server)
-      .get(`/api/v1/audit/export?from=${proof.leafIndex}&to=${proof.leafIndex + 1}`)
+      .get(`/api/v1/audit/export?from=${proof.index}&to=${proof.index + 1}`)
       .set('Authorization', bawaslu.auth);
     expect(leafHash(Buffer.from(exported.text.trimEnd())).toString('base64')).toBe(proof.leafHash);
     const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('SAH');
+    expect(page.text).toContain(`event ke-${proof.index} di log transparansi`);
     // When it was issued, as a visitor reads it (the service's time zone), not an ISO instant.
     expect(page.text).toMatch(
       /<dt>Diterbitkan<\/dt><dd>\d{1,2} \w{3} \d{4}, \d{2}\.\d{2} \w+<\/dd>/,

@@ -401,6 +401,78 @@ describe('netral audit (offline verifier) against tampering', () => {
     });
   });
 
+  describe('an auditor’s archive as the README lays it out', () => {
+    it('--checkpoints-dir passes over the exports, proofs and key beside the checkpoints, naming them', async () => {
+      writeFileSync(file('consistency.json'), JSON.stringify(opened.consistencyProof(20, 50)));
+      const res = await cli(
+        'verify',
+        '--export',
+        file('export.ndjson'),
+        '--checkpoints-dir',
+        archive,
+        '--key',
+        file('netral.key'),
+      );
+      expect(res.code).toBe(0);
+      expect(res.output).toContain(
+        `Dilewati di ${archive} (bukan checkpoint): consistency.json, export.ndjson, netral.key.`,
+      );
+      expect(res.output).toContain('(checkpoint 20, 50;');
+      // A folder without any checkpoint verifies nothing: unusable input.
+      const empty = join(dir, 'kosong');
+      mkdirSync(empty);
+      writeFileSync(join(empty, 'catatan.txt'), 'arsip minggu ini\n');
+      const none = await cli(
+        'verify',
+        '--export',
+        file('export.ndjson'),
+        '--checkpoints-dir',
+        empty,
+        '--key',
+        file('netral.key'),
+      );
+      expect(none.code).toBe(EXIT_CODES.usage);
+      expect(none.output).toContain(`Folder ${empty} tidak berisi checkpoint`);
+    });
+
+    it('an export of part of the log (?from=N) is unusable input, not a verdict on the ledger', async () => {
+      writeLines('slice.ndjson', exportLines('export.ndjson').slice(12, 20));
+      const res = await verify('slice.ndjson');
+      expect(res.code).toBe(EXIT_CODES.usage);
+      expect(res.output).toContain('dimulai dari daun 12, bukan daun 0 (diunduh dengan ?from=12');
+      expect(res.output).not.toContain('GAGAL');
+    });
+
+    it('reads the files where `npm run cli` was typed (INIT_CWD), not in the package folder', async () => {
+      const inArchive = runCommand(registerAuditCommands, {
+        npm_lifecycle_event: 'cli',
+        INIT_CWD: archive,
+      });
+      const res = await inArchive(
+        'audit',
+        'verify',
+        '--export',
+        'export.ndjson',
+        '--checkpoint',
+        'cp-20.txt',
+        '--checkpoint',
+        'cp-50.txt',
+        '--key',
+        'netral.key',
+      );
+      expect(res).toEqual({ code: 0, output: expect.stringContaining('OK: 50 baris') as string });
+      const consistency = await inArchive(
+        'audit',
+        'consistency',
+        'cp-50.txt',
+        'cp-50.txt',
+        '--key',
+        'netral.key',
+      );
+      expect(consistency.code).toBe(0);
+    });
+  });
+
   describe('inclusion of one event', () => {
     beforeEach(() => {
       writeFileSync(file('incl.json'), JSON.stringify(opened.inclusionProof(7, 50)));
@@ -438,13 +510,11 @@ describe('netral audit (offline verifier) against tampering', () => {
       expect(changed.output).toContain('bukan byte yang dicatat ledger di daun tersebut');
     });
 
-    it('two checkpoints of one size: the same log passes, two roots are named as two signed histories', async () => {
+    it('two checkpoints of one size: the same log passes, two roots are named as two signed histories (no proof needed)', async () => {
       const args = (other: string) => [
         'consistency',
         file('cp-50.txt'),
         other,
-        '--proof',
-        file('incl.json'),
         '--key',
         file('netral.key'),
       ];
@@ -467,6 +537,16 @@ describe('netral audit (offline verifier) against tampering', () => {
       const fork = await cli(...args(file('cp-50-fork.txt')));
       expect(fork.code).toBe(1);
       expect(fork.output).toContain('root-nya berbeda: ledger menandatangani dua riwayat berbeda');
+      // Between two sizes there is something to prove: without --proof, what to fetch.
+      const unproven = await cli(
+        'consistency',
+        file('cp-20.txt'),
+        file('cp-50.txt'),
+        '--key',
+        file('netral.key'),
+      );
+      expect(unproven.code).toBe(EXIT_CODES.usage);
+      expect(unproven.output).toContain('GET /api/v1/audit/proofs/consistency?from=20&to=50');
     });
 
     it('an --index that is not a leaf number, or a third checkpoint for consistency: exit 2 saying so', async () => {

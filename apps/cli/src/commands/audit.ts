@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { storeUnavailable } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
-import { checkFile, errorCode, readingFails } from '../input-file';
+import { checkFile, errorCode, inputPath, readingFails } from '../input-file';
 import { progress } from '../progress';
 
 const usage = (message: string): CliError => new CliError(message, EXIT_CODES.usage);
@@ -154,6 +154,13 @@ const checkIsExport = async (file: string, what: string): Promise<void> => {
       `${what} ${file} baris 1 bukan daun log (tidak ada "v" dan "index"; isinya ${first.toString('utf8').slice(0, 120)}${first.length > 120 ? '…' : ''}): kemungkinan respons galat tersimpan sebagai ekspor, mis. 401 tanpa token. Unduh dengan curl -fsS.`,
     );
   }
+  // A part of the log (?from=N) is a well-formed export of other leaves, not a wrong one: nothing to
+  // verify against a root of the whole log, so no verdict.
+  if (typeof leaf.index === 'number' && Number.isSafeInteger(leaf.index) && leaf.index > 0) {
+    throw usage(
+      `${what} ${file} dimulai dari daun ${leaf.index}, bukan daun 0 (diunduh dengan ?from=${leaf.index}, atau baris-baris pertamanya terhapus): verify menghitung akar dari daun 0, jadi butuh ekspor utuh dari awal. Unduh GET /api/v1/audit/export?to=<ukuran checkpoint> tanpa from; untuk satu event pakai audit inclusion.`,
+    );
+  }
 };
 
 /** What the form check found, worded as what it is: a line that cannot be the leaf the ledger hashed. */
@@ -184,30 +191,53 @@ const range = (from: number, to: number): string =>
     ? `baris ${from + 1} (daun ${from})`
     : `baris ${from + 1}–${to + 1} (daun ${from}–${to})`;
 
-/** Checkpoints from --checkpoint (repeatable) and every file of --checkpoints-dir, all verified. */
+/** No checkpoint note is this large (an origin line, a size, a root and a few signatures). */
+const CHECKPOINT_MAX_BYTES = 64 * 1024;
+
+/** Checkpoints from --checkpoint (repeatable) and every checkpoint of --checkpoints-dir, all verified. */
 const loadCheckpoints = (
   files: string[],
   dir: string | undefined,
   key: ParsedVerifierKey,
 ): Checkpoint[] => {
-  const all = [...files];
+  const all = files.map((file) => loadCheckpoint(file, key));
   if (dir) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw usage(`Folder checkpoint tidak ditemukan: ${dir}`);
     }
-    all.push(
-      ...readdirSync(dir)
-        .filter((name) => !name.startsWith('.'))
-        .map((name) => join(dir, name))
-        .filter((path) => statSync(path).isFile()),
-    );
+    const skipped: string[] = [];
+    for (const name of readdirSync(dir).filter((n) => !n.startsWith('.'))) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (!stat.isFile()) {
+        continue;
+      }
+      // The archive holds exports, proofs and the key beside the checkpoints: a file that is no signed
+      // note at all (or too large to be one) is passed over and named; a note that does not verify is
+      // still a failure.
+      const note = stat.size <= CHECKPOINT_MAX_BYTES ? readText(path, 'Checkpoint') : undefined;
+      const check = note === undefined ? undefined : verifyCheckpoint(note, key);
+      if (check === undefined || (!check.ok && check.problem === 'MALFORMED')) {
+        skipped.push(name);
+        continue;
+      }
+      all.push(loadCheckpoint(path, key));
+    }
+    if (skipped.length > 0) {
+      console.error(
+        `Dilewati di ${dir} (bukan checkpoint): ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ` dan ${skipped.length - 10} lainnya` : ''}.`,
+      );
+    }
   }
   if (all.length === 0) {
-    throw usage('Berikan --checkpoint FILE (boleh berulang) atau --checkpoints-dir FOLDER.');
+    throw usage(
+      dir && files.length === 0
+        ? `Folder ${dir} tidak berisi checkpoint (signed note dari GET /api/v1/audit/checkpoint).`
+        : 'Berikan --checkpoint FILE (boleh berulang) atau --checkpoints-dir FOLDER.',
+    );
   }
   const bySize = new Map<number, Checkpoint>();
-  for (const file of all) {
-    const checkpoint = loadCheckpoint(file, key);
+  for (const checkpoint of all) {
     const same = bySize.get(checkpoint.treeSize);
     if (same && !same.rootHash.equals(checkpoint.rootHash)) {
       throw failed(
@@ -314,9 +344,9 @@ const usageExit = (error: CommanderError): never => {
 };
 
 // No default value: commander would print it in the help as "(default: [])".
-const collect = (value: string, previous: string[] | undefined): string[] => [
+const collectPaths = (value: string, previous: string[] | undefined): string[] => [
   ...(previous ?? []),
-  value,
+  inputPath(value),
 ];
 
 export const registerAuditCommands = (program: Command): void => {
@@ -332,17 +362,22 @@ export const registerAuditCommands = (program: Command): void => {
     .description(
       'menghitung ulang akar Merkle dari ekspor dan mencocokkannya dengan checkpoint bertanda tangan',
     )
-    .requiredOption('--export <file>', 'ekspor NDJSON (GET /api/v1/audit/export)')
+    .requiredOption('--export <file>', 'ekspor NDJSON (GET /api/v1/audit/export)', inputPath)
     .option(
       '--checkpoint <file>',
       'checkpoint (GET /api/v1/audit/checkpoint); boleh berulang',
-      collect,
+      collectPaths,
     )
-    .option('--checkpoints-dir <dir>', 'folder berisi checkpoint yang diarsipkan (semua diperiksa)')
-    .requiredOption('--key <file>', 'kunci verifikasi (GET /api/v1/audit/public-key)')
+    .option(
+      '--checkpoints-dir <dir>',
+      'folder arsip: setiap checkpoint di dalamnya diperiksa (berkas lain dilewati)',
+      inputPath,
+    )
+    .requiredOption('--key <file>', 'kunci verifikasi (GET /api/v1/audit/public-key)', inputPath)
     .option(
       '--reference <file>',
       'ekspor lama yang diarsipkan, untuk menunjuk baris pertama yang berubah',
+      inputPath,
     )
     .action(
       async (options: {
@@ -444,13 +479,17 @@ export const registerAuditCommands = (program: Command): void => {
     .description(
       'memeriksa bahwa checkpoint baru memperpanjang checkpoint lama tanpa mengubah riwayatnya',
     )
-    .requiredOption('--proof <file>', 'bukti (GET /api/v1/audit/proofs/consistency?from=&to=)')
-    .requiredOption('--key <file>', 'kunci verifikasi')
-    .action((oldFile: string, newFile: string, options: { proof: string; key: string }) => {
+    .option(
+      '--proof <file>',
+      'bukti (GET /api/v1/audit/proofs/consistency?from=&to=); tidak perlu untuk dua checkpoint berukuran sama',
+      inputPath,
+    )
+    .requiredOption('--key <file>', 'kunci verifikasi', inputPath)
+    .action((oldArg: string, newArg: string, options: { proof?: string; key: string }) => {
+      const [oldFile, newFile] = [inputPath(oldArg), inputPath(newArg)];
       const key = loadKey(options.key);
       const older = loadCheckpoint(oldFile, key);
       const newer = loadCheckpoint(newFile, key);
-      const proof = readJson(options.proof, 'Bukti');
       if (older.treeSize > newer.treeSize) {
         throw usage(
           `Checkpoint lama (${older.treeSize}) lebih besar dari yang baru (${newer.treeSize}): tukar urutannya.`,
@@ -468,6 +507,12 @@ export const registerAuditCommands = (program: Command): void => {
         );
         return;
       }
+      if (!options.proof) {
+        throw usage(
+          `Berikan --proof: bukti untuk ${older.treeSize}→${newer.treeSize} dari GET /api/v1/audit/proofs/consistency?from=${older.treeSize}&to=${newer.treeSize}.`,
+        );
+      }
+      const proof = readJson(options.proof, 'Bukti');
       const from = proofNumber(proof, 'from', options.proof);
       const to = proofNumber(proof, 'to', options.proof);
       if (from !== older.treeSize || to !== newer.treeSize) {
@@ -495,11 +540,15 @@ export const registerAuditCommands = (program: Command): void => {
   audit
     .command('inclusion')
     .description('memeriksa bahwa satu event (baris ekspor) termasuk dalam checkpoint')
-    .requiredOption('--checkpoint <file>', 'checkpoint')
-    .requiredOption('--proof <file>', 'bukti (GET /api/v1/audit/proofs/inclusion?index=&treeSize=)')
-    .requiredOption('--key <file>', 'kunci verifikasi')
-    .option('--leaf <file>', 'berkas berisi baris ekspor event tersebut (byte kanonis)')
-    .option('--export <file>', 'ekspor NDJSON; baris ke---index diambil darinya')
+    .requiredOption('--checkpoint <file>', 'checkpoint', inputPath)
+    .requiredOption(
+      '--proof <file>',
+      'bukti (GET /api/v1/audit/proofs/inclusion?index=&treeSize=, atau inclusionProof dari verifikasi sertifikat)',
+      inputPath,
+    )
+    .requiredOption('--key <file>', 'kunci verifikasi', inputPath)
+    .option('--leaf <file>', 'berkas berisi baris ekspor event tersebut (byte kanonis)', inputPath)
+    .option('--export <file>', 'ekspor NDJSON; baris ke---index diambil darinya', inputPath)
     .option('--index <n>', 'indeks daun (baris ekspor, mulai 0)')
     .action(
       async (options: {

@@ -10,7 +10,7 @@ import {
 } from '../../../ledger/src/registry/roster-import';
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
-import { checkFile, readingFails } from '../input-file';
+import { checkFile, inputPath, readingFails } from '../input-file';
 import { counter, type Progress, progress } from '../progress';
 
 const problemSummary = (errors: ImportReport['errors']): string[] => [
@@ -119,10 +119,10 @@ export const registerImportCommands = (program: Command): void => {
     .command('asn <file>')
     .description('ASN dari ekspor SIASN: kolom NIP, Nama, Jabatan, Jenis ASN, Kode OPD')
     .option('--dry-run', 'hanya memeriksa, tidak menyimpan')
-    .action((file: string, options: { dryRun?: boolean }) => run('asn', file, options));
+    .action((file: string, options: { dryRun?: boolean }) => run('asn', inputPath(file), options));
   importCommand
     .command('opds <file>')
     .description('OPD: kolom Kode OPD, Nama OPD, Jenis, Kode Induk (opsional), ID OPD (opsional)')
     .option('--dry-run', 'hanya memeriksa, tidak menyimpan')
-    .action((file: string, options: { dryRun?: boolean }) => run('opds', file, options));
+    .action((file: string, options: { dryRun?: boolean }) => run('opds', inputPath(file), options));
 };

@@ -371,7 +371,9 @@ export class CertificateService {
     const proof =
       leafIndex !== undefined && latest && leafIndex < latest.treeSize
         ? {
-            leafIndex,
+            // The fields of GET /audit/proofs/inclusion, so the object saved as it is is a proof for
+            // `npm run cli -- audit inclusion`, and its checkpoint beside it.
+            index: leafIndex,
             treeSize: latest.treeSize,
             leafHash: this.audit.log.leafHash(leafIndex).toString('base64'),
             hashes: this.audit.log

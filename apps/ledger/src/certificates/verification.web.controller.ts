@@ -73,7 +73,7 @@ export class VerificationWebController {
         proofJson: v.inclusionProof
           ? JSON.stringify(
               {
-                index: v.inclusionProof.leafIndex,
+                index: v.inclusionProof.index,
                 treeSize: v.inclusionProof.treeSize,
                 leafHash: v.inclusionProof.leafHash,
                 hashes: v.inclusionProof.hashes,
