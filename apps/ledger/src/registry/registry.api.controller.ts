@@ -263,7 +263,9 @@ export class AsnApiController {
       `NIP_SEQUENCE (details code, field nip); ${INVALID_INPUT}`,
   })
   @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })
-  @ApiConflictResponse({ description: `ASN_ALREADY_ENROLLED, OPD_DISSOLVED; ${IDEMPOTENCY}` })
+  @ApiConflictResponse({
+    description: `ASN_ALREADY_ENROLLED; ASN_LEFT (a NIP recorded as having left); OPD_DISSOLVED; ${IDEMPOTENCY}`,
+  })
   enroll(@Body() dto: EnrollAsnDto, @Actor() actor: ActorContext) {
     return this.asn.enroll(dto, actor);
   }

@@ -100,6 +100,13 @@ describe('ASN decider', () => {
     given(asnDecider, [])
       .when({ type: 'RecordAsnLeft', data: { reason: 'x' }, metadata: meta() })
       .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
+    // Enrolling the NIP again says it has left, not that it is enrolled in the OPD it left.
+    const again = given(asnDecider, [enrolled, left])
+      .when(enroll({ context: { opd: 'active', enrolledIn: 'Dinas Kesehatan' } }))
+      .thenFails('ASN_LEFT', 'CONFLICT');
+    expect(again.message).toBe(
+      `ASN dengan NIP ${NIP} sudah tercatat keluar (terakhir di Dinas Kesehatan (dinas-kesehatan)): riwayatnya tetap di ledger, dan NIP ini tidak dapat didaftarkan ulang.`,
+    );
   });
   describe('changing name or position', () => {
     const change = (over: { name?: string; position?: string }) => ({

@@ -75,6 +75,13 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
           { field: 'nip', reason: check.reason, code: check.code },
         ]);
       }
+      if (state.status === 'left') {
+        // Not "already enrolled in" an OPD it has left (perhaps one since dissolved).
+        throw conflict(
+          'ASN_LEFT',
+          `ASN dengan NIP ${check.nip} sudah tercatat keluar (terakhir di ${named(state.opdId, command.context.enrolledIn)}): riwayatnya tetap di ledger, dan NIP ini tidak dapat didaftarkan ulang.`,
+        );
+      }
       if (state.status !== 'none') {
         throw conflict(
           'ASN_ALREADY_ENROLLED',
