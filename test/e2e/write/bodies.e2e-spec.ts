@@ -159,6 +159,22 @@ describe('request bodies', () => {
     // A whole emoji, both halves escaped, is text.
     const emoji = await escaped('17', '\\ud83d\\ude00');
     expect(emoji.status).toBe(201);
+    // A text turned around (U+202E) or with a zero-width space inside looks like another: refused, named.
+    for (const [name, code] of [
+      ['Dinas Uji \u202elive', 'bidiControl'],
+      ['Dinas\u2066Uji\u2069', 'bidiControl'],
+      ['Dinas\u200bKesehatan', 'zeroWidthCharacter'],
+      ['Dinas\ufeffUji', 'zeroWidthCharacter'],
+    ]) {
+      const res = await postJson(opd('31', name));
+      expect([res.status, res.body.details]).toEqual([
+        400,
+        [expect.objectContaining({ field: 'name', code })],
+      ]);
+    }
+    // Joiners are how emoji and some scripts are written: text.
+    const joined = await postJson(opd('32', 'Dinas Uji 👩\u200d💻'));
+    expect(joined.status).toBe(201);
     // Line breaks and tabs are text.
     const lines = await postJson(opd('16', 'Dinas\tUji\nBaris'));
     expect(lines.status).toBe(201);

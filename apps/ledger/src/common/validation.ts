@@ -122,6 +122,14 @@ export class InputValidationException extends BadRequestException {
 const INVISIBLE_ONLY = /^[\p{White_Space}\p{Cc}\p{Cf}]+$/u;
 /** Control characters other than tab and line breaks: no form or file puts them in a text. */
 const CONTROL = /[^\P{Cc}\t\n\r]/u;
+/** Characters that turn the direction text is shown in (U+202A–U+202E, U+2066–U+2069): a name carrying
+ * one reads otherwise on a page, in a CSV or on a certificate than the characters stored ("Trojan
+ * Source"). No Indonesian name or position needs them. */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
+/** Zero-width characters inside a text (U+200B, U+2060, U+FEFF), mostly carried along by copy and paste:
+ * "Dinas\u200BKesehatan" looks exactly like an OPD already registered. The joiners (U+200C, U+200D)
+ * stay: emoji and some scripts are written with them. */
+const ZERO_WIDTH = /[\u200B\u2060\uFEFF]/u;
 /** Half of a UTF-16 surrogate pair alone (JSON allows `"\ud800"`): no character at all, and stored as
  * UTF-8 it would become U+FFFD, the text changed after it was accepted. */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -131,13 +139,32 @@ export const isInvisibleText = (value: string): boolean =>
   value.length > 0 && INVISIBLE_ONLY.test(value);
 
 /** What makes a text unfit to store as it is, wherever it comes from (a body, a form, a CSV cell): a
- * control character, a broken character. Empty when it is fine. */
+ * control character, a character that turns the text's direction or hides inside it, a broken
+ * character. Empty when it is fine. */
 export const textFaults = (value: string): { code: string; reason: string }[] => [
   ...(CONTROL.test(value)
     ? [
         {
           code: 'controlCharacter',
           reason: 'berisi karakter kendali yang tidak terlihat (mis. NUL): hapus karakter itu',
+        },
+      ]
+    : []),
+  ...(BIDI_CONTROL.test(value)
+    ? [
+        {
+          code: 'bidiControl',
+          reason:
+            'berisi karakter pengatur arah teks (U+202A–U+202E, U+2066–U+2069) yang membuat teks tampil berbeda dari isinya: hapus karakter itu',
+        },
+      ]
+    : []),
+  ...(ZERO_WIDTH.test(value)
+    ? [
+        {
+          code: 'zeroWidthCharacter',
+          reason:
+            'berisi karakter tak terlihat selebar nol (U+200B, U+2060 atau U+FEFF, biasanya terbawa saat menyalin): hapus karakter itu, atau ketik ulang teksnya',
         },
       ]
     : []),
