@@ -1,5 +1,8 @@
 import { validateNip } from '@netral/domain';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BANGLI_OPDS, demoWorkforce } from './bangli';
+import { demoRoster } from './demo.seeder';
 
 describe('the demo workforce of Kabupaten Bangli', () => {
   const people = demoWorkforce(600);
@@ -40,5 +43,33 @@ describe('the demo workforce of Kabupaten Bangli', () => {
   it('every NIP is valid and distinct', () => {
     expect(people.every((p) => validateNip(p.nip).valid)).toBe(true);
     expect(new Set(people.map((p) => p.nip)).size).toBe(people.length);
+  });
+});
+
+describe('the shipped ASN sample (samples/asn-bangli.csv)', () => {
+  it('is the first 120 ASN of the demo regency as seeded, so importing it on the demo changes nothing', () => {
+    const codes = new Map(BANGLI_OPDS.map((opd) => [opd.opdId, opd.code]));
+    const cell = (text: string) => (/[;,"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+    const expected = [
+      'NIP;Nama;Jabatan;Jenis ASN;Kode OPD',
+      ...demoRoster()
+        .slice(0, 120)
+        .map((p) =>
+          [p.nip, p.name, p.position, p.employmentType, codes.get(p.opdId)!].map(cell).join(';'),
+        ),
+    ];
+    const file = join(__dirname, '../../../../samples/asn-bangli.csv');
+    // After a change to the demo workforce: NETRAL_WRITE_SAMPLES=1 npx jest bangli.spec writes it anew.
+    if (process.env.NETRAL_WRITE_SAMPLES === '1') {
+      writeFileSync(file, `\ufeff${expected.join('\n')}\n`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(`\ufeff${expected.join('\n')}\n`);
+  });
+
+  it('repeats no name within a person ("Mahendra Mahendra")', () => {
+    for (const { name } of demoRoster()) {
+      const parts = name.split(' ');
+      expect(new Set(parts).size).toBe(parts.length);
+    }
   });
 });

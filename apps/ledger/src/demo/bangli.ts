@@ -328,7 +328,14 @@ export const demoWorkforce = (
     const prefix = `${birth}${appointment}${female ? 2 : 1}`;
     const next = (sequence.get(prefix) ?? 0) + 1;
     sequence.set(prefix, next);
-    const drawnName = `${drawnFemale ? 'Ni' : 'I'} ${pick(BIRTH_ORDER)} ${pick(drawnFemale ? FEMALE : MALE)}${random() < 0.5 ? ` ${pick(drawnFemale ? FEMALE : MALE)}` : ''}`;
+    const given = drawnFemale ? FEMALE : MALE;
+    const order = pick(BIRTH_ORDER);
+    const first = pick(given);
+    // A second name is never the first again ("Mahendra Mahendra"): the next one in the list instead,
+    // with the same draws, so nobody else's name changes.
+    const second = random() < 0.5 ? pick(given) : undefined;
+    const other = second === first ? given[(given.indexOf(first) + 1) % given.length] : second;
+    const drawnName = `${drawnFemale ? 'Ni' : 'I'} ${order} ${first}${other ? ` ${other}` : ''}`;
     const name = named?.name ?? drawnName;
     const position = head ? headTitle(opd) : pick(positionsOf(opd.opdId));
     people.push({

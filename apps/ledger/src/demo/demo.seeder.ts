@@ -57,6 +57,20 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   },
 ];
 
+/** The demo regency's ASN, as seeded (and as samples/asn-bangli.csv lists the first of them): an OPD
+ * head's demo login is the person appointed head of that OPD (a Balinese "Ni" is a woman, which the
+ * NIP's gender digit must say too). */
+export const demoRoster = (): DemoAsn[] =>
+  demoWorkforce(
+    600,
+    Object.fromEntries(
+      DEMO_LOGINS.filter((login) => login.opdId).map((login) => [
+        login.opdId,
+        { name: login.displayName, female: /\bNi\b/.test(login.displayName) },
+      ]),
+    ),
+  );
+
 export const DEMO_ELECTION = {
   electionId: 'pilkada-2024',
   name: 'Pilkada Serentak 2024',
@@ -179,15 +193,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     await this.clock.at(wita('2024-08-15'), () =>
       count(this.elections.schedule(DEMO_ELECTION, admin)),
     );
-    // An OPD head's demo login is the person appointed head of that OPD (a Balinese "Ni" is a woman,
-    // which the NIP's gender digit must say too).
-    const heads: Record<string, { name: string; female: boolean }> = {};
-    for (const login of DEMO_LOGINS) {
-      if (login.opdId) {
-        heads[login.opdId] = { name: login.displayName, female: /\bNi\b/.test(login.displayName) };
-      }
-    }
-    const people = demoWorkforce(600, heads);
+    const people = demoRoster();
     await this.clock.at(wita('2024-08-20'), async () => {
       for (const opd of BANGLI_OPDS) {
         await count(this.opds.register(opd, hr));
