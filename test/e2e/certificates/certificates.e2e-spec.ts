@@ -373,9 +373,16 @@ describe('certificates', () => {
     }
     const page = await request(t.server).get(`/v/${opdCertificate.certificateId}`);
     expect(page.text).toContain('DICABUT');
-    expect(
-      (await verifyUpload(await pdfOf(opdCertificate.certificateId))).body.checks.notRevoked,
-    ).toBe(false);
+    const revoked = (await verifyUpload(await pdfOf(opdCertificate.certificateId))).body;
+    expect(revoked.checks.notRevoked).toBe(false);
+    // The answer says why it is not valid, as the page does.
+    expect(revoked.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Sertifikat ${opdCertificate.certificateId} sudah dicabut: .+ \\(kasus ${caseId}\\)$`,
+        ),
+      ),
+    ]);
   });
 
   it('lets HR revoke with a reason, once', async () => {

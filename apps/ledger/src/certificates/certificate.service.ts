@@ -439,6 +439,11 @@ export class CertificateService {
           : [
               'SHA-256 berkas ini tidak tercatat di ledger: bukan sertifikat Netral atau sudah diubah',
             ]),
+        ...(row?.status === 'REVOKED'
+          ? [
+              `Sertifikat ${row.certificate_id} sudah dicabut${row.revoked_reason ? `: ${row.revoked_reason}` : ''}${row.revoked_case_id ? ` (kasus ${row.revoked_case_id})` : ''}`,
+            ]
+          : []),
       ],
     };
   }
