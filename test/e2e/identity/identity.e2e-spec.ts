@@ -184,6 +184,10 @@ describe('identity', () => {
       .send({ username: 'hr.target', password: TEST_PASSWORD });
     expect(right.status).toBe(429);
     expect(right.body.code).toBe('LOGIN_LOCKED');
+    // How long to wait, for a client as for the person: the header and the message say the same.
+    const seconds = Number(right.headers['retry-after']);
+    expect(seconds).toBeGreaterThan(0);
+    expect(right.body.message).toContain(`Coba lagi dalam ${seconds} detik`);
   });
 
   it('refuses an expired token and a token signed with another secret', async () => {

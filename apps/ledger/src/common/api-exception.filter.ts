@@ -30,6 +30,18 @@ export class RetryLaterException extends ServiceUnavailableException {
   }
 }
 
+/** The seconds to wait that a refusal names: a RetryLaterException's, or a 429's own (LOGIN_LOCKED). */
+const retryAfterOf = (exception: unknown): number | undefined => {
+  if (exception instanceof RetryLaterException) {
+    return exception.retryAfterSeconds;
+  }
+  if (exception instanceof HttpException && exception.getStatus() === 429) {
+    const seconds = (exception.getResponse() as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
+  }
+  return undefined;
+};
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -389,8 +401,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (exception instanceof RetryLaterException) {
-      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) {
+      res.setHeader('Retry-After', String(retryAfter));
     }
     if (isHealthReport(exception)) {
       // Terminus's report is the health contract: keep it whole.
