@@ -270,6 +270,23 @@ describe('request bodies', () => {
       displayName: 'Petugas Spasi',
     });
     expect((await signIn('sandi dengan spasi')).status).toBe(401);
+    // A password of spaces only is refused for what it is, not as too short.
+    const blank = await postAs(t, admin, '/api/v1/users', {
+      username: 'petugas.kosong',
+      displayName: 'Petugas Kosong',
+      password: ' '.repeat(12),
+      role: 'HR',
+    });
+    expect([blank.status, blank.body.details]).toEqual([
+      400,
+      [
+        {
+          field: 'password',
+          code: 'PASSWORD_POLICY',
+          reason: 'tidak boleh hanya berisi spasi atau karakter yang tidak terlihat',
+        },
+      ],
+    ]);
   });
 
   it('names a field the route does not have as unknown whatever its value, null included', async () => {

@@ -214,7 +214,8 @@ const cleanText = (
   verbatim = false,
 ): unknown => {
   if (typeof value === 'string' && text) {
-    if (isInvisibleText(value)) {
+    // A password is kept as typed, spaces too: its policy says what is wrong with one of spaces only.
+    if (isInvisibleText(value) && !verbatim) {
       return '';
     }
     for (const fault of textFaults(value)) {

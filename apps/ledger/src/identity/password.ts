@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { isInvisibleText } from '../common/validation';
 
 /** scrypt parameters (OWASP's interactive-login floor); stored with each hash so they can be raised later. */
 const PARAMS = { N: 16384, r: 8, p: 1, keylen: 64 } as const;
@@ -56,6 +57,9 @@ export const passwordProblem = (password: string, username: string): string | nu
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
     return `maksimal ${PASSWORD_MAX_LENGTH} karakter`;
+  }
+  if (isInvisibleText(password)) {
+    return 'tidak boleh hanya berisi spasi atau karakter yang tidak terlihat';
   }
   if (password.trim().toLowerCase() === username.trim().toLowerCase()) {
     return 'tidak boleh sama dengan nama pengguna';
