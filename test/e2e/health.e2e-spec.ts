@@ -47,6 +47,22 @@ describe('service basics', () => {
     expect(withQuery.headers.location).toBe('/docs?tryItOutEnabled=true');
   });
 
+  it('allows pages no script, style or font from elsewhere (offices may have no internet)', async () => {
+    const csp = (await request(t.server).get('/login').expect(200)).headers[
+      'content-security-policy'
+    ] as string;
+    const directive = (name: string) =>
+      csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `));
+    expect(directive('default-src')).toBe("default-src 'self'");
+    expect(directive('script-src')).toBe("script-src 'self'");
+    expect(directive('style-src')).toBe("style-src 'self' 'unsafe-inline'");
+    expect(directive('font-src')).toBe("font-src 'self' data:");
+    expect(csp).not.toContain('https:');
+  });
+
   it('echoes a sane correlation id and invents one otherwise', async () => {
     const given = await request(t.server).get('/health').set('X-Correlation-Id', 'abc-12345678');
     expect(given.headers['x-correlation-id']).toBe('abc-12345678');

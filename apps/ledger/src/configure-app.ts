@@ -96,8 +96,15 @@ export const configureApp = (app: NestExpressApplication): NestExpressApplicatio
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
-        // Every asset is served by the service itself: offices may have no internet.
-        directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+        // Every asset is served by the service itself (offices may have no internet): no https: sources
+        // for styles or fonts as helmet's defaults allow; inline style attributes stay (the coverage
+        // bar's width), inline scripts do not.
+        directives: {
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'", 'data:'],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );
