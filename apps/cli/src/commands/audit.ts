@@ -457,7 +457,7 @@ export const registerAuditCommands = (program: Command): void => {
         }
         const sizes = checkpoints.map((c) => c.treeSize).join(', ');
         console.log(
-          `OK: ${largest} baris pertama dari ${result.lines} baris ekspor persis sama, byte demi byte dan berurutan, dengan daun yang ditandatangani ${checkpoints[0].origin} ` +
+          `OK: ${largest} baris pertama dari ${result.lines} baris ekspor persis sama, byte demi byte (tanpa akhir barisnya, LF atau CRLF) dan berurutan, dengan daun yang ditandatangani ${checkpoints[0].origin} ` +
             `(checkpoint ${sizes}; akar ${result.rootAtCheckpoint}).`,
         );
         const diff = result.referenceDifference;
