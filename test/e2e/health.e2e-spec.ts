@@ -48,9 +48,9 @@ describe('service basics', () => {
   });
 
   it('allows pages no script, style or font from elsewhere (offices may have no internet)', async () => {
-    const csp = (await request(t.server).get('/login').expect(200)).headers[
-      'content-security-policy'
-    ] as string;
+    const csp = String(
+      (await request(t.server).get('/login').expect(200)).headers['content-security-policy'],
+    );
     const directive = (name: string) =>
       csp
         .split(';')

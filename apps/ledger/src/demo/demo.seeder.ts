@@ -64,10 +64,9 @@ export const demoRoster = (): DemoAsn[] =>
   demoWorkforce(
     600,
     Object.fromEntries(
-      DEMO_LOGINS.filter((login) => login.opdId).map((login) => [
-        login.opdId,
-        { name: login.displayName, female: /\bNi\b/.test(login.displayName) },
-      ]),
+      DEMO_LOGINS.flatMap(({ opdId, displayName }) =>
+        opdId ? [[opdId, { name: displayName, female: /\bNi\b/.test(displayName) }] as const] : [],
+      ),
     ),
   );
 
