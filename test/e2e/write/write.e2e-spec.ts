@@ -953,6 +953,10 @@ describe('write API', () => {
       expect(await problems('bukti')).toEqual([
         ['evidence', 'isArray', 'harus berupa daftar (array)'],
       ]);
+      // One object where a list belongs is that one row too, not also one per field it has or lacks.
+      expect(await problems({ sha256: 'x' })).toEqual([
+        ['evidence', 'isArray', 'harus berupa daftar (array)'],
+      ]);
       expect(await problems([item, null])).toEqual([['evidence.1', 'isDefined', 'wajib diisi']]);
       expect(await head_()).toBe(before);
     });

@@ -103,7 +103,9 @@ export const flattenValidationErrors = (errors: ValidationError[], parent = ''):
             : (coded?.[2] ?? reasonFor(error.property, code, reason)),
       };
     });
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+    // A value of the wrong kind (an object for a list) is that one row: its would-be fields say nothing.
+    const wrongKind = own.some((problem) => KIND.has(problem.code));
+    return wrongKind ? own : [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 
 export class InputValidationException extends BadRequestException {
