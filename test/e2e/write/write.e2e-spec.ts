@@ -357,6 +357,23 @@ describe('write API', () => {
       expect(res.body.code).toBe('PLEDGE_ALREADY_SIGNED');
     });
 
+    it('names each witness that is not a name, by its place in the list, writing nothing', async () => {
+      const before = await head_();
+      const res = await post(
+        t,
+        hr,
+        '/api/v1/pledges',
+        pledge(roster['dinas-kesehatan'].staff[0], {
+          witnesses: ['Ketua Bawaslu Kabupaten Bangli', 7, '   ', 'x'.repeat(201)],
+        }),
+      );
+      expect(res.status).toBe(400);
+      expect(
+        res.body.details.map((p: { field: string; code: string }) => `${p.field}:${p.code}`),
+      ).toEqual(['witnesses.1:isString', 'witnesses.2:isNotEmpty', 'witnesses.3:maxLength']);
+      expect(await head_()).toBe(before);
+    });
+
     it('marks a pledge signed after monitoring began as late', async () => {
       const nip = roster['dinas-kesehatan'].staff[0];
       await expectStatus(

@@ -38,9 +38,21 @@ class Everything {
   @ValidateNested() @Type(() => Inner) inner!: Inner;
 }
 
-const problemsOf = async (body: unknown): Promise<FieldProblem[]> => {
+class Names {
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(5, { each: true })
+  names!: string[];
+}
+
+const problemsOf = async (
+  body: unknown,
+  metatype: new () => object = Everything,
+): Promise<FieldProblem[]> => {
   try {
-    await createValidationPipe().transform(body, { type: 'body', metatype: Everything });
+    await createValidationPipe().transform(body, { type: 'body', metatype });
   } catch (error) {
     if (error instanceof InputValidationException) {
       return error.problems;
@@ -128,5 +140,20 @@ describe('validation messages', () => {
       'plain:isDefined: wajib diisi',
       'short:maxLength: paling panjang 5 karakter',
     ]);
+  });
+
+  it('a rule on each item of a list names the items that break it, each by its own problem', async () => {
+    const rows = async (names: unknown) =>
+      (await problemsOf({ names }, Names)).map((p) => `${p.field}:${p.code}: ${p.reason}`);
+    expect(await rows([1, null, '', 'Made', 'Nyoman Sukadana'])).toEqual([
+      'names:arrayMaxSize: paling banyak 3 butir',
+      'names.0:isString: harus berupa teks',
+      'names.1:isNotEmpty: wajib diisi',
+      'names.2:isNotEmpty: wajib diisi',
+      'names.4:maxLength: paling panjang 5 karakter',
+    ]);
+    // An item that is itself a list is one row; no list at all is the list's one row.
+    expect(await rows(['Made', ['Wayan']])).toEqual(['names.1:isString: harus berupa teks']);
+    expect(await rows({ a: 'Made' })).toEqual(['names:isArray: harus berupa daftar (array)']);
   });
 });

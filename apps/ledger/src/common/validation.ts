@@ -4,6 +4,7 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { isNotEmpty, isString, maxLength } from 'class-validator';
 import { echoed } from './echo';
 
 export interface FieldProblem {
@@ -80,15 +81,63 @@ const reported = (error: ValidationError): [string, string][] => {
   }
   if ((error.value !== undefined && error.value !== null) || all.length === 0) {
     const kind = all.filter(([code]) => KIND.has(code));
-    return kind.length > 0 ? kind : all;
+    // Not a list at all: what each item should have been ({"a": 1} "harus berupa teks") follows from it.
+    const notList = kind.find(([code]) => code === 'isArray');
+    return notList ? [notList] : kind.length > 0 ? kind : all;
   }
   const required = REQUIRED.map((code) => all.find(([c]) => c === code)).find(Boolean);
   return [required ?? ['isDefined', 'wajib diisi']];
 };
 
+/**
+ * Constraints a DTO applies to each item of a list (`{ each: true }`), as class-validator checks them one
+ * value at a time: its error names the list ("each value in witnesses…"), these find which items broke
+ * it, so the row says `witnesses.1` and what to fix there.
+ */
+const EACH: Record<string, (item: unknown, english: string) => boolean> = {
+  isString: (item) => isString(item),
+  isNotEmpty: (item) => isNotEmpty(item),
+  maxLength: (item, english) => maxLength(item, Number(number(english))),
+};
+
+/** Errors perItem made: an item that is itself a list ([["a"]]) is reported, not split again. */
+const ITEMS = new WeakSet<ValidationError>();
+
+/** A list's `{ each: true }` failures as one error per item that broke them, or null when there are none. */
+const perItem = (error: ValidationError): ValidationError[] | null => {
+  if (ITEMS.has(error)) {
+    return null;
+  }
+  const each = Object.entries(error.constraints ?? {}).filter(
+    ([code, reason]) => reason.startsWith('each value in ') && EACH[code],
+  );
+  if (!Array.isArray(error.value) || each.length === 0) {
+    return null;
+  }
+  const items = (error.value as unknown[]).flatMap((item, index) => {
+    const broken = each.filter(([code, reason]) => !EACH[code](item, reason));
+    return broken.length === 0
+      ? []
+      : [{ property: String(index), value: item, constraints: Object.fromEntries(broken) }];
+  });
+  const rest = Object.entries(error.constraints ?? {}).filter(
+    ([code]) => !each.some(([c]) => c === code),
+  );
+  const split = [
+    ...(rest.length > 0 ? [{ ...error, constraints: Object.fromEntries(rest), children: [] }] : []),
+    ...items.map((item) => ({ ...item, property: `${error.property}.${item.property}` })),
+  ];
+  split.forEach((part) => ITEMS.add(part));
+  return split;
+};
+
 /** Flattens nested class-validator errors into `{field: 'a.b.0.c', reason, code}` rows. */
 export const flattenValidationErrors = (errors: ValidationError[], parent = ''): FieldProblem[] =>
   errors.flatMap((error) => {
+    const items = perItem(error);
+    if (items) {
+      return flattenValidationErrors(items, parent);
+    }
     // An unknown key is the caller's text: a 5,000-character one is named by its start.
     const field = echoed(parent ? `${parent}.${error.property}` : error.property);
     const own = reported(error).map(([code, reason]) => {
