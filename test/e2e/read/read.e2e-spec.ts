@@ -175,6 +175,17 @@ describe('read side (on the demo regency)', () => {
     expect((await get('/api/v1/compliance', 'bkpsdm')).body.details[0].field).toBe('electionId');
     expect((await get('/api/v1/compliance?electionId=pemilu-2099', 'bkpsdm')).status).toBe(404);
     expect((await get('/api/v1/cases?overdue=mungkin', 'bawaslu')).status).toBe(400);
+    // A page number is plain digits: 1e3, 0x10, " 2" and an empty one are not read as 1000, 16, 2 or 0.
+    for (const page of ['1e3', '0x10', '%202', '', '2.0']) {
+      const res = await get(`/api/v1/compliance?electionId=pilkada-2024&page=${page}`, 'bkpsdm');
+      expect([res.status, res.body.details]).toEqual([
+        400,
+        [{ field: 'page', code: 'isInt', reason: 'harus bilangan bulat' }],
+      ]);
+    }
+    expect((await get('/api/v1/compliance?electionId=pilkada-2024&page=2', 'bkpsdm')).status).toBe(
+      200,
+    );
     expect((await get('/api/v1/projections/status', 'bawaslu')).body[0]).toMatchObject({
       name: 'ledger',
       lag: '0',

@@ -1,15 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsInstant } from '../common/validators';
-
-/** How many items a page holds (both paged audit lists). */
-/** A query number written as plain decimal digits: `?index=` (empty), `0x10` or `1e2` stay text and fail
- * the integer check with the parameter named, instead of silently meaning 0, 16 or 100. */
-const WholeNumber = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value,
-  );
+import { IsInstant, WholeNumber } from '../common/validators';
 
 class PageLimitQuery {
   @ApiPropertyOptional({ example: 100, default: 100 })

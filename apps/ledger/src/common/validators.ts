@@ -1,4 +1,5 @@
 import { type PipeTransform } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { isCalendarDay, validateNip } from '@netral/domain';
 import { InputValidationException } from './validation';
 import {
@@ -114,6 +115,13 @@ export const IsInstant = rule(
 );
 
 /** Ids in URLs and stream names: lowercase letters, digits and hyphens. */
+/** A query number written as plain decimal digits: `?page=` (empty), ` 5`, `0x10` or `1e2` stay text and
+ * fail the integer check with the parameter named, instead of silently meaning 0, 5, 16 or 100. */
+export const WholeNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value,
+  );
+
 export const SLUG = /^[a-z0-9][a-z0-9-]{1,63}$/;
 export const SLUG_MESSAGE =
   'huruf kecil, angka dan tanda hubung (2–64 karakter), mis. dinas-kesehatan';

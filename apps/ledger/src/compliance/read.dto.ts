@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { SLUG, SLUG_MESSAGE } from '../common/validators';
+import { SLUG, SLUG_MESSAGE, WholeNumber } from '../common/validators';
 
 const POSITION = /^\d{1,19}$/;
 
@@ -25,7 +25,7 @@ export class ReadQuery {
 export class PagedQuery extends ReadQuery {
   @ApiPropertyOptional({ example: 1, default: 1, maximum: MAX_PAGE })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
@@ -33,7 +33,7 @@ export class PagedQuery extends ReadQuery {
 
   @ApiPropertyOptional({ example: 50, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @WholeNumber()
   @IsInt()
   @Min(1)
   @Max(500)
