@@ -176,6 +176,7 @@ describe('hostile input on every route', () => {
     'to',
     'fromPosition',
     'overdue',
+    'sanctionPending',
   ];
 
   it('never answers a 500 to a hostile query or path on the pages', async () => {

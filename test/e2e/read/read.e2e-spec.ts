@@ -158,6 +158,21 @@ describe('read side (on the demo regency)', () => {
     ).toBe(true);
   });
 
+  it('lists the cases still waiting for a recommended sanction, and only those', async () => {
+    type Row = { caseId: string; status: string; sanctionPending: boolean };
+    const list = async (query: string) =>
+      ((await get(`/api/v1/cases?electionId=pilkada-2024&${query}`, 'bkpsdm')).body.items as Row[])
+        .map((c) => `${c.status}:${c.sanctionPending}`)
+        .sort();
+    // The demo: two confirmed cases await the PPK; the sanctioned ones got every recommended sanction.
+    expect(await list('sanctionPending=true')).toEqual(['CONFIRMED:true', 'CONFIRMED:true']);
+    const rest = await list('sanctionPending=false&pageSize=100');
+    expect(rest).toHaveLength(8);
+    expect(rest.every((row) => row.endsWith(':false'))).toBe(true);
+    const bad = await get('/api/v1/cases?sanctionPending=ya', 'bkpsdm');
+    expect([bad.status, bad.body.details[0]?.field]).toEqual([400, 'sanctionPending']);
+  });
+
   it('summarises the regency and exports CSV for HR', async () => {
     const summary = (await get('/api/v1/compliance/summary?electionId=pilkada-2024', 'bkpsdm'))
       .body;

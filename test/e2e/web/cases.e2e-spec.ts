@@ -357,6 +357,17 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
         `<dt>Berlaku</dt><dd>${tanggal(t.app.get(Clock).today())} s.d. ${tanggal(addDays(t.app.get(Clock).today(), 30))}</dd>`,
       );
       expectNoCodes(summary);
+      // Sanctioned on the ethics track, the recommended discipline sanction still owed: the list of
+      // cases waiting for the PPK keeps it, and says so beside its state.
+      const waiting = await hr.get('/kasus?sanctionPending=ya').expect(200);
+      expect(waiting.text).toContain(`href="/kasus/${caseId}"`);
+      expect(waiting.text).toMatch(
+        new RegExp(`${caseId}[\\s\\S]*?Disanksi</span><br><span class="muted">sanksi menunggu`),
+      );
+      expect(waiting.text).toContain('name="sanctionPending" value="ya" checked');
+      const reported = await hr.get('/kasus?sanctionPending=ya&status=REPORTED').expect(200);
+      expect(reported.text).not.toContain(`href="/kasus/${caseId}"`);
+      expect(reported.text).toContain('Tidak ada kasus yang menunggu keputusan sanksi.');
     });
   });
 

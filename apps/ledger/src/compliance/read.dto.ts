@@ -9,6 +9,12 @@ const POSITION = /^\d{1,19}$/;
  * store takes (page 10^20 was a 500). */
 export const MAX_PAGE = 100_000;
 
+/** `true` / `false` in a query string as booleans; anything else stays text and fails `isBoolean`. */
+const BooleanText = () =>
+  Transform(({ value }: { value: unknown }): unknown =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+
 export class ReadQuery {
   @ApiPropertyOptional({
     example: '1842',
@@ -96,9 +102,18 @@ export class CasesQuery extends PagedQuery {
 
   @ApiPropertyOptional({ example: true })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }): unknown =>
-    value === 'true' ? true : value === 'false' ? false : value,
-  )
+  @BooleanText()
   @IsBoolean()
   overdue?: boolean;
+
+  @ApiPropertyOptional({
+    example: true,
+    description:
+      'true: kasus terbukti yang masih menunggu sanksi yang direkomendasikan (etik atau disiplin), ' +
+      'juga yang sudah dijatuhi satu dari dua sanksi; false: yang tidak',
+  })
+  @IsOptional()
+  @BooleanText()
+  @IsBoolean()
+  sanctionPending?: boolean;
 }

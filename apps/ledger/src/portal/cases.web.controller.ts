@@ -173,14 +173,24 @@ export class CasesWebController {
     const queries = this.read.for(actor);
     const status = Object.hasOwn(CASE_STATUS_LABELS, query.status ?? '') ? query.status : undefined;
     const overdue = query.overdue === 'ya';
+    const sanctionPending = query.sanctionPending === 'ya';
     const page = pageNumber(query.page);
     const result = queries.cases(
-      { ...(status ? { status } : {}), ...(overdue ? { overdue: true } : {}) },
+      {
+        ...(status ? { status } : {}),
+        ...(overdue ? { overdue: true } : {}),
+        ...(sanctionPending ? { sanctionPending: true } : {}),
+      },
       this.read.today(),
       { page, pageSize: PAGE_SIZE },
     );
     const link = (p: number) =>
-      `/kasus?${new URLSearchParams({ ...(status ? { status } : {}), ...(overdue ? { overdue: 'ya' } : {}), page: String(p) }).toString()}`;
+      `/kasus?${new URLSearchParams({
+        ...(status ? { status } : {}),
+        ...(overdue ? { overdue: 'ya' } : {}),
+        ...(sanctionPending ? { sanctionPending: 'ya' } : {}),
+        page: String(p),
+      }).toString()}`;
     res.render('cases', {
       title: 'Kasus pelanggaran',
       flash: takeFlash(req, res),
@@ -200,6 +210,7 @@ export class CasesWebController {
         status ?? '',
       ),
       overdue,
+      sanctionPending,
       ...pager(result.total, page, PAGE_SIZE, link),
     });
   }

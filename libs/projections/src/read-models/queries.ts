@@ -382,6 +382,7 @@ export class ReadModelQueries {
       status?: string;
       actCode?: string;
       overdue?: boolean;
+      sanctionPending?: boolean;
     },
     today: string,
     page: Page,
@@ -400,6 +401,9 @@ export class ReadModelQueries {
     let views = rows.map((c) => caseView(c, today));
     if (filter.overdue !== undefined) {
       views = views.filter((v) => v.sla.overdue === filter.overdue);
+    }
+    if (filter.sanctionPending !== undefined) {
+      views = views.filter((v) => v.sanctionPending === filter.sanctionPending);
     }
     // Overdue first, then the nearest deadline, then the newest.
     views.sort(
