@@ -155,6 +155,29 @@ describe('roster import', () => {
     }
   });
 
+  it('says which NIPs a spreadsheet turned into numbers (E+17, or rounded to …000), and writes nothing', async () => {
+    const before = await head();
+    const res = await upload(
+      '/api/v1/asn/import',
+      'NIP;Nama;Jabatan;Jenis ASN;Kode OPD\r\n' +
+        '1,98503E+17;I Made Sutama;Pengadministrasi Umum;PNS;1.02.01\r\n' +
+        '198503122010011000;Ni Ketut Ayu;Perawat Terampil;PNS;1.02.01\r\n',
+    );
+    expect(res.status).toBe(400);
+    const rows = res.body.details as {
+      line: number;
+      column: string;
+      code: string;
+      reason: string;
+    }[];
+    expect(rows.map((d) => `${d.line}:${d.column}:${d.code}`)).toEqual([
+      '2:NIP:NIP_SPREADSHEET_NUMBER',
+      '3:NIP:NIP_SEQUENCE',
+    ]);
+    expect(rows.every((d) => /Excel.*bertipe Teks.*SIASN/.test(d.reason))).toBe(true);
+    expect(await head()).toBe(before);
+  });
+
   it('never takes a dry run for a real import, nor the reverse', async () => {
     const csv = `NIP;Nama;Jabatan;Jenis ASN;Kode OPD\n${nipFor(4444)};I Made Uji;Staf;PNS;1.02.01\n`;
     const before = await head();

@@ -259,7 +259,7 @@ export class AsnApiController {
   })
   @ApiBadRequestResponse({
     description:
-      'NIP_FORMAT, NIP_BIRTH_DATE, NIP_BIRTH_AFTER_APPOINTMENT, NIP_APPOINTMENT, NIP_GENDER, ' +
+      'NIP_FORMAT, NIP_SPREADSHEET_NUMBER, NIP_BIRTH_DATE, NIP_BIRTH_AFTER_APPOINTMENT, NIP_APPOINTMENT, NIP_GENDER, ' +
       `NIP_SEQUENCE (details code, field nip); ${INVALID_INPUT}`,
   })
   @ApiNotFoundResponse({ description: 'OPD_NOT_FOUND' })

@@ -22,6 +22,11 @@ describe('validateNip', () => {
     ['198503122010001002', 'NIP_APPOINTMENT'], // month 00
     ['198503122010013002', 'NIP_GENDER'],
     ['198503122010011000', 'NIP_SEQUENCE'],
+    // A spreadsheet's damage: the number in scientific notation, or rounded to 15 digits (…000).
+    ['1,98503E+17', 'NIP_SPREADSHEET_NUMBER'],
+    ['1.98503122010011E+17', 'NIP_SPREADSHEET_NUMBER'],
+    ['1.98503e17', 'NIP_SPREADSHEET_NUMBER'],
+    ['198503122010013000', 'NIP_SEQUENCE'], // …012502 rounded up into the gender digit
   ])('refuses %s with %s', (nip, code) => {
     const result = validateNip(nip);
     expect(result).toMatchObject({ valid: false, code });
@@ -41,5 +46,13 @@ describe('validateNip', () => {
     expect(validateNip('198503122027011002', { today: '2026-12-02' })).toMatchObject({
       valid: true,
     });
+  });
+
+  it('says where a spreadsheet damaged a NIP, and how to get it back', () => {
+    for (const nip of ['1,98503E+17', '198503122010011000']) {
+      const result = validateNip(nip);
+      expect(!result.valid && result.reason).toMatch(/Excel.*Teks.*SIASN/);
+    }
+    expect(validateNip('19850312201001100X')).toMatchObject({ reason: 'NIP harus 18 digit angka' });
   });
 });

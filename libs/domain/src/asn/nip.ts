@@ -3,6 +3,7 @@ import { isValidDay } from '../shared/calendar';
 /** Why a NIP is refused; stable codes for clients and translations. */
 export type NipProblem =
   | 'NIP_FORMAT'
+  | 'NIP_SPREADSHEET_NUMBER'
   | 'NIP_BIRTH_DATE'
   | 'NIP_BIRTH_AFTER_APPOINTMENT'
   | 'NIP_APPOINTMENT'
@@ -16,6 +17,8 @@ export type NipCheck =
 
 const REASONS: Record<NipProblem, string> = {
   NIP_FORMAT: 'NIP harus 18 digit angka',
+  NIP_SPREADSHEET_NUMBER:
+    'NIP tertulis sebagai angka berpangkat (mis. 1,98503E+17): Excel menjadikan kolom NIP angka dan membuang digitnya. Jadikan kolom NIP bertipe Teks, lalu salin lagi NIP lengkapnya dari SIASN',
   NIP_BIRTH_DATE: 'digit 1–8 (tanggal lahir YYYYMMDD) bukan tanggal yang valid',
   NIP_BIRTH_AFTER_APPOINTMENT:
     'tanggal lahir (digit 1–8) tidak boleh sama dengan atau sesudah TMT CPNS / tahun pengangkatan (digit 9–14)',
@@ -24,8 +27,11 @@ const REASONS: Record<NipProblem, string> = {
   NIP_IN_FUTURE:
     'digit 9–14 (TMT CPNS / tahun pengangkatan) jatuh lebih dari setahun sesudah hari ini: tanggal lahir atau pengangkatan pada NIP belum terjadi',
   NIP_GENDER: 'digit 15 (jenis kelamin) harus 1 atau 2',
-  NIP_SEQUENCE: 'digit 16–18 (nomor urut) tidak boleh 000',
+  NIP_SEQUENCE:
+    'digit 16–18 (nomor urut) tidak boleh 000. Bila daftarnya pernah dibuka di Excel: Excel menyimpan angka hanya 15 digit dan mengganti tiga digit terakhir NIP dengan 000; jadikan kolom NIP bertipe Teks, lalu salin lagi NIP lengkapnya dari SIASN',
 };
+
+const SPREADSHEET_NUMBER = /^\d(?:[.,]\d+)?[eE]\+?\d{1,2}$/;
 
 const fail = (code: NipProblem): NipCheck => ({ valid: false, code, reason: REASONS[code] });
 
@@ -43,7 +49,8 @@ const fail = (code: NipProblem): NipCheck => ({ valid: false, code, reason: REAS
 export const validateNip = (input: string, options: { today?: string } = {}): NipCheck => {
   const nip = input.replace(/[\s.]/g, '');
   if (!/^\d{18}$/.test(nip)) {
-    return fail('NIP_FORMAT');
+    // What a spreadsheet writes for an 18-digit number it holds as a number: "1,98503E+17", "1.98503e17".
+    return fail(SPREADSHEET_NUMBER.test(input.trim()) ? 'NIP_SPREADSHEET_NUMBER' : 'NIP_FORMAT');
   }
   const birthYear = Number(nip.slice(0, 4));
   if (
@@ -69,11 +76,13 @@ export const validateNip = (input: string, options: { today?: string } = {}): Ni
   if (options.today && appointmentYear > Number(options.today.slice(0, 4)) + 1) {
     return fail('NIP_IN_FUTURE');
   }
-  if (nip[14] !== '1' && nip[14] !== '2') {
-    return fail('NIP_GENDER');
-  }
+  // Before the gender digit: a spreadsheet's rounding to 15 digits ends a NIP in 000 and may carry into
+  // digit 15 too, and the 000 is what says where the damage came from.
   if (nip.slice(15) === '000') {
     return fail('NIP_SEQUENCE');
+  }
+  if (nip[14] !== '1' && nip[14] !== '2') {
+    return fail('NIP_GENDER');
   }
   return { valid: true, nip, layout };
 };
