@@ -120,6 +120,10 @@ const perItem = (error: ValidationError): ValidationError[] | null => {
       ? []
       : [{ property: String(index), value: item, constraints: Object.fromEntries(broken) }];
   });
+  if (items.length === 0) {
+    // class-validator saw an item break a rule these do not find broken: the list's own row says it.
+    return null;
+  }
   const rest = Object.entries(error.constraints ?? {}).filter(
     ([code]) => !each.some(([c]) => c === code),
   );
