@@ -365,6 +365,10 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
         new RegExp(`${caseId}[\\s\\S]*?Disanksi</span><br><span class="muted">sanksi menunggu`),
       );
       expect(waiting.text).toContain('name="sanctionPending" value="ya" checked');
+      // The list's heading counts them, linking to that filter.
+      expect(waiting.text).toMatch(
+        /<a href="\/kasus\?sanctionPending=ya">\d+ menunggu keputusan sanksi PPK<\/a>/,
+      );
       const reported = await hr.get('/kasus?sanctionPending=ya&status=REPORTED').expect(200);
       expect(reported.text).not.toContain(`href="/kasus/${caseId}"`);
       expect(reported.text).toContain('Tidak ada kasus yang menunggu keputusan sanksi.');

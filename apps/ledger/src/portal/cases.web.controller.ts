@@ -199,6 +199,10 @@ export class CasesWebController {
         page: 1,
         pageSize: 1,
       }).total,
+      pendingCount: queries.cases({ sanctionPending: true }, this.read.today(), {
+        page: 1,
+        pageSize: 1,
+      }).total,
       cases: result.items.map((c) => ({
         ...c,
         opdName: queries.opd(c.opdId)?.name ?? c.opdId,
