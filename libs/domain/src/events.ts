@@ -237,6 +237,38 @@ export type LedgerEvent =
 
 export type LedgerEventType = LedgerEvent['type'];
 
+/**
+ * Every event type in words, as officials read a history: the audit explorer's filter and timelines. A
+ * record over `LedgerEventType`, so a new event type does not compile until it is named here too.
+ */
+export const EVENT_TYPE_LABELS: Readonly<Record<LedgerEventType, string>> = {
+  ElectionScheduled: 'Pemilihan dijadwalkan',
+  OpdRegistered: 'OPD didaftarkan',
+  OpdRenamed: 'Nama OPD diubah',
+  OpdHeadAppointed: 'Kepala OPD diangkat',
+  OpdDissolved: 'OPD dibubarkan',
+  OpdCodeClaimed: 'Kode OPD dicatat untuk sebuah OPD',
+  AsnEnrolled: 'ASN didaftarkan di OPD',
+  AsnTransferred: 'ASN dipindahkan ke OPD lain',
+  AsnLeft: 'ASN tercatat keluar',
+  AsnDetailsChanged: 'Nama atau jabatan ASN dikoreksi',
+  PledgeSigned: 'Pakta integritas ditandatangani',
+  PledgeVoided: 'Pakta integritas dibatalkan',
+  ViolationReported: 'Pelanggaran dilaporkan',
+  CaseVerified: 'Kasus diverifikasi',
+  ViolationConfirmed: 'Pelanggaran dinyatakan terbukti, rekomendasi diberikan',
+  ViolationDismissed: 'Kasus dihentikan',
+  SanctionImposed: 'Keputusan sanksi PPK dicatat',
+  CertificateIssued: 'Sertifikat kepatuhan diterbitkan',
+  CertificateRevoked: 'Sertifikat kepatuhan dicabut',
+  UserRegistered: 'Pengguna dibuat',
+  UserRoleChanged: 'Peran pengguna diubah',
+  UserDeactivated: 'Pengguna dinonaktifkan',
+};
+
+/** Every event type the ledger writes, in EVENT_TYPE_LABELS's order. */
+export const LEDGER_EVENT_TYPES = Object.keys(EVENT_TYPE_LABELS) as LedgerEventType[];
+
 /** Stream names (DESIGN §4). */
 export const streams = {
   election: (electionId: string) => `election-${electionId}`,

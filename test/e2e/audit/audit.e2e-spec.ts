@@ -224,6 +224,19 @@ describe('audit API', () => {
       'OpdRegistered',
       'OpdRegistered',
     ]);
+    // A type the ledger never writes ("Pledge" for PledgeSigned) is named, with the types it has, not an
+    // empty history that reads as "nothing happened".
+    const unknown = await get('/api/v1/audit/events?type=Pledge', bawaslu);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.details).toEqual([
+      expect.objectContaining({
+        field: 'type',
+        code: 'isIn',
+        reason: expect.stringMatching(
+          /^jenis event yang tidak ada di ledger: salah satu dari ElectionScheduled, .*PledgeSigned/,
+        ),
+      }),
+    ]);
     expect(byType.items[0]).toMatchObject({
       leafIndex: expect.any(Number),
       position: expect.any(String),

@@ -402,8 +402,19 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
   it('the audit explorer filters the history, shows one stream, and downloads the export', async () => {
     const all = await bawaslu.get('/audit').expect(200);
     expect(all.text).toContain('Riwayat event');
-    expect(all.text).toContain('ElectionScheduled');
+    expect(all.text).toContain(
+      '<summary>ElectionScheduled <span class="muted">Pemilihan dijadwalkan</span>',
+    );
+    // The type is chosen from the ledger's own types, each in words.
+    expect(all.text).toContain(
+      '<option value="ViolationConfirmed">Pelanggaran dinyatakan terbukti, rekomendasi diberikan (ViolationConfirmed)</option>',
+    );
     const confirmed = await bawaslu.get('/audit?type=ViolationConfirmed').expect(200);
+    expect(confirmed.text).toContain('<option value="ViolationConfirmed" selected>');
+    const unknown = await bawaslu.get('/audit?type=Pledge').expect(400);
+    expect(unknown.text).toContain(
+      '<p class="field-error" id="type-error">pilih salah satu pilihan yang tersedia</p>',
+    );
     const caseStream = /href="\/audit\?stream=(case-[^"]+)"/.exec(confirmed.text)![1];
     expect(confirmed.text).not.toContain('<summary>ElectionScheduled');
     const timeline = await bawaslu.get(`/audit?stream=${caseStream}`).expect(200);

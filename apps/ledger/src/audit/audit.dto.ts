@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { LEDGER_EVENT_TYPES } from '@netral/domain';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsInstant, WholeNumber } from '../common/validators';
 
 class PageLimitQuery {
@@ -25,9 +26,11 @@ export class AuditEventsQuery extends PageLimitQuery {
   @MaxLength(300)
   streamPrefix?: string;
 
-  @ApiPropertyOptional({ example: 'ViolationConfirmed' })
+  @ApiPropertyOptional({ example: 'ViolationConfirmed', enum: LEDGER_EVENT_TYPES })
   @IsOptional()
-  @Matches(/^[A-Za-z]{1,100}$/, { message: 'nama jenis event, mis. PledgeSigned' })
+  @IsIn(LEDGER_EVENT_TYPES, {
+    message: `jenis event yang tidak ada di ledger: salah satu dari ${LEDGER_EVENT_TYPES.join(', ')}`,
+  })
   type?: string;
 
   @ApiPropertyOptional({

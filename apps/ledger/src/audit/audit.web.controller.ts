@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '@netral/config';
-import { addDays, DomainError, isCalendarDay } from '@netral/domain';
+import {
+  addDays,
+  DomainError,
+  EVENT_TYPE_LABELS,
+  isCalendarDay,
+  LEDGER_EVENT_TYPES,
+  type LedgerEventType,
+} from '@netral/domain';
 import type { Response } from 'express';
 import { Roles } from '../identity/roles.decorator';
 import type { ActorContext } from '../identity/actor';
@@ -94,6 +101,11 @@ export class AuditWebController {
       values,
       errors: failed ? errors : undefined,
       formError: failed ? 'Periksa filter yang ditandai.' : undefined,
+      typeOptions: LEDGER_EVENT_TYPES.map((type) => ({
+        value: type,
+        label: `${EVENT_TYPE_LABELS[type]} (${type})`,
+        selected: type === values.type,
+      })),
       filtered: FILTERS.some((key) => values[key] !== undefined),
       searched: page !== undefined,
       events: page?.items.map((e) => {
@@ -102,6 +114,7 @@ export class AuditWebController {
           ...e,
           actorId: metadata.actorId,
           actorRole: metadata.actorRole,
+          typeLabel: EVENT_TYPE_LABELS[e.type as LedgerEventType],
           json: JSON.stringify({ data: e.data, metadata: e.metadata }, null, 2),
         };
       }),

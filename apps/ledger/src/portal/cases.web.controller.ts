@@ -19,9 +19,11 @@ import {
   checkOccurredDay,
   checkSanctionFields,
   DomainError,
+  EVENT_TYPE_LABELS,
   findAct,
   findSanction,
   isCalendarDay,
+  type LedgerEventType,
   SANCTION_KINDS,
   streams,
   VIOLATION_ACTS,
@@ -110,14 +112,6 @@ const EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
   'image/jpeg': '.jpg',
   'image/png': '.png',
-};
-
-const EVENT_LABELS: Record<string, string> = {
-  ViolationReported: 'Pelanggaran dilaporkan',
-  CaseVerified: 'Kasus diverifikasi',
-  ViolationConfirmed: 'Pelanggaran dinyatakan terbukti, rekomendasi diberikan',
-  ViolationDismissed: 'Kasus dihentikan',
-  SanctionImposed: 'Keputusan sanksi PPK dicatat',
 };
 
 const options = <T extends string>(
@@ -454,7 +448,7 @@ export class CasesWebController {
       opd: queries.opd(detail.opdId),
       evidence: reported.evidence ?? [],
       timeline: events.map((e) => ({
-        label: EVENT_LABELS[e.type] ?? e.type,
+        label: EVENT_TYPE_LABELS[e.type as LedgerEventType] ?? e.type,
         type: e.type,
         position: String(e.position),
         recorded: e.created.toISOString(),
