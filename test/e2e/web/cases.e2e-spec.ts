@@ -411,6 +411,15 @@ describe('case pages (Bawaslu reports and decides, HR records the sanction)', ()
     );
     const confirmed = await bawaslu.get('/audit?type=ViolationConfirmed').expect(200);
     expect(confirmed.text).toContain('<option value="ViolationConfirmed" selected>');
+    // The OPD is chosen by name and code; an id from a link the registry does not hold stays as typed.
+    const byOpd = await bawaslu.get('/audit?opdId=dinas-kesehatan').expect(200);
+    expect(byOpd.text).toMatch(
+      /<option value="dinas-kesehatan" selected>dinas kesehatan \(1\.01\.01\)<\/option>/,
+    );
+    expect(byOpd.text).toContain('<option value="">Semua OPD</option>');
+    const gone = await bawaslu.get('/audit?opdId=dinas-lama').expect(200);
+    expect(gone.text).toContain('<option value="dinas-lama" selected>dinas-lama</option>');
+    expect(gone.text).toContain('Tidak ada event yang cocok');
     const unknown = await bawaslu.get('/audit?type=Pledge').expect(400);
     expect(unknown.text).toContain(
       '<p class="field-error" id="type-error">pilih salah satu pilihan yang tersedia</p>',

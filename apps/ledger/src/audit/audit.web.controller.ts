@@ -15,6 +15,7 @@ import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { utcOffsetMinutes } from '../common/clock';
 import { type FieldErrors, validateAs } from '../portal/form';
+import { ReadSide } from '../compliance/read-side';
 import { AuditEventsQuery } from './audit.dto';
 import { AuditLog, streamExport } from './audit-log.service';
 import { AuditQueries } from './audit.queries';
@@ -38,6 +39,7 @@ export class AuditWebController {
   constructor(
     private readonly queries: AuditQueries,
     private readonly audit: AuditLog,
+    private readonly read: ReadSide,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -106,6 +108,7 @@ export class AuditWebController {
         label: `${EVENT_TYPE_LABELS[type]} (${type})`,
         selected: type === values.type,
       })),
+      opdOptions: this.opdOptions(actor, values.opdId),
       filtered: FILTERS.some((key) => values[key] !== undefined),
       searched: page !== undefined,
       events: page?.items.map((e) => {
@@ -123,6 +126,24 @@ export class AuditWebController {
       checkpoint: latest,
       verifierKey: this.audit.verifierKey,
     });
+  }
+
+  /**
+   * The OPDs to filter by, by name and code (dissolved ones too: their history stays). An id the registry
+   * does not hold (from a link, or an OPD the read models have not reached yet) stays on the list as typed,
+   * so the filter shown is the filter applied.
+   */
+  private opdOptions(actor: ActorContext, selected: string | undefined) {
+    const opds = this.read.for(actor).opds();
+    const options = opds.map((o) => ({
+      value: o.opdId,
+      label: `${o.name} (${o.code})${o.status === 'DISSOLVED' ? ', dibubarkan' : ''}`,
+      selected: o.opdId === selected,
+    }));
+    // Longer than any id: refused on the field (AuditEventsQuery), not repeated as an option.
+    return selected && selected.length <= 64 && !opds.some((o) => o.opdId === selected)
+      ? [...options, { value: selected, label: selected, selected: true }]
+      : options;
   }
 
   /** The whole log as NDJSON, for the auditor's archive (the same bytes as `GET /api/v1/audit/export`). */
