@@ -89,4 +89,22 @@ describe('every page reachable from the start page renders (demo regency)', () =
     expect(page.text).toContain('<span class="muted">Sistem</span>');
     expect(page.text).not.toContain('>SYSTEM<');
   });
+
+  it("/kasus counts, in its heading, the cases its two filters list (the demo regency's overdue and waiting ones)", async () => {
+    const hr = DEMO_LOGINS.find((login) => login.role === 'HR')!;
+    const agent = await webLogin(t, hr.username, hr.password);
+    const page = (await agent.get('/kasus').expect(200)).text;
+    const overdue = Number(/(\d+) melewati tenggat<\/strong>/.exec(page)?.[1]);
+    const waiting = Number(/>(\d+) menunggu keputusan sanksi PPK<\/a>/.exec(page)?.[1]);
+    const listed = async (filter: string) =>
+      Number(
+        /<p class="muted">(\d+) kasus/.exec(
+          (await agent.get(`/kasus?${filter}`).expect(200)).text,
+        )?.[1],
+      );
+    expect(overdue).toBeGreaterThan(0);
+    expect(waiting).toBe(2);
+    expect(await listed('overdue=ya')).toBe(overdue);
+    expect(await listed('sanctionPending=ya')).toBe(waiting);
+  });
 });

@@ -63,6 +63,10 @@ export class ScopedQueries implements Omit<Queries, 'certificatesToRevoke'> {
     );
   }
 
+  caseAlerts(today: string) {
+    return this.queries.caseAlerts(today, scopedOpdId(this.actor));
+  }
+
   caseDetail(caseId: string, today: string) {
     const detail = this.queries.caseDetail(caseId, today);
     if (detail) {

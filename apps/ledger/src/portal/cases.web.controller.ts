@@ -189,14 +189,7 @@ export class CasesWebController {
       title: 'Kasus pelanggaran',
       flash: takeFlash(req, res),
       total: result.total,
-      overdueCount: queries.cases({ overdue: true }, this.read.today(), {
-        page: 1,
-        pageSize: 1,
-      }).total,
-      pendingCount: queries.cases({ sanctionPending: true }, this.read.today(), {
-        page: 1,
-        pageSize: 1,
-      }).total,
+      alerts: queries.caseAlerts(this.read.today()),
       cases: result.items.map((c) => ({
         ...c,
         opdName: queries.opd(c.opdId)?.name ?? c.opdId,

@@ -416,6 +416,19 @@ export class ReadModelQueries {
     return { total: views.length, items: views.slice(start, start + page.pageSize) };
   }
 
+  /** How many cases (of one OPD, or all) are past their deadline and how many wait for a sanction: one pass. */
+  caseAlerts(today: string, opdId?: string) {
+    const { clauses, params } = equalities([['opd_id', opdId]]);
+    const rows = this.db
+      .prepare(`SELECT * FROM rm_cases ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}`)
+      .all(...params) as CaseRow[];
+    const clocks = rows.map((c) => caseClock(c, today));
+    return {
+      overdue: clocks.filter((c) => c.overdue).length,
+      sanctionPending: clocks.filter((c) => c.sanctionPending).length,
+    };
+  }
+
   caseDetail(caseId: string, today: string) {
     const row = this.db.prepare('SELECT * FROM rm_cases WHERE case_id = ?').get(caseId) as
       CaseRow | undefined;
