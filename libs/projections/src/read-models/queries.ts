@@ -387,17 +387,12 @@ export class ReadModelQueries {
     today: string,
     page: Page,
   ) {
-    const { clauses, params } = equalities([
+    const rows = this.caseRows([
       ['election_id', filter.electionId],
       ['opd_id', filter.opdId],
       ['status', filter.status],
       ['act_code', filter.actCode],
     ]);
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM rm_cases ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY reported_at DESC`,
-      )
-      .all(...params) as CaseRow[];
     let views = rows.map((c) => caseView(c, today));
     if (filter.overdue !== undefined) {
       views = views.filter((v) => v.sla.overdue === filter.overdue);
@@ -418,15 +413,21 @@ export class ReadModelQueries {
 
   /** How many cases (of one OPD, or all) are past their deadline and how many wait for a sanction: one pass. */
   caseAlerts(today: string, opdId?: string) {
-    const { clauses, params } = equalities([['opd_id', opdId]]);
-    const rows = this.db
-      .prepare(`SELECT * FROM rm_cases ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}`)
-      .all(...params) as CaseRow[];
-    const clocks = rows.map((c) => caseClock(c, today));
+    const clocks = this.caseRows([['opd_id', opdId]]).map((c) => caseClock(c, today));
     return {
       overdue: clocks.filter((c) => c.overdue).length,
       sanctionPending: clocks.filter((c) => c.sanctionPending).length,
     };
+  }
+
+  /** The cases matching every filter that is set, newest first. */
+  private caseRows(filters: [column: string, value: string | undefined][]): CaseRow[] {
+    const { clauses, params } = equalities(filters);
+    return this.db
+      .prepare(
+        `SELECT * FROM rm_cases ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY reported_at DESC`,
+      )
+      .all(...params) as CaseRow[];
   }
 
   caseDetail(caseId: string, today: string) {
