@@ -4,9 +4,10 @@ import {
   Module,
   type NestModule,
 } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, ModuleRef } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@netral/config';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { rulesBesideShape } from './common/rules-beside-shape';
 import { createValidationPipe } from './common/validation';
 import { AuditModule } from './audit/audit.module';
 import { CertificatesModule } from './certificates/certificates.module';
@@ -50,7 +51,11 @@ export class AppModule implements NestModule {
         MetricsModule,
       ],
       providers: [
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        {
+          provide: APP_PIPE,
+          useFactory: (moduleRef: ModuleRef) => createValidationPipe(rulesBesideShape(moduleRef)),
+          inject: [ModuleRef],
+        },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

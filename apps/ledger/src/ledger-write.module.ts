@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CaseCommands } from './cases/case.commands';
+import { ReportRulesBesideShape, SanctionRulesBesideShape } from './cases/case.rules';
 import { CasesApiController } from './cases/cases.api.controller';
 import { ElectionCommands } from './elections/election.commands';
+import { ElectionRulesBesideShape } from './elections/election.rules';
 import { ElectionsApiController } from './elections/elections.api.controller';
 import { Facts } from './infrastructure/facts';
 import { PledgeCommands } from './pledges/pledge.commands';
+import { PledgeRulesBesideShape } from './pledges/pledge.rules';
 import { PledgesApiController } from './pledges/pledges.api.controller';
 import { AsnApiController, OpdsApiController } from './registry/registry.api.controller';
 import { AsnCommands, OpdCommands } from './registry/registry.commands';
@@ -31,6 +34,11 @@ import { RosterImport } from './registry/roster-import';
     PledgeCommands,
     CaseCommands,
     RosterImport,
+    // Told beside a refused body's shape by the global pipe (see RulesBesideShape).
+    ElectionRulesBesideShape,
+    PledgeRulesBesideShape,
+    ReportRulesBesideShape,
+    SanctionRulesBesideShape,
   ],
   exports: [
     Facts,

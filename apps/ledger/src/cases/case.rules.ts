@@ -7,14 +7,15 @@ import {
   regencyDayOf,
 } from '@netral/domain';
 import { Clock } from '../common/clock';
-import { RulesBesideShape } from '../common/rules-beside-shape';
+import { BesideShapeOf, RulesBesideShape } from '../common/rules-beside-shape';
 import { ImposeSanctionDto, ReportViolationDto } from './case.dto';
 
 /** A report's act code and the day it happened, beside the problems of the body's shape. */
 @Injectable()
+@BesideShapeOf(ReportViolationDto)
 export class ReportRulesBesideShape extends RulesBesideShape<ReportViolationDto> {
   constructor(private readonly clock: Clock) {
-    super(ReportViolationDto);
+    super();
   }
 
   protected check({ actCode, occurredAt }: Partial<ReportViolationDto>, problems: FieldProblems) {
@@ -31,9 +32,10 @@ export class ReportRulesBesideShape extends RulesBesideShape<ReportViolationDto>
 /** A sanction's kind within its track and its days, beside the problems of the body's shape (the rules
  * that need the case, its act and recommendation, follow once the shape is right). */
 @Injectable()
+@BesideShapeOf(ImposeSanctionDto)
 export class SanctionRulesBesideShape extends RulesBesideShape<ImposeSanctionDto> {
   constructor(private readonly clock: Clock) {
-    super(ImposeSanctionDto);
+    super();
   }
 
   protected check(fields: Partial<ImposeSanctionDto>, problems: FieldProblems) {

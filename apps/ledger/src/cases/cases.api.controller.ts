@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -19,7 +19,6 @@ import {
   ReportViolationDto,
   VerifyCaseDto,
 } from './case.dto';
-import { ReportRulesBesideShape, SanctionRulesBesideShape } from './case.rules';
 import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 const TRANSITION = 'CASE_INVALID_TRANSITION: the message names the current state';
@@ -37,7 +36,6 @@ export class CasesApiController {
 
   @Post()
   @Roles('BAWASLU')
-  @UseInterceptors(ReportRulesBesideShape)
   @ApiCreatedResponse(WRITTEN)
   @ApiBadRequestResponse({
     description:
@@ -97,7 +95,6 @@ export class CasesApiController {
 
   @Post(':caseId/sanctions')
   @Roles('HR')
-  @UseInterceptors(SanctionRulesBesideShape)
   @ApiCreatedResponse(WRITTEN)
   @ApiBadRequestResponse({
     description:

@@ -1,8 +1,10 @@
 import {
   type ArgumentMetadata,
   BadRequestException,
+  type Type,
   ValidationPipe,
   type ValidationError,
+  type ValidationPipeOptions,
 } from '@nestjs/common';
 import { isNotEmpty, isString, maxLength } from 'class-validator';
 import { echoed } from './echo';
@@ -304,11 +306,42 @@ const cleanText = (
 /** No id in a path is longer (slugs, usernames, NIPs, case and certificate numbers, SHA-256 hex). */
 const PATH_PARAMETER_MAX_LENGTH = 64;
 
+/** The rules a refused body's own fields can answer, told beside the problems of its shape (see
+ * RulesBesideShape). */
+export interface BesideShape {
+  beside(
+    error: InputValidationException,
+    body: unknown,
+    dto: Type<object>,
+  ): Promise<InputValidationException>;
+}
+
 /** The global pipe: unknown fields are rejected, payloads become DTO instances, every problem is listed.
  * A path parameter longer than any id is refused, named, before a service looks it up (and repeats it in
  * a "tidak ditemukan"); a query parameter by a reserved name is refused like a body field. */
 class LedgerValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  constructor(
+    options: ValidationPipeOptions,
+    private readonly rulesFor: (dto: Type<object>) => BesideShape | undefined,
+  ) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    try {
+      return await this.check(value, metadata);
+    } catch (error) {
+      const dto =
+        metadata.type === 'body' ? (metadata.metatype as Type<object> | undefined) : undefined;
+      const rules = dto && this.rulesFor(dto);
+      if (rules && dto && error instanceof InputValidationException) {
+        throw await rules.beside(error, value, dto);
+      }
+      throw error;
+    }
+  }
+
+  private check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (
       metadata.type === 'param' &&
       typeof value === 'string' &&
@@ -337,13 +370,20 @@ class LedgerValidationPipe extends ValidationPipe {
   }
 }
 
-export const createValidationPipe = () =>
-  new LedgerValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: false,
-    // The value tells a missing field from a wrong one (requiredOnly); it is never put in a response.
-    validationError: { target: false, value: true },
-    exceptionFactory: (errors) => new InputValidationException(flattenValidationErrors(errors)),
-  });
+/** `rulesFor` finds the rules told beside a refused body's shape (none outside the service's module graph:
+ * the CLI, the benchmark's bare app). */
+export const createValidationPipe = (
+  rulesFor: (dto: Type<object>) => BesideShape | undefined = () => undefined,
+) =>
+  new LedgerValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      // The value tells a missing field from a wrong one (requiredOnly); it is never put in a response.
+      validationError: { target: false, value: true },
+      exceptionFactory: (errors) => new InputValidationException(flattenValidationErrors(errors)),
+    },
+    rulesFor,
+  );

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBadRequestResponse,
@@ -11,7 +11,6 @@ import { Actor } from '../identity/actor.decorator';
 import { Roles } from '../identity/roles.decorator';
 import { ElectionCommands } from './election.commands';
 import { ScheduleElectionDto } from './election.dto';
-import { ElectionRulesBesideShape } from './election.rules';
 import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 @ApiTags('elections')
@@ -22,7 +21,6 @@ export class ElectionsApiController {
 
   @Post()
   @Roles('ADMIN')
-  @UseInterceptors(ElectionRulesBesideShape)
   @ApiCreatedResponse({
     description: '{ electionId, position }',
     example: { electionId: 'pilkada-2024', position: '1842' },

@@ -6,19 +6,20 @@ import {
   regencyDayOf,
 } from '@netral/domain';
 import { Clock } from '../common/clock';
-import { RulesBesideShape } from '../common/rules-beside-shape';
+import { BesideShapeOf, RulesBesideShape } from '../common/rules-beside-shape';
 import { Facts } from '../infrastructure/facts';
 import { SignPledgeDto } from './pledge.dto';
 
 /** A pledge's text version and its day of signing (against the election it names), beside the problems of
  * the body's shape. */
 @Injectable()
+@BesideShapeOf(SignPledgeDto)
 export class PledgeRulesBesideShape extends RulesBesideShape<SignPledgeDto> {
   constructor(
     private readonly facts: Facts,
     private readonly clock: Clock,
   ) {
-    super(SignPledgeDto);
+    super();
   }
 
   protected async check(

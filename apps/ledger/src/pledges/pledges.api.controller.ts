@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -16,7 +16,6 @@ import { Roles } from '../identity/roles.decorator';
 import { ReasonDto } from '../registry/registry.dto';
 import { PledgeCommands } from './pledge.commands';
 import { SignPledgeDto } from './pledge.dto';
-import { PledgeRulesBesideShape } from './pledge.rules';
 import { IDEMPOTENCY, INVALID_INPUT } from '../common/api-responses';
 
 @ApiTags('pledges')
@@ -27,7 +26,6 @@ export class PledgesApiController {
 
   @Post()
   @Roles('OPD_HEAD', 'HR')
-  @UseInterceptors(PledgeRulesBesideShape)
   @ApiCreatedResponse({
     description: '{ electionId, nip, position }',
     example: { electionId: 'pilkada-2024', nip: '198503122010011002', position: '1842' },
