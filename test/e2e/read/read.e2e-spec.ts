@@ -201,6 +201,24 @@ describe('read side (on the demo regency)', () => {
     expect((await get('/api/v1/compliance?electionId=pilkada-2024&page=2', 'bkpsdm')).status).toBe(
       200,
     );
+    // A parameter given twice is named as repeated, beside the other parameters' own problems (a missing
+    // one included), not judged by a format the list cannot have.
+    const twice = await get(
+      '/api/v1/cases?overdue=ya&overdue=tidak&status=X&page=1&page=2',
+      'bawaslu',
+    );
+    expect([twice.status, twice.body.details]).toEqual([
+      400,
+      [
+        { field: 'overdue', code: 'PARAMETER_REPEATED', reason: expect.stringMatching(/sekali/) },
+        { field: 'page', code: 'PARAMETER_REPEATED', reason: expect.stringMatching(/sekali/) },
+        { field: 'status', code: 'isIn', reason: expect.stringMatching(/REPORTED/) },
+      ],
+    ]);
+    const election = await get('/api/v1/compliance?electionId=pilkada-2024&electionId=x', 'bkpsdm');
+    expect(election.body.details).toEqual([
+      expect.objectContaining({ field: 'electionId', code: 'PARAMETER_REPEATED' }),
+    ]);
     expect((await get('/api/v1/projections/status', 'bawaslu')).body[0]).toMatchObject({
       name: 'ledger',
       lag: '0',

@@ -329,7 +329,7 @@ class LedgerValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     try {
-      return await this.check(value, metadata);
+      return await this.checkSingleValues(value, metadata);
     } catch (error) {
       const dto =
         metadata.type === 'body' ? (metadata.metatype as Type<object> | undefined) : undefined;
@@ -339,6 +339,44 @@ class LedgerValidationPipe extends ValidationPipe {
       }
       throw error;
     }
+  }
+
+  /**
+   * A query DTO's parameters are single values: one given twice (`?page=1&page=2`, a hand-edited address
+   * or a client appending to a link) arrives as a list, which every rule would refuse with a reason about
+   * a format a list cannot have. It is named as repeated instead, beside the problems of the other
+   * parameters. (Express's query parser keeps brackets in the name: `page[]` is an unknown parameter.)
+   */
+  private async checkSingleValues(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dto = metadata.type === 'query' && metadata.data === undefined && metadata.metatype;
+    const repeated =
+      dto && dto !== Object && typeof value === 'object' && value !== null
+        ? Object.keys(value).filter((field) =>
+            Array.isArray((value as Record<string, unknown>)[field]),
+          )
+        : [];
+    if (repeated.length === 0) {
+      return this.check(value, metadata);
+    }
+    const problems: FieldProblem[] = repeated.map((field) => ({
+      field,
+      code: 'PARAMETER_REPEATED',
+      reason: 'disebut lebih dari sekali di alamat: sebutkan sekali saja',
+    }));
+    try {
+      await this.check(
+        Object.fromEntries(
+          Object.entries(value as object).filter(([field]) => !repeated.includes(field)),
+        ),
+        metadata,
+      );
+    } catch (error) {
+      if (!(error instanceof InputValidationException)) {
+        throw error;
+      }
+      problems.push(...error.problems.filter((problem) => !repeated.includes(problem.field)));
+    }
+    throw new InputValidationException(problems);
   }
 
   private check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
