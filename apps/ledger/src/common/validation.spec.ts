@@ -142,6 +142,28 @@ describe('validation messages', () => {
     ]);
   });
 
+  it('a pattern broken by a value that is no text says so, not the pattern (a list, a number, an object)', async () => {
+    const base = { short: 'a', long: 'cukup panjang sekali', digit: 1, kind: 'PNS', flag: true };
+    const rest = {
+      list: [],
+      url: 'https://bangli.go.id',
+      zone: 'Asia/Makassar',
+      inner: { name: 'a' },
+    };
+    for (const wrong of [['abc'], 12, { a: 1 }, true]) {
+      const problems = await problemsOf({ ...base, ...rest, plain: wrong, own: wrong });
+      expect(problems.map((p) => `${p.field}:${p.code}: ${p.reason}`)).toEqual([
+        'plain:isString: harus berupa teks',
+        'own:isString: harus berupa teks',
+      ]);
+    }
+    const texts = await problemsOf({ ...base, ...rest, plain: 'ABC', own: 'x' });
+    expect(texts.map((p) => `${p.field}: ${p.reason}`)).toEqual([
+      'plain: bentuknya tidak sesuai',
+      'own: hanya angka',
+    ]);
+  });
+
   it('a rule on each item of a list names the items that break it, each by its own problem', async () => {
     const rows = async (names: unknown) =>
       (await problemsOf({ names }, Names)).map((p) => `${p.field}:${p.code}: ${p.reason}`);

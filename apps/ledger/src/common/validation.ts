@@ -85,7 +85,19 @@ const reported = (error: ValidationError): [string, string][] => {
     const kind = all.filter(([code]) => KIND.has(code));
     // Not a list at all: what each item should have been ({"a": 1} "harus berupa teks") follows from it.
     const notList = kind.find(([code]) => code === 'isArray');
-    return notList ? [notList] : kind.length > 0 ? kind : all;
+    if (notList) {
+      return [notList];
+    }
+    // A pattern is a text's (an id, a hash, a code): a number, a list or an object breaks it for being no
+    // text at all, which is what to fix.
+    if (
+      kind.length === 0 &&
+      typeof error.value !== 'string' &&
+      all.some(([c]) => c === 'matches')
+    ) {
+      return [['isString', 'harus berupa teks']];
+    }
+    return kind.length > 0 ? kind : all;
   }
   const required = REQUIRED.map((code) => all.find(([c]) => c === code)).find(Boolean);
   return [required ?? ['isDefined', 'wajib diisi']];
