@@ -36,6 +36,7 @@ describe('AggregateStore.handle', () => {
   /** Appends a competing seat (as another request would) before each of the next `interfere` appends. */
   let interfere: number;
   let appends: number;
+  let reads: number;
   /** Thrown by the next append instead of appending (a full disk, a lost connection). */
   let failure: Error | undefined;
   let aggregates: AggregateStore;
@@ -45,8 +46,13 @@ describe('AggregateStore.handle', () => {
     store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
     interfere = 0;
     appends = 0;
+    reads = 0;
     failure = undefined;
     const racing = Object.create(store) as EventStore;
+    racing.readStream = (...args: Parameters<EventStore['readStream']>) => {
+      reads += 1;
+      return store.readStream(...args);
+    };
     racing.appendToStream = async (
       stream: string,
       events: EventData[],
@@ -132,6 +138,98 @@ describe('AggregateStore.handle', () => {
     );
     expect(appends).toBe(2);
     expect(result.events[0].data).toEqual({ seat: 1, by: 'me' });
+  });
+
+  describe('assumeNew', () => {
+    /** Only a list with a first seat taken (its organiser's) takes more: a refusal on the empty list. */
+    const afterOrganiser: Decider<number, Take, Taken> = {
+      ...seats,
+      decide: (command, taken) => {
+        if (taken === 0) {
+          throw new Error('NO_ORGANISER');
+        }
+        return seats.decide(command, taken);
+      },
+    };
+
+    it('writes a new stream without reading it first', async () => {
+      const result = await aggregates.handle(
+        'list-6',
+        seats,
+        { by: 'me', seats: 5, metadata },
+        { assumeNew: true },
+      );
+      expect([reads, appends]).toEqual([0, 1]);
+      expect(result.events[0].data).toEqual({ seat: 0, by: 'me' });
+      expect((await recorded('list-6')).map((e) => e.data.by)).toEqual(['me']);
+    });
+
+    it('decides on the real stream when it exists: the guessed append fails and nothing of it is written', async () => {
+      await store.appendToStream(
+        'list-7',
+        [{ type: 'SeatTaken', data: { seat: 0, by: 'earlier' }, metadata: {} }],
+        { expectedRevision: 'no_stream' },
+      );
+      const full = aggregates.handle(
+        'list-7',
+        seats,
+        { by: 'me', seats: 1, metadata },
+        { assumeNew: true },
+      );
+      await expect(full).resolves.toEqual({ state: 1, events: [], position: null });
+      expect([reads, appends]).toEqual([1, 1]);
+      const result = await aggregates.handle(
+        'list-7',
+        seats,
+        { by: 'me', seats: 5, metadata },
+        { assumeNew: true },
+      );
+      expect(result.events[0].data).toEqual({ seat: 1, by: 'me' });
+      expect((await recorded('list-7')).map((e) => e.data.by)).toEqual(['earlier', 'me']);
+    });
+
+    it('answers what the real state answers when the guessed one is refused', async () => {
+      await expect(
+        aggregates.handle(
+          'list-8',
+          afterOrganiser,
+          { by: 'me', seats: 5, metadata },
+          { assumeNew: true },
+        ),
+      ).rejects.toThrow('NO_ORGANISER');
+      expect([reads, appends]).toEqual([1, 0]); // refused on the guess, then on the stream as read
+      await store.appendToStream(
+        'list-8',
+        [{ type: 'SeatTaken', data: { seat: 0, by: 'organiser' }, metadata: {} }],
+        { expectedRevision: 'no_stream' },
+      );
+      const result = await aggregates.handle(
+        'list-8',
+        afterOrganiser,
+        { by: 'me', seats: 5, metadata },
+        { assumeNew: true },
+      );
+      expect(result.events[0].data).toEqual({ seat: 1, by: 'me' });
+    });
+
+    it('does not take "nothing to change" on the guessed state for an answer', async () => {
+      await store.appendToStream(
+        'list-9',
+        [{ type: 'SeatTaken', data: { seat: 0, by: 'earlier' }, metadata: {} }],
+        { expectedRevision: 'no_stream' },
+      );
+      const none: Decider<number, Take, Taken> = {
+        ...seats,
+        decide: (command, taken) => (taken === 0 ? [] : seats.decide(command, taken)),
+      };
+      const result = await aggregates.handle(
+        'list-9',
+        none,
+        { by: 'me', seats: 5, metadata },
+        { assumeNew: true },
+      );
+      expect([reads, appends, result.events.length]).toEqual([1, 1, 1]);
+    });
   });
 
   it('does not retry what is not a conflict', async () => {

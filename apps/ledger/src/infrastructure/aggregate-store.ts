@@ -81,14 +81,34 @@ export class AggregateStore {
        * the first attempt decides on it; a concurrent write since then fails the append and the retry
        * reloads, so the rule is still checked against the state it is appended after. */
       known?: Loaded<State>;
+      /** The stream is most likely new (a first pledge of an ASN for an election): the first attempt
+       * decides on the initial state without reading it and appends expecting no stream. When the stream
+       * exists after all, that append fails, or the decision refuses, and the next attempt reads the stream
+       * and decides on what is there: the answer is always the one the stream's real state gives. */
+      assumeNew?: boolean;
     } = {},
   ): Promise<Handled<State, Event>> {
     const maxAttempts = options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } =
-        attempt === 1 && options.known ? options.known : await this.load(streamId, decider);
-      const events = decider.decide(command, state);
+      const guessed = attempt === 1 && !options.known && options.assumeNew === true;
+      const { state, revision } = guessed
+        ? { state: decider.initialState(), revision: 'no_stream' as const }
+        : attempt === 1 && options.known
+          ? options.known
+          : await this.load(streamId, decider);
+      let events: Event[];
+      try {
+        events = decider.decide(command, state);
+      } catch (error) {
+        if (guessed) {
+          continue; // refused on a guessed state: decide again on the stream as it is
+        }
+        throw error;
+      }
       if (events.length === 0) {
+        if (guessed) {
+          continue; // nothing to change on a guessed state says nothing of the real one
+        }
         return { state, events, position: null };
       }
       const expectedRevision: ExpectedRevision = revision;
