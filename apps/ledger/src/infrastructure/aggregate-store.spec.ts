@@ -80,6 +80,12 @@ describe('AggregateStore.handle', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A list whose first seat someone took before the command runs. */
+  const firstSeat = (stream: string, by: string) =>
+    store.appendToStream(stream, [{ type: 'SeatTaken', data: { seat: 0, by }, metadata: {} }], {
+      expectedRevision: 'no_stream',
+    });
+
   const recorded = async (stream: string) => {
     const events = [];
     for await (const event of store.readStream(stream)) {
@@ -125,11 +131,7 @@ describe('AggregateStore.handle', () => {
   });
 
   it('decides on a known state on the first attempt only: a stale one fails the append and is reloaded', async () => {
-    await store.appendToStream(
-      'list-4',
-      [{ type: 'SeatTaken', data: { seat: 0, by: 'earlier' }, metadata: {} }],
-      { expectedRevision: 'no_stream' },
-    );
+    await firstSeat('list-4', 'earlier');
     const result = await aggregates.handle(
       'list-4',
       seats,
@@ -141,6 +143,8 @@ describe('AggregateStore.handle', () => {
   });
 
   describe('assumeNew', () => {
+    const assuming = (stream: string, decider: Decider<number, Take, Taken>, free: number) =>
+      aggregates.handle(stream, decider, { by: 'me', seats: free, metadata }, { assumeNew: true });
     /** Only a list with a first seat taken (its organiser's) takes more: a refusal on the empty list. */
     const afterOrganiser: Decider<number, Take, Taken> = {
       ...seats,
@@ -153,81 +157,37 @@ describe('AggregateStore.handle', () => {
     };
 
     it('writes a new stream without reading it first', async () => {
-      const result = await aggregates.handle(
-        'list-6',
-        seats,
-        { by: 'me', seats: 5, metadata },
-        { assumeNew: true },
-      );
+      const result = await assuming('list-6', seats, 5);
       expect([reads, appends]).toEqual([0, 1]);
       expect(result.events[0].data).toEqual({ seat: 0, by: 'me' });
       expect((await recorded('list-6')).map((e) => e.data.by)).toEqual(['me']);
     });
 
     it('decides on the real stream when it exists: the guessed append fails and nothing of it is written', async () => {
-      await store.appendToStream(
-        'list-7',
-        [{ type: 'SeatTaken', data: { seat: 0, by: 'earlier' }, metadata: {} }],
-        { expectedRevision: 'no_stream' },
-      );
-      const full = aggregates.handle(
-        'list-7',
-        seats,
-        { by: 'me', seats: 1, metadata },
-        { assumeNew: true },
-      );
+      await firstSeat('list-7', 'earlier');
+      const full = assuming('list-7', seats, 1);
       await expect(full).resolves.toEqual({ state: 1, events: [], position: null });
       expect([reads, appends]).toEqual([1, 1]);
-      const result = await aggregates.handle(
-        'list-7',
-        seats,
-        { by: 'me', seats: 5, metadata },
-        { assumeNew: true },
-      );
+      const result = await assuming('list-7', seats, 5);
       expect(result.events[0].data).toEqual({ seat: 1, by: 'me' });
       expect((await recorded('list-7')).map((e) => e.data.by)).toEqual(['earlier', 'me']);
     });
 
     it('answers what the real state answers when the guessed one is refused', async () => {
-      await expect(
-        aggregates.handle(
-          'list-8',
-          afterOrganiser,
-          { by: 'me', seats: 5, metadata },
-          { assumeNew: true },
-        ),
-      ).rejects.toThrow('NO_ORGANISER');
+      await expect(assuming('list-8', afterOrganiser, 5)).rejects.toThrow('NO_ORGANISER');
       expect([reads, appends]).toEqual([1, 0]); // refused on the guess, then on the stream as read
-      await store.appendToStream(
-        'list-8',
-        [{ type: 'SeatTaken', data: { seat: 0, by: 'organiser' }, metadata: {} }],
-        { expectedRevision: 'no_stream' },
-      );
-      const result = await aggregates.handle(
-        'list-8',
-        afterOrganiser,
-        { by: 'me', seats: 5, metadata },
-        { assumeNew: true },
-      );
+      await firstSeat('list-8', 'organiser');
+      const result = await assuming('list-8', afterOrganiser, 5);
       expect(result.events[0].data).toEqual({ seat: 1, by: 'me' });
     });
 
     it('does not take "nothing to change" on the guessed state for an answer', async () => {
-      await store.appendToStream(
-        'list-9',
-        [{ type: 'SeatTaken', data: { seat: 0, by: 'earlier' }, metadata: {} }],
-        { expectedRevision: 'no_stream' },
-      );
+      await firstSeat('list-9', 'earlier');
       const none: Decider<number, Take, Taken> = {
         ...seats,
         decide: (command, taken) => (taken === 0 ? [] : seats.decide(command, taken)),
       };
-      const result = await aggregates.handle(
-        'list-9',
-        none,
-        { by: 'me', seats: 5, metadata },
-        { assumeNew: true },
-      );
+      const result = await assuming('list-9', none, 5);
       expect([reads, appends, result.events.length]).toEqual([1, 1, 1]);
     });
   });
