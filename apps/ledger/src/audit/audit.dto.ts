@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LEDGER_EVENT_TYPES } from '@netral/domain';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsInstant, WholeNumber } from '../common/validators';
+import { ID_MAX_LENGTH } from '../common/validation';
 
 class PageLimitQuery {
   @ApiPropertyOptional({ example: 100, default: 100 })
@@ -39,13 +40,13 @@ export class AuditEventsQuery extends PageLimitQuery {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(ID_MAX_LENGTH)
   opdId?: string;
 
   @ApiPropertyOptional({ example: 'bawaslu', description: 'Pengguna yang menulis event' })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(ID_MAX_LENGTH)
   actorId?: string;
 
   @ApiPropertyOptional({

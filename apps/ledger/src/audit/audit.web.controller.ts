@@ -14,6 +14,7 @@ import { Roles } from '../identity/roles.decorator';
 import type { ActorContext } from '../identity/actor';
 import { Actor } from '../identity/actor.decorator';
 import { utcOffsetMinutes } from '../common/clock';
+import { ID_MAX_LENGTH } from '../common/validation';
 import { type FieldErrors, validateAs } from '../portal/form';
 import { ReadSide } from '../compliance/read-side';
 import { AuditEventsQuery } from './audit.dto';
@@ -141,7 +142,7 @@ export class AuditWebController {
       selected: o.opdId === selected,
     }));
     // Longer than any id: refused on the field (AuditEventsQuery), not repeated as an option.
-    return selected && selected.length <= 64 && !opds.some((o) => o.opdId === selected)
+    return selected && selected.length <= ID_MAX_LENGTH && !opds.some((o) => o.opdId === selected)
       ? [...options, { value: selected, label: selected, selected: true }]
       : options;
   }

@@ -315,8 +315,9 @@ const cleanText = (
   return value;
 };
 
-/** No id in a path is longer (slugs, usernames, NIPs, case and certificate numbers, SHA-256 hex). */
-const PATH_PARAMETER_MAX_LENGTH = 64;
+/** No id, in a path or a query, is longer (slugs, usernames, NIPs, case and certificate numbers, SHA-256
+ * hex). */
+export const ID_MAX_LENGTH = 64;
 
 /** The rules a refused body's own fields can answer, told beside the problems of its shape (see
  * RulesBesideShape). */
@@ -392,16 +393,12 @@ class LedgerValidationPipe extends ValidationPipe {
   }
 
   private check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (
-      metadata.type === 'param' &&
-      typeof value === 'string' &&
-      value.length > PATH_PARAMETER_MAX_LENGTH
-    ) {
+    if (metadata.type === 'param' && typeof value === 'string' && value.length > ID_MAX_LENGTH) {
       throw new InputValidationException([
         {
           field: metadata.data ?? 'path',
           code: 'maxLength',
-          reason: `paling panjang ${PATH_PARAMETER_MAX_LENGTH} karakter: periksa alamatnya`,
+          reason: `paling panjang ${ID_MAX_LENGTH} karakter: periksa alamatnya`,
         },
       ]);
     }
