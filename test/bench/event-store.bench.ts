@@ -52,12 +52,13 @@ const parseArgs = (args: string[]): Args => {
 const workDir = (requested: string | undefined): string =>
   diskWorkDir('netral-event-store-bench-', requested);
 
-/** emmett under 64 concurrent appenders runs in its own process (see emmett-concurrent.ts). */
+/** emmett under 64 concurrent appenders runs in its own process (see emmett-concurrent.ts). A child still
+ * busy 30 s after its window is killed, and reported from what it told at the window's end. */
 const concurrentEmmett = (
   dir: string,
   ms: number,
   tag: string,
-): Promise<ConcurrentResult & { busyLogs: number }> =>
+): Promise<ConcurrentResult & { busyLogs: number; killed: boolean }> =>
   new Promise((resolvePromise, reject) => {
     const child = fork(
       join(__dirname, 'event-store', 'emmett-concurrent.js'),
@@ -66,16 +67,21 @@ const concurrentEmmett = (
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
-    let result: (ConcurrentResult & { busyLogs: number }) | undefined;
+    const told: Partial<Record<'window' | 'settled', ConcurrentResult & { busyLogs: number }>> = {};
     const timer = setTimeout(() => child.kill('SIGKILL'), ms + 30_000);
     child.on('message', (message) => {
-      result = message as ConcurrentResult & { busyLogs: number };
+      const { phase, result } = message as {
+        phase: 'window' | 'settled';
+        result: ConcurrentResult & { busyLogs: number };
+      };
+      told[phase] = result;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      const result = told.settled ?? told.window;
       if (result) {
-        resolvePromise(result);
+        resolvePromise({ ...result, killed: !told.settled });
       } else {
         reject(new Error(`emmett child exited (${signal ?? code}) without a result`));
       }
@@ -162,15 +168,15 @@ export const eventStoreBench: BenchSuite = {
       );
 
       const conc: Record<Name, number[]> = { netral: [], raw: [], emmett: [] };
-      const problems: Record<Name, { errors: number; stalled: number }> = {
-        netral: { errors: 0, stalled: 0 },
-        raw: { errors: 0, stalled: 0 },
-        emmett: { errors: 0, stalled: 0 },
+      const problems: Record<Name, { errors: number; stalled: number; killed: number }> = {
+        netral: { errors: 0, stalled: 0, killed: 0 },
+        raw: { errors: 0, stalled: 0, killed: 0 },
+        emmett: { errors: 0, stalled: 0, killed: 0 },
       };
       const batches: number[] = [];
       for (let round = 0; round < args.rounds; round++) {
         for (const name of names) {
-          let result: ConcurrentResult;
+          let result: ConcurrentResult & { killed?: boolean };
           if (name === 'emmett') {
             result = await concurrentEmmett(
               mkdtempSync(join(dir, `conc-${name}-${round}-`)),
@@ -189,8 +195,9 @@ export const eventStoreBench: BenchSuite = {
           conc[name].push(result.rate);
           problems[name].errors += result.errors;
           problems[name].stalled = Math.max(problems[name].stalled, result.stalled);
+          problems[name].killed += result.killed ? 1 : 0;
           console.log(
-            `  round ${round + 1} 64 concurrent ${name}: ${formatNumber(result.rate)} events/s${result.errors ? `, ${result.errors} failed appends` : ''}${result.stalled ? `, ${result.stalled} appends never settled` : ''}`,
+            `  round ${round + 1} 64 concurrent ${name}: ${formatNumber(result.rate)} events/s${result.errors ? `, ${result.errors} failed appends` : ''}${result.stalled ? `, ${result.stalled} appends never settled` : ''}${result.killed ? ' (killed: its thread stayed blocked)' : ''}`,
           );
         }
       }
@@ -200,10 +207,11 @@ export const eventStoreBench: BenchSuite = {
       const vsRaw = median(seqVsRaw);
       const vsEmmett = median(seqVsEmmett);
       const noteOf = (name: Name): Partial<BenchRow> => {
-        const { errors, stalled } = problems[name];
+        const { errors, stalled, killed } = problems[name];
         const parts = [
           errors ? `${errors} appends failed` : '',
           stalled ? `${stalled} of 64 never settled (SQLITE_BUSY; a connection per append)` : '',
+          killed ? `${killed} round(s) killed 30 s after the window, its thread blocked` : '',
         ].filter(Boolean);
         return parts.length ? { note: parts.join('; ') } : {};
       };

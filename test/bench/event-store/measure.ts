@@ -54,6 +54,9 @@ export const concurrent = async (
   contender: Contender,
   ms: number,
   tag: string,
+  /** Told the rate, the failures so far and the appends in flight as soon as the measured window ends,
+   * before the bounded wait for stalled appends (which a store that blocks its own thread can overrun). */
+  onWindowEnd?: (early: ConcurrentResult) => void,
 ): Promise<ConcurrentResult> => {
   const workers = 64;
   let errors = 0;
@@ -81,12 +84,12 @@ export const concurrent = async (
   const start = now();
   contender.batchSize?.();
   await sleep(ms);
-  const measured = done - startDone;
-  const elapsed = now() - start;
+  const rate = ((done - startDone) * 1000) / (now() - start);
   stop = true;
+  onWindowEnd?.({ rate, errors, stalled: inFlight });
   // A stalled store never settles its appends: wait a bounded time, then report them.
   await Promise.race([Promise.all(running), sleep(5_000)]);
-  return { rate: (measured * 1000) / elapsed, errors, stalled: inFlight };
+  return { rate, errors, stalled: inFlight };
 };
 
 /** One full readAll pass: events per second. */
