@@ -132,6 +132,13 @@ describe('the service as a process', () => {
       });
       expect(login.status).toBe(200);
       const { accessToken } = (await login.json()) as { accessToken: string };
+      // A multipart form's CSRF token rides in its action's query; it must not reach the log.
+      const form = await fetch(`${base}/opd/staf?_csrf=token-rahasia-123&electionId=pilkada`, {
+        method: 'POST',
+        headers: { 'X-Correlation-Id': 'korelasi-formulir-1' },
+        redirect: 'manual',
+      });
+      expect(form.status).toBeGreaterThanOrEqual(300);
 
       // Writes in flight when the signal comes: each one answered 201 must be in the store afterwards.
       const writes = Array.from({ length: 30 }, (_, i) =>
@@ -194,6 +201,12 @@ describe('the service as a process', () => {
       );
       expect(service.stderr()).toContain(`Netral berjalan di http://localhost:${port}`);
       expect(JSON.stringify(lines)).not.toContain(ADMIN_PASSWORD);
+      expect(JSON.stringify(lines)).not.toContain('token-rahasia-123');
+      expect(lines.find((line) => line.correlationId === 'korelasi-formulir-1')).toMatchObject({
+        msg: 'request completed',
+        req: { method: 'POST', url: '/opd/staf?_csrf=[redacted]&electionId=pilkada' },
+        res: { statusCode: form.status },
+      });
     } finally {
       service.child.kill('SIGKILL');
     }

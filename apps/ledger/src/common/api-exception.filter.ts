@@ -15,6 +15,7 @@ import {
 } from '@netral/event-store';
 import type { Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
+import { withoutCsrfToken } from '../identity/csrf';
 import { isApiRequest } from '../identity/session';
 import { RateLimitedException } from '../identity/throttler.guard';
 import { echoed } from './echo';
@@ -390,10 +391,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
         `health: ${down.join(', ') || 'down'} not up (503)`,
       );
     } else if (exception instanceof RetryLaterException) {
-      this.logger.warn({ code: body.code, correlationId, path: req.originalUrl }, body.message);
+      this.logger.warn(
+        { code: body.code, correlationId, path: withoutCsrfToken(req.originalUrl) },
+        body.message,
+      );
     } else if (body.statusCode >= 500) {
       this.logger.error(
-        { err: exception, correlationId, path: req.originalUrl },
+        { err: exception, correlationId, path: withoutCsrfToken(req.originalUrl) },
         exception instanceof Error ? exception.message : 'unknown error',
       );
     }

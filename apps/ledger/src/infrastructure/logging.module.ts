@@ -5,10 +5,11 @@ import { destination } from 'pino';
 import type { Options } from 'pino-http';
 import { build as pretty } from 'pino-pretty';
 import { correlationIdFor } from '../common/correlation';
+import { withoutCsrfToken } from '../identity/csrf';
 
 /** Structured logs (pino). Each request gets a correlation id, logged as `correlationId` on every line it
  * causes (the same value as in X-Correlation-Id and in the metadata of the events it writes). Credentials
- * never reach the logs.
+ * never reach the logs, nor the CSRF token a multipart form's URL carries.
  *
  * Lines (JSON, or pino-pretty's for humans) are written to stdout synchronously, in the main thread.
  * pino's default stream and its transports (a worker thread) buffer while a write is in
@@ -38,8 +39,10 @@ import { correlationIdFor } from '../common/correlation';
           serializers: {
             req: (req: { method: string; url: string }) => ({
               method: req.method,
-              url: req.url,
+              url: withoutCsrfToken(req.url),
             }),
+            // The status, not the headers: the same security headers on every line tell nothing.
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         } satisfies Options;
         return {
