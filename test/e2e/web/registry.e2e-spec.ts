@@ -509,7 +509,7 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       expect(await eventCount()).toBe(before);
     });
 
-    it('moves the ASN to another OPD, then records the departure, after which no form is offered', async () => {
+    it('moves the ASN to another OPD, then records the departure, after which only a correction is offered', async () => {
       const nip = roster['dinas-kesehatan'].staff[1];
       const moved = await submit(nip, 'mutasi', { toOpdId: 'dinas-pendidikan' });
       expect(moved.status).toBe(303);
@@ -519,10 +519,27 @@ describe('registry pages (HR): OPDs and ASN, CSV import, certificate revocation'
       const shown = await follow(left);
       expect(shown.text).toContain('sudah keluar');
       expect(shown.text).not.toContain('Perbaiki nama atau ubah jabatan');
+      expect(shown.text).not.toContain('/mutasi"');
+      expect(shown.text).not.toContain('/keluar"');
+      expect(shown.text).toContain('id="data-left"');
       expect((await streamEvents(t, `asn-${nip}`)).map((e) => e.type).slice(-2)).toEqual([
         'AsnTransferred',
         'AsnLeft',
       ]);
+      // A misspelt name is still corrected on the record, which stays "left".
+      const corrected = await submit(nip, 'data', {
+        name: `ASN ${nip.slice(-4)} Putra`,
+        position: 'Kepala Seksi Pelayanan',
+        reason: 'salah ketik',
+      });
+      expect(corrected.status).toBe(303);
+      const after = await follow(corrected);
+      expect(after.text).toContain(`<h1>ASN ${nip.slice(-4)} Putra</h1>`);
+      expect(after.text).toContain('sudah keluar');
+      expect((await streamEvents(t, `asn-${nip}`)).at(-1)).toMatchObject({
+        type: 'AsnDetailsChanged',
+        data: { previous: { name: `ASN ${nip.slice(-4)}` }, reason: 'salah ketik' },
+      });
       // The list says it in words, never the status code.
       const list = await hr.get(`/registri/asn?q=${nip}`).expect(200);
       expect(list.text).toContain('<td>sudah keluar</td>');

@@ -223,11 +223,25 @@ describe('write API', () => {
       expect(
         (await post(t, hr, `/api/v1/asn/${nip}/departure`, { reason: 'lagi' })).body.code,
       ).toBe('ASN_LEFT');
+      // Only the record of one who has left can still change: a misspelt name is corrected.
+      const corrected = await post(t, hr, `/api/v1/asn/${nip}/details`, {
+        name: 'Ni Luh Sari Dewi',
+        reason: 'salah ketik',
+      });
+      expect(corrected.status).toBe(200);
+      expect(
+        (await post(t, hr, `/api/v1/asn/${nip}/transfer`, { toOpdId: 'dinas-kesehatan' })).body
+          .code,
+      ).toBe('ASN_LEFT');
       expect((await streamOf(`asn-${nip}`)).map((e) => e.type)).toEqual([
         'AsnEnrolled',
         'AsnTransferred',
         'AsnLeft',
+        'AsnDetailsChanged',
       ]);
+      const read = t.app.get(ReadSide);
+      expect(await read.runner.waitFor(BigInt(corrected.body.position), 5000)).toBe(true);
+      expect(read.unscoped.asn(nip)).toMatchObject({ name: 'Ni Luh Sari Dewi', status: 'LEFT' });
     });
     describe('changing an ASN’s name or position', () => {
       const nip = nipFor(7111);

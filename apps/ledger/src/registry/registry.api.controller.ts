@@ -304,7 +304,7 @@ export class AsnApiController {
   })
   @ApiNotFoundResponse({ description: 'ASN_NOT_FOUND' })
   @ApiConflictResponse({
-    description: `ASN_DETAILS_UNCHANGED, ASN_LEFT; ${RETRIES}; ${IDEMPOTENCY}`,
+    description: `ASN_DETAILS_UNCHANGED; ${RETRIES}; ${IDEMPOTENCY}`,
   })
   changeDetails(
     @Param('nip', NipParamPipe) nip: string,

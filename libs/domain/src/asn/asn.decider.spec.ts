@@ -109,9 +109,9 @@ describe('ASN decider', () => {
     );
   });
   describe('changing name or position', () => {
-    const change = (over: { name?: string; position?: string }) => ({
+    const change = (over: { name?: string; position?: string; reason?: string }) => ({
       type: 'ChangeAsnDetails' as const,
-      data: { ...over, reason: 'kenaikan jabatan, SK 821/123/2024' },
+      data: { reason: 'kenaikan jabatan, SK 821/123/2024', ...over },
       metadata: meta(),
     });
     const promoted: AsnEvent = {
@@ -135,7 +135,30 @@ describe('ASN decider', () => {
         expect.objectContaining({ position: 'Kepala Seksi Surveilans', name: data.name }),
       );
     });
-    it('refuses a change that changes nothing, an unknown ASN and one who has left', () => {
+    it('corrects one who has left, who stays left', () => {
+      const left: AsnEvent = {
+        type: 'AsnLeft',
+        data: { nip: NIP, opdId: 'dinas-kesehatan', reason: 'pensiun', leftAt: meta().now },
+      };
+      const corrected: AsnEvent = {
+        type: 'AsnDetailsChanged',
+        data: {
+          nip: NIP,
+          name: 'I Komang Adhi Saputra',
+          position: data.position,
+          previous: { name: data.name, position: data.position },
+          reason: 'salah ketik pada pendaftaran',
+          changedAt: meta().now,
+        },
+      };
+      given(asnDecider, [enrolled, left])
+        .when(change({ name: 'I Komang Adhi Saputra', reason: 'salah ketik pada pendaftaran' }))
+        .then([corrected]);
+      expect(
+        [enrolled, left, corrected].reduce(asnDecider.evolve, asnDecider.initialState()),
+      ).toEqual(expect.objectContaining({ status: 'left', name: 'I Komang Adhi Saputra' }));
+    });
+    it('refuses a change that changes nothing and an unknown ASN', () => {
       given(asnDecider, [enrolled])
         .when(change({ name: data.name, position: data.position }))
         .thenFails('ASN_DETAILS_UNCHANGED', 'CONFLICT');
@@ -143,13 +166,6 @@ describe('ASN decider', () => {
       given(asnDecider, [])
         .when(change({ name: 'X' }))
         .thenFails('ASN_NOT_FOUND', 'NOT_FOUND');
-      const left: AsnEvent = {
-        type: 'AsnLeft',
-        data: { nip: NIP, opdId: 'dinas-kesehatan', reason: 'pensiun', leftAt: meta().now },
-      };
-      given(asnDecider, [enrolled, left])
-        .when(change({ name: 'X' }))
-        .thenFails('ASN_LEFT');
     });
   });
 });

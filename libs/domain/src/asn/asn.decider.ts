@@ -55,14 +55,19 @@ const requireOpd = (fact: OpdFact, opdId: string, name?: string): void => {
   }
 };
 
-const active = (state: Asn) => {
+const existing = (state: Asn) => {
   if (state.status === 'none') {
     throw notFound('ASN_NOT_FOUND', 'ASN tidak ditemukan.');
   }
-  if (state.status === 'left') {
-    throw conflict('ASN_LEFT', `ASN ${state.nip} sudah tidak aktif.`);
-  }
   return state;
+};
+
+const active = (state: Asn) => {
+  const asn = existing(state);
+  if (asn.status === 'left') {
+    throw conflict('ASN_LEFT', `ASN ${asn.nip} sudah tidak aktif.`);
+  }
+  return asn;
 };
 
 const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
@@ -122,7 +127,9 @@ const decide = (command: AsnCommand, state: Asn): AsnEvent[] => {
       ];
     }
     case 'ChangeAsnDetails': {
-      const asn = active(state);
+      // One who has left may still be corrected (a misspelt name on their pledges and cases, their last
+      // position): the record of what they were, not a change of what they are.
+      const asn = existing(state);
       const name = command.data.name ?? asn.name;
       const position = command.data.position ?? asn.position;
       if (name === asn.name && position === asn.position) {
