@@ -15,10 +15,10 @@ import {
 } from '@netral/event-store';
 import type { Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
-import { withoutCsrfToken } from '../identity/csrf';
 import { isApiRequest } from '../identity/session';
 import { RateLimitedException } from '../identity/throttler.guard';
 import { echoed } from './echo';
+import { withoutCsrfToken } from './logged-url';
 
 /** A 503 that is a moment to wait, not a fault (a builder still catching up): answered with Retry-After
  * and logged as a warning, without a stack trace. */

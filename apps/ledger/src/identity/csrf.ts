@@ -9,11 +9,6 @@ import { BROWSER_COOKIE, isApiRequest, secureCookies } from './session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CSRF_MESSAGE = 'Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.';
 
-/** A URL as it may be logged: a multipart form's `?_csrf=` token (bound to the browser's session) is
- * no business of a log line. */
-export const withoutCsrfToken = (url: string): string =>
-  url.includes('_csrf=') ? url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]') : url;
-
 /**
  * CSRF protection for every HTML form (double-submit cookie, HMAC-bound to a per-browser id, csrf-csrf).
  * Forms carry the token in a hidden `_csrf` field; multipart forms put it in the action URL (`?_csrf=`)

@@ -5,7 +5,7 @@ import { destination } from 'pino';
 import type { Options } from 'pino-http';
 import { build as pretty } from 'pino-pretty';
 import { correlationIdFor } from '../common/correlation';
-import { withoutCsrfToken } from '../identity/csrf';
+import { withoutCsrfToken } from '../common/logged-url';
 
 /** Structured logs (pino). Each request gets a correlation id, logged as `correlationId` on every line it
  * causes (the same value as in X-Correlation-Id and in the metadata of the events it writes). Credentials
