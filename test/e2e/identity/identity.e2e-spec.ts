@@ -405,6 +405,63 @@ describe('identity', () => {
       );
     });
 
+    it('sends a form posted after its session ended to the login page, saying nothing was saved', async () => {
+      const user = await createUser(t, 'BAWASLU');
+      // A browser's cookie jar, by name.
+      const jar = new Map<string, string>();
+      const keep = (res: request.Response) => {
+        for (const cookie of ([] as string[]).concat(res.headers['set-cookie'] ?? [])) {
+          const [pair] = cookie.split(';');
+          const name = pair.slice(0, pair.indexOf('='));
+          if (/expires=Thu, 01 Jan 1970/i.test(cookie)) {
+            jar.delete(name);
+          } else {
+            jar.set(name, pair);
+          }
+        }
+        return res;
+      };
+      const cookies = () => [...jar.values()].join('; ');
+      const loginPage = keep(await api().get('/login'));
+      keep(
+        await api()
+          .post('/login')
+          .set('Cookie', cookies())
+          .type('form')
+          .send({
+            username: user.username,
+            password: TEST_PASSWORD,
+            _csrf: csrfFrom(loginPage.text),
+          })
+          .expect(303),
+      );
+      const form = keep(await api().get('/kasus/baru').set('Cookie', cookies()).expect(200));
+      // The browser still holds its own cookies (its id, the CSRF cookie); the session's has expired.
+      expect(jar.delete('netral_session')).toBe(true);
+      const before = await t.app.get(EventStoreToken).headPosition();
+      const res = keep(
+        await api()
+          .post(`/kasus?_csrf=${encodeURIComponent(csrfFrom(form.text))}`)
+          .set('Cookie', cookies())
+          .set('Accept', 'text/html')
+          .field('nip', '199001012015011001')
+          .redirects(0),
+      );
+      expect(res.status).toBe(303);
+      // Not back to the form's action, which carries the CSRF token and is no page to show.
+      expect(res.headers.location).toBe('/login');
+      const login = await api().get('/login').set('Cookie', cookies());
+      expect(login.text).toContain('Sesi Anda berakhir sebelum formulir terkirim');
+      expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
+      // A page asked for is still the one shown after signing in.
+      const page = await api()
+        .get('/kasus?status=REPORTED')
+        .set('Cookie', cookies())
+        .set('Accept', 'text/html')
+        .redirects(0);
+      expect(page.headers.location).toBe('/login?next=%2Fkasus%3Fstatus%3DREPORTED');
+    });
+
     it('never redirects off-site after login', async () => {
       const user = await createUser(t, 'HR');
       const agent = request.agent(t.server);

@@ -16,6 +16,7 @@ import {
 import type { Request, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { isApiRequest } from '../identity/session';
+import { setFlash } from '../portal/flash';
 import { RateLimitedException } from '../identity/throttler.guard';
 import { echoed } from './echo';
 import { withoutCsrfToken } from './logged-url';
@@ -438,7 +439,19 @@ const PAGE_HEADINGS: Record<number, string> = {
  * signed in), never a JSON body. Forms re-render themselves with errors next to the fields before this. */
 const renderErrorPage = (req: Request, res: Response, body: ErrorBody): void => {
   if (body.statusCode === 401) {
-    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    // A form posted after its session ended: what it carried cannot wait through a login (an upload least
+    // of all), and its action is no page to come back to (often no page at all; a multipart form's carries
+    // its CSRF token). The login page says so; after it, the user's own start page.
+    setFlash(res, {
+      kind: 'error',
+      message:
+        'Sesi Anda berakhir sebelum formulir terkirim, jadi belum ada yang disimpan. Masuk lagi, lalu isi dan kirim ulang formulir itu.',
+    });
+    res.redirect(303, '/login');
     return;
   }
   res.status(body.statusCode).render('error', {
