@@ -52,8 +52,11 @@ const parseArgs = (args: string[]): Args => {
 const workDir = (requested: string | undefined): string =>
   diskWorkDir('netral-event-store-bench-', requested);
 
+/** How long after its window an emmett child may still take to report before it is killed. */
+const EMMETT_GRACE_MS = 30_000;
+
 /** emmett under 64 concurrent appenders runs in its own process (see emmett-concurrent.ts). A child still
- * busy 30 s after its window is killed, and reported from what it told at the window's end. */
+ * busy EMMETT_GRACE_MS after its window is killed, and reported from what it told at the window's end. */
 const concurrentEmmett = (
   dir: string,
   ms: number,
@@ -68,7 +71,7 @@ const concurrentEmmett = (
       },
     );
     const told: Partial<Record<'window' | 'settled', ConcurrentResult & { busyLogs: number }>> = {};
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms + 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms + EMMETT_GRACE_MS);
     child.on('message', (message) => {
       const { phase, result } = message as {
         phase: 'window' | 'settled';
@@ -211,7 +214,9 @@ export const eventStoreBench: BenchSuite = {
         const parts = [
           errors ? `${errors} appends failed` : '',
           stalled ? `${stalled} of 64 never settled (SQLITE_BUSY; a connection per append)` : '',
-          killed ? `${killed} round(s) killed 30 s after the window, its thread blocked` : '',
+          killed
+            ? `${killed} round(s) killed ${EMMETT_GRACE_MS / 1000} s after the window, its thread blocked`
+            : '',
         ].filter(Boolean);
         return parts.length ? { note: parts.join('; ') } : {};
       };
