@@ -81,6 +81,7 @@ describe('administrator pages in Chromium (demo regency)', () => {
       .first()
       .waitFor();
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await head.context.close();
   });
 

@@ -23,6 +23,7 @@ describe('API documentation in Chromium', () => {
     const tags = await page.locator('.opblock-tag').allTextContents();
     expect(tags.join(' ')).toMatch(/health/i);
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await h.screenshot(page, 'api-docs');
     await context.close();
   });

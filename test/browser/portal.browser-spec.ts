@@ -71,6 +71,7 @@ describe('pages in Chromium (demo regency)', () => {
     await page.getByText('2 pakta integritas staf telah tercatat.').waitFor();
     expect(await coverage(page)).toBe(before + 3);
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await context.close();
   });
 
@@ -179,6 +180,7 @@ describe('pages in Chromium (demo regency)', () => {
     await page.getByText('Cara memverifikasi').waitFor();
     await h.screenshot(page, 'audit');
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await context.close();
 
     // The same pages on a phone: nothing wider than the screen.

@@ -110,6 +110,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     await h.screenshot(page, 'registry-import-errors');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await context.close();
   });
 
@@ -131,6 +132,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await h.screenshot(page, 'registry-import-errors-mobile');
     expect(h.externalRequests).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
     await context.close();
   });
 });

@@ -17,6 +17,9 @@ export interface BrowserHarness {
   newPage(options?: { mobile?: boolean }): Promise<{ context: BrowserContext; page: Page }>;
   /** Requests that left localhost: offices may be offline, so every asset must be served by us. */
   externalRequests: string[];
+  /** Errors the pages logged or threw (a missing asset, a script error), each with where it happened; a
+   * page answered with a 4xx on purpose (a form sent back with its errors) is not one. */
+  pageErrors: string[];
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -42,12 +45,14 @@ export const startBrowserHarness = async (
     ],
   });
   const externalRequests: string[] = [];
+  const pageErrors: string[] = [];
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     t,
     baseUrl,
     browser,
     externalRequests,
+    pageErrors,
     newPage: async ({ mobile = false } = {}) => {
       const context = await browser.newContext({
         baseURL: baseUrl,
@@ -59,6 +64,17 @@ export const startBrowserHarness = async (
         if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) {
           externalRequests.push(url);
         }
+      });
+      context.on('console', (message) => {
+        const where = message.location().url;
+        const page = message.page();
+        const ownAnswer = page !== null && where === page.url();
+        if (message.type() === 'error' && !ownAnswer) {
+          pageErrors.push(`${message.text()} (${where || page?.url()})`);
+        }
+      });
+      context.on('weberror', (error) => {
+        pageErrors.push(`${error.error().message} (${error.page()?.url()})`);
       });
       return { context, page: await context.newPage() };
     },

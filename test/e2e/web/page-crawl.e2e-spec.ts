@@ -22,6 +22,10 @@ const pageLinks = (html: string): string[] =>
         !/\.(csv|pdf|ndjson|txt|json)(\?|$)|\/pdf$|\/bukti\/|\/ekspor/.test(href),
     );
 
+/** The stylesheet, icon and scripts a page loads from the service itself. */
+const assetLinks = (html: string): string[] =>
+  [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map(([, href]) => href);
+
 /**
  * Every page an official can reach by following links from the start page, as each demo login, on the
  * demo regency: each answers, and none shows a value the template could not render ("[object Object]",
@@ -42,6 +46,7 @@ describe('every page reachable from the start page renders (demo regency)', () =
       const seen = new Set<string>();
       const queue = ['/'];
       const problems: string[] = [];
+      const assets = new Set<string>();
       // Per kind of page (the path without identifiers and query), a few instances are enough.
       const perKind = new Map<string, number>();
       while (queue.length > 0 && seen.size < 120) {
@@ -74,10 +79,21 @@ describe('every page reachable from the start page renders (demo regency)', () =
           problems.push(`${url}: the code ${code[1]} where its words belong`);
         }
         queue.push(...pageLinks(res.text).filter((href) => !seen.has(href)));
+        assetLinks(res.text).forEach((href) => assets.add(href));
+      }
+      // What a page loads answers too (a missing icon is a 404 in every browser's console).
+      for (const href of assets) {
+        const res = await agent.get(href);
+        if (res.status !== 200) {
+          problems.push(`${href} → ${res.status}`);
+        }
       }
 
       expect(problems).toEqual([]);
       expect(seen.size).toBeGreaterThan(3);
+      expect([...assets]).toEqual(
+        expect.arrayContaining(['/assets/netral.css', '/assets/favicon.svg']),
+      );
     },
     120_000,
   );
