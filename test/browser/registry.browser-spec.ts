@@ -1,6 +1,7 @@
 import { EventStore } from '@netral/event-store';
 import { type BrowserContext, type Page } from 'playwright-core';
 import {
+  accessibilityViolations,
   type BrowserHarness,
   horizontalOverflow,
   startBrowserHarness,
@@ -109,6 +110,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     expect(await eventCount()).toBe(before);
     await h.screenshot(page, 'registry-import-errors');
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(h.externalRequests).toEqual([]);
     expect(h.pageErrors).toEqual([]);
     await context.close();
@@ -131,6 +133,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     await uploadBadRoster(page);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await h.screenshot(page, 'registry-import-errors-mobile');
+    expect(await accessibilityViolations(page)).toEqual([]);
     expect(h.externalRequests).toEqual([]);
     expect(h.pageErrors).toEqual([]);
     await context.close();

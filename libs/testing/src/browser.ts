@@ -1,3 +1,4 @@
+import { type AxeResults, source as axeSource } from 'axe-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -96,3 +97,24 @@ export const horizontalOverflow = (page: Page): Promise<number> =>
     // Runs inside the page, where `document` exists; the repo's lib setting has no DOM types.
     'document.documentElement.scrollWidth - document.documentElement.clientWidth',
   );
+
+/** The rules a page is held to: WCAG 2.1 levels A and AA, and axe's best practices (landmarks, one h1…). */
+const ACCESSIBILITY_RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/**
+ * axe-core's findings on the page as it is rendered (colours, labels, landmarks, names of links and
+ * buttons), one line per element: rule, impact, element and what to fix. Empty when the page passes.
+ * Evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not govern.
+ */
+export const accessibilityViolations = async (page: Page): Promise<string[]> => {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate<AxeResults>(
+    `axe.run(document, { runOnly: ${JSON.stringify(ACCESSIBILITY_RULES)} })`,
+  );
+  return results.violations.flatMap((violation) =>
+    violation.nodes.map(
+      (node) =>
+        `${violation.id} (${violation.impact ?? 'unknown'}) ${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`,
+    ),
+  );
+};
