@@ -1,4 +1,6 @@
-import { createTestApp, type TestApp, webLogin } from '@netral/testing';
+import { createTestApp, csrfFrom, type TestApp, webLogin } from '@netral/testing';
+import { HtmlValidate } from 'html-validate';
+import request from 'supertest';
 import { DEMO_LOGINS } from '../../../apps/ledger/src/demo/demo.seeder';
 
 /** What a page must never show an official: a value the template could not render (nor, below, a
@@ -21,6 +23,30 @@ const pageLinks = (html: string): string[] =>
         !/^\/(api|docs|assets|metrics|health)\b/.test(href) &&
         !/\.(csv|pdf|ndjson|txt|json)(\?|$)|\/pdf$|\/bukti\/|\/ekspor/.test(href),
     );
+
+/** The markup itself: well-formed and valid HTML (nesting, unique ids, labelled controls, attributes
+ * browsers and password managers act on), by html-validate's recommended rules, less the ones about how
+ * the source is written rather than what it means. */
+const validator = new HtmlValidate({
+  extends: ['html-validate:recommended'],
+  rules: {
+    'doctype-style': 'off', // `<!doctype html>`, as the HTML standard writes it
+    'no-trailing-whitespace': 'off', // the templates' indentation
+    'no-inline-style': 'off', // a coverage bar's width: the CSP allows style attributes, no <style>
+    'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }],
+  },
+});
+
+/** What the validator says of a page's markup, one line per finding. */
+const markupProblems = async (html: string): Promise<string[]> => {
+  const report = await validator.validateString(html);
+  return report.results.flatMap((result) =>
+    result.messages.map(
+      (message) =>
+        `line ${message.line}: ${message.ruleId}: ${message.message} (${message.selector ?? ''})`,
+    ),
+  );
+};
 
 /** The stylesheet, icon and scripts a page loads from the service itself. */
 const assetLinks = (html: string): string[] =>
@@ -74,6 +100,7 @@ describe('every page reachable from the start page renders (demo regency)', () =
             problems.push(`${url}: “${text.slice(Math.max(0, at - 40), at + 40).trim()}”`);
           }
         }
+        problems.push(...(await markupProblems(res.text)).map((problem) => `${url}: ${problem}`));
         const code = /\b(TIDAK_PATUH|PERLU_TINDAK_LANJUT)\b/.exec(text);
         if (code) {
           problems.push(`${url}: the code ${code[1]} where its words belong`);
@@ -97,6 +124,48 @@ describe('every page reachable from the start page renders (demo regency)', () =
     },
     120_000,
   );
+
+  it('the public pages, a refused sign-in and a form sent back with its errors are valid markup too', async () => {
+    const anonymous = request.agent(t.server);
+    const answers: [string, { status: number; text: string }][] = [];
+    for (const path of ['/login', '/verifikasi', '/v/SERTIFIKAT-TIDAK-ADA']) {
+      answers.push([path, await anonymous.get(path).set('Accept', 'text/html')]);
+    }
+    const refused = await anonymous
+      .post('/login')
+      .type('form')
+      .send({ username: 'admin', password: 'bukan-sandinya', _csrf: csrfFrom(answers[0][1].text) });
+    answers.push(['refused sign-in', refused]);
+    const admin = DEMO_LOGINS.find((login) => login.role === 'ADMIN')!;
+    const agent = await webLogin(t, admin.username, admin.password);
+    const form = await agent.get('/pemilihan').expect(200);
+    const sentBack = await agent
+      .post('/pemilihan')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        electionId: 'pemilu-2029',
+        name: 'Pemilu 2029',
+        kind: 'PEMILU',
+        votingDay: '2029-02-14',
+        monitoringFrom: '2029-01-14',
+        monitoringUntil: '2029-02-01', // before the voting day
+      });
+    answers.push(['election form with an error', sentBack]);
+
+    expect(answers.map(([path, res]) => [path, res.status])).toEqual([
+      ['/login', 200],
+      ['/verifikasi', 200],
+      ['/v/SERTIFIKAT-TIDAK-ADA', 404],
+      ['refused sign-in', 401],
+      ['election form with an error', 400],
+    ]);
+    const problems: string[] = [];
+    for (const [path, res] of answers) {
+      problems.push(...(await markupProblems(res.text)).map((problem) => `${path}: ${problem}`));
+    }
+    expect(problems).toEqual([]);
+  });
 
   it('names every role in words, the service itself as "Sistem" (the demo users were registered by it)', async () => {
     const bawaslu = DEMO_LOGINS.find((login) => login.role === 'BAWASLU')!;
