@@ -4,7 +4,7 @@ import { Command, CommanderError, Help } from 'commander';
 
 /**
  * Exit codes of every `netral` command, for scripts:
- * 0 done · 1 a verification failed (`audit`) · 2 unusable input: bad arguments, a file that is missing or
+ * 0 done · 1 a verification failed (`audit`, `backup verify`) · 2 unusable input: bad arguments, a file that is missing or
  * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
  * command the ledger's rules refused, and nothing was written · 69 the event store did not answer (nothing
  * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 75 the data directory is in use by the
@@ -26,7 +26,7 @@ export const EXIT_CODES = {
 /** What each exit code means, for the program's help (the README's CLI section says the same). */
 const EXIT_CODE_MEANINGS: [number, string][] = [
   [EXIT_CODES.ok, 'selesai'],
-  [EXIT_CODES.failed, 'verifikasi gagal (audit): berkasnya terbaca dan tidak cocok'],
+  [EXIT_CODES.failed, 'verifikasi gagal (audit, backup): berkasnya terbaca dan tidak cocok'],
   [
     EXIT_CODES.usage,
     'masukan tidak bisa dipakai: argumen salah, berkas tidak ada atau tidak terbaca',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_CODES_HELP, exitFor, netralProgram } from './cli-error';
 import { registerAuditCommands } from './commands/audit';
+import { registerBackupCommands } from './commands/backup';
 import { registerImportCommands } from './commands/import';
 import { registerProjectionCommands } from './commands/projections';
 import { registerUserCommands } from './commands/users';
@@ -10,7 +11,9 @@ import { registerUserCommands } from './commands/users';
  * on the program; they open the same event store and read models as the service.
  */
 const program = netralProgram()
-  .description('CLI admin Netral: pengguna, impor registri, verifikasi audit, tampilan baca')
+  .description(
+    'CLI admin Netral: pengguna, impor registri, verifikasi audit, tampilan baca, cadangan',
+  )
   .addHelpText('after', EXIT_CODES_HELP);
 
 const registrations: ((program: Command) => void)[] = [
@@ -18,6 +21,7 @@ const registrations: ((program: Command) => void)[] = [
   registerImportCommands,
   registerAuditCommands,
   registerProjectionCommands,
+  registerBackupCommands,
 ];
 
 for (const register of registrations) {

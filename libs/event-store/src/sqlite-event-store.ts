@@ -510,6 +510,25 @@ export class SqliteEventStore extends EventStore {
     }
   }
 
+  /**
+   * How many events a store's file holds and its last position, read on a read-only connection (no pragma
+   * set, nothing written): for a copy of the file, such as a backup's, that is not to be opened as a store.
+   */
+  static summarise(file: string): { events: number; headPosition: bigint | null } {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const row = db
+        .prepare<[], { events: bigint; head: bigint | null }>(
+          'SELECT count(*) AS events, max(position) AS head FROM events',
+        )
+        .safeIntegers(true)
+        .get()!;
+      return { events: Number(row.events), headPosition: row.head };
+    } finally {
+      db.close();
+    }
+  }
+
   async headPosition(): Promise<bigint | null> {
     this.assertOpen();
     return this.stmt.head.get() ?? null;

@@ -16,6 +16,9 @@ import { Startup } from '../infrastructure/startup';
 import type { ActorContext } from '../identity/actor';
 import { ScopedQueries } from './scoped-queries';
 
+/** The read models' file in the data directory: derived from the events, rebuildable at any time. */
+export const READ_MODELS_FILE = 'readmodels.sqlite';
+
 /**
  * The read models (readmodels.sqlite in the data directory, on either event store), kept up to date by the
  * projection runner, and the `minPosition` wait that gives a client its own writes.
@@ -36,7 +39,7 @@ export class ReadSide implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.runner = new ProjectionRunner(
       store,
-      join(config.dataDir, 'readmodels.sqlite'),
+      join(config.dataDir, READ_MODELS_FILE),
       [ledgerProjection],
       {
         onError: (error) => this.logger.error({ err: error }, 'projection runner stopped'),

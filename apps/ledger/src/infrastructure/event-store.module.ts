@@ -4,9 +4,9 @@ import { EventStore, EventStoreDbEventStore, SqliteEventStore } from '@netral/ev
 import { join } from 'node:path';
 import { AggregateStore } from './aggregate-store';
 
-/** The embedded store's file in the data directory. */
-export const sqliteEventsFile = (config: AppConfig): string =>
-  join(config.dataDir, 'events.sqlite');
+/** The embedded store's file in the data directory: the ledger itself. */
+export const EVENTS_FILE = 'events.sqlite';
+export const sqliteEventsFile = (config: AppConfig): string => join(config.dataDir, EVENTS_FILE);
 
 /** Opens the event store the configuration asks for: EventStoreDB when EVENTSTORE_CONNECTION_STRING is
  * set, else the embedded SQLite file in the data directory. Closed on shutdown (queued appends commit first). */

@@ -11,6 +11,9 @@ export type IdempotencyRecord =
   | { state: 'completed'; requestHash: string; status: number | null; response: string }
   | { state: 'in_progress'; requestHash: string; startedAt: number };
 
+/** The first answers to keyed requests, in the data directory. */
+export const IDEMPOTENCY_FILE = 'idempotency.sqlite';
+
 /**
  * Remembers, per caller and Idempotency-Key, the request's hash and its first response. Local mutable state
  * (like credentials), in its own SQLite file; the events themselves also carry the key in their metadata.
@@ -37,7 +40,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
     this.fingerprintKey = Buffer.from(
       hkdfSync('sha256', jwtSecret(config), '', 'netral idempotency request fingerprint', 32),
     );
-    this.db = new Database(privateSqliteFile(join(config.dataDir, 'idempotency.sqlite')));
+    this.db = new Database(privateSqliteFile(join(config.dataDir, IDEMPOTENCY_FILE)));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS idempotent_requests (
