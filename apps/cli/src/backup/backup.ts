@@ -128,10 +128,15 @@ const snapshot = (source: string, target: string, written: (bytes: number) => vo
     });
   });
 
-export const sha256File = async (path: string): Promise<string> => {
+/** A file's SHA-256 (hex), read as a stream; `read` is told of each chunk's bytes, for a progress bar. */
+export const sha256File = async (
+  path: string,
+  read: (bytes: number) => void = () => undefined,
+): Promise<string> => {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     hash.update(chunk as Buffer);
+    read((chunk as Buffer).length);
   }
   return hash.digest('hex');
 };
@@ -232,8 +237,7 @@ export const describeCopy = async (
       ledger = { events, headPosition: headPosition === null ? null : headPosition.toString() };
     }
     const { size } = await lstat(file);
-    files.push({ path, kind, bytes: size, sha256: await sha256File(file) });
-    checked(size);
+    files.push({ path, kind, bytes: size, sha256: await sha256File(file, checked) });
   }
   return { files, ...(ledger ? { ledger } : {}) };
 };
@@ -287,7 +291,8 @@ export const checkBackup = async (
     }
     if (stat.size !== entry.bytes) {
       problems.push(`${entry.path}: ${stat.size} byte, tercatat ${entry.bytes}.`);
-    } else if ((await sha256File(file)) !== entry.sha256) {
+      checked(stat.size);
+    } else if ((await sha256File(file, checked)) !== entry.sha256) {
       problems.push(`${entry.path}: isinya berubah (SHA-256 tidak cocok).`);
     } else if (entry.kind === 'sqlite') {
       const integrity = sqliteIntegrity(file);
@@ -295,7 +300,6 @@ export const checkBackup = async (
         problems.push(`${entry.path}: pemeriksaan integritas SQLite gagal: ${integrity}`);
       }
     }
-    checked(stat.size);
   }
   const listed = new Set([MANIFEST_FILE, ...manifest.files.map((entry) => entry.path)]);
   for (const path of await filesBelow(dir)) {
