@@ -7,10 +7,10 @@ import {
   chmod,
   copyFile,
   constants,
-  lstat,
   mkdir,
   readdir,
   readFile,
+  stat,
   writeFile,
 } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -61,23 +61,25 @@ const skipped = (name: string): boolean =>
 
 const isSqlite = (path: string): boolean => !path.includes('/') && path.endsWith('.sqlite');
 
-/** Every file below `dir` (relative, `/`-separated, sorted), but the skipped ones; links are refused. */
+/**
+ * Every file below `dir` (relative, `/`-separated, sorted), but the skipped ones. A symbolic link is
+ * followed (an evidence folder on another disk is backed up as a folder); anything that is neither a file
+ * nor a folder (a socket, a device) is refused.
+ */
 const filesBelow = async (dir: string, below = ''): Promise<string[]> => {
   const found: string[] = [];
-  const entries = await readdir(join(dir, below), { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = below === '' ? entry.name : `${below}/${entry.name}`;
-    if (skipped(entry.name)) {
+  for (const name of (await readdir(join(dir, below))).sort()) {
+    const path = below === '' ? name : `${below}/${name}`;
+    if (skipped(name)) {
       continue;
     }
+    const entry = await stat(join(dir, path));
     if (entry.isDirectory()) {
       found.push(...(await filesBelow(dir, path)));
     } else if (entry.isFile()) {
       found.push(path);
     } else {
-      throw new Error(
-        `${join(dir, path)} bukan berkas biasa (tautan atau perangkat): tidak dicadangkan.`,
-      );
+      throw new Error(`${join(dir, path)} bukan berkas atau folder biasa: tidak dicadangkan`);
     }
   }
   return found;
@@ -111,7 +113,7 @@ const snapshot = (source: string, target: string, written: (bytes: number) => vo
       workerData: { driver: require.resolve('better-sqlite3'), source, target },
     });
     const poll = setInterval(() => {
-      lstat(target).then(
+      stat(target).then(
         (stat) => written(stat.size),
         () => undefined, // not created yet
       );
@@ -181,7 +183,7 @@ export const copyDataDir = async (
   const paths = backupOrder(await filesBelow(dataDir));
   // A database the service is writing may hold most of its pages in its write-ahead log still.
   const sizeOf = async (file: string): Promise<number> =>
-    (await lstat(file).catch(() => undefined))?.size ?? 0;
+    (await stat(file).catch(() => undefined))?.size ?? 0;
   const sizes = await Promise.all(
     paths.map(async (path) => {
       const file = join(dataDir, path);
@@ -204,11 +206,11 @@ export const copyDataDir = async (
         reported = Math.max(reported, now);
       });
       progress.copied(sizes[i] - reported);
-      await chmod(destination, (await lstat(source)).mode & 0o777);
-      copied.push({ path, kind: 'sqlite', bytes: (await lstat(destination)).size });
+      await chmod(destination, (await stat(source)).mode & 0o777);
+      copied.push({ path, kind: 'sqlite', bytes: (await stat(destination)).size });
     } else {
       await copyFile(source, destination, constants.COPYFILE_EXCL);
-      await chmod(destination, (await lstat(source)).mode & 0o777);
+      await chmod(destination, (await stat(source)).mode & 0o777);
       progress.copied(sizes[i]);
       copied.push({ path, kind: 'file', bytes: sizes[i] });
     }
@@ -236,7 +238,7 @@ export const describeCopy = async (
       const { events, headPosition } = SqliteEventStore.summarise(file);
       ledger = { events, headPosition: headPosition === null ? null : headPosition.toString() };
     }
-    const { size } = await lstat(file);
+    const { size } = await stat(file);
     files.push({ path, kind, bytes: size, sha256: await sha256File(file, checked) });
   }
   return { files, ...(ledger ? { ledger } : {}) };
@@ -284,14 +286,14 @@ export const checkBackup = async (
   const problems: string[] = [];
   for (const entry of manifest.files) {
     const file = join(dir, entry.path);
-    const stat = await lstat(file).catch(() => undefined);
-    if (!stat?.isFile()) {
+    const found = await stat(file).catch(() => undefined);
+    if (!found?.isFile()) {
       problems.push(`${entry.path}: tidak ada.`);
       continue;
     }
-    if (stat.size !== entry.bytes) {
-      problems.push(`${entry.path}: ${stat.size} byte, tercatat ${entry.bytes}.`);
-      checked(stat.size);
+    if (found.size !== entry.bytes) {
+      problems.push(`${entry.path}: ${found.size} byte, tercatat ${entry.bytes}.`);
+      checked(found.size);
     } else if ((await sha256File(file, checked)) !== entry.sha256) {
       problems.push(`${entry.path}: isinya berubah (SHA-256 tidak cocok).`);
     } else if (entry.kind === 'sqlite') {
@@ -321,7 +323,7 @@ export const restoreFiles = async (
     const destination = join(dataDir, entry.path);
     await mkdir(join(destination, '..'), { recursive: true, mode: 0o700 });
     await copyFile(join(dir, entry.path), destination, constants.COPYFILE_EXCL);
-    await chmod(destination, (await lstat(join(dir, entry.path))).mode & 0o777);
+    await chmod(destination, (await stat(join(dir, entry.path))).mode & 0o777);
     copied(entry.bytes);
   }
 };

@@ -1,6 +1,6 @@
 import { EventStore } from '@netral/event-store';
 import { createTestApp, tempDir, type TestApp } from '@netral/testing';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditLog } from '../../../ledger/src/audit/audit-log.service';
@@ -177,6 +177,22 @@ describe('netral backup', () => {
       expect(run.output).toContain('jwt-secret: isinya berubah');
       expect(() => statSync(join(restored, 'events.sqlite'))).toThrow();
     });
+  });
+
+  it('follows a symbolic link in the data directory (evidence kept on another disk)', async () => {
+    const linked = join(dir(), 'data');
+    expect((await backupIn(linked)('restore', backup)).code).toBe(0);
+    const elsewhere = join(dir(), 'bukti-di-disk-lain');
+    renameSync(join(linked, 'documents'), elsewhere);
+    symlinkSync(elsewhere, join(linked, 'documents'));
+    const copy = join(dir(), 'salinan');
+    expect((await backupIn(linked)('create', copy)).code).toBe(0);
+    const documents = (folder: string) =>
+      manifestOf(folder)
+        .files.filter((file) => file.path.startsWith('documents/'))
+        .map(({ path, sha256 }) => [path, sha256]);
+    expect(documents(copy)).toEqual(documents(backup));
+    expect(statSync(join(copy, 'documents')).isDirectory()).toBe(true);
   });
 
   it('create refuses a directory that is not empty, or inside the data directory (exit 2, nothing done)', async () => {
