@@ -3,6 +3,7 @@ import { DEMO_LOGINS } from '../../apps/ledger/src/demo/demo.seeder';
 import {
   accessibilityViolations,
   type BrowserHarness,
+  signIn,
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
 
@@ -26,14 +27,6 @@ describe('accessibility of the pages (axe-core, WCAG 2.1 AA, demo regency)', () 
   afterAll(async () => {
     await h.close();
   });
-
-  const login = async (page: Page, username: string, password: string) => {
-    await page.goto('/login');
-    await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi').fill(password);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.waitForLoadState('load');
-  };
 
   /** Follows links from `start`, one page per kind (the path without identifiers), checking each: what
    * axe found, and how many kinds of page were checked. */
@@ -77,7 +70,7 @@ describe('accessibility of the pages (axe-core, WCAG 2.1 AA, demo regency)', () 
     async (_role, username, password) => {
       for (const mobile of [false, true]) {
         const { context, page } = await h.newPage({ mobile });
-        await login(page, username, password);
+        await signIn(page, username, password);
         const { problems, kinds } = await checkReachablePages(page, [new URL(page.url()).pathname]);
         expect(problems).toEqual([]);
         expect(kinds).toBeGreaterThan(5);
@@ -96,7 +89,7 @@ describe('accessibility of the pages (axe-core, WCAG 2.1 AA, demo regency)', () 
     await page.getByRole('alert').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
 
-    await login(page, 'kadis.kesehatan', 'kesehatan-bangli-2024');
+    await signIn(page, 'kadis.kesehatan', 'kesehatan-bangli-2024');
     await page.goto('/opd/staf');
     await page.locator('input[name="nip"]').first().check();
     await page.getByLabel('Tanggal penandatanganan').fill('');

@@ -1,6 +1,6 @@
-import { type Page } from 'playwright-core';
 import {
   type BrowserHarness,
+  signIn,
   horizontalOverflow,
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
@@ -18,17 +18,9 @@ describe('administrator pages in Chromium (demo regency)', () => {
     await h.close();
   });
 
-  const login = async (page: Page, username: string, password: string) => {
-    await page.goto('/login');
-    await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi').fill(password);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.waitForLoadState('load');
-  };
-
   it('schedules an election, creates an OPD head who signs in and changes the password', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'admin', 'admin-netral-2024');
+    await signIn(page, 'admin', 'admin-netral-2024');
 
     await page.getByRole('link', { name: 'Pemilihan', exact: true }).click();
     await page.getByRole('heading', { name: 'Jadwalkan pemilihan' }).waitFor();
@@ -64,7 +56,7 @@ describe('administrator pages in Chromium (demo regency)', () => {
 
     // The new head signs in with the given password and replaces it on their own account page.
     const head = await h.newPage();
-    await login(head.page, 'kadis.pupr', 'sandi-awal-pupr-1');
+    await signIn(head.page, 'kadis.pupr', 'sandi-awal-pupr-1');
     await head.page
       .getByRole('heading', { name: /Pekerjaan Umum/ })
       .first()
@@ -75,7 +67,7 @@ describe('administrator pages in Chromium (demo regency)', () => {
     await head.page.getByLabel('Ulangi kata sandi baru').fill('sandi-milik-saya-22');
     await head.page.getByRole('button', { name: 'Ganti kata sandi' }).click();
     await head.page.getByText('Kata sandi diganti.').waitFor();
-    await login(head.page, 'kadis.pupr', 'sandi-milik-saya-22');
+    await signIn(head.page, 'kadis.pupr', 'sandi-milik-saya-22');
     await head.page
       .getByRole('heading', { name: /Pekerjaan Umum/ })
       .first()
@@ -93,7 +85,7 @@ describe('administrator pages in Chromium (demo regency)', () => {
       isMobile: true,
     });
     const page = await context.newPage();
-    await login(page, 'admin', 'admin-netral-2024');
+    await signIn(page, 'admin', 'admin-netral-2024');
     for (const path of ['/pemilihan', '/pengguna', '/pengguna/kadis.kesehatan', '/akun']) {
       await page.goto(path);
       expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });

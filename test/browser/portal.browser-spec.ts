@@ -3,6 +3,7 @@ import { ReadSide } from '../../apps/ledger/src/compliance/read-side';
 import { systemActor, UserCommands } from '../../apps/ledger/src/identity/user.commands';
 import {
   type BrowserHarness,
+  signIn,
   horizontalOverflow,
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
@@ -29,14 +30,6 @@ describe('pages in Chromium (demo regency)', () => {
     await h.close();
   });
 
-  const login = async (page: Page, username: string, password: string) => {
-    await page.goto('/login');
-    await page.getByLabel('Nama pengguna').fill(username);
-    await page.getByLabel('Kata sandi').fill(password);
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.waitForLoadState('load');
-  };
-
   const coverage = async (page: Page): Promise<number> => {
     const text = await page.getByTestId('coverage').textContent();
     return Number(/^(\d+) dari/.exec(text ?? '')?.[1]);
@@ -44,7 +37,7 @@ describe('pages in Chromium (demo regency)', () => {
 
   it('an OPD head sees what is missing, signs their own pakta, and submits two staff pledges', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'camat.kintamani', 'kintamani-bangli-2024');
+    await signIn(page, 'camat.kintamani', 'kintamani-bangli-2024');
     expect(page.url()).toContain('/opd');
     await page.getByRole('heading', { name: /Belum menandatangani/ }).waitFor();
     await h.screenshot(page, 'opd-dashboard');
@@ -77,7 +70,7 @@ describe('pages in Chromium (demo regency)', () => {
 
   it('a form with a mistake shows the error next to the field and keeps the other inputs', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'kadis.kesehatan', 'kesehatan-bangli-2024');
+    await signIn(page, 'kadis.kesehatan', 'kesehatan-bangli-2024');
     await page.goto('/opd/staf');
     const first = page.locator('input[name="nip"]').first();
     const nip = await first.getAttribute('value');
@@ -98,7 +91,7 @@ describe('pages in Chromium (demo regency)', () => {
 
   it('HR issues a certificate for a PATUH OPD, downloads it, and the public page verifies it', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'bkpsdm', 'bkpsdm-bangli-2024');
+    await signIn(page, 'bkpsdm', 'bkpsdm-bangli-2024');
     expect(page.url()).toContain('/kepatuhan');
     await page.locator('svg[role="img"]').waitFor();
     await h.screenshot(page, 'compliance');
@@ -137,7 +130,7 @@ describe('pages in Chromium (demo regency)', () => {
       page.locator('tr', { hasText: opd!.opdName }).locator('.status').textContent();
 
     const { context, page } = await h.newPage();
-    await login(page, 'bawaslu', 'bawaslu-bangli-2024');
+    await signIn(page, 'bawaslu', 'bawaslu-bangli-2024');
     await page.goto('/kepatuhan');
     expect(await statusOf(page)).toBe('Patuh');
 
@@ -185,7 +178,7 @@ describe('pages in Chromium (demo regency)', () => {
 
     // The same pages on a phone: nothing wider than the screen.
     const phone = await h.newPage({ mobile: true });
-    await login(phone.page, 'bawaslu', 'bawaslu-bangli-2024');
+    await signIn(phone.page, 'bawaslu', 'bawaslu-bangli-2024');
     for (const path of ['/kasus', '/kasus/baru?q=Ketut', '/audit']) {
       await phone.page.goto(path);
       expect(await horizontalOverflow(phone.page)).toBeLessThanOrEqual(0);
@@ -196,7 +189,7 @@ describe('pages in Chromium (demo regency)', () => {
 
   it('a report with an invalid NIP shows the error next to the NIP and keeps the other inputs', async () => {
     const { context, page } = await h.newPage();
-    await login(page, 'bawaslu', 'bawaslu-bangli-2024');
+    await signIn(page, 'bawaslu', 'bawaslu-bangli-2024');
     await page.goto('/kasus/baru');
     await page.getByLabel('NIP lengkap').fill('198502302010011002');
     await page.getByLabel('Perbuatan (katalog SKB 2022)').selectOption('N02');

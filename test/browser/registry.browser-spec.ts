@@ -3,6 +3,7 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import {
   accessibilityViolations,
   type BrowserHarness,
+  signIn,
   horizontalOverflow,
   startBrowserHarness,
 } from '../../libs/testing/src/browser';
@@ -24,13 +25,7 @@ describe('registry pages in Chromium (HR, demo regency)', () => {
     await h.close();
   });
 
-  const login = async (page: Page) => {
-    await page.goto('/login');
-    await page.getByLabel('Nama pengguna').fill('bkpsdm');
-    await page.getByLabel('Kata sandi').fill('bkpsdm-bangli-2024');
-    await page.getByRole('button', { name: 'Masuk' }).click();
-    await page.waitForLoadState('load');
-  };
+  const login = (page: Page) => signIn(page, 'bkpsdm', 'bkpsdm-bangli-2024');
 
   const eventCount = async () => {
     let n = 0;

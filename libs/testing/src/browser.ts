@@ -91,6 +91,15 @@ export const startBrowserHarness = async (
   };
 };
 
+/** Signs in through the login page as a person does (labels and button by their words). */
+export const signIn = async (page: Page, username: string, password: string): Promise<void> => {
+  await page.goto('/login');
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi').fill(password);
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForLoadState('load');
+};
+
 /** Layout check on a rendered page: nothing wider than the viewport (no sideways scrolling on a phone). */
 export const horizontalOverflow = (page: Page): Promise<number> =>
   page.evaluate(
