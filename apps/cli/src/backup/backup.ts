@@ -55,9 +55,12 @@ export interface BackupManifest {
 const isLockFile = (name: string): boolean =>
   name === LOCK_FILE || name.startsWith(`${LOCK_FILE}-`);
 
-/** Not copied: the data directory's lock, and SQLite's companion files (a snapshot is whole without them). */
+/**
+ * Not copied: the data directory's lock, SQLite's companion files (a snapshot is whole without them), and
+ * files still being written (a document or a certificate is written as `….tmp`, then renamed).
+ */
 const skipped = (name: string): boolean =>
-  isLockFile(name) || /\.sqlite-(wal|shm|journal)$/.test(name);
+  isLockFile(name) || /\.sqlite-(wal|shm|journal)$/.test(name) || name.endsWith('.tmp');
 
 const isSqlite = (path: string): boolean => !path.includes('/') && path.endsWith('.sqlite');
 
@@ -114,7 +117,7 @@ const snapshot = (source: string, target: string, written: (bytes: number) => vo
     });
     const poll = setInterval(() => {
       stat(target).then(
-        (stat) => written(stat.size),
+        (info) => written(info.size),
         () => undefined, // not created yet
       );
     }, 250);
@@ -200,20 +203,34 @@ export const copyDataDir = async (
     await mkdir(join(destination, '..'), { recursive: true, mode: 0o700 });
     if (isSqlite(path)) {
       let reported = 0;
+      let done = false;
       await snapshot(source, destination, (bytes) => {
         const now = Math.min(bytes, sizes[i]);
-        progress.copied(Math.max(0, now - reported));
-        reported = Math.max(reported, now);
+        if (!done && now > reported) {
+          progress.copied(now - reported);
+          reported = now;
+        }
       });
+      done = true;
       progress.copied(sizes[i] - reported);
-      await chmod(destination, (await stat(source)).mode & 0o777);
-      copied.push({ path, kind: 'sqlite', bytes: (await stat(destination)).size });
     } else {
-      await copyFile(source, destination, constants.COPYFILE_EXCL);
-      await chmod(destination, (await stat(source)).mode & 0o777);
+      try {
+        await copyFile(source, destination, constants.COPYFILE_EXCL);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          progress.copied(sizes[i]);
+          continue; // gone since it was listed: a temporary file, never one an event names
+        }
+        throw error;
+      }
       progress.copied(sizes[i]);
-      copied.push({ path, kind: 'file', bytes: sizes[i] });
     }
+    await chmod(destination, (await stat(source)).mode & 0o777);
+    copied.push({
+      path,
+      kind: isSqlite(path) ? 'sqlite' : 'file',
+      bytes: (await stat(destination)).size,
+    });
   }
   return copied;
 };

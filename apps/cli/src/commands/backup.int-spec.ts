@@ -45,6 +45,8 @@ describe('netral backup', () => {
     backup = join(dir(), 'cadangan-1');
     const service: TestApp = await createTestApp({ NETRAL_DEMO: 'true', NETRAL_DATA_DIR: dataDir });
     try {
+      // A document half-written (as DocumentStore writes one: `….tmp`, then renamed) is not copied.
+      writeFileSync(join(dataDir, 'documents', 'sedang-ditulis.4242.tmp'), 'sebagian');
       // The service keeps writing while the backup is taken.
       let writing = true;
       const writer = (async () => {
@@ -90,6 +92,7 @@ describe('netral backup', () => {
     }
     expect(paths.some((path) => path.startsWith('documents/'))).toBe(true);
     expect(paths).not.toContain('netral.lock');
+    expect(paths).not.toContain('documents/sedang-ditulis.4242.tmp');
     expect(paths.some((path) => /-(wal|shm)$/.test(path))).toBe(false);
     expect(writtenDuring).toBeGreaterThan(0);
     expect(manifest.ledger!.events).toBeGreaterThan(1000);
