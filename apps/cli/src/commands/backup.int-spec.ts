@@ -198,6 +198,17 @@ describe('netral backup', () => {
     expect(statSync(join(copy, 'documents')).isDirectory()).toBe(true);
   });
 
+  it('a relative directory is where `npm run cli` was typed (INIT_CWD), not the package folder', async () => {
+    const typedIn = dir();
+    const run = await runCommand(registerBackupCommands, {
+      NETRAL_DATA_DIR: dataDir,
+      npm_lifecycle_event: 'cli',
+      INIT_CWD: typedIn,
+    })('backup', 'create', 'cadangan-relatif');
+    expect(run.code).toBe(0);
+    expect(manifestOf(join(typedIn, 'cadangan-relatif')).ledger).toBeDefined();
+  });
+
   it('create refuses a directory that is not empty, or inside the data directory (exit 2, nothing done)', async () => {
     const full = dir();
     writeFileSync(join(full, 'lain.txt'), 'sudah ada');

@@ -20,6 +20,7 @@ import {
   writeManifest,
 } from '../backup/backup';
 import { CliError, EXIT_CODES } from '../cli-error';
+import { inputPath } from '../input-file';
 import { progress } from '../progress';
 
 /** A progress bar over bytes, shown in KiB. */
@@ -106,7 +107,7 @@ export const registerBackupCommands = (program: Command): void => {
     .action(async (dir: string) => {
       const config = loadCheckedConfig();
       const dataDir = resolve(config.dataDir);
-      const target = resolve(dir);
+      const target = resolve(inputPath(dir));
       if (isWithin(dataDir, target) || isWithin(target, dataDir)) {
         throw new CliError(
           `${target} dan direktori data ${dataDir} saling memuat: simpan cadangan di tempat lain, sebaiknya di disk lain. Tidak ada yang dikerjakan.`,
@@ -183,7 +184,7 @@ export const registerBackupCommands = (program: Command): void => {
     .command('verify <dir>')
     .description(`memeriksa cadangan terhadap ${MANIFEST_FILE} (exit 0 = utuh, 1 = berubah)`)
     .action(async (dir: string) => {
-      const target = resolve(dir);
+      const target = resolve(inputPath(dir));
       const manifest = await checkedBackup(target);
       console.log(
         `Cadangan ${target} utuh: ${manifest.files.length} berkas cocok dengan manifest (dibuat ${manifest.createdAt}), ${ledgerLine(manifest)}.`,
@@ -198,7 +199,7 @@ export const registerBackupCommands = (program: Command): void => {
     .action(async (dir: string) => {
       const config = loadCheckedConfig();
       const dataDir = resolve(config.dataDir);
-      const source = resolve(dir);
+      const source = resolve(inputPath(dir));
       const manifest = await checkedBackup(source);
       const embedded = config.eventStoreConnectionString === undefined;
       if ((manifest.eventStore === 'sqlite') !== embedded) {
