@@ -349,6 +349,93 @@ const collectPaths = (value: string, previous: string[] | undefined): string[] =
   inputPath(value),
 ];
 
+/** What `audit verify` is given (and `audit archive` gives it). */
+interface VerifyOptions {
+  export: string;
+  checkpoint?: string[];
+  checkpointsDir?: string;
+  key: string;
+  reference?: string;
+}
+
+/** `audit verify`: the export's leaves against every checkpoint given, signatures first. */
+const verifyExportCommand = async (options: VerifyOptions): Promise<void> => {
+  const key = loadKey(options.key);
+  const checkpoints = loadCheckpoints(options.checkpoint ?? [], options.checkpointsDir, key);
+  await checkIsExport(options.export, 'Ekspor');
+  if (options.reference) {
+    await checkIsExport(options.reference, 'Ekspor arsip (--reference)');
+  }
+  const largest = checkpoints[checkpoints.length - 1].treeSize;
+  const run = async (label: string, file: string, checkLines: boolean, reference?: string) => {
+    const bar = progress(label, largest);
+    let reported = 0;
+    try {
+      return await verifyExport(exportLines(file), {
+        checkpoints,
+        checkLines,
+        ...(reference ? { reference: exportLines(reference) } : {}),
+        onProgress: (done) => {
+          if (done > largest) {
+            bar.setTotal(done);
+          }
+          bar.increment(done - reported);
+          reported = done;
+        },
+      });
+    } catch (error) {
+      return readingFails(error, reference ? `${file} / ${reference}` : file);
+    } finally {
+      bar.stop();
+    }
+  };
+  // A matching root proves every covered byte, so hash first; parse each line only to explain a failure.
+  let result = await run('memverifikasi', options.export, false, options.reference);
+  let reference: ReferenceCheck | undefined;
+  if (!result.ok) {
+    result = await run('mencari baris pertama yang salah', options.export, true, options.reference);
+    if (options.reference) {
+      // Neither export is trusted: only the reference's own match with a checkpoint lets a difference
+      // between the two say which line is not the signed one.
+      const theirs = await run('memverifikasi ekspor arsip', options.reference, false);
+      const matches = theirs.checkpoints.filter((c) => c.ok).map((c) => c.treeSize);
+      reference = {
+        file: options.reference,
+        matches: matches.length > 0 ? Math.max(...matches) : 0,
+        lines: theirs.lines,
+      };
+    }
+  }
+  const uncovered = reportUncovered(result, largest);
+  if (!result.ok) {
+    console.error(
+      `Ekspor ${options.export} (${result.lines} baris) diperiksa terhadap ${checkpoints.length} checkpoint ${checkpoints[0].origin}.`,
+    );
+    for (const line of [...reportFailure(result, reference), ...uncovered]) {
+      console.error(line);
+    }
+    throw failed(
+      `ekspor TIDAK cocok dengan checkpoint ${result.firstFailingCheckpoint} yang ditandatangani.`,
+    );
+  }
+  const sizes = checkpoints.map((c) => c.treeSize).join(', ');
+  console.log(
+    `OK: ${largest} baris pertama dari ${result.lines} baris ekspor persis sama, byte demi byte (tanpa akhir barisnya, LF atau CRLF) dan berurutan, dengan daun yang ditandatangani ${checkpoints[0].origin} ` +
+      `(checkpoint ${sizes}; akar ${result.rootAtCheckpoint}).`,
+  );
+  const diff = result.referenceDifference;
+  if (options.reference && diff?.kind === 'DIFFERS') {
+    console.error(
+      diff.index < largest
+        ? `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}. Ekspor ini cocok dengan checkpoint, jadi baris ${diff.index + 1} ekspor ARSIP-lah yang bukan daun ${diff.index} yang ditandatangani (arsip rusak atau diubah, atau bukan ekspor log ini).`
+        : `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}, di luar checkpoint terbesar (${largest}): tanda tangan tidak bisa menunjukkan mana yang benar, padahal ledger tidak pernah menyajikan dua isi untuk satu daun. Simpan keduanya dan periksa lagi dengan checkpoint yang lebih baru.`,
+    );
+  }
+  for (const line of uncovered) {
+    console.error(line);
+  }
+};
+
 export const registerAuditCommands = (program: Command): void => {
   const audit = program
     .command('audit')
@@ -379,100 +466,7 @@ export const registerAuditCommands = (program: Command): void => {
       'ekspor lama yang diarsipkan, untuk menunjuk baris pertama yang berubah',
       inputPath,
     )
-    .action(
-      async (options: {
-        export: string;
-        checkpoint?: string[];
-        checkpointsDir?: string;
-        key: string;
-        reference?: string;
-      }) => {
-        const key = loadKey(options.key);
-        const checkpoints = loadCheckpoints(options.checkpoint ?? [], options.checkpointsDir, key);
-        await checkIsExport(options.export, 'Ekspor');
-        if (options.reference) {
-          await checkIsExport(options.reference, 'Ekspor arsip (--reference)');
-        }
-        const largest = checkpoints[checkpoints.length - 1].treeSize;
-        const run = async (
-          label: string,
-          file: string,
-          checkLines: boolean,
-          reference?: string,
-        ) => {
-          const bar = progress(label, largest);
-          let reported = 0;
-          try {
-            return await verifyExport(exportLines(file), {
-              checkpoints,
-              checkLines,
-              ...(reference ? { reference: exportLines(reference) } : {}),
-              onProgress: (done) => {
-                if (done > largest) {
-                  bar.setTotal(done);
-                }
-                bar.increment(done - reported);
-                reported = done;
-              },
-            });
-          } catch (error) {
-            return readingFails(error, reference ? `${file} / ${reference}` : file);
-          } finally {
-            bar.stop();
-          }
-        };
-        // A matching root proves every covered byte, so hash first; parse each line only to explain a failure.
-        let result = await run('memverifikasi', options.export, false, options.reference);
-        let reference: ReferenceCheck | undefined;
-        if (!result.ok) {
-          result = await run(
-            'mencari baris pertama yang salah',
-            options.export,
-            true,
-            options.reference,
-          );
-          if (options.reference) {
-            // Neither export is trusted: only the reference's own match with a checkpoint lets a difference
-            // between the two say which line is not the signed one.
-            const theirs = await run('memverifikasi ekspor arsip', options.reference, false);
-            const matches = theirs.checkpoints.filter((c) => c.ok).map((c) => c.treeSize);
-            reference = {
-              file: options.reference,
-              matches: matches.length > 0 ? Math.max(...matches) : 0,
-              lines: theirs.lines,
-            };
-          }
-        }
-        const uncovered = reportUncovered(result, largest);
-        if (!result.ok) {
-          console.error(
-            `Ekspor ${options.export} (${result.lines} baris) diperiksa terhadap ${checkpoints.length} checkpoint ${checkpoints[0].origin}.`,
-          );
-          for (const line of [...reportFailure(result, reference), ...uncovered]) {
-            console.error(line);
-          }
-          throw failed(
-            `ekspor TIDAK cocok dengan checkpoint ${result.firstFailingCheckpoint} yang ditandatangani.`,
-          );
-        }
-        const sizes = checkpoints.map((c) => c.treeSize).join(', ');
-        console.log(
-          `OK: ${largest} baris pertama dari ${result.lines} baris ekspor persis sama, byte demi byte (tanpa akhir barisnya, LF atau CRLF) dan berurutan, dengan daun yang ditandatangani ${checkpoints[0].origin} ` +
-            `(checkpoint ${sizes}; akar ${result.rootAtCheckpoint}).`,
-        );
-        const diff = result.referenceDifference;
-        if (options.reference && diff?.kind === 'DIFFERS') {
-          console.error(
-            diff.index < largest
-              ? `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}. Ekspor ini cocok dengan checkpoint, jadi baris ${diff.index + 1} ekspor ARSIP-lah yang bukan daun ${diff.index} yang ditandatangani (arsip rusak atau diubah, atau bukan ekspor log ini).`
-              : `PERINGATAN: ekspor arsip ${options.reference} berbeda dari ekspor ini mulai baris ${diff.index + 1}, di luar checkpoint terbesar (${largest}): tanda tangan tidak bisa menunjukkan mana yang benar, padahal ledger tidak pernah menyajikan dua isi untuk satu daun. Simpan keduanya dan periksa lagi dengan checkpoint yang lebih baru.`,
-          );
-        }
-        for (const line of uncovered) {
-          console.error(line);
-        }
-      },
-    );
+    .action(verifyExportCommand);
 
   audit
     .command('consistency <old> <new>')

@@ -1,7 +1,5 @@
 import { DomainError, ROLES, type Role } from '@netral/domain';
 import type { Command } from 'commander';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import {
   createValidationPipe,
   InputValidationException,
@@ -10,57 +8,14 @@ import { CreateUserDto } from '../../../ledger/src/identity/dto/identity.dto';
 import { systemActor, UserCommands } from '../../../ledger/src/identity/user.commands';
 import { withLedger } from '../app-context';
 import { CliError, EXIT_CODES } from '../cli-error';
+import { readPassword as readSecret } from '../read-password';
 
-/**
- * Reads a password without echoing it; from NETRAL_NEW_PASSWORD or piped stdin when not a terminal. Input
- * that ends before a line (an empty pipe, `< /dev/null`, Ctrl-D) is unusable input (exit 2), never a silent
- * exit 0 that a script would take for a created account.
- */
-const readPassword = async (prompt: string): Promise<string> => {
-  if (process.env.NETRAL_NEW_PASSWORD) {
-    return process.env.NETRAL_NEW_PASSWORD;
-  }
-  // The prompt goes straight to stderr; what readline echoes of the typing goes nowhere.
-  const output = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY });
-  process.stderr.write(prompt);
-  try {
-    // 'line', not rl.question: a piped password without a final newline still arrives as a line.
-    return await new Promise<string>((resolve, reject) => {
-      let answered = false;
-      rl.once('line', (answer) => {
-        answered = true;
-        process.stderr.write('\n');
-        resolve(answer);
-      });
-      rl.once('SIGINT', () => {
-        answered = true;
-        process.stderr.write('\n');
-        reject(
-          new CliError(
-            'Dibatalkan (Ctrl-C): tidak ada yang dibuat atau diubah.',
-            EXIT_CODES.interrupted,
-          ),
-        );
-      });
-      rl.once('close', () => {
-        if (answered) {
-          return;
-        }
-        process.stderr.write('\n');
-        reject(
-          new CliError(
-            'Tidak ada kata sandi: masukan berakhir tanpa satu baris pun; tidak ada yang dibuat atau diubah. ' +
-              'Ketik kata sandinya, kirim lewat pipa (satu baris), atau isi NETRAL_NEW_PASSWORD.',
-            EXIT_CODES.usage,
-          ),
-        );
-      });
-    });
-  } finally {
-    rl.close();
-  }
-};
+/** A new password: from NETRAL_NEW_PASSWORD, piped stdin or the terminal (see readPassword). */
+const readPassword = (prompt: string): Promise<string> =>
+  readSecret(prompt, {
+    envVar: 'NETRAL_NEW_PASSWORD',
+    nothingDone: 'tidak ada yang dibuat atau diubah.',
+  });
 
 const explain = (error: unknown): never => {
   if (error instanceof DomainError) {
