@@ -19,12 +19,14 @@ import {
 } from '@netral/transparency-log';
 import { type Command, CommanderError } from 'commander';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openEventStore } from '../../../ledger/src/infrastructure/event-store.module';
 import { storeUnavailable } from '../app-context';
+import { fetchArchive } from '../audit-archive';
 import { CliError, EXIT_CODES } from '../cli-error';
 import { checkFile, errorCode, inputPath, readingFails } from '../input-file';
 import { progress } from '../progress';
+import { readPassword } from '../read-password';
 
 const usage = (message: string): CliError => new CliError(message, EXIT_CODES.usage);
 const failed = (message: string): CliError => new CliError(`GAGAL: ${message}`, EXIT_CODES.failed);
@@ -467,6 +469,50 @@ export const registerAuditCommands = (program: Command): void => {
       inputPath,
     )
     .action(verifyExportCommand);
+
+  audit
+    .command('archive <dir>')
+    .description(
+      'dari layanan yang berjalan: menandatangani checkpoint, mengunduh checkpoint itu, ekspor sebesar itu dan kunci ke <dir>, lalu memverifikasi ekspor terhadap setiap checkpoint di arsip',
+    )
+    .requiredOption('--url <url>', 'alamat layanan, mis. http://localhost:3000')
+    .requiredOption(
+      '--username <name>',
+      'akun Bawaslu atau admin (kata sandi ditanyakan, atau dari NETRAL_AUDIT_PASSWORD)',
+    )
+    .action(async (dir: string, options: { url: string; username: string }) => {
+      if (!/^https?:\/\/[^/]/.test(options.url) || !URL.canParse(options.url)) {
+        throw usage(`--url ${options.url} bukan alamat http(s), mis. http://localhost:3000.`);
+      }
+      const folder = inputPath(dir);
+      const password = await readPassword(`Kata sandi ${options.username}: `, {
+        envVar: 'NETRAL_AUDIT_PASSWORD',
+        nothingDone: 'tidak ada yang diunduh.',
+      });
+      const files = await fetchArchive(
+        folder,
+        options.url,
+        { username: options.username, password },
+        (treeSize) => {
+          const bar = progress('mengunduh ekspor', treeSize);
+          let reported = 0;
+          return {
+            lines: (count) => {
+              bar.increment(count - reported);
+              reported = count;
+            },
+            done: () => bar.stop(),
+          };
+        },
+      );
+      console.log(
+        `Diarsipkan di ${folder}: ${basename(files.checkpoint)} (${files.treeSize} daun), ${basename(files.export)}, ` +
+          (files.keyIsNew
+            ? `${basename(files.key)} (baru: bandingkan dengan kunci yang diumumkan resmi).`
+            : `${basename(files.key)} sama dengan yang diarsipkan.`),
+      );
+      await verifyExportCommand({ export: files.export, checkpointsDir: folder, key: files.key });
+    });
 
   audit
     .command('consistency <old> <new>')
