@@ -53,7 +53,8 @@ export const fetchArchive = async (
     const body = (await res.json().catch(() => ({}))) as { message?: string };
     return new CliError(
       `${what}: ${res.status} ${body.message ?? res.statusText}. Tidak ada yang disimpan.`,
-      res.status === 401 || res.status === 403 ? EXIT_CODES.usage : EXIT_CODES.crashed,
+      // The service refused us (a login, a role, a parameter) or could not answer (starting, its store down).
+      res.status >= 500 ? EXIT_CODES.unavailable : EXIT_CODES.usage,
     );
   };
 
@@ -80,6 +81,12 @@ export const fetchArchive = async (
   }
   const note = await checkpointRes.text();
   const treeSize = Number(note.split('\n')[1]);
+  if (!Number.isSafeInteger(treeSize) || treeSize < 0) {
+    throw new CliError(
+      `${api}/audit/checkpoint tidak menyajikan checkpoint (baris kedua bukan ukuran pohon): periksa --url. Tidak ada yang disimpan.`,
+      EXIT_CODES.usage,
+    );
+  }
   const keyRes = await call('/audit/public-key');
   if (!keyRes.ok) {
     throw await refused(keyRes, 'Kunci verifikasi tidak dapat diunduh');

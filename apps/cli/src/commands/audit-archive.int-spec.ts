@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from '@netral/testing';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ElectionCommands } from '../../../ledger/src/elections/election.commands';
@@ -110,6 +111,53 @@ describe('netral audit archive', () => {
     expect(output).toContain('Tidak ada yang disimpan.');
     expect(readdirSync(folder).sort()).toEqual(before);
   });
+
+  /** Something else at the address: a proxy's page for every path, or a service that is starting. */
+  const impostor = async (
+    status: number,
+    body: string,
+  ): Promise<{ base: string; server: Server }> => {
+    const server = createServer((req, res) => {
+      const login = req.url === '/api/v1/auth/login';
+      res.writeHead(login ? 200 : status, {
+        'content-type': login ? 'application/json' : 'text/html',
+      });
+      res.end(login ? JSON.stringify({ accessToken: 'x' }) : body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+  };
+
+  it.each([
+    [
+      'a web page (a proxy in front)',
+      200,
+      '<html>Portal</html>',
+      EXIT_CODES.usage,
+      'tidak menyajikan checkpoint',
+    ],
+    [
+      '503 (a service starting)',
+      503,
+      '{"message":"Layanan sedang memulai"}',
+      EXIT_CODES.unavailable,
+      '503 Layanan sedang memulai',
+    ],
+  ])(
+    'an address answering with %s instead of a checkpoint: its exit code, nothing saved',
+    async (_case, status, body, exit, words) => {
+      const { base, server } = await impostor(status, body);
+      try {
+        const before = readdirSync(archive).sort();
+        const { code, output } = await run(auditor.username, undefined, archive, base);
+        expect(code).toBe(exit);
+        expect(output).toContain(words);
+        expect(readdirSync(archive).sort()).toEqual(before);
+      } finally {
+        server.close();
+      }
+    },
+  );
 
   it.each([
     ['a wrong password', () => run(auditor.username, 'bukan-sandinya'), 'ditolak: 401'],
