@@ -4,12 +4,13 @@ import { Command, CommanderError, Help } from 'commander';
 
 /**
  * Exit codes of every `netral` command, for scripts:
- * 0 done · 1 a verification failed (`audit`, `backup verify`) · 2 unusable input: bad arguments, a file that is missing or
- * unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused: rows of an import, or a
- * command the ledger's rules refused, and nothing was written · 69 the event store did not answer (nothing
- * was done: start it, or check EVENTSTORE_CONNECTION_STRING) · 75 the data directory is in use by the
- * service or another import or rebuild (nothing was done) · 78 configuration invalid · 130 cancelled with
- * Ctrl-C at the password prompt (nothing was done; the shell's code for SIGINT).
+ * 0 done · 1 a verification failed (`audit`, `backup verify`) · 2 unusable input: bad arguments, a file
+ * that is missing or unreadable · 3 the tool itself failed (a crash: never a verdict) · 4 input refused:
+ * rows of an import, or a command the ledger's rules refused, and nothing was written · 69 the event store
+ * did not answer (nothing was done: start it, or check EVENTSTORE_CONNECTION_STRING; for `audit archive`,
+ * the service answered 5xx) · 75 the data directory is in use by the service or another import or rebuild
+ * (nothing was done) · 78 configuration invalid · 130 cancelled with Ctrl-C at the password prompt (nothing
+ * was done; the shell's code for SIGINT).
  */
 export const EXIT_CODES = {
   ok: 0,
@@ -33,7 +34,10 @@ const EXIT_CODE_MEANINGS: [number, string][] = [
   ],
   [EXIT_CODES.crashed, 'alat ini sendiri gagal (bukan putusan atas ledger): ulangi atau laporkan'],
   [EXIT_CODES.rejected, 'masukan ditolak: baris impor, atau aturan ledger menolak perintahnya'],
-  [EXIT_CODES.unavailable, 'penyimpanan event tidak menjawab (tidak ada yang dikerjakan)'],
+  [
+    EXIT_CODES.unavailable,
+    'penyimpanan event (atau, untuk audit archive, layanan) tidak menjawab (tidak ada yang dikerjakan)',
+  ],
   [EXIT_CODES.busy, 'direktori data sedang dipakai layanan atau perintah lain'],
   [EXIT_CODES.config, 'konfigurasi (NETRAL_*) tidak sah'],
   [
