@@ -126,7 +126,7 @@ export const fetchArchive = async (
     await pipeline(
       Readable.fromWeb(exportRes.body as WebReadableStream<Uint8Array>),
       counting,
-      createWriteStream(partial, { flags: 'wx' }),
+      createWriteStream(partial), // ours: one left by a run cut off (Ctrl-C) is replaced
     );
   } catch (error) {
     await rm(partial, { force: true });
