@@ -1,6 +1,14 @@
 import { EventStore } from '@netral/event-store';
 import { createTestApp, tempDir, type TestApp } from '@netral/testing';
-import { readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditLog } from '../../../ledger/src/audit/audit-log.service';
@@ -207,6 +215,21 @@ describe('netral backup', () => {
     })('backup', 'create', 'cadangan-relatif');
     expect(run.code).toBe(0);
     expect(manifestOf(join(typedIn, 'cadangan-relatif')).ledger).toBeDefined();
+  });
+
+  it('names a key file the configuration keeps outside the data directory: not in the backup', async () => {
+    const keys = dir();
+    const key = join(keys, 'checkpoint.pem');
+    copyFileSync(join(dataDir, 'checkpoint-key.pem'), key);
+    const copy = join(dir(), 'salinan');
+    const run = await runCommand(registerBackupCommands, {
+      NETRAL_DATA_DIR: dataDir,
+      NETRAL_CHECKPOINT_KEY_PATH: key,
+    })('backup', 'create', copy);
+    expect(run.code).toBe(0);
+    expect(run.output).toContain(
+      `Tidak termasuk, di luar direktori data: NETRAL_CHECKPOINT_KEY_PATH (${key}). Cadangkan berkas itu sendiri.`,
+    );
   });
 
   it('create refuses a directory that is not empty, or inside the data directory (exit 2, nothing done)', async () => {
