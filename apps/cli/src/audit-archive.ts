@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { sha256File } from './backup/backup';
 import { CliError, EXIT_CODES } from './cli-error';
+import type { Progress } from './progress';
 
 /** The files one archiving run adds to an auditor's folder. */
 export interface ArchivedFiles {
@@ -27,15 +28,16 @@ const unusedPath = (dir: string, name: string, ext: string): string => {
 
 /**
  * Signs a checkpoint of everything the service has logged, then fetches that checkpoint, an export of
- * exactly its size (streamed to disk, `exporting` told how far it is) and the verifier key into `dir`. An
- * archived key that differs from the one the service serves stops the run before anything is saved; an
- * archived file of the same name is never overwritten. `baseUrl` is the service's (`http://host:3000`).
+ * exactly its size (streamed to disk, the bar `exporting` gives told how far it is) and the verifier key
+ * into `dir`. An archived key that differs from the one the service serves stops the run before anything
+ * is saved; an archived file of the same name is never overwritten. `baseUrl` is the service's
+ * (`http://host:3000`).
  */
 export const fetchArchive = async (
   dir: string,
   baseUrl: string,
   credentials: { username: string; password: string },
-  exporting: (treeSize: number) => { lines(count: number): void; done(): void },
+  exporting: (treeSize: number) => Pick<Progress, 'update' | 'stop'>,
 ): Promise<ArchivedFiles> => {
   const api = `${baseUrl.replace(/\/+$/, '')}/api/v1`;
   const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
@@ -116,7 +118,7 @@ export const fetchArchive = async (
       for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) {
         seen += 1;
       }
-      progress.lines(seen);
+      progress.update(seen);
       done(null, chunk);
     },
   });
@@ -135,7 +137,7 @@ export const fetchArchive = async (
       EXIT_CODES.usage,
     );
   } finally {
-    progress.done();
+    progress.stop();
   }
   // An export of this size is archived already: the same bytes are kept once; other bytes for the same
   // leaves are kept beside it, as the evidence they are (verify says which one the checkpoint signs).

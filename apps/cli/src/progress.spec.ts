@@ -66,4 +66,19 @@ describe('progress (known total), piped', () => {
       'menyimpan: 4/4 (100%)',
     ]);
   });
+
+  it('update takes a running total: the same lines as the increments it stands for', () => {
+    const out = stderrOf(false, () => {
+      const bar = progress('memeriksa', 10);
+      for (const done of [3, 6, 10]) {
+        bar.update(done);
+      }
+      bar.stop();
+    });
+    expect(out.split('\n').filter(Boolean)).toEqual([
+      'memeriksa: 3/10 (30%)',
+      'memeriksa: 6/10 (60%)',
+      'memeriksa: 10/10 (100%)',
+    ]);
+  });
 });

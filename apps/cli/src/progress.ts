@@ -2,6 +2,8 @@ import { SingleBar, Presets } from 'cli-progress';
 
 export interface Progress {
   increment(by?: number): void;
+  /** The work done so far, as a running total (what a callback reporting `done` items gives). */
+  update(done: number): void;
   setTotal(total: number): void;
   stop(): void;
 }
@@ -19,6 +21,7 @@ export const progress = (label: string, total: number): Progress => {
     bar.start(total, 0);
     return {
       increment: (by = 1) => bar.increment(by),
+      update: (done) => bar.update(done),
       setTotal: (t) => bar.setTotal(t),
       stop: () => bar.stop(),
     };
@@ -33,14 +36,16 @@ export const progress = (label: string, total: number): Progress => {
       `${label}: ${value}/${max} (${Math.floor((value / Math.max(max, 1)) * 100)}%)\n`,
     );
   };
+  const increment = (by = 1) => {
+    value += by;
+    if (max > 0 && value / max >= nextReport) {
+      report();
+      nextReport = Math.floor((value / max) * 10) / 10 + 0.1;
+    }
+  };
   return {
-    increment: (by = 1) => {
-      value += by;
-      if (max > 0 && value / max >= nextReport) {
-        report();
-        nextReport = Math.floor((value / max) * 10) / 10 + 0.1;
-      }
-    },
+    increment,
+    update: (done) => increment(done - value),
     setTotal: (t) => {
       max = t;
     },

@@ -371,7 +371,6 @@ const verifyExportCommand = async (options: VerifyOptions): Promise<void> => {
   const largest = checkpoints[checkpoints.length - 1].treeSize;
   const run = async (label: string, file: string, checkLines: boolean, reference?: string) => {
     const bar = progress(label, largest);
-    let reported = 0;
     try {
       return await verifyExport(exportLines(file), {
         checkpoints,
@@ -381,8 +380,7 @@ const verifyExportCommand = async (options: VerifyOptions): Promise<void> => {
           if (done > largest) {
             bar.setTotal(done);
           }
-          bar.increment(done - reported);
-          reported = done;
+          bar.update(done);
         },
       });
     } catch (error) {
@@ -493,17 +491,7 @@ export const registerAuditCommands = (program: Command): void => {
         folder,
         options.url,
         { username: options.username, password },
-        (treeSize) => {
-          const bar = progress('mengunduh ekspor', treeSize);
-          let reported = 0;
-          return {
-            lines: (count) => {
-              bar.increment(count - reported);
-              reported = count;
-            },
-            done: () => bar.stop(),
-          };
-        },
+        (treeSize) => progress('mengunduh ekspor', treeSize),
       );
       console.log(
         `Diarsipkan di ${folder}: ${basename(files.checkpoint)} (${files.treeSize} daun), ${basename(files.export)}, ` +
@@ -696,19 +684,17 @@ export const registerAuditCommands = (program: Command): void => {
           throw before;
         }
         const bar = progress('memeriksa', log.size);
-        let reported = 0;
-        const result = await compareStoreWithLog(store, log, (done) => {
-          bar.increment(done - reported);
-          reported = done;
-        }).catch(async (error: unknown) => {
-          bar.stop();
-          throw (
-            (await unavailable(
-              'di tengah pemeriksaan',
-              'Pemeriksaan tidak selesai: belum ada kesimpulan.',
-            )) ?? error
-          );
-        });
+        const result = await compareStoreWithLog(store, log, (done) => bar.update(done)).catch(
+          async (error: unknown) => {
+            bar.stop();
+            throw (
+              (await unavailable(
+                'di tengah pemeriksaan',
+                'Pemeriksaan tidak selesai: belum ada kesimpulan.',
+              )) ?? error
+            );
+          },
+        );
         bar.stop();
         if (!result.ok) {
           throw failed(

@@ -27,12 +27,7 @@ import { progress } from '../progress';
 const bytesBar = (label: string) => {
   const bar = progress(`${label} (KiB)`, 0);
   let bytes = 0;
-  let shown = 0;
   let total = 0;
-  const show = (kib: number) => {
-    bar.increment(kib - shown);
-    shown = kib;
-  };
   return {
     planned: (planned: number) => {
       total = Math.ceil(planned / 1024);
@@ -40,11 +35,11 @@ const bytesBar = (label: string) => {
     },
     copied: (more: number) => {
       bytes += more;
-      show(Math.floor(bytes / 1024));
+      bar.update(Math.floor(bytes / 1024));
     },
     /** Done: the whole plan (a last partial KiB, or an estimate a little above what there was). */
     stop: () => {
-      show(Math.max(shown, total));
+      bar.update(Math.max(Math.floor(bytes / 1024), total));
       bar.stop();
     },
   };

@@ -25,12 +25,8 @@ export const registerProjectionCommands = (program: Command): void => {
           const store = read.runner.store;
           const total = Number((await store.headPosition()) ?? 0n);
           const bar = progress('membangun ulang', total);
-          let reported = 0;
           const started = performance.now();
-          const events = await read.runner.rebuild((done) => {
-            bar.increment(done - reported);
-            reported = done;
-          });
+          const events = await read.runner.rebuild((done) => bar.update(done));
           bar.stop();
           const seconds = (performance.now() - started) / 1000;
           console.log(
