@@ -151,11 +151,11 @@ export const fetchArchive = async (
     await rename(partial, exported);
   }
 
-  const checkpointFile = unusedPath(dir, `checkpoint-${treeSize}`, '.txt');
-  const sameCheckpoint =
-    existsSync(join(dir, `checkpoint-${treeSize}.txt`)) &&
-    readFileSync(join(dir, `checkpoint-${treeSize}.txt`), 'utf8') === note;
-  if (!sameCheckpoint) {
+  // Likewise the checkpoint: an identical note is kept once (a signature over the same tree is the same).
+  const archivedCheckpoint = join(dir, `checkpoint-${treeSize}.txt`);
+  let checkpointFile = archivedCheckpoint;
+  if (!existsSync(archivedCheckpoint) || readFileSync(archivedCheckpoint, 'utf8') !== note) {
+    checkpointFile = unusedPath(dir, `checkpoint-${treeSize}`, '.txt');
     await writeFile(checkpointFile, note, { flag: 'wx' });
   }
   if (archivedKey === undefined) {
@@ -163,7 +163,7 @@ export const fetchArchive = async (
   }
   return {
     treeSize,
-    checkpoint: sameCheckpoint ? join(dir, `checkpoint-${treeSize}.txt`) : checkpointFile,
+    checkpoint: checkpointFile,
     export: exported,
     key: keyFile,
     keyIsNew: archivedKey === undefined,
