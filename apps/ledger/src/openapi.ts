@@ -9,11 +9,14 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 export const OPERATION_SUMMARIES: Readonly<Record<string, string>> = {
   'POST /api/v1/auth/login': 'Masuk: token akses untuk nama pengguna dan kata sandi',
   'GET /api/v1/auth/me': 'Pengguna yang sedang masuk',
-  'POST /api/v1/users': 'Buat pengguna (peran, OPD untuk Kepala OPD)',
+  'POST /api/v1/auth/password':
+    'Ganti kata sandi sendiri (juga kata sandi sementara dari administrator)',
+  'POST /api/v1/users': 'Buat pengguna (peran, OPD untuk Kepala OPD; kata sandi awal sementara)',
   'GET /api/v1/users': 'Daftar pengguna',
   'POST /api/v1/users/{userId}/role': 'Ubah peran (dan OPD) pengguna',
   'POST /api/v1/users/{userId}/deactivation': 'Nonaktifkan pengguna',
-  'POST /api/v1/users/{userId}/password': 'Atur ulang kata sandi pengguna (kata sandi terlupa)',
+  'POST /api/v1/users/{userId}/password':
+    'Atur ulang kata sandi pengguna (kata sandi terlupa; sementara sampai pengguna menggantinya)',
   'POST /api/v1/elections': 'Jadwalkan pemilu atau pilkada',
   'POST /api/v1/opds/import': 'Impor OPD dari CSV (dryRun: periksa saja)',
   'POST /api/v1/opds': 'Daftarkan OPD',

@@ -18,11 +18,12 @@ export interface TestUser {
 
 let counter = 0;
 
-/** Registers a user through the real command service (events and all) and logs in over HTTP. */
+/** Registers a user through the real command service (events and all) and logs in over HTTP; with
+ * `temporaryPassword`, as an administrator would have (to be replaced before anything else opens). */
 export const createUser = async (
   t: TestApp,
   role: Role,
-  options: { opdId?: string; username?: string; password?: string } = {},
+  options: { opdId?: string; username?: string; password?: string; temporaryPassword?: true } = {},
 ): Promise<TestUser> => {
   counter += 1;
   const username = options.username ?? `${role.toLowerCase().replace('_', '-')}-${counter}`;
@@ -37,6 +38,7 @@ export const createUser = async (
       ...(opdId ? { opdId } : {}),
     },
     systemActor(),
+    { temporary: options.temporaryPassword === true },
   );
   const token = await login(t, username, password);
   return {

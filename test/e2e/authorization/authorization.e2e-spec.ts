@@ -2,7 +2,15 @@ import { createTestApp, createUser, csrfFrom, type TestApp, webLogin } from '@ne
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { MATRIX_OPD, MATRIX_OTHER_OPD, seedMatrixData } from './matrix-data';
-import { EVERYONE, type MatrixContext, type MatrixRoute, routes, type Who } from './routes';
+import {
+  type Caller,
+  EVERYONE,
+  expectedWithTemporaryPassword,
+  type MatrixContext,
+  type MatrixRoute,
+  routes,
+  TEMPORARY,
+} from './routes';
 
 /** A route as Express registered it: the router's own layer, so a row is matched as a request is. */
 interface RouterLayer {
@@ -30,9 +38,9 @@ const NOT_IN_MATRIX: { path: RegExp; why: string }[] = [
 /** Runs the authorisation table (./routes.ts) against the real app: every route × every caller. */
 describe('authorisation matrix', () => {
   let t: TestApp;
-  const tokens = new Map<Who, string>();
-  const usernames = new Map<Who, string>();
-  const browsers = new Map<Who, { agent: TestAgent; csrf: string }>();
+  const tokens = new Map<Caller, string>();
+  const usernames = new Map<Caller, string>();
+  const browsers = new Map<Caller, { agent: TestAgent; csrf: string }>();
   let counter = 0;
   let ctx: MatrixContext;
 
@@ -49,8 +57,9 @@ describe('authorisation matrix', () => {
       OPD_HEAD_OTHER: await createUser(t, 'OPD_HEAD', { opdId: MATRIX_OTHER_OPD }),
       BAWASLU: bawaslu,
       HR: hr,
+      [TEMPORARY]: await createUser(t, 'HR', { temporaryPassword: true }),
     };
-    for (const [who, user] of Object.entries(users) as [Who, (typeof users)['HR']][]) {
+    for (const [who, user] of Object.entries(users) as [Caller, (typeof users)['HR']][]) {
       tokens.set(who, user.auth);
       usernames.set(who, user.username);
     }
@@ -67,7 +76,7 @@ describe('authorisation matrix', () => {
 
   /** A browser for a caller: signed in through the login form (or not, for anonymous), with a CSRF token
    * from a page it loaded. */
-  const signIn = async (who: Who) => {
+  const signIn = async (who: Caller) => {
     const username = usernames.get(who);
     const agent = username ? await webLogin(t, username) : request.agent(t.server);
     // Signed in, every page's layout has the logout form; signed out, the login form.
@@ -76,7 +85,7 @@ describe('authorisation matrix', () => {
   };
 
   /** The caller's browser, kept across rows (as a person keeps theirs across pages). */
-  const browser = async (who: Who) => {
+  const browser = async (who: Caller) => {
     let entry = browsers.get(who);
     if (!entry) {
       entry = await signIn(who);
@@ -145,14 +154,15 @@ describe('authorisation matrix', () => {
   });
 
   const cases = routes.flatMap((route) =>
-    EVERYONE.map((who) => ({
+    [...EVERYONE, TEMPORARY].map((who: Caller) => ({
       route,
       who,
+      expected: who === TEMPORARY ? expectedWithTemporaryPassword(route) : route.expect[who],
       label: `${route.method.toUpperCase()} ${route.name ?? route.path}`,
     })),
   );
 
-  it.each(cases)('$label as $who', async ({ route, who }) => {
+  it.each(cases)('$label as $who', async ({ route, who, expected }) => {
     const path = pathOf(route);
     let req;
     if (route.web) {
@@ -177,7 +187,15 @@ describe('authorisation matrix', () => {
       }
     }
     const res = await req;
-    expect({ who, status: res.status }).toEqual({ who, status: route.expect[who] });
+    expect({ who, status: res.status }).toEqual({ who, status: expected });
+    if (who === TEMPORARY && expected !== route.expect.HR) {
+      // Refused for the password, not for anything else the route would have said.
+      if (route.web && route.method === 'get') {
+        expect(res.get('Location')).toBe('/akun');
+      } else if (!route.web) {
+        expect((res.body as { code?: string }).code).toBe('PASSWORD_CHANGE_REQUIRED');
+      }
+    }
     if (route.web && res.status === 303) {
       // Only a browser without a session is sent to sign in: a signed-in caller sent there would mean
       // the row ran without its session, and its 303 would say nothing about the route.

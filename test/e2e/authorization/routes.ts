@@ -40,6 +40,28 @@ export type MatrixRoute = MatrixPath & {
   endsSession?: true;
   /** Expected status for each caller; every caller must be listed. */
   expect: Record<Who, number>;
+  /** The route is open to a user whose password is temporary (@WithTemporaryPassword()): their own
+   * account and its password change. See `expectedWithTemporaryPassword`. */
+  withTemporaryPassword?: true;
+};
+
+/**
+ * An HR user whose password an administrator set, not yet replaced: a column of its own, derived from each
+ * row rather than written in it. A public route (nobody signed in is neither refused nor sent to sign
+ * in), or one open to a temporary password (logout too), answers as it answers HR; so does a route HR's
+ * role may not call (the role is checked first). Every other route is refused before it runs: the API with 403
+ * (PASSWORD_CHANGE_REQUIRED), a page with 303 to `/akun` (the one page open to them), a form post with 403.
+ */
+export const TEMPORARY = 'HR_TEMPORARY' as const;
+export type Caller = Who | typeof TEMPORARY;
+
+export const expectedWithTemporaryPassword = (route: MatrixRoute): number => {
+  const { anonymous, HR } = route.expect;
+  const isPublic = ![401, 303].includes(anonymous);
+  if (isPublic || route.withTemporaryPassword || HR === 403) {
+    return HR;
+  }
+  return route.web && route.method === 'get' ? 303 : 403;
 };
 
 /** An API route: the listed callers get their status, other roles 403, nobody signed in 401. */
@@ -85,7 +107,15 @@ export const routes: MatrixRoute[] = [
   {
     method: 'get',
     path: '/api/v1/auth/me',
+    withTemporaryPassword: true,
     expect: allowOnly({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
+  },
+  // One's own new password; an empty body answers its 400 (and changes nothing).
+  {
+    method: 'post',
+    path: '/api/v1/auth/password',
+    withTemporaryPassword: true,
+    expect: allowOnly({ ADMIN: 400, OPD_HEAD: 400, OPD_HEAD_OTHER: 400, BAWASLU: 400, HR: 400 }),
   },
   { method: 'get', path: '/api/v1/users', expect: allowOnly({ ADMIN: 200 }) },
   {
@@ -394,7 +424,14 @@ export const routes: MatrixRoute[] = [
     expect: { ...everyone(303), anonymous: 200 },
   },
   { method: 'post', web: true, path: '/login', body: () => ({}), expect: everyone(400) },
-  { method: 'post', web: true, endsSession: true, path: '/logout', expect: everyone(303) },
+  {
+    method: 'post',
+    web: true,
+    endsSession: true,
+    withTemporaryPassword: true,
+    path: '/logout',
+    expect: everyone(303),
+  },
 
   // The OPD head's pages, always about their own OPD (the other OPD's head sees theirs). Forms posted
   // empty answer the form's 400 and write nothing.
@@ -557,12 +594,14 @@ export const routes: MatrixRoute[] = [
     method: 'get',
     web: true,
     path: '/akun',
+    withTemporaryPassword: true,
     expect: allowPage({ ADMIN: 200, OPD_HEAD: 200, OPD_HEAD_OTHER: 200, BAWASLU: 200, HR: 200 }),
   },
   {
     method: 'post',
     web: true,
     path: '/akun/sandi',
+    withTemporaryPassword: true,
     expect: allowPage({ ADMIN: 400, OPD_HEAD: 400, OPD_HEAD_OTHER: 400, BAWASLU: 400, HR: 400 }),
   },
   // The administrator's election and user pages. A create form with an empty body answers its 400; a user that does

@@ -138,6 +138,89 @@ describe('identity', () => {
     expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
   });
 
+  it('keeps a password an administrator chose temporary: only the account answers until the user picks their own', async () => {
+    const admin = await createUser(t, 'ADMIN');
+    const first = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'kadis.pupr', password: 'sandi-kadis-pupr-1' })
+      .expect(200);
+    expect(first.body.user).toMatchObject({ id: 'kadis.pupr', passwordChangeRequired: true });
+    const bearer = `Bearer ${first.body.accessToken}`;
+    expect((await me(first.body.accessToken)).body).toMatchObject({
+      username: 'kadis.pupr',
+      passwordChangeRequired: true,
+    });
+    const listed = await api().get('/api/v1/users').set('Authorization', admin.auth).expect(200);
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({ id: 'kadis.pupr', passwordChangeRequired: true }),
+    );
+    // Every other route is refused before it runs, a write too (nothing written).
+    const before = await t.app.get(EventStoreToken).headPosition();
+    for (const refused of [
+      await api().get('/api/v1/cases').set('Authorization', bearer),
+      await api().post('/api/v1/pledges').set('Authorization', bearer).send({}),
+    ]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        code: 'PASSWORD_CHANGE_REQUIRED',
+        message: expect.stringContaining('POST /api/v1/auth/password'),
+      });
+    }
+    expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
+
+    const change = (body: object) =>
+      api().post('/api/v1/auth/password').set('Authorization', bearer).send(body);
+    const missing = await change({ password: 'sandi-pilihan-pupr-1' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([
+      expect.objectContaining({ field: 'currentPassword', reason: 'wajib diisi' }),
+    ]);
+    const wrong = await change({
+      currentPassword: 'bukan-sandinya-1',
+      password: 'sandi-pilihan-pupr-1',
+    });
+    expect([wrong.status, wrong.body.code, wrong.body.details[0].field]).toEqual([
+      400,
+      'CURRENT_PASSWORD_WRONG',
+      'currentPassword',
+    ]);
+    expect(JSON.stringify(wrong.body)).not.toContain('bukan-sandinya-1');
+    const same = await change({
+      currentPassword: 'sandi-kadis-pupr-1',
+      password: 'sandi-kadis-pupr-1',
+    });
+    expect([same.status, same.body.code]).toEqual([400, 'PASSWORD_UNCHANGED']);
+    const username = await change({
+      currentPassword: 'sandi-kadis-pupr-1',
+      password: 'kadis.pupr',
+    });
+    expect([username.status, username.body.code, username.body.details[0].field]).toEqual([
+      400,
+      'PASSWORD_POLICY',
+      'password',
+    ]);
+    expect((await me(first.body.accessToken)).body.passwordChangeRequired).toBe(true);
+
+    const done = await change({
+      currentPassword: 'sandi-kadis-pupr-1',
+      password: 'sandi-pilihan-pupr-1',
+    });
+    expect([done.status, done.body]).toEqual([200, { userId: 'kadis.pupr' }]);
+    // Every token from before ends, this one too; the new password is theirs, and everything opens.
+    expect((await me(first.body.accessToken)).status).toBe(401);
+    const own = await api()
+      .post('/api/v1/auth/login')
+      .send({ username: 'kadis.pupr', password: 'sandi-pilihan-pupr-1' })
+      .expect(200);
+    expect(own.body.user.passwordChangeRequired).toBe(false);
+    await api()
+      .get('/api/v1/cases')
+      .set('Authorization', `Bearer ${own.body.accessToken}`)
+      .expect(200);
+    // A password is no event: the ledger did not change.
+    expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
+  });
+
   it('answers a taken username with 409', async () => {
     const admin = await createUser(t, 'ADMIN');
     const body = {

@@ -66,12 +66,50 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     const list = await admin.get('/pengguna').expect(200);
     expect(list.text).toContain('Pengguna kadis.uji dibuat.');
     expect(list.text).toContain('href="/pengguna/kadis.uji"');
+    expect(list.text).toContain('ia harus menggantinya saat pertama masuk');
+    expect(list.text).toContain('<span class="badge">kata sandi sementara</span>');
     expect(await canLogIn('kadis.uji', 'kata-sandi-kadis-1')).toBe(true);
-    // Signed in, the header and the account page name their OPD, not its id.
-    const kadis = await webLogin(t, 'kadis.uji', 'kata-sandi-kadis-1');
+    // The password was the administrator's choice: signed in, they are sent to their account page, which
+    // says why, and nothing else opens until they have chosen their own.
+    const kadis = request.agent(t.server);
+    const firstLogin = await kadis.get('/login?next=/opd').expect(200);
+    const first = await kadis
+      .post('/login')
+      .type('form')
+      .redirects(0)
+      .send({
+        username: 'kadis.uji',
+        password: 'kata-sandi-kadis-1',
+        next: '/opd',
+        _csrf: csrfFrom(firstLogin.text),
+      });
+    expect([first.status, first.headers.location]).toEqual([303, '/akun']);
     const account = await kadis.get('/akun').expect(200);
+    expect(account.text).toContain('hanya sementara');
+    expect(account.text).not.toContain('aria-label="Menu utama"');
+    // Signed in, the header and the account page name their OPD, not its id.
     expect(account.text).toContain('<span class="muted">dinas kesehatan</span>');
     expect(account.text).toContain('<dt>OPD</dt><dd>dinas kesehatan</dd>');
+    const elsewhere = await kadis.get('/opd').set('Accept', 'text/html').redirects(0);
+    expect([elsewhere.status, elsewhere.headers.location]).toEqual([303, '/akun']);
+    const changed = await kadis
+      .post('/akun/sandi')
+      .type('form')
+      .redirects(0)
+      .send({
+        currentPassword: 'kata-sandi-kadis-1',
+        password: 'sandi-pilihan-kadis-1',
+        confirm: 'sandi-pilihan-kadis-1',
+        _csrf: csrfFrom(account.text),
+      });
+    expect([changed.status, changed.headers.location]).toEqual([303, '/login']);
+    const own = await webLogin(t, 'kadis.uji', 'sandi-pilihan-kadis-1');
+    const dashboard = await own.get('/opd').expect(200);
+    expect(dashboard.text).toContain('aria-label="Menu utama"');
+    expect((await own.get('/akun').expect(200)).text).not.toContain('hanya sementara');
+    expect((await admin.get('/pengguna/kadis.uji').expect(200)).text).toContain(
+      '<dt>Kata sandi</dt><dd>dipilih oleh pengguna</dd>',
+    );
     // Sent to sign in on the way to a page their role may not open, they land on their own start page.
     const agent = request.agent(t.server);
     const loginPage = await agent.get('/login?next=/kasus').expect(200);
@@ -81,7 +119,7 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       .redirects(0)
       .send({
         username: 'kadis.uji',
-        password: 'kata-sandi-kadis-1',
+        password: 'sandi-pilihan-kadis-1',
         next: '/kasus',
         _csrf: csrfFrom(loginPage.text),
       });
@@ -172,16 +210,16 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       data: { role: 'OPD_HEAD', opdId: 'dinas-pendidikan' },
     });
 
-    const token = await login(t, 'kadis.uji', 'kata-sandi-kadis-1');
+    const token = await login(t, 'kadis.uji', 'sandi-pilihan-kadis-1');
     const short = await form('kadis.uji', 'sandi', { password: 'pendek' });
     expect(short.status).toBe(400);
     expect(short.text).toContain('id="sandi-password-error"');
     const reset = await form('kadis.uji', 'sandi', { password: 'kata-sandi-baru-99' });
     expect(reset.status).toBe(303);
-    expect((await admin.get('/pengguna/kadis.uji').expect(200)).text).toContain(
-      'Kata sandi kadis.uji diganti',
-    );
-    expect(await canLogIn('kadis.uji', 'kata-sandi-kadis-1')).toBe(false);
+    const afterReset = (await admin.get('/pengguna/kadis.uji').expect(200)).text;
+    expect(afterReset).toContain('Kata sandi kadis.uji diganti');
+    expect(afterReset).toContain('ia harus menggantinya saat masuk');
+    expect(await canLogIn('kadis.uji', 'sandi-pilihan-kadis-1')).toBe(false);
     expect(await canLogIn('kadis.uji', 'kata-sandi-baru-99')).toBe(true);
     // The session opened with the old password has ended.
     await request(t.server)
@@ -230,7 +268,12 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ userId: hr.userId });
     expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(false);
-    expect(await canLogIn(hr.username, 'sandi-api-baru-2024')).toBe(true);
+    const signedIn = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: hr.username, password: 'sandi-api-baru-2024' })
+      .expect(200);
+    // Another's choice: temporary until they choose their own.
+    expect(signedIn.body.user).toMatchObject({ id: hr.userId, passwordChangeRequired: true });
     const unknown = await request(t.server)
       .post('/api/v1/users/tidak.ada/password')
       .set('Authorization', adminUser.auth)
@@ -264,18 +307,22 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       const other = await webLogin(t, hr.username);
       const before = await head();
       const mismatch = await change(agent, {
-        current: TEST_PASSWORD,
+        currentPassword: TEST_PASSWORD,
         password: 'sandi-baru-saya-1',
         confirm: 'sandi-baru-saya-2',
       });
       expect(mismatch.status).toBe(400);
       expect(mismatch.text).toContain('id="confirm-error"');
-      const short = await change(agent, { current: '', password: 'pendek', confirm: 'pendek' });
+      const short = await change(agent, {
+        currentPassword: '',
+        password: 'pendek',
+        confirm: 'pendek',
+      });
       expect(short.status).toBe(400);
-      expect(short.text).toContain('href="#current"');
+      expect(short.text).toContain('href="#currentPassword"');
       expect(short.text).toContain('minimal 10 karakter');
       const wrong = await change(agent, {
-        current: 'bukan-sandinya-99',
+        currentPassword: 'bukan-sandinya-99',
         password: 'sandi-baru-saya-1',
         confirm: 'sandi-baru-saya-1',
       });
@@ -283,7 +330,7 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       expect(wrong.text).toContain('Kata sandi saat ini salah');
       expect(wrong.text).not.toContain('bukan-sandinya-99');
       const same = await change(agent, {
-        current: TEST_PASSWORD,
+        currentPassword: TEST_PASSWORD,
         password: TEST_PASSWORD,
         confirm: TEST_PASSWORD,
       });
@@ -292,7 +339,7 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       expect(await canLogIn(hr.username, TEST_PASSWORD)).toBe(true);
 
       const done = await change(agent, {
-        current: TEST_PASSWORD,
+        currentPassword: TEST_PASSWORD,
         password: 'sandi-baru-saya-1',
         confirm: 'sandi-baru-saya-1',
       });
@@ -316,7 +363,7 @@ describe('user pages (administrator): accounts, roles, passwords, deactivation',
       for (let i = 0; i < 12 && last !== 429; i++) {
         last = (
           await change(agent, {
-            current: `salah-salah-${i}`,
+            currentPassword: `salah-salah-${i}`,
             password: 'sandi-baru-saya-3',
             confirm: 'sandi-baru-saya-3',
           })

@@ -676,7 +676,7 @@ describe('write API rule coverage', () => {
           );
         },
         // A new password is no event: a second run would show as a later change in the credentials.
-        snapshot: async () => t.app.get(CredentialsStore).changedAt(userId),
+        snapshot: async () => t.app.get(CredentialsStore).passwordState(userId).changedAt,
       },
       {
         route: 'POST /users/:userId/deactivation',

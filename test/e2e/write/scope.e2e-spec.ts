@@ -171,13 +171,13 @@ describe('OPD scope inside the command services', () => {
     const hr: ActorContext = { ...head, userId: 'staf.bkpsdm', role: 'HR', opdId: undefined };
     const credentials = t.app.get(CredentialsStore);
     const users = t.app.get(UserCommands);
-    const changed = credentials.changedAt(admin.userId);
+    const changed = credentials.passwordState(admin.userId).changedAt;
     // Another's password only by an administrator: an HR user cannot take over the admin's account.
     await refusedWithoutWriting(
       () => users.setPassword(admin.userId, 'kata-sandi-pengambilalihan-1', hr),
       'ROLE_FORBIDDEN',
     );
-    expect(credentials.changedAt(admin.userId)).toBe(changed);
+    expect(credentials.passwordState(admin.userId).changedAt).toBe(changed);
     await refusedWithoutWriting(
       () =>
         users.register(
@@ -211,6 +211,6 @@ describe('OPD scope inside the command services', () => {
     await expect(users.setPassword(admin.userId, 'kata-sandi-baru-admin-1', self)).resolves.toBe(
       undefined,
     );
-    expect(credentials.changedAt(admin.userId)).toBeGreaterThan(changed);
+    expect(credentials.passwordState(admin.userId).changedAt).toBeGreaterThan(changed);
   });
 });

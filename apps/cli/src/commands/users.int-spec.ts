@@ -1,4 +1,5 @@
 import { EventStore } from '@netral/event-store';
+import { CredentialsStore } from '../../../ledger/src/identity/credentials.store';
 import { tempDir } from '@netral/testing';
 import { rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -18,15 +19,23 @@ describe('netral users: the password from stdin', () => {
       configurable: true,
     });
   /** `work` on the ledger in `dir`, opened the way the CLI opens it. */
-  const inLedger = async <T>(dir: string, work: (store: EventStore) => Promise<T>): Promise<T> => {
+  const inLedger = async <T>(
+    dir: string,
+    work: (store: EventStore, credentials: CredentialsStore) => Promise<T>,
+  ): Promise<T> => {
     const saved = process.env.NETRAL_DATA_DIR;
     process.env.NETRAL_DATA_DIR = dir;
     try {
-      return await withLedger((app) => work(app.get(EventStore)));
+      return await withLedger((app) => work(app.get(EventStore), app.get(CredentialsStore)));
     } finally {
       process.env.NETRAL_DATA_DIR = saved;
     }
   };
+  /** Whether the user's password is temporary (to be replaced at their next sign-in). */
+  const temporary = (dir: string, userId: string) =>
+    inLedger(dir, (_store, credentials) =>
+      Promise.resolve(credentials.passwordState(userId).temporary),
+    );
   /** The store's head. */
   const head = () => inLedger(dataDir, (store) => store.headPosition());
 
@@ -49,7 +58,28 @@ describe('netral users: the password from stdin', () => {
   it('a piped password without a final newline is the password', async () => {
     piped('kata-sandi-bkpsdm');
     const run = await cli('users', 'create', 'bkpsdm', '--role', 'HR', '--display-name', 'BKPSDM');
-    expect(run).toEqual({ code: 0, output: 'Pengguna bkpsdm (HR) dibuat pada posisi 1.' });
+    expect(run).toEqual({
+      code: 0,
+      output:
+        'Pengguna bkpsdm (HR) dibuat pada posisi 1. Kata sandi itu sementara: pengguna wajib menggantinya saat masuk.',
+    });
+    // Someone else's password (the operator typed it): they choose their own at the first sign-in.
+    expect(await temporary(dataDir, 'bkpsdm')).toBe(true);
+  }, 60_000);
+
+  it('set-password: temporary unless --no-temporary, saying which', async () => {
+    piped('kata-sandi-bkpsdm-baru');
+    const final = await cli('users', 'set-password', 'bkpsdm', '--no-temporary');
+    expect(final).toEqual({ code: 0, output: 'Kata sandi bkpsdm telah diganti.' });
+    expect(await temporary(dataDir, 'bkpsdm')).toBe(false);
+    piped('kata-sandi-bkpsdm-lagi');
+    const reset = await cli('users', 'set-password', 'bkpsdm');
+    expect(reset).toEqual({
+      code: 0,
+      output:
+        'Kata sandi bkpsdm telah diganti. Kata sandi itu sementara: pengguna wajib menggantinya saat masuk.',
+    });
+    expect(await temporary(dataDir, 'bkpsdm')).toBe(true);
   }, 60_000);
 
   it('creates only the user it is asked for, even with NETRAL_BOOTSTRAP_ADMIN_PASSWORD set for the service', async () => {
@@ -69,6 +99,8 @@ describe('netral users: the password from stdin', () => {
         return written;
       });
       expect(users).toEqual([['UserRegistered', 'admin.bkpsdm']]);
+      // The operator's own account, as the first administrator usually is: not temporary.
+      expect(await temporary(own, 'admin.bkpsdm')).toBe(false);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
@@ -84,8 +116,10 @@ describe('netral users: the password from stdin', () => {
       'HR',
       '--display-name',
       '  Petugas CLI ',
+      '--no-temporary',
     );
     expect(run.output).toMatch(/^Pengguna petugas\.cli \(HR\) dibuat pada posisi \d+\.$/);
+    expect(await temporary(dataDir, 'petugas.cli')).toBe(false);
     const registered = await inLedger(dataDir, async (store) => {
       for await (const e of store.readAll({ direction: 'backwards', maxCount: 1 })) {
         return e.data;

@@ -39,8 +39,11 @@ export const registerUserCommands = (program: Command): void => {
     .description('membuat administrator (kata sandi ditanyakan, atau dari NETRAL_NEW_PASSWORD)')
     .option('--username <username>', 'nama pengguna', 'admin')
     .option('--display-name <name>', 'nama tampilan', 'Administrator')
-    .action(async (options: { username: string; displayName: string }) => {
-      await createUser(options.username, options.displayName, 'ADMIN');
+    .option('--temporary', TEMPORARY_HELP)
+    .action(async (options: { username: string; displayName: string; temporary?: true }) => {
+      await createUser(options.username, options.displayName, 'ADMIN', {
+        temporary: options.temporary === true,
+      });
     });
 
   users
@@ -49,8 +52,12 @@ export const registerUserCommands = (program: Command): void => {
     .requiredOption('--role <role>', ROLES.join(' | '))
     .requiredOption('--display-name <name>', 'nama tampilan')
     .option('--opd <opdId>', 'OPD (wajib untuk OPD_HEAD)')
+    .option('--no-temporary', NOT_TEMPORARY_HELP)
     .action(
-      async (username: string, options: { role: string; displayName: string; opd?: string }) => {
+      async (
+        username: string,
+        options: { role: string; displayName: string; opd?: string; temporary: boolean },
+      ) => {
         // Checked before the password is asked for: a slip in the options costs no typing.
         if (!ROLES.includes(options.role as Role)) {
           throw new CliError(
@@ -64,19 +71,26 @@ export const registerUserCommands = (program: Command): void => {
             EXIT_CODES.usage,
           );
         }
-        await createUser(username, options.displayName, options.role as Role, options.opd);
+        await createUser(username, options.displayName, options.role as Role, {
+          ...(options.opd === undefined ? {} : { opdId: options.opd }),
+          temporary: options.temporary,
+        });
       },
     );
 
   users
     .command('set-password <username>')
     .description('mengatur ulang kata sandi pengguna aktif')
-    .action(async (username: string) => {
+    .option('--no-temporary', NOT_TEMPORARY_HELP)
+    .action(async (username: string, options: { temporary: boolean }) => {
       const password = await readPassword(`Kata sandi baru untuk ${username}: `);
       await withLedger(async (app) => {
-        await app.get(UserCommands).setPassword(username, password).catch(explain);
+        await app
+          .get(UserCommands)
+          .setPassword(username, password, undefined, options.temporary)
+          .catch(explain);
       });
-      console.log(`Kata sandi ${username} telah diganti.`);
+      console.log(`Kata sandi ${username} telah diganti.${temporaryNote(options.temporary)}`);
     });
 };
 
@@ -109,16 +123,24 @@ const checkUserFields = async (fields: Omit<CreateUserDto, 'password'>): Promise
   }
 };
 
+const TEMPORARY_HELP =
+  'kata sandi sementara: pengguna wajib menggantinya saat pertama masuk (bawaan: tidak, untuk admin sendiri)';
+const NOT_TEMPORARY_HELP =
+  'kata sandi tetap, bukan sementara (bawaan: sementara, pengguna wajib menggantinya saat masuk)';
+
+const temporaryNote = (temporary: boolean): string =>
+  temporary ? ' Kata sandi itu sementara: pengguna wajib menggantinya saat masuk.' : '';
+
 const createUser = async (
   typedUsername: string,
   typedDisplayName: string,
   role: Role,
-  typedOpdId?: string,
+  options: { opdId?: string; temporary: boolean },
 ): Promise<void> => {
   // Without the spaces around them, as the API stores them (its pipe trims what it checks).
   const username = typedUsername.trim();
   const displayName = typedDisplayName.trim();
-  const opdId = typedOpdId?.trim();
+  const opdId = options.opdId?.trim();
   await checkUserFields({ username, displayName, role, ...(opdId ? { opdId } : {}) });
   const password = await readPassword(`Kata sandi untuk ${username} (minimal 10 karakter): `);
   await withLedger(async (app) => {
@@ -127,8 +149,12 @@ const createUser = async (
       .register(
         { username, displayName, password, role, ...(opdId ? { opdId } : {}) },
         systemActor(),
+        { temporary: options.temporary },
       )
       .catch(explain);
-    console.log(`Pengguna ${result.userId} (${role}) dibuat pada posisi ${result.position}.`);
+    console.log(
+      `Pengguna ${result.userId} (${role}) dibuat pada posisi ${result.position}.` +
+        temporaryNote(options.temporary),
+    );
   });
 };

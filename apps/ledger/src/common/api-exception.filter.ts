@@ -438,6 +438,10 @@ const PAGE_HEADINGS: Record<number, string> = {
 /** The web variant: a person at a browser gets a page in Bahasa Indonesia (or the login page when not
  * signed in), never a JSON body. Forms re-render themselves with errors next to the fields before this. */
 const renderErrorPage = (req: Request, res: Response, body: ErrorBody): void => {
+  if (body.code === 'PASSWORD_CHANGE_REQUIRED' && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.redirect(303, '/akun'); // the one page open to them, which says why
+    return;
+  }
   if (body.statusCode === 401) {
     if (req.method === 'GET' || req.method === 'HEAD') {
       res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);

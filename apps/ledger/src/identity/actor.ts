@@ -16,6 +16,9 @@ export interface ActorContext {
    * as its `role`, recorded as `actorRole: 'SYSTEM'`, so the audit history never shows a person's role for
    * a write no signed-in person made. */
   system?: true;
+  /** Their password was set by someone else (an administrator, the CLI): until they choose their own, they
+   * may open only their account page and the routes that change it (`@WithTemporaryPassword()`). */
+  passwordChangeRequired?: true;
 }
 
 /** Builds the metadata every command (and so every event) carries. The time is passed in (one reading

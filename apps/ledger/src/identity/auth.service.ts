@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '@netral/config';
-import type { Role } from '@netral/domain';
+import { invalid, type Role } from '@netral/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { CredentialsStore } from './credentials.store';
 import { LoginThrottle } from './login-throttle';
 import { decoyHash, verifyPassword } from './password';
 import { type KnownUser, UserDirectory } from './user-directory';
+import { UserCommands } from './user.commands';
 
 /** Verified tokens remembered at most (a few per active user and device). */
 const VERIFIED_TOKENS_KEPT = 10_000;
@@ -36,7 +37,18 @@ export interface LoginResult {
   accessToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
-  user: { id: string; username: string; displayName: string; role: Role; opdId: string | null };
+  user: LoginUser;
+}
+
+export interface LoginUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  opdId: string | null;
+  /** Set by someone else: every route but the account's own answers PASSWORD_CHANGE_REQUIRED until the
+   * user chooses their own password. */
+  passwordChangeRequired: boolean;
 }
 
 /** NETRAL_JWT_SECRET, or a random secret generated once into the data directory (mode 0600). */
@@ -52,12 +64,16 @@ export const jwtSecret = (config: AppConfig): string => {
   return readFileSync(file, 'utf8').trim();
 };
 
-export const publicUser = (user: KnownUser): LoginResult['user'] => ({
+export const publicUser = (
+  user: Pick<KnownUser, 'userId' | 'username' | 'displayName' | 'role' | 'opdId'>,
+  passwordChangeRequired: boolean,
+): LoginUser => ({
   id: user.userId,
   username: user.username,
   displayName: user.displayName,
   role: user.role,
   opdId: user.opdId ?? null,
+  passwordChangeRequired,
 });
 
 @Injectable()
@@ -72,6 +88,7 @@ export class AuthService {
     private readonly directory: UserDirectory,
     private readonly credentials: CredentialsStore,
     private readonly throttle: LoginThrottle,
+    private readonly users: UserCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {
     this.revoked = credentials.revokedSessions(Math.floor(Date.now() / 1000));
@@ -97,7 +114,7 @@ export class AuthService {
       accessToken: await this.sign(claims, expiresIn),
       tokenType: 'Bearer',
       expiresIn,
-      user: publicUser(user),
+      user: publicUser(user, this.credentials.passwordState(user.userId).temporary),
     };
   }
 
@@ -127,6 +144,41 @@ export class AuthService {
     return user;
   }
 
+  /**
+   * A signed-in user's new password of their own (the account page, `POST /api/v1/auth/password`): the
+   * current one must be right (a failure counts toward the login lockout), the new one must differ from it
+   * and meet the policy. It ends a temporary password; every token issued before it stops working, the
+   * caller's too. Field errors name `currentPassword` and `password`.
+   */
+  async changeOwnPassword(
+    actor: ActorContext,
+    current: string,
+    password: string,
+    ip: string,
+  ): Promise<void> {
+    if (!(await this.checkPassword(actor.username, current, ip, 'password change'))) {
+      throw invalid(
+        'CURRENT_PASSWORD_WRONG',
+        'Kata sandi saat ini salah; kata sandi tidak diganti.',
+        [{ field: 'currentPassword', reason: 'salah', code: 'CURRENT_PASSWORD_WRONG' }],
+      );
+    }
+    if (password === current) {
+      throw invalid(
+        'PASSWORD_UNCHANGED',
+        'Kata sandi baru sama dengan kata sandi saat ini: pilih kata sandi lain.',
+        [
+          {
+            field: 'password',
+            reason: 'sama dengan kata sandi saat ini',
+            code: 'PASSWORD_UNCHANGED',
+          },
+        ],
+      );
+    }
+    await this.users.setPassword(actor.userId, password, actor);
+  }
+
   /** The actor behind a token of the given kind, or undefined when the token is invalid, expired, of the
    * other kind, from an ended session, older than its user's last password change, or its user is no
    * longer active. Role and OPD come from the directory, so changes apply at once. */
@@ -143,8 +195,12 @@ export class AuthService {
       return undefined;
     }
     const user = this.directory.active(claims.sub);
+    if (!user) {
+      return undefined;
+    }
     // A new password ends every token issued before it (read from the file: the CLI may have set it).
-    if (!user || claims.iat * 1000 < this.credentials.changedAt(user.userId)) {
+    const password = this.credentials.passwordState(user.userId);
+    if (claims.iat * 1000 < password.changedAt) {
       return undefined;
     }
     return {
@@ -154,6 +210,7 @@ export class AuthService {
       role: user.role,
       ...(user.opdId ? { opdId: user.opdId } : {}),
       correlationId,
+      ...(password.temporary ? { passwordChangeRequired: true as const } : {}),
       exp: claims.exp,
       ...(claims.sid ? { sessionId: claims.sid } : {}),
     };

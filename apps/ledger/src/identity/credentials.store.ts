@@ -11,6 +11,11 @@ import type { PasswordHash } from './password';
  * logs. Who exists and in which role is in the `user-*` streams; this table only answers "is this the
  * password".
  */
+export interface PasswordState {
+  changedAt: number;
+  temporary: boolean;
+}
+
 @Injectable()
 export class CredentialsStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
@@ -34,16 +39,28 @@ export class CredentialsStore implements OnApplicationShutdown {
       // Added later: files from before start at 0 (no token is older than an unknown change).
       this.db.exec('ALTER TABLE credentials ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0');
     }
-    this.changedAtStatement = this.db
-      .prepare<[string], number>('SELECT changed_at FROM credentials WHERE user_id = ?')
-      .pluck();
+    if (!columns.some((column) => column.name === 'temporary')) {
+      // Added later: a password set before was the user's own as far as anyone can tell.
+      this.db.exec('ALTER TABLE credentials ADD COLUMN temporary INTEGER NOT NULL DEFAULT 0');
+    }
+    this.stateStatement = this.db.prepare<[string], { changed_at: number; temporary: number }>(
+      'SELECT changed_at, temporary FROM credentials WHERE user_id = ?',
+    );
   }
 
-  private readonly changedAtStatement: Database.Statement<[string], number>;
+  private readonly stateStatement: Database.Statement<
+    [string],
+    { changed_at: number; temporary: number }
+  >;
 
-  /** When the user's password was last set (epoch milliseconds, wall clock); tokens issued before are void. */
-  changedAt(userId: string): number {
-    return this.changedAtStatement.get(userId) ?? 0;
+  /** When the user's password was last set (epoch milliseconds, wall clock; tokens issued before are void),
+   * and whether someone else set it (an administrator or the CLI), so the user must choose their own before
+   * doing anything else. One read: it is asked on every request. */
+  passwordState(userId: string): PasswordState {
+    const row = this.stateStatement.get(userId);
+    return row
+      ? { changedAt: row.changed_at, temporary: row.temporary === 1 }
+      : { changedAt: 0, temporary: false };
   }
 
   /** Web sessions ended by logout, kept until every token of them has expired (epoch seconds). */
@@ -68,15 +85,16 @@ export class CredentialsStore implements OnApplicationShutdown {
     return row ? (JSON.parse(row.hash) as PasswordHash) : undefined;
   }
 
-  /** `now` is the recorded time (the service clock); the token cut-off uses the wall clock, as tokens do. */
-  set(userId: string, hash: PasswordHash, now: Date): void {
+  /** `now` is the recorded time (the service clock); the token cut-off uses the wall clock, as tokens do.
+   * `temporary`: set by someone other than the user, to be replaced by one of their own. */
+  set(userId: string, hash: PasswordHash, now: Date, temporary: boolean): void {
     this.db
       .prepare(
-        `INSERT INTO credentials (user_id, hash, updated_at, changed_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO credentials (user_id, hash, updated_at, changed_at, temporary) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at,
-           changed_at = excluded.changed_at`,
+           changed_at = excluded.changed_at, temporary = excluded.temporary`,
       )
-      .run(userId, JSON.stringify(hash), now.toISOString(), Date.now());
+      .run(userId, JSON.stringify(hash), now.toISOString(), Date.now(), temporary ? 1 : 0);
   }
 
   onApplicationShutdown(): void {

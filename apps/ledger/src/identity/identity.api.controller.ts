@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -12,14 +13,16 @@ import { Throttle } from '@nestjs/throttler';
 import type { ActorContext } from './actor';
 import { Actor } from './actor.decorator';
 import { AuthService, publicUser } from './auth.service';
+import { CredentialsStore } from './credentials.store';
 import {
+  ChangeOwnPasswordDto,
   ChangeRoleDto,
   CreateUserDto,
   DeactivateUserDto,
   LoginDto,
   SetPasswordDto,
 } from './dto/identity.dto';
-import { Public, Roles } from './roles.decorator';
+import { Public, Roles, WithTemporaryPassword } from './roles.decorator';
 import { UserCommands } from './user.commands';
 import { UserDirectory } from './user-directory';
 
@@ -41,15 +44,37 @@ export class AuthApiController {
 
   @Get('me')
   @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  @WithTemporaryPassword()
   @ApiBearerAuth()
+  @ApiOkResponse({
+    description: '{ id, username, displayName, role, opdId, passwordChangeRequired }',
+  })
   me(@Actor() actor: ActorContext) {
-    return {
-      id: actor.userId,
-      username: actor.username,
-      displayName: actor.displayName,
-      role: actor.role,
-      opdId: actor.opdId ?? null,
-    };
+    return publicUser(actor, actor.passwordChangeRequired === true);
+  }
+
+  @Post('password')
+  @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  @WithTemporaryPassword()
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    description:
+      '{ userId }: one’s own new password. Every token issued before it stops working, this one too: ' +
+      'sign in again with the new password. Ends a temporary password (PASSWORD_CHANGE_REQUIRED).',
+  })
+  @ApiBadRequestResponse({
+    description:
+      'CURRENT_PASSWORD_WRONG (counts toward the login lockout), PASSWORD_UNCHANGED, PASSWORD_POLICY',
+  })
+  @ApiTooManyRequestsResponse({ description: 'LOGIN_LOCKED: terlalu banyak kegagalan' })
+  async changePassword(
+    @Body() dto: ChangeOwnPasswordDto,
+    @Actor() actor: ActorContext,
+    @Ip() ip: string,
+  ) {
+    await this.auth.changeOwnPassword(actor, dto.currentPassword, dto.password, ip);
+    return { userId: actor.userId };
   }
 }
 
@@ -60,23 +85,29 @@ export class UsersApiController {
   constructor(
     private readonly users: UserCommands,
     private readonly directory: UserDirectory,
+    private readonly credentials: CredentialsStore,
   ) {}
 
   @Post()
   @Roles('ADMIN')
-  @ApiCreatedResponse({ description: '{ userId, position }' })
+  @ApiCreatedResponse({
+    description:
+      '{ userId, position }. The password is temporary: the new user must choose their own at first ' +
+      'sign-in (every other route answers PASSWORD_CHANGE_REQUIRED until then).',
+  })
   @ApiConflictResponse({ description: 'USER_ALREADY_EXISTS' })
   create(@Body() dto: CreateUserDto, @Actor() actor: ActorContext) {
-    return this.users.register(dto, actor);
+    return this.users.register(dto, actor, { temporary: true });
   }
 
   @Get()
   @Roles('ADMIN')
   list(@Actor() actor: ActorContext) {
     return {
-      items: this.directory
-        .listFor(actor)
-        .map((user) => ({ ...publicUser(user), active: user.status === 'active' })),
+      items: this.directory.listFor(actor).map((user) => ({
+        ...publicUser(user, this.credentials.passwordState(user.userId).temporary),
+        active: user.status === 'active',
+      })),
     };
   }
 
@@ -98,7 +129,8 @@ export class UsersApiController {
   @HttpCode(200)
   @ApiOkResponse({
     description:
-      '{ userId }: a new password for an active user (forgotten password); their sessions end at once',
+      '{ userId }: a new, temporary password for an active user (forgotten password): their sessions ' +
+      'end at once, and they must choose their own at the next sign-in',
   })
   async setPassword(
     @Param('userId') userId: string,

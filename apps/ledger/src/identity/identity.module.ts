@@ -64,6 +64,6 @@ import { UserDirectory } from './user-directory';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: BodyTypeGuard },
   ],
-  exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator],
+  exports: [UserCommands, UserDirectory, AuthService, RequestAuthenticator, CredentialsStore],
 })
 export class IdentityModule {}

@@ -24,10 +24,9 @@ import { AuthService } from './auth.service';
 import { escapeRegex } from '../common/regex';
 import { setFlash, takeFlash } from '../portal/flash';
 import { domainErrors, type FieldErrors, type Form, validateAs } from '../portal/form';
-import { LOGIN_USERNAME_MAX_LENGTH, SetPasswordDto } from './dto/identity.dto';
+import { ChangeOwnPasswordDto, LOGIN_USERNAME_MAX_LENGTH } from './dto/identity.dto';
 import { PASSWORD_MAX_LENGTH } from './password';
-import { IS_PUBLIC_KEY, Public, Roles, ROLES_KEY } from './roles.decorator';
-import { UserCommands } from './user.commands';
+import { IS_PUBLIC_KEY, Public, Roles, ROLES_KEY, WithTemporaryPassword } from './roles.decorator';
 import {
   clearSessionCookie,
   secureCookies,
@@ -68,6 +67,18 @@ const pathPattern = (controllerPath: string, routePath: string): RegExp => {
   return new RegExp(`^${body || ''}/?$`);
 };
 
+const TEMPORARY_PASSWORD_NOTICE =
+  'Kata sandi Anda diatur oleh administrator dan hanya sementara. Ganti dulu dengan kata sandi pilihan ' +
+  'Anda sendiri; setelah itu semua halaman terbuka kembali.';
+
+/** The account page: who one is, and (with a temporary password) why nothing else opens yet. */
+const accountView = (actor: ActorContext, view: Record<string, unknown>) => ({
+  title: 'Akun saya',
+  account: actor,
+  ...(actor.passwordChangeRequired ? { temporaryNotice: TEMPORARY_PASSWORD_NOTICE } : {}),
+  ...view,
+});
+
 /** What every rendering of the login page needs: the same limits as the API's LoginDto, as maxlength. */
 const loginView = (view: Record<string, unknown>) => ({
   title: 'Masuk',
@@ -81,7 +92,6 @@ const loginView = (view: Record<string, unknown>) => ({
 export class IdentityWebController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UserCommands,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly modules: ModulesContainer,
     private readonly reflector: Reflector,
@@ -175,6 +185,12 @@ export class IdentityWebController {
           ttlSeconds: SESSION_TTL_SECONDS,
         });
         setSessionCookie(res, result.accessToken, secureCookies(this.config.publicBaseUrl));
+        if (result.user.passwordChangeRequired) {
+          // Nothing else opens until they have chosen their own (the guard): straight to the form, which
+          // says why.
+          res.redirect(303, '/akun');
+          return;
+        }
         res.redirect(303, this.destination(result.user.role, next));
         return;
       } catch (error) {
@@ -208,20 +224,24 @@ export class IdentityWebController {
     res.redirect(303, '/login?keluar=1');
   }
 
-  /** Every signed-in user's own account: who they are here, and a form to change their password. */
+  /** Every signed-in user's own account: who they are here, and a form to change their password (the only
+   * page a user with a temporary password may open). */
   @Get('akun')
   @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  @WithTemporaryPassword()
   account(@Actor() actor: ActorContext, @Req() req: Request, @Res() res: Response) {
-    res.render('account', { title: 'Akun saya', flash: takeFlash(req, res), account: actor });
+    res.render('account', accountView(actor, { flash: takeFlash(req, res) }));
   }
 
   /**
    * A new password for oneself: the current one first (a failure counts toward the login lockout), the
-   * new one twice, under the same policy as any password. Every session of the account ends, this one too:
-   * the browser is sent to sign in again with the new password.
+   * new one twice, under the same policy as any password (AuthService.changeOwnPassword, as the API).
+   * Every session of the account ends, this one too: the browser is sent to sign in again with the new
+   * password.
    */
   @Post('akun/sandi')
   @Roles('ADMIN', 'OPD_HEAD', 'BAWASLU', 'HR')
+  @WithTemporaryPassword()
   async changePassword(
     @Body() body: Form | undefined,
     @Actor() actor: ActorContext,
@@ -230,19 +250,15 @@ export class IdentityWebController {
     @Res() res: Response,
   ) {
     const field = (key: string) => (typeof body?.[key] === 'string' ? body[key] : '');
-    const [current, password, confirm] = [field('current'), field('password'), field('confirm')];
+    const [current, password, confirm] = [
+      field('currentPassword'),
+      field('password'),
+      field('confirm'),
+    ];
     const failed = (errors: FieldErrors, message: string, status = 400) =>
-      res.status(status).render('account', {
-        title: 'Akun saya',
-        account: actor,
-        errors,
-        formError: message,
-      });
-    const checked = validateAs(SetPasswordDto, { password });
+      res.status(status).render('account', accountView(actor, { errors, formError: message }));
+    const checked = validateAs(ChangeOwnPasswordDto, { currentPassword: current, password });
     const errors: FieldErrors = { ...checked.errors };
-    if (!current) {
-      errors.current = 'wajib diisi';
-    }
     if (!checked.errors && confirm !== password) {
       errors.confirm = 'tidak sama dengan kata sandi baru: ketik ulang';
     }
@@ -250,13 +266,7 @@ export class IdentityWebController {
       return failed(errors, 'Periksa isian yang ditandai.');
     }
     try {
-      if (!(await this.auth.checkPassword(actor.username, current, ip, 'password change'))) {
-        return failed({ current: 'salah' }, 'Kata sandi saat ini salah; kata sandi tidak diganti.');
-      }
-      if (password === current) {
-        return failed({ password: 'sama dengan kata sandi saat ini' }, 'Pilih kata sandi baru.');
-      }
-      await this.users.setPassword(actor.userId, password, actor);
+      await this.auth.changeOwnPassword(actor, current, password, ip);
     } catch (error) {
       if (error instanceof DomainError) {
         return failed(domainErrors(error), error.message);

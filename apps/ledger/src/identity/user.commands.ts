@@ -101,9 +101,12 @@ export class UserCommands implements OnApplicationBootstrap {
     this.logger.log('Created user "admin" from NETRAL_BOOTSTRAP_ADMIN_PASSWORD');
   }
 
+  /** `temporary`: the password is someone else's choice (an administrator's form, the CLI for another
+   * person), so the new user must replace it at their first sign-in. */
   async register(
     input: NewUser,
     actor: ActorContext,
+    { temporary = false }: { temporary?: boolean } = {},
   ): Promise<{ userId: string; position: string }> {
     passwordPolicy(input.password, input.username);
     // Hash first: a slow scrypt must not sit between the revision check and the append.
@@ -122,7 +125,7 @@ export class UserCommands implements OnApplicationBootstrap {
       },
       actor,
     );
-    this.credentials.set(input.username, hash, this.clock.now());
+    this.credentials.set(input.username, hash, this.clock.now(), temporary);
     return { userId: input.username, position: String(position) };
   }
 
@@ -187,11 +190,17 @@ export class UserCommands implements OnApplicationBootstrap {
   }
 
   /**
-   * Sets a new password for an existing, active user (a forgotten password: the CLI, or an administrator).
-   * Not an event (hashes never are): logged with who set it, never the password. Tokens issued before it
-   * stop working.
+   * Sets a new password for an existing, active user (a forgotten password: the CLI, or an administrator;
+   * or their own). Not an event (hashes never are): logged with who set it, never the password. Tokens
+   * issued before it stop working. Set by anyone but the user, it is temporary unless told otherwise (the
+   * CLI's `--no-temporary`): the user must choose their own before doing anything else.
    */
-  async setPassword(userId: string, password: string, actor?: ActorContext): Promise<void> {
+  async setPassword(
+    userId: string,
+    password: string,
+    actor?: ActorContext,
+    temporary = actor?.userId !== userId,
+  ): Promise<void> {
     if (actor && actor.userId !== userId) {
       assertRole(actor, ['ADMIN']); // one's own password, or anyone's by an administrator (or the CLI)
     }
@@ -206,10 +215,16 @@ export class UserCommands implements OnApplicationBootstrap {
       );
     }
     passwordPolicy(password, user.username);
-    this.credentials.set(userId, await hashPassword(password), this.clock.now());
+    this.credentials.set(userId, await hashPassword(password), this.clock.now(), temporary);
     this.logger.log(
-      { userId, actorId: actor?.userId ?? 'system', correlationId: actor?.correlationId },
-      `Password of "${userId}" set by ${actor ? `"${actor.userId}"` : 'the CLI'}`,
+      {
+        userId,
+        actorId: actor?.userId ?? 'system',
+        correlationId: actor?.correlationId,
+        temporary,
+      },
+      `Password of "${userId}" set by ${actor ? `"${actor.userId}"` : 'the CLI'}` +
+        (temporary ? ' (temporary: to be changed at the next sign-in)' : ''),
     );
   }
 

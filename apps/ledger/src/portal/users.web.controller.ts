@@ -12,6 +12,7 @@ import {
   SetPasswordDto,
 } from '../identity/dto/identity.dto';
 import { Roles } from '../identity/roles.decorator';
+import { CredentialsStore } from '../identity/credentials.store';
 import { UserCommands } from '../identity/user.commands';
 import { type KnownUser, UserDirectory } from '../identity/user-directory';
 import { takeFlash } from './flash';
@@ -59,6 +60,7 @@ export class UsersWebController {
   constructor(
     private readonly users: UserCommands,
     private readonly directory: UserDirectory,
+    private readonly credentials: CredentialsStore,
     private readonly read: ReadSide,
   ) {}
 
@@ -95,9 +97,10 @@ export class UsersWebController {
       res,
       submission(
         values,
-        `Pengguna ${values.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan.`,
+        `Pengguna ${values.username} dibuat. Sampaikan kata sandinya secara langsung, bukan lewat pesan: ` +
+          'kata sandi itu sementara, dan ia harus menggantinya saat pertama masuk.',
         checked,
-        (dto) => this.users.register(dto, actor),
+        (dto) => this.users.register(dto, actor, { temporary: true }),
       ),
       () => '/pengguna',
       (errors, message, status) =>
@@ -169,7 +172,10 @@ export class UsersWebController {
       case 'sandi':
         return submission(
           {},
-          `Kata sandi ${user.username} diganti; sesi yang masih terbuka berakhir.`,
+          user.userId === actor.userId
+            ? 'Kata sandi Anda diganti; sesi yang masih terbuka berakhir.'
+            : `Kata sandi ${user.username} diganti; sesi yang masih terbuka berakhir. Kata sandi itu ` +
+                'sementara: ia harus menggantinya saat masuk.',
           validateAs(SetPasswordDto, {
             password: typeof fields.password === 'string' ? fields.password : '',
           }),
@@ -229,6 +235,7 @@ export class UsersWebController {
         ...u,
         opdName: u.opdId ? (queries.opd(u.opdId)?.name ?? u.opdId) : '',
         active: u.status === 'active',
+        temporaryPassword: this.credentials.passwordState(u.userId).temporary,
       })),
       form: {
         values,
@@ -258,6 +265,7 @@ export class UsersWebController {
         ...user,
         active: user.status === 'active',
         self: user.userId === actor.userId,
+        temporaryPassword: this.credentials.passwordState(user.userId).temporary,
         opdName: user.opdId ? (this.read.for(actor).opd(user.opdId)?.name ?? user.opdId) : '',
       },
       peran: {

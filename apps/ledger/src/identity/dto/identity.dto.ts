@@ -98,3 +98,15 @@ export class SetPasswordDto {
   @NewPassword('rahasia-baru-2024')
   password!: string;
 }
+
+/** One's own new password (`POST /auth/password`, the account page): the current one, then the new one. */
+export class ChangeOwnPasswordDto {
+  @ApiProperty({ example: 'sandi-dari-admin-2024', maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @IsNotEmpty({ message: 'wajib diisi' })
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword!: string;
+
+  @NewPassword('sandi-pilihan-saya-2024')
+  password!: string;
+}
