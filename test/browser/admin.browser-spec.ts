@@ -1,4 +1,5 @@
 import {
+  accessibilityViolations,
   type BrowserHarness,
   signIn,
   horizontalOverflow,
@@ -6,7 +7,7 @@ import {
 } from '../../libs/testing/src/browser';
 
 /** The administrator of the demo regency: an election, an account for a new head of an OPD, who signs in
- * and changes the password they were given. */
+ * and must change the (temporary) password they were given before anything else opens. */
 describe('administrator pages in Chromium (demo regency)', () => {
   let h: BrowserHarness;
 
@@ -18,7 +19,7 @@ describe('administrator pages in Chromium (demo regency)', () => {
     await h.close();
   });
 
-  it('schedules an election, creates an OPD head who signs in and changes the password', async () => {
+  it('schedules an election, creates an OPD head who signs in and must first change the password', async () => {
     const { context, page } = await h.newPage();
     await signIn(page, 'admin', 'admin-netral-2024');
 
@@ -54,14 +55,16 @@ describe('administrator pages in Chromium (demo regency)', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await context.close();
 
-    // The new head signs in with the given password and replaces it on their own account page.
+    // The new head signs in with the password they were given, which is temporary: only their account
+    // page opens, saying why, without the menu, until they have chosen their own.
     const head = await h.newPage();
     await signIn(head.page, 'kadis.pupr', 'sandi-awal-pupr-1');
-    await head.page
-      .getByRole('heading', { name: /Pekerjaan Umum/ })
-      .first()
-      .waitFor();
-    await head.page.getByRole('link', { name: 'Kepala Dinas PUPR' }).click();
+    await head.page.getByText('hanya sementara').waitFor();
+    expect(new URL(head.page.url()).pathname).toBe('/akun');
+    expect(await head.page.getByRole('navigation', { name: 'Menu utama' }).count()).toBe(0);
+    expect(await accessibilityViolations(head.page)).toEqual([]);
+    await head.page.goto('/opd');
+    expect(new URL(head.page.url()).pathname).toBe('/akun');
     await head.page.getByLabel('Kata sandi saat ini').fill('sandi-awal-pupr-1');
     await head.page.getByLabel('Kata sandi baru', { exact: true }).fill('sandi-milik-saya-22');
     await head.page.getByLabel('Ulangi kata sandi baru').fill('sandi-milik-saya-22');
