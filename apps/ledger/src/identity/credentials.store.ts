@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { privateSqliteFile } from '../common/private-file';
 import type { PasswordHash } from './password';
 
-/**
- * Password hashes: mutable, so they live in their own SQLite file (`identity.sqlite`), never in events or
- * logs. Who exists and in which role is in the `user-*` streams; this table only answers "is this the
- * password".
- */
+/** A password's change time (tokens issued before it are void) and whether someone else chose it. */
 export interface PasswordState {
   changedAt: number;
   temporary: boolean;
 }
 
+/**
+ * Password hashes: mutable, so they live in their own SQLite file (`identity.sqlite`), never in events or
+ * logs. Who exists and in which role is in the `user-*` streams; this table only answers "is this the
+ * password".
+ */
 @Injectable()
 export class CredentialsStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
