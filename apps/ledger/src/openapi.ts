@@ -109,7 +109,10 @@ export const buildOpenApiDocument = (app: INestApplication): OpenAPIObject =>
         .setDescription(
           'Ledger kepatuhan netralitas ASN: pakta integritas, pelanggaran, sanksi, audit dan sertifikat. ' +
             'Errors: {statusCode, error, message, code?, details?[{field, reason, code}]}. ' +
-            'Writes accept an Idempotency-Key header; positions are strings.',
+            'Writes accept an Idempotency-Key header; positions are strings. ' +
+            'Any route may answer 503 with Retry-After: STARTING (the service is catching up at start), ' +
+            'EVENT_STORE_UNAVAILABLE (the event store is out of reach: nothing recorded) or ' +
+            'EVENT_STORE_OUTCOME_UNKNOWN (a write whose answer was lost: retry with the same Idempotency-Key).',
         )
         .setVersion('1')
         .addBearerAuth()

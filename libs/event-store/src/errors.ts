@@ -38,6 +38,19 @@ export class EventStoreClosedError extends Error {
   }
 }
 
+/** The store cannot be reached at the moment (EventStoreDB down or unreachable, no leader, no answer in
+ * time): a moment to wait, not a fault of the request. `outcomeUnknown` is set on an append whose request
+ * may have reached the server before the answer was lost, so it may or may not have been written. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+  constructor(
+    readonly reason: string,
+    readonly outcomeUnknown: boolean,
+  ) {
+    super(reason);
+  }
+}
+
 /** A caller passed something neither adapter would accept (both adapters check the same rules, so code
  * that works on the embedded store also works on EventStoreDB). Programming errors, not user input. */
 export class EventStoreArgumentError extends Error {

@@ -1,6 +1,7 @@
 import {
   AccessDeniedError,
   MaxAppendSizeExceededError,
+  NotLeaderError,
   StreamDeletedError as EsdbStreamDeletedError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
   convertToCommandError,
@@ -9,6 +10,7 @@ import { describeEventStoreContract } from './contract/event-store.contract';
 import {
   EventStoreArgumentError,
   EventStoreClosedError,
+  EventStoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from './errors';
@@ -186,6 +188,54 @@ describe('EventStoreDbEventStore', () => {
       new WrongExpectedVersionError('x', 3n, 'no_stream'),
     );
     await expect(collect(stubbed.readStream('gone'))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('maps an unreachable server to EventStoreUnavailableError, saying when an append may have landed', async () => {
+    const server = new FakeEventStoreDbServer();
+    const store = open(server);
+    await store.appendToStream('case-1', event(0));
+    server.down = true;
+    const down = (outcomeUnknown: boolean) =>
+      expect.objectContaining({
+        name: 'EventStoreUnavailableError',
+        reason: 'server unavailable',
+        outcomeUnknown,
+      });
+    // The connection may have dropped after the server had the append: its outcome is not known.
+    await expect(store.appendToStream('case-1', event(1))).rejects.toEqual(down(true));
+    await expect(collect(store.readStream('case-1'))).rejects.toEqual(down(false));
+    await expect(collect(store.readAll())).rejects.toEqual(down(false));
+    server.down = false;
+    expect(server.lastRevision('case-1')).toBe(0n);
+
+    const real = server.client();
+    const refusing = (failure: Error): EventStoreDbEventStore => {
+      const stubbed = new EventStoreDbEventStore({
+        readAll: (options) => real.readAll(options),
+        readStream: (name, options) => real.readStream(name, options),
+        subscribeToAll: (options) => real.subscribeToAll(options),
+        appendToStream: () => Promise.reject(failure),
+        dispose: () => Promise.resolve(),
+      });
+      stores.push(stubbed);
+      return stubbed;
+    };
+    // A follower refusing the write (no leader elected yet) wrote nothing; a deadline may have passed
+    // after the write.
+    const notLeader = new NotLeaderError({
+      message: 'Leader info available',
+      metadata: {
+        getMap: () => ({ 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }),
+      },
+    } as unknown as ConstructorParameters<typeof NotLeaderError>[0]);
+    const refused = await refusing(notLeader)
+      .appendToStream('x', event(0))
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(EventStoreUnavailableError);
+    expect(refused).toMatchObject({ outcomeUnknown: false });
+    await expect(
+      refusing(grpcStatus(4, 'Deadline exceeded')).appendToStream('x', event(0)),
+    ).rejects.toMatchObject({ name: 'EventStoreUnavailableError', outcomeUnknown: true });
   });
 
   it('re-subscribes after drops from the last received position, backing off, without duplicates or gaps', async () => {

@@ -1,14 +1,18 @@
 import {
   AccessDeniedError,
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
   InvalidArgumentError,
   MaxAppendSizeExceededError,
+  NotLeaderError,
   START,
   StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
   UnknownError,
   UnsupportedError,
   WrongExpectedVersionError as EsdbWrongExpectedVersionError,
@@ -39,6 +43,7 @@ import {
 import {
   EventStoreArgumentError,
   EventStoreClosedError,
+  EventStoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from './errors';
@@ -187,8 +192,32 @@ const isInvalidArgumentStatus = (error: unknown): error is UnknownError => {
   return code === GRPC_INVALID_ARGUMENT;
 };
 
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/** The server could not be reached or did not answer: the request is not at fault, a retry later may
+ * succeed. A leader's refusal is certain to have written nothing; a lost connection or a deadline may
+ * have come after the server had the request. */
+const unavailable = (error: unknown, append: boolean): EventStoreUnavailableError | undefined => {
+  if (error instanceof NotLeaderError) {
+    return new EventStoreUnavailableError(messageOf(error), false);
+  }
+  if (
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError
+  ) {
+    return new EventStoreUnavailableError(messageOf(error), append);
+  }
+  return undefined;
+};
+
 /** Errors of reads and subscriptions on $all. */
 const mapReadError = (error: unknown): unknown => {
+  const down = unavailable(error, false);
+  if (down) {
+    return down;
+  }
   if (isInvalidArgumentStatus(error)) {
     return /invalid position/i.test(error.message)
       ? new EventStoreArgumentError(
@@ -200,11 +229,8 @@ const mapReadError = (error: unknown): unknown => {
   return error;
 };
 
-const mapError = (
-  error: unknown,
-  streamId: string,
-  expected: ExpectedRevision = 'any',
-): unknown => {
+/** Errors of appends (`expected` given) and stream reads. */
+const mapError = (error: unknown, streamId: string, expected?: ExpectedRevision): unknown => {
   if (error instanceof MaxAppendSizeExceededError) {
     return new EventStoreArgumentError(
       'events',
@@ -218,14 +244,14 @@ const mapError = (
     const actual = error.actualVersion;
     return new WrongExpectedVersionError(
       streamId,
-      expected,
+      expected ?? 'any',
       actual === 'no_stream' || toBigInt(actual) < 0n ? 'no_stream' : toBigInt(actual),
     );
   }
   if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
     return new StreamNotFoundError(streamId);
   }
-  return error;
+  return unavailable(error, expected !== undefined) ?? error;
 };
 
 /** Retrying cannot fix these: the subscription fails instead of looping forever. */
@@ -235,9 +261,6 @@ const isFatal = (error: unknown): boolean =>
   error instanceof UnsupportedError ||
   error instanceof EventStoreArgumentError ||
   isInvalidArgumentStatus(error);
-
-const messageOf = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
 
 /** Client 6.x with `throwOnAppendFailure=false` resolves a failed append with `success: false` and an
  * `actual` built from `BigInt(hasCurrentStreamRevision())` (0n or 1n, not the revision): refused, so a

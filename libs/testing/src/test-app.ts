@@ -1,4 +1,4 @@
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type AppConfig, configFor } from '@netral/config';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,13 +30,16 @@ export const closedPort = (): Promise<number> =>
     });
   });
 
-/** Boots the real application (same module, same configureApp as main.ts) on a fresh temp data directory. */
-export const createTestApp = async (env: Record<string, string> = {}): Promise<TestApp> => {
+/** Boots the real application (same module, same configureApp as main.ts) on a fresh temp data directory.
+ * `override` replaces a provider (a store that fails on cue), everything else as in production. */
+export const createTestApp = async (
+  env: Record<string, string> = {},
+  options: { override?: (module: TestingModuleBuilder) => TestingModuleBuilder } = {},
+): Promise<TestApp> => {
   const dataDir = env.NETRAL_DATA_DIR ?? tempDir();
   const config = configFor({ NETRAL_DATA_DIR: dataDir, NETRAL_SQLITE_SYNC: 'NORMAL', ...env });
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
-  }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  const moduleRef = await (options.override ? options.override(builder) : builder).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
   configureApp(app);
   await app.init();

@@ -1,4 +1,8 @@
-import { EventStoreArgumentError } from '@netral/event-store';
+import {
+  EventStoreArgumentError,
+  EventStoreClosedError,
+  EventStoreUnavailableError,
+} from '@netral/event-store';
 import { toErrorBody } from './api-exception.filter';
 
 describe('toErrorBody', () => {
@@ -11,6 +15,29 @@ describe('toErrorBody', () => {
       code: 'INVALID_ARGUMENT',
       details: [{ field: 'fromPosition', reason: 'not a position of this store' }],
     });
+  });
+
+  it('answers the store out of reach, or closing with the service, with a 503 that says what was recorded', () => {
+    for (const [error, code, said] of [
+      [
+        new EventStoreUnavailableError('14 UNAVAILABLE', false),
+        'EVENT_STORE_UNAVAILABLE',
+        /tidak tercatat/,
+      ],
+      [new EventStoreClosedError(), 'EVENT_STORE_UNAVAILABLE', /tidak tercatat/],
+      [
+        new EventStoreUnavailableError('4 DEADLINE_EXCEEDED', true),
+        'EVENT_STORE_OUTCOME_UNKNOWN',
+        /belum pasti/,
+      ],
+    ] as const) {
+      expect(toErrorBody(error)).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code,
+        message: expect.stringMatching(said),
+      });
+    }
   });
 
   it('answers anything unknown with a 500 carrying the correlation id and no internals', () => {

@@ -10,6 +10,8 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError } from '@netral/domain';
 import {
   EventStoreArgumentError,
+  EventStoreClosedError,
+  EventStoreUnavailableError,
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@netral/event-store';
@@ -32,10 +34,27 @@ export class RetryLaterException extends ServiceUnavailableException {
   }
 }
 
-/** The seconds to wait that a refusal names: a RetryLaterException's, or a 429's own (LOGIN_LOCKED). */
+/** The event store out of reach (EventStoreDB down, no leader, no answer in time) or closing with the
+ * service: the request is not at fault, and the caller should wait a moment. */
+export const isStoreUnavailable = (
+  exception: unknown,
+): exception is EventStoreUnavailableError | EventStoreClosedError =>
+  exception instanceof EventStoreUnavailableError || exception instanceof EventStoreClosedError;
+const STORE_RETRY_AFTER_SECONDS = 5;
+/** The store did not answer an append that may have reached it: the request's Idempotency-Key is kept
+ * claimed, so a retry with it is settled from the ledger (IdempotencyGate) rather than run twice. */
+export const OUTCOME_UNKNOWN = 'EVENT_STORE_OUTCOME_UNKNOWN';
+export const isOutcomeUnknown = (exception: unknown): boolean =>
+  exception instanceof EventStoreUnavailableError && exception.outcomeUnknown;
+
+/** The seconds to wait that a refusal names: a RetryLaterException's, the store's, or a 429's own
+ * (LOGIN_LOCKED). */
 const retryAfterOf = (exception: unknown): number | undefined => {
   if (exception instanceof RetryLaterException) {
     return exception.retryAfterSeconds;
+  }
+  if (isStoreUnavailable(exception)) {
+    return STORE_RETRY_AFTER_SECONDS;
   }
   if (exception instanceof HttpException && exception.getStatus() === 429) {
     const seconds = (exception.getResponse() as { retryAfterSeconds?: unknown }).retryAfterSeconds;
@@ -92,6 +111,18 @@ export const toErrorBody = (exception: unknown, correlationId?: string): ErrorBo
       error: REASON[409],
       code: 'CONCURRENT_MODIFICATION',
       message: 'Data ini baru saja diubah oleh pengguna lain. Muat ulang lalu coba lagi.',
+    };
+  }
+  if (isStoreUnavailable(exception)) {
+    const unknown = isOutcomeUnknown(exception);
+    return {
+      statusCode: 503,
+      error: REASON[503],
+      code: unknown ? OUTCOME_UNKNOWN : 'EVENT_STORE_UNAVAILABLE',
+      message: unknown
+        ? 'Penyimpanan data tidak menjawab tepat waktu, jadi belum pasti apakah permintaan ini sudah tercatat. ' +
+          `Tunggu ${STORE_RETRY_AFTER_SECONDS} detik, periksa apakah datanya sudah ada, lalu kirim ulang bila belum.`
+        : `Penyimpanan data sedang tidak dapat dihubungi; permintaan ini tidak tercatat. Coba lagi dalam ${STORE_RETRY_AFTER_SECONDS} detik.`,
     };
   }
   if (exception instanceof EventStoreArgumentError) {
@@ -395,6 +426,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.warn(
         { code: body.code, correlationId, path: withoutCsrfToken(req.originalUrl) },
         body.message,
+      );
+    } else if (isStoreUnavailable(exception)) {
+      // An outage of the store, not a bug: a warning naming it, without a stack trace per request.
+      this.logger.warn(
+        {
+          code: body.code,
+          reason: exception.message,
+          correlationId,
+          path: withoutCsrfToken(req.originalUrl),
+        },
+        `event store unavailable (503): ${exception.message}`,
       );
     } else if (body.statusCode >= 500) {
       this.logger.error(

@@ -18,7 +18,6 @@ import {
   type CaseEvent,
   checkOccurredDay,
   checkSanctionFields,
-  DomainError,
   EVENT_TYPE_LABELS,
   findAct,
   findSanction,
@@ -49,7 +48,7 @@ import type { UploadedFileBytes } from '../common/upload';
 import { setFlash, takeFlash } from './flash';
 import {
   addRuleReasons,
-  domainErrors,
+  formRefusal,
   PAGE_SIZE,
   pageNumber,
   pager,
@@ -222,6 +221,7 @@ export class CasesWebController {
     values: Form,
     errors?: FieldErrors,
     formError?: string,
+    status = 400,
   ) {
     const queries = this.read.for(actor);
     const q = typeof values.q === 'string' ? values.q.trim() : '';
@@ -231,7 +231,7 @@ export class CasesWebController {
         : undefined;
     const chosen = typeof values.nip === 'string' ? values.nip : '';
     const elections = queries.elections();
-    res.status(errors ? 400 : 200).render('case-report', {
+    res.status(errors ? status : 200).render('case-report', {
       title: 'Laporkan pelanggaran',
       values,
       errors,
@@ -345,14 +345,15 @@ export class CasesWebController {
       });
       res.redirect(303, `/kasus/${result.caseId}?minPosition=${result.position ?? ''}`);
     } catch (error) {
-      if (error instanceof DomainError) {
-        const errors = domainErrors(error);
+      const refusal = formRefusal(error);
+      if (refusal) {
         return this.renderReport(
           res,
           actor,
           values,
-          chooseAgain ? { ...errors, evidence: chooseAgain } : errors,
-          error.message,
+          chooseAgain ? { ...refusal.errors, evidence: chooseAgain } : refusal.errors,
+          refusal.message,
+          refusal.status,
         );
       }
       throw error;

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
 import hbs from 'hbs';
-import { STATUS_OF_KIND } from '../common/api-exception.filter';
+import { isStoreUnavailable, STATUS_OF_KIND, toErrorBody } from '../common/api-exception.filter';
 import { flattenValidationErrors } from '../common/validation';
 import { MAX_PAGE } from '../compliance/read.dto';
 import { setFlash } from './flash';
@@ -160,10 +160,30 @@ export const summaryOfForm = (
       )
     : undefined;
 
+/** Why a form's write did not happen, as the form shows it again with the user's values kept: a refusal
+ * by the rules (a DomainError) with its field errors, or the event store out of reach (503, its message
+ * saying whether anything may have been recorded). Anything else is not the user's doing: undefined, and
+ * the caller lets it propagate. */
+export const formRefusal = (
+  error: unknown,
+): { errors: FieldErrors; message: string; status: number } | undefined => {
+  if (error instanceof DomainError) {
+    return {
+      errors: domainErrors(error),
+      message: error.message,
+      status: STATUS_OF_KIND[error.kind],
+    };
+  }
+  if (isStoreUnavailable(error)) {
+    return { errors: {}, message: toErrorBody(error).message, status: 503 };
+  }
+  return undefined;
+};
+
 /**
  * A page's write, answered as Post/Redirect/Get: on success the flash and the 303 that `done` makes of the
- * result; a refusal by the rules (a DomainError) goes to `refused` with its field errors, message and status
- * (the form shown again); anything else is not the user's doing and propagates.
+ * result; a refusal (formRefusal) goes to `refused` with its field errors, message and status (the form
+ * shown again); anything else is not the user's doing and propagates.
  */
 export const submitForm = async <T>(
   res: Response,
@@ -175,8 +195,9 @@ export const submitForm = async <T>(
   try {
     result = await write();
   } catch (error) {
-    if (error instanceof DomainError) {
-      return refused(domainErrors(error), error.message, STATUS_OF_KIND[error.kind]);
+    const refusal = formRefusal(error);
+    if (refusal) {
+      return refused(refusal.errors, refusal.message, refusal.status);
     }
     throw error;
   }

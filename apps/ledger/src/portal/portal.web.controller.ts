@@ -34,7 +34,7 @@ import { PledgeCommands } from '../pledges/pledge.commands';
 import { complianceCsv } from '../compliance/csv';
 import { coverageChart } from './chart';
 import { setFlash, takeFlash } from './flash';
-import { domainErrors, QueryText, QueryTexts, ruleReason, text, texts, type Form } from './form';
+import { formRefusal, QueryText, QueryTexts, ruleReason, text, texts, type Form } from './form';
 
 const SCAN_UPLOAD = FileInterceptor('document', {
   limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1 },
@@ -229,6 +229,7 @@ export class PortalWebController {
     values: Form,
     errors?: Record<string, string>,
     formError?: string,
+    status = 400,
   ) {
     const queries = this.read.for(actor);
     const election = electionId ? queries.election(electionId) : undefined;
@@ -237,7 +238,7 @@ export class PortalWebController {
     const appointed = opd?.headNip ? this.read.unscoped.asn(opd.headNip) : undefined;
     const head = appointed?.opdId === actor.opdId ? appointed : undefined;
     const existing = election && head ? queries.pledge(election.electionId, head.nip) : undefined;
-    res.status(errors ? 400 : 200).render('own-pledge', {
+    res.status(errors ? status : 200).render('own-pledge', {
       title: 'Pakta integritas Kepala OPD',
       election,
       picker: electionPicker('/opd/pakta', queries.elections(), election),
@@ -316,14 +317,16 @@ export class PortalWebController {
         `/opd?electionId=${encodeURIComponent(electionId)}&minPosition=${result.position ?? ''}`,
       );
     } catch (error) {
-      if (error instanceof DomainError) {
+      const refusal = formRefusal(error);
+      if (refusal) {
         return this.renderOwnPledge(
           res,
           actor,
           electionId,
           values,
-          domainErrors(error),
-          error.message,
+          refusal.errors,
+          refusal.message,
+          refusal.status,
         );
       }
       throw error;
@@ -351,6 +354,7 @@ export class PortalWebController {
     values: { signedAt: string; place: string; nips: string[] },
     errors?: Record<string, string>,
     formError?: string,
+    status = 400,
   ) {
     const queries = this.read.for(actor);
     const election = electionId ? queries.election(electionId) : undefined;
@@ -361,7 +365,7 @@ export class PortalWebController {
         }).items
       : [];
     const opd = queries.opd(actor.opdId!);
-    res.status(errors ? 400 : 200).render('staff-pledges', {
+    res.status(errors ? status : 200).render('staff-pledges', {
       title: 'Pakta integritas staf',
       election,
       picker: electionPicker('/opd/staf', queries.elections(), election),
@@ -438,20 +442,23 @@ export class PortalWebController {
           ).position ?? last;
         recorded.push(nip);
       } catch (error) {
-        if (!(error instanceof DomainError)) {
+        const refusal = formRefusal(error);
+        if (!refusal) {
           throw error;
         }
-        if (refusesTheForm(error)) {
-          // The same answer awaits every other signer: the form again, its values and ticks kept.
+        if (!(error instanceof DomainError) || refusesTheForm(error)) {
+          // The same answer awaits every other signer (the store out of reach too): the form again, its
+          // values kept and only those not yet recorded ticked.
           return this.renderStaff(
             res,
             actor,
             electionId,
             { ...values, nips: nips.filter((n) => !recorded.includes(n)) },
-            domainErrors(error),
+            refusal.errors,
             recorded.length > 0
-              ? `${recorded.length} pakta integritas staf telah tercatat; yang lain belum: ${error.message}`
-              : error.message,
+              ? `${recorded.length} pakta integritas staf telah tercatat; yang lain belum: ${refusal.message}`
+              : refusal.message,
+            refusal.status,
           );
         }
         const name = this.staffName(actor, nip);

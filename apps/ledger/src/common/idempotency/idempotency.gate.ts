@@ -13,10 +13,18 @@ const CLOCK_SLACK_MS = 5 * 60_000;
 
 export type IdempotentRequest = Request & { file?: { buffer?: Buffer } };
 
-/** What a keyed request may do: replay the first answer, or run, holding the key until it settles. */
+/** What a keyed request may do: replay the first answer, or run, holding the key until it settles:
+ * `complete` keeps the answer, `release` frees the key (nothing was written), `abandon` leaves it claimed
+ * as if the service had stopped mid-request (the store did not answer an append that may have landed),
+ * so the next request with it is settled from the ledger. */
 export type IdempotencyPass =
   | { replay: { status: number | null; body: unknown } }
-  | { replay?: undefined; complete(status: number, body: unknown): void; release(): void };
+  | {
+      replay?: undefined;
+      complete(status: number, body: unknown): void;
+      release(): void;
+      abandon(): void;
+    };
 
 /** A multipart upload: its file is parsed inside the route, so the route's IdempotencyInterceptor takes
  * its key; every other request's key is taken by the IdempotencyMiddleware. Exactly one of them does. */
@@ -135,6 +143,7 @@ export class IdempotencyGate {
       complete: (status, body) =>
         settleOnce(() => this.store.complete(scope, key, status, JSON.stringify(body ?? null))),
       release: () => settleOnce(() => this.store.release(scope, key)),
+      abandon: () => settleOnce(() => undefined),
     };
   }
 
@@ -153,7 +162,7 @@ export class IdempotencyGate {
         throw new ConflictException({
           code: 'IDEMPOTENCY_KEY_INTERRUPTED',
           message:
-            'Permintaan dengan Idempotency-Key ini terputus (layanan berhenti) setelah sebagian atau seluruh datanya tersimpan. ' +
+            'Permintaan dengan Idempotency-Key ini terputus (layanan berhenti, atau penyimpanan data tidak menjawab) setelah sebagian atau seluruh datanya tersimpan. ' +
             `Periksa data pada ${written.streamId} (posisi ${written.position}) sebelum mengirim apa pun yang belum tersimpan dengan kunci baru.`,
         });
       }

@@ -7,6 +7,7 @@ import {
 import type { Response } from 'express';
 import { from, type Observable, of, switchMap, tap } from 'rxjs';
 import type { AuthenticatedRequest } from '../../identity/request-authenticator';
+import { isOutcomeUnknown } from '../api-exception.filter';
 import {
   IdempotencyGate,
   idempotencyKeyOf,
@@ -44,7 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           tap({
             next: (body) => pass.complete(res.statusCode, body),
-            error: () => pass.release(),
+            error: (error: unknown) => (isOutcomeUnknown(error) ? pass.abandon() : pass.release()),
           }),
         );
       }),

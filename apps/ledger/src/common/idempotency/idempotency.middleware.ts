@@ -5,6 +5,7 @@ import {
   RequestAuthenticator,
 } from '../../identity/request-authenticator';
 import { isApiRequest } from '../../identity/session';
+import { OUTCOME_UNKNOWN } from '../api-exception.filter';
 import { ANSWERED_BEFORE_ROUTING } from '../../metrics/answered-before-routing';
 import {
   IdempotencyGate,
@@ -78,8 +79,15 @@ export class IdempotencyMiddleware implements NestMiddleware {
       }
       return;
     }
-    const settle = (body: unknown): void =>
-      isSuccess(res.statusCode) ? pass.complete(res.statusCode, body) : pass.release();
+    const settle = (body: unknown): void => {
+      if (isSuccess(res.statusCode)) {
+        pass.complete(res.statusCode, body);
+      } else if ((body as { code?: unknown } | null)?.code === OUTCOME_UNKNOWN) {
+        pass.abandon();
+      } else {
+        pass.release();
+      }
+    };
     // The answer is whatever reaches res.json: the route's result or the exception filter's error.
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
