@@ -12,6 +12,7 @@ import {
 } from '@netral/testing';
 import { Readable } from 'node:stream';
 import { CaseCommands } from '../../../apps/ledger/src/cases/case.commands';
+import { CertificateService } from '../../../apps/ledger/src/certificates/certificate.service';
 import { ElectionCommands } from '../../../apps/ledger/src/elections/election.commands';
 import type { ActorContext } from '../../../apps/ledger/src/identity/actor';
 import { AuditQueries } from '../../../apps/ledger/src/audit/audit.queries';
@@ -32,6 +33,8 @@ describe('OPD scope inside the command services', () => {
   let roster: Awaited<ReturnType<typeof seedLedger>>;
   let caseId: string;
   let admin: TestUser;
+  let hr: TestUser;
+  let bawaslu: TestUser;
   const head: ActorContext = {
     userId: 'kadis.kesehatan',
     username: 'kadis.kesehatan',
@@ -44,8 +47,8 @@ describe('OPD scope inside the command services', () => {
   beforeAll(async () => {
     t = await createTestApp();
     admin = await createUser(t, 'ADMIN');
-    const hr = await createUser(t, 'HR');
-    const bawaslu = await createUser(t, 'BAWASLU');
+    hr = await createUser(t, 'HR');
+    bawaslu = await createUser(t, 'BAWASLU');
     roster = await seedLedger(t, { admin, hr });
     const reported = await post(t, bawaslu, '/api/v1/cases', {
       electionId: ELECTION.electionId,
@@ -123,6 +126,54 @@ describe('OPD scope inside the command services', () => {
     );
     await refusedWithoutWriting(() => cases.verify(caseId, {}, head));
     await refusedWithoutWriting(() => cases.dismiss(caseId, 'tidak terbukti', head));
+  });
+
+  it("refuses an OPD head their own OPD's case decisions: Bawaslu's and the PPK's to make", async () => {
+    const own = await post(t, bawaslu, '/api/v1/cases', {
+      electionId: ELECTION.electionId,
+      nip: roster['dinas-kesehatan'].staff[0],
+      source: 'BAWASLU_FINDING',
+      actCode: 'N06',
+      occurredAt: '2024-09-28',
+      summary: 'Membagikan materi kampanye',
+    }).expect(201);
+    const cases = t.app.get(CaseCommands);
+    const ownCase = own.body.caseId as string;
+    await refusedWithoutWriting(() => cases.verify(ownCase, {}, head), 'ROLE_FORBIDDEN');
+    await refusedWithoutWriting(
+      () => cases.dismiss(ownCase, 'tidak terbukti', head),
+      'ROLE_FORBIDDEN',
+    );
+  });
+
+  it('refuses an OPD head any certificate issue or revocation, before reading anything', async () => {
+    const nip = other().staff[1];
+    await post(t, hr, '/api/v1/pledges', {
+      electionId: ELECTION.electionId,
+      nip,
+      signedAt: '2024-09-20',
+      place: 'Bangli',
+    }).expect(201);
+    const issued = await post(t, hr, '/api/v1/certificates', {
+      subjectType: 'ASN',
+      subjectId: nip,
+      electionId: ELECTION.electionId,
+    }).expect(201);
+    const certificates = t.app.get(CertificateService);
+    await refusedWithoutWriting(
+      () => certificates.revoke(issued.body.certificateId as string, 'Data berubah', head),
+      'ROLE_FORBIDDEN',
+    );
+    // Not even a 409 naming the other OPD's valid certificate (the HR would hear it).
+    for (const subject of [
+      { subjectType: 'ASN' as const, subjectId: nip },
+      { subjectType: 'OPD' as const, subjectId: 'dinas-kesehatan' },
+    ]) {
+      await refusedWithoutWriting(
+        () => certificates.issue({ ...subject, electionId: ELECTION.electionId }, head),
+        'ROLE_FORBIDDEN',
+      );
+    }
   });
 
   it('refuses regency-wide commands to an OPD head', async () => {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { type Unstamped, written } from '../common/write-result';
 import { type ActorContext, commandMetadata } from '../identity/actor';
-import { assertOpdScope } from '../identity/opd-scope';
+import { assertOpdScope, assertRole } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { Facts } from '../infrastructure/facts';
 import { OpdMembershipLock } from '../registry/opd-membership';
@@ -34,6 +34,10 @@ export const newCaseId = (year: string): string => {
 };
 
 /** The only writer of `case-*` streams. */
+/** Who moves a case once reported: Bawaslu (verify, confirm, dismiss), BKPSDM for the PPK (the
+ * sanction), an administrator (the CLI, the system). The routes' @Roles are narrower per step. */
+const CASE_DECIDERS = ['BAWASLU', 'HR', 'ADMIN'] as const;
+
 @Injectable()
 export class CaseCommands {
   constructor(
@@ -128,12 +132,15 @@ export class CaseCommands {
 
   private async handle(caseId: string, actor: ActorContext, command: Unstamped<CaseCommand>) {
     if (actor.role === 'OPD_HEAD') {
-      // Whatever the route: an OPD head never moves another OPD's case (read only for them).
+      // Whatever the route: an OPD head never moves a case (verification and confirmation are Bawaslu's,
+      // the sanction the PPK's); another OPD's is refused as out of their scope, their own as not theirs
+      // to decide.
       const { state } = await this.aggregates.load(streams.case(caseId), caseDecider);
       if (state.status !== 'none') {
         assertOpdScope(actor, state.opdId);
       }
     }
+    assertRole(actor, CASE_DECIDERS);
     const { position } = await this.aggregates.handle(streams.case(caseId), caseDecider, {
       ...command,
       metadata: commandMetadata(actor, this.clock.moment()),

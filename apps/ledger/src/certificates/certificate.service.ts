@@ -29,7 +29,7 @@ import { Clock } from '../common/clock';
 import { written } from '../common/write-result';
 import { ReadSide } from '../compliance/read-side';
 import { type ActorContext, commandMetadata } from '../identity/actor';
-import { assertOpdScope } from '../identity/opd-scope';
+import { assertOpdScope, assertRole } from '../identity/opd-scope';
 import { AggregateStore } from '../infrastructure/aggregate-store';
 import { statusLabel } from '../web/labels';
 import type { IssueCertificateDto } from './certificate.dto';
@@ -47,6 +47,9 @@ const subjectKey = (dto: IssueCertificateDto): string =>
   certificateSubjectKey(dto.subjectType, dto.subjectId);
 
 /** Issues, stores, revokes and verifies signed certificates; the only writer of `certificate-*` streams. */
+/** Who issues and revokes certificates (the routes' @Roles say the same). */
+const CERTIFICATE_ROLES = ['HR'] as const;
+
 @Injectable()
 export class CertificateService {
   private readonly material: SignerMaterial;
@@ -88,6 +91,9 @@ export class CertificateService {
    * until then).
    */
   async issue(dto: IssueCertificateDto, actor: ActorContext) {
+    // Whatever the route: certificates are BKPSDM's to issue (an OPD head never learns here what another
+    // OPD's figures or certificates are, nor signs a checkpoint).
+    assertRole(actor, CERTIFICATE_ROLES);
     const key = JSON.stringify([dto.electionId, dto.subjectType, subjectKey(dto)]);
     const run = (this.issuing.get(key) ?? Promise.resolve())
       .catch(() => undefined)
@@ -305,6 +311,11 @@ export class CertificateService {
     caseId?: string,
     causationId?: string,
   ) {
+    if (!actor.system) {
+      // BKPSDM's, or the revocation reactor's when a case is confirmed; never an OPD head's, whatever the
+      // route.
+      assertRole(actor, CERTIFICATE_ROLES);
+    }
     const metadata = commandMetadata(
       actor,
       this.clock.moment(),
