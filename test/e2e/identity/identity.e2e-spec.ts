@@ -57,10 +57,18 @@ describe('identity', () => {
       .post('/api/v1/auth/login')
       .send({ username: 'admin', password: 'admin-awal-2024' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({
+    expect(res.body).toEqual({
+      accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: 'Bearer',
       expiresIn: 900,
-      user: { id: 'admin', username: 'admin', role: 'ADMIN', opdId: null },
+      user: {
+        id: 'admin',
+        username: 'admin',
+        displayName: expect.any(String),
+        role: 'ADMIN',
+        opdId: null,
+        passwordChangeRequired: false,
+      },
     });
     expect((await me(res.body.accessToken)).body).toMatchObject({
       username: 'admin',
@@ -228,14 +236,26 @@ describe('identity', () => {
     expect(again.body.code).toBe('USER_ALREADY_EXISTS');
   });
 
-  it('gives the same answer for an unknown user and a wrong password, never echoing the password', async () => {
+  it('gives the same answer for an unknown user and a wrong password, never echoing the password; each failure is logged with username and address, never the password', async () => {
     await createUser(t, 'HR', { username: 'hr.satu' });
-    const unknown = await api()
-      .post('/api/v1/auth/login')
-      .send({ username: 'tidak.ada', password: 'apa-saja-123' });
-    const wrong = await api()
-      .post('/api/v1/auth/login')
-      .send({ username: 'hr.satu', password: 'salah-sekali-123' });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const attempt = (username: string, password: string) =>
+      api().post('/api/v1/auth/login').send({ username, password });
+    const unknown = await attempt('tidak.ada', 'apa-saja-123');
+    const wrong = await attempt('hr.satu', 'salah-sekali-123');
+    try {
+      for (const username of ['tidak.ada', 'hr.satu']) {
+        expect(warn).toHaveBeenCalledWith(
+          expect.objectContaining({ username, ip: expect.stringMatching(/127\.0\.0\.1/) }),
+          'login failed',
+        );
+      }
+      const logged = JSON.stringify(warn.mock.calls);
+      expect(logged).not.toContain('apa-saja-123');
+      expect(logged).not.toContain('salah-sekali-123');
+    } finally {
+      warn.mockRestore();
+    }
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
     expect(unknown.body.message).toBe(wrong.body.message);
@@ -407,6 +427,54 @@ describe('identity', () => {
       expect(res.text).toContain('Masuk ke Netral');
       expect(res.text).toContain('lang="id"');
       expect(csrfFrom(res.text)).toMatch(/.{20,}/);
+    });
+
+    it("refuses a signed-in form without its own session's CSRF token (missing, another browser's, forged; in the body or the query), writing nothing", async () => {
+      const a = await webLogin(t, (await createUser(t, 'ADMIN')).username);
+      const b = await webLogin(t, (await createUser(t, 'ADMIN')).username);
+      const theirs = csrfFrom((await b.get('/pengguna').expect(200)).text);
+      const form = {
+        username: 'baru.csrf',
+        displayName: 'Pengguna Baru',
+        password: 'sandi-pengguna-baru-1',
+        role: 'BAWASLU',
+      };
+      const before = await t.app.get(EventStoreToken).headPosition();
+      for (const attempt of [
+        () => a.post('/pengguna').type('form').send(form),
+        () =>
+          a
+            .post('/pengguna')
+            .type('form')
+            .send({ ...form, _csrf: theirs }),
+        () =>
+          a
+            .post(`/pengguna?_csrf=${encodeURIComponent(theirs)}`)
+            .type('form')
+            .send(form),
+        () =>
+          a
+            .post('/pengguna')
+            .type('form')
+            .send({ ...form, _csrf: 'x'.repeat(64) }),
+        // A multipart form carries its token in the query (its body is parsed after the check).
+        () =>
+          a
+            .post(`/registri/impor/opd?_csrf=${encodeURIComponent(theirs)}`)
+            .attach('file', Buffer.from('Kode OPD,Nama OPD\n'), 'opd.csv'),
+      ]) {
+        const res = await attempt();
+        expect(res.status).toBe(403);
+        expect(res.text).toContain('Formulir kedaluwarsa atau tidak sah');
+      }
+      expect(await t.app.get(EventStoreToken).headPosition()).toBe(before);
+      // With its own session's token, the same form goes through.
+      const own = csrfFrom((await a.get('/pengguna').expect(200)).text);
+      await a
+        .post('/pengguna')
+        .type('form')
+        .send({ ...form, _csrf: own })
+        .expect(303);
     });
 
     it('rejects a form post without a CSRF token', async () => {
