@@ -250,6 +250,9 @@ describe('OPD scope inside the command services', () => {
       expect(() => t.app.get(UserDirectory).listFor(actor)).toThrow(
         expect.objectContaining({ code: 'ROLE_FORBIDDEN' }),
       );
+      expect(() => t.app.get(UserDirectory).getFor(actor, admin.userId)).toThrow(
+        expect.objectContaining({ code: 'ROLE_FORBIDDEN' }),
+      );
       await expect(t.app.get(AuditQueries).events({}, actor)).rejects.toMatchObject({
         code: 'ROLE_FORBIDDEN',
       });

@@ -68,6 +68,12 @@ export class UserDirectory implements OnModuleInit, OnApplicationShutdown {
     return this.list();
   }
 
+  /** One account, for an administrator; undefined when there is none by that id. */
+  getFor(actor: ActorContext, userId: string): KnownUser | undefined {
+    assertRole(actor, ['ADMIN']);
+    return this.get(userId);
+  }
+
   /** Resolves once the directory includes the write at `position`. */
   waitFor(position: bigint): Promise<void> {
     return this.follower.waitFor(position);

@@ -116,7 +116,7 @@ export class UsersWebController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    this.renderUser(req, res, actor, this.known(userId));
+    this.renderUser(req, res, actor, this.known(actor, userId));
   }
 
   /** One of a user's forms; success goes back to the page with a flash, a refusal stays on it. */
@@ -131,7 +131,7 @@ export class UsersWebController {
     @Res() res: Response,
   ) {
     const form = formNamed(USER_FORMS, name);
-    const user = this.known(userId);
+    const user = this.known(actor, userId);
     const posted = this.submissionOf(form, user, body ?? {}, actor);
     return answer(
       res,
@@ -193,8 +193,8 @@ export class UsersWebController {
     }
   }
 
-  private known(userId: string): KnownUser {
-    const user = this.directory.get(userId);
+  private known(actor: ActorContext, userId: string): KnownUser {
+    const user = this.directory.getFor(actor, userId);
     if (!user) {
       throw new NotFoundException({
         code: 'USER_NOT_FOUND',
