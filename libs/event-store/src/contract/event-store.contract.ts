@@ -891,9 +891,13 @@ export const describeEventStoreContract = (
           const first = await open();
           await first.appendToStream(s, [event('A', { n: 1 }), event('B', { n: 2 })]);
           const before = await collect(first.readStream(s));
+          // Every handle closed, the suite's own too: the reopened store reads the file (or server) cold,
+          // not what another open connection still holds. The suite goes on with the reopened one.
           await first.close();
+          await store.close();
 
           const second = await open();
+          store = second;
           const after = await collect(second.readStream(s));
           expect(after).toEqual(before);
           const next = await second.appendToStream(s, event('C', { n: 3 }), {
