@@ -1,6 +1,7 @@
 import {
   createTestApp,
   createUser,
+  tempDir,
   csrfFrom,
   TEST_PASSWORD,
   type TestApp,
@@ -13,7 +14,7 @@ import { sign } from 'jsonwebtoken';
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
@@ -874,6 +875,35 @@ describe('administrators', () => {
       }
     },
   );
+});
+
+describe('the session secret generated into the data directory', () => {
+  it('is created once, owner-only, and kept across a restart: a token issued before it still works', async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'jwt-secret');
+    try {
+      // No NETRAL_JWT_SECRET: the service generates one on first start.
+      const first = await createTestApp({ NETRAL_DATA_DIR: dataDir });
+      const hr = await createUser(first, 'HR');
+      const secret = readFileSync(file, 'utf8');
+      await first.close();
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
+
+      const second = await createTestApp({ NETRAL_DATA_DIR: dataDir });
+      try {
+        const res = await request(second.server)
+          .get('/api/v1/auth/me')
+          .set('Authorization', hr.auth);
+        expect([res.status, res.body.username]).toEqual([200, hr.username]);
+        expect(readFileSync(file, 'utf8')).toBe(secret);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the login page under repeated empty submissions', () => {
