@@ -151,9 +151,8 @@ export class AuditQueries {
   /**
    * The export range [from, to), checked against the log: a range that is not within it is a 400 naming the
    * parameter, never an empty or silently shortened 200 (an auditor archiving `?to=5000` must not receive
-   * 4,000 lines that look complete). Without `to`, the whole log as it is now.
+   * 4,000 lines that look complete). Without `to`, the whole log as it is now. Only audit roles may ask.
    */
-  /** The leaves an export of `[from, to)` holds, checked against the tree, for someone allowed it. */
   exportRange(actor: ActorContext, from = 0, to?: number): { from: number; to: number } {
     assertRole(actor, AUDIT_ROLES);
     this.checkTree(from, 'from');
