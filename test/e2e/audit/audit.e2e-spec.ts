@@ -110,6 +110,11 @@ describe('audit API', () => {
     const consistency = (
       await get(`/api/v1/audit/proofs/consistency?from=${treeSize}&to=${second.treeSize}`)
     ).body;
+    expect(consistency).toEqual({
+      from: treeSize,
+      to: second.treeSize,
+      hashes: expect.arrayContaining([expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/)]),
+    });
     expect(
       verifyConsistency(
         treeSize,
