@@ -231,7 +231,9 @@ export const eventStoreBench: BenchSuite = {
         row('sequential appends: netral', s.netral, 'appends/s', {
           note: `synchronous=${args.sync}`,
         }),
-        row('sequential appends: raw better-sqlite3', s.raw, 'appends/s', { note: 'ceiling' }),
+        row('sequential appends: raw better-sqlite3', s.raw, 'appends/s', {
+          note: 'ceiling for one commit per append',
+        }),
         row('sequential appends: emmett-sqlite', s.emmett, 'appends/s'),
         row('sequential netral / raw (median of per-round ratios)', vsRaw, '×', {
           target: '≥ 0.8',
