@@ -119,6 +119,19 @@ describe('EventStoreDbEventStore', () => {
       await store.close();
     }
   });
+  /** A store on `server` whose every append the client refuses with `failure`; reads go to the server. */
+  const refusingAppends = (server: FakeEventStoreDbServer, failure: Error) => {
+    const real = server.client();
+    const stubbed = new EventStoreDbEventStore({
+      readAll: (options) => real.readAll(options),
+      readStream: (name, options) => real.readStream(name, options),
+      subscribeToAll: (options) => real.subscribeToAll(options),
+      appendToStream: () => Promise.reject(failure),
+      dispose: () => Promise.resolve(),
+    });
+    stores.push(stubbed);
+    return stubbed;
+  };
   const event = (n: number) => ({ type: 'Counted', data: { n } });
 
   it('never lets system events out of readAll, subscriptions or the head position', async () => {
@@ -208,18 +221,7 @@ describe('EventStoreDbEventStore', () => {
     server.down = false;
     expect(server.lastRevision('case-1')).toBe(0n);
 
-    const real = server.client();
-    const refusing = (failure: Error): EventStoreDbEventStore => {
-      const stubbed = new EventStoreDbEventStore({
-        readAll: (options) => real.readAll(options),
-        readStream: (name, options) => real.readStream(name, options),
-        subscribeToAll: (options) => real.subscribeToAll(options),
-        appendToStream: () => Promise.reject(failure),
-        dispose: () => Promise.resolve(),
-      });
-      stores.push(stubbed);
-      return stubbed;
-    };
+    const refusing = (failure: Error) => refusingAppends(server, failure);
     // A follower refusing the write (no leader elected yet) wrote nothing; a deadline may have passed
     // after the write.
     const notLeader = new NotLeaderError({
@@ -455,18 +457,7 @@ describe('EventStoreDbEventStore', () => {
     expect((error as Error).message).toMatch(/1000 bytes/);
     expect(server.lastRevision('doc-1')).toBeUndefined();
 
-    const real = server.client();
-    const refusing = (failure: Error): EventStoreDbEventStore => {
-      const stubbed = new EventStoreDbEventStore({
-        readAll: (options) => real.readAll(options),
-        readStream: (name, options) => real.readStream(name, options),
-        subscribeToAll: (options) => real.subscribeToAll(options),
-        appendToStream: () => Promise.reject(failure),
-        dispose: () => Promise.resolve(),
-      });
-      stores.push(stubbed);
-      return stubbed;
-    };
+    const refusing = (failure: Error) => refusingAppends(server, failure);
     await expect(
       refusing(MaxAppendSizeExceededError.fromMaxAppendSize(4_096)).appendToStream('x', event(0)),
     ).rejects.toMatchObject({ name: 'EventStoreArgumentError', argument: 'events' });

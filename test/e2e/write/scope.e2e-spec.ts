@@ -44,21 +44,26 @@ describe('OPD scope inside the command services', () => {
     correlationId: 'korelasi-lingkup-1',
   };
 
+  /** A Bawaslu finding (N06) against `nip`, reported through the API; its case id. */
+  const reportCase = async (nip: string): Promise<string> => {
+    const reported = await post(t, bawaslu, '/api/v1/cases', {
+      electionId: ELECTION.electionId,
+      nip,
+      source: 'BAWASLU_FINDING',
+      actCode: 'N06',
+      occurredAt: '2024-09-28',
+      summary: 'Membagikan materi kampanye',
+    }).expect(201);
+    return reported.body.caseId as string;
+  };
+
   beforeAll(async () => {
     t = await createTestApp();
     admin = await createUser(t, 'ADMIN');
     hr = await createUser(t, 'HR');
     bawaslu = await createUser(t, 'BAWASLU');
     roster = await seedLedger(t, { admin, hr });
-    const reported = await post(t, bawaslu, '/api/v1/cases', {
-      electionId: ELECTION.electionId,
-      nip: roster['dinas-pendidikan'].staff[0],
-      source: 'BAWASLU_FINDING',
-      actCode: 'N06',
-      occurredAt: '2024-09-28',
-      summary: 'Membagikan materi kampanye',
-    }).expect(201);
-    caseId = reported.body.caseId as string;
+    caseId = await reportCase(roster['dinas-pendidikan'].staff[0]);
   });
   afterAll(async () => {
     await t.close();
@@ -129,16 +134,8 @@ describe('OPD scope inside the command services', () => {
   });
 
   it("refuses an OPD head their own OPD's case decisions: Bawaslu's and the PPK's to make", async () => {
-    const own = await post(t, bawaslu, '/api/v1/cases', {
-      electionId: ELECTION.electionId,
-      nip: roster['dinas-kesehatan'].staff[0],
-      source: 'BAWASLU_FINDING',
-      actCode: 'N06',
-      occurredAt: '2024-09-28',
-      summary: 'Membagikan materi kampanye',
-    }).expect(201);
+    const ownCase = await reportCase(roster['dinas-kesehatan'].staff[0]);
     const cases = t.app.get(CaseCommands);
-    const ownCase = own.body.caseId as string;
     await refusedWithoutWriting(() => cases.verify(ownCase, {}, head), 'ROLE_FORBIDDEN');
     await refusedWithoutWriting(
       () => cases.dismiss(ownCase, 'tidak terbukti', head),
