@@ -221,7 +221,6 @@ describe('EventStoreDbEventStore', () => {
     server.down = false;
     expect(server.lastRevision('case-1')).toBe(0n);
 
-    const refusing = (failure: Error) => refusingAppends(server, failure);
     // A follower refusing the write (no leader elected yet) wrote nothing; a deadline may have passed
     // after the write.
     const notLeader = new NotLeaderError({
@@ -230,13 +229,13 @@ describe('EventStoreDbEventStore', () => {
         getMap: () => ({ 'leader-endpoint-host': 'node2', 'leader-endpoint-port': '2113' }),
       },
     } as unknown as ConstructorParameters<typeof NotLeaderError>[0]);
-    const refused = await refusing(notLeader)
+    const refused = await refusingAppends(server, notLeader)
       .appendToStream('x', event(0))
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(EventStoreUnavailableError);
     expect(refused).toMatchObject({ outcomeUnknown: false });
     await expect(
-      refusing(grpcStatus(4, 'Deadline exceeded')).appendToStream('x', event(0)),
+      refusingAppends(server, grpcStatus(4, 'Deadline exceeded')).appendToStream('x', event(0)),
     ).rejects.toMatchObject({ name: 'EventStoreUnavailableError', outcomeUnknown: true });
   });
 
@@ -457,12 +456,17 @@ describe('EventStoreDbEventStore', () => {
     expect((error as Error).message).toMatch(/1000 bytes/);
     expect(server.lastRevision('doc-1')).toBeUndefined();
 
-    const refusing = (failure: Error) => refusingAppends(server, failure);
     await expect(
-      refusing(MaxAppendSizeExceededError.fromMaxAppendSize(4_096)).appendToStream('x', event(0)),
+      refusingAppends(server, MaxAppendSizeExceededError.fromMaxAppendSize(4_096)).appendToStream(
+        'x',
+        event(0),
+      ),
     ).rejects.toMatchObject({ name: 'EventStoreArgumentError', argument: 'events' });
     await expect(
-      refusing(grpcStatus(3, 'INVALID_ARGUMENT: Record is too big.')).appendToStream('x', event(0)),
+      refusingAppends(server, grpcStatus(3, 'INVALID_ARGUMENT: Record is too big.')).appendToStream(
+        'x',
+        event(0),
+      ),
     ).rejects.toMatchObject({ name: 'EventStoreArgumentError', argument: 'events' });
   });
 

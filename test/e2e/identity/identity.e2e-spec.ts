@@ -1,10 +1,10 @@
 import {
   createTestApp,
   createUser,
-  tempDir,
   csrfFrom,
   TEST_PASSWORD,
   type TestApp,
+  tempDir,
   type TestUser,
   webLogin,
 } from '@netral/testing';

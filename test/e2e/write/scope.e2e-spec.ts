@@ -4,6 +4,7 @@ import {
   createTestApp,
   createUser,
   ELECTION,
+  findingReport,
   nipFor,
   post,
   seedLedger,
@@ -46,14 +47,7 @@ describe('OPD scope inside the command services', () => {
 
   /** A Bawaslu finding (N06) against `nip`, reported through the API; its case id. */
   const reportCase = async (nip: string): Promise<string> => {
-    const reported = await post(t, bawaslu, '/api/v1/cases', {
-      electionId: ELECTION.electionId,
-      nip,
-      source: 'BAWASLU_FINDING',
-      actCode: 'N06',
-      occurredAt: '2024-09-28',
-      summary: 'Membagikan materi kampanye',
-    }).expect(201);
+    const reported = await post(t, bawaslu, '/api/v1/cases', findingReport(nip)).expect(201);
     return reported.body.caseId as string;
   };
 
